@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+// Placeholder until the `generate` command lands: registers nothing.
+export function register(_program: Command): void {}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
+    // Two cores: one test file per core; statistical tests are CPU-bound.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
