@@ -7,13 +7,24 @@
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export function startWorker(callerUrl: string, moduleBase: string, options: WorkerOptions = {}): Worker {
   const isSource = callerUrl.endsWith('.ts');
   const target = new URL(`./${moduleBase}${isSource ? '.ts' : '.js'}`, callerUrl);
   if (!isSource) return new Worker(target, options);
-  const tsxApi = pathToFileURL(createRequire(callerUrl).resolve('tsx/esm/api')).href;
+  const tsxApi = tsxEsmApi(callerUrl);
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(target.href)}); })`;
   return new Worker(boot, { ...options, eval: true });
+}
+
+// The ESM entry of tsx's register API, read from its package exports (require.resolve would give the CJS one).
+function tsxEsmApi(callerUrl: string): string {
+  const pkgJson = createRequire(callerUrl).resolve('tsx/package.json');
+  const exp = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { exports: Record<string, unknown> }).exports['./esm/api'];
+  const rel = typeof exp === 'string' ? exp : ((exp as { import?: string | { default?: string } }).import ?? '');
+  const file = typeof rel === 'string' ? rel : (rel.default ?? '');
+  return pathToFileURL(join(dirname(pkgJson), file)).href;
 }
