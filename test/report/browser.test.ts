@@ -1,0 +1,107 @@
+/**
+ * index.html opened from disk in headless Chromium with the network cut: every plot must render (an <svg>
+ * with marks in each plot's view), no request may leave file://, and the page must log no console error.
+ *
+ * Chromium comes from Debian (/usr/bin/chromium). If it is missing the test fails under CI=true (CI installs
+ * it, so absence is a broken setup) and is skipped locally with a message saying how to install it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { writeReport } from '../../src/report/index.js';
+import { sampleReport } from './sampleReport.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+
+if (!haveChromium && !inCi) {
+  console.warn(`report browser test skipped: ${CHROMIUM} not found (install it with: apt-get install chromium)`);
+}
+
+describe.skipIf(!haveChromium && !inCi)('report page in Chromium', () => {
+  let root: string;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium package`);
+    root = mkdtempSync(join(tmpdir(), 'qmisid-report-browser-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  /** Open a report page offline and collect what it rendered, what it tried to fetch and what it logged. */
+  async function openPage(indexHtml: string, screenshot?: string) {
+    const context = await browser!.newContext({ offline: true, viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const external: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('request', (req) => {
+      if (!req.url().startsWith('file:')) external.push(req.url());
+    });
+    await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (err) => consoleErrors.push(String(err)));
+    await page.goto(pathToFileURL(indexHtml).href);
+    await page.waitForFunction(() => document.body.dataset.done === 'true', undefined, { timeout: 30_000 });
+    const state = await page.evaluate(() => ({
+      rendered: Number(document.body.dataset.rendered),
+      failed: document.body.dataset.failed,
+      views: [...document.querySelectorAll<HTMLElement>('.view')].map((v) => ({
+        id: v.dataset.plot,
+        svgs: v.querySelectorAll('svg.marks, canvas.marks').length,
+        marks: v.querySelectorAll('svg.marks [class^="mark-"]').length,
+        text: v.querySelectorAll('svg.marks text').length,
+      })),
+    }));
+    if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+    await context.close();
+    return { state, external: [...new Set(external)], consoleErrors };
+  }
+
+  it('renders every plot offline with no console error', async () => {
+    const report = sampleReport();
+    const dir = join(root, 'report');
+    await writeReport(dir, report, { generatedAt: '2030-01-01T00:00:00.000Z' });
+    const { state, external, consoleErrors } = await openPage(join(dir, 'index.html'), process.env.REPORT_SCREENSHOT);
+    expect(state.failed).toBe('');
+    expect(state.rendered).toBe(report.plots.length);
+    expect(state.views.map((v) => v.id)).toEqual(report.plots.map((p) => p.id));
+    for (const v of state.views) {
+      expect(v.svgs, v.id).toBe(1);
+      expect(v.marks, v.id).toBeGreaterThan(3);
+      expect(v.text, v.id).toBeGreaterThan(5);
+    }
+    expect(external).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('the checks see a remote fetch, a console error and a plot that fails to draw', async () => {
+    const report = sampleReport();
+    report.plots = report.plots.slice(0, 2);
+    const dir = join(root, 'tampered');
+    await writeReport(dir, report, { generatedAt: '2030-01-01T00:00:00.000Z' });
+    const file = join(dir, 'index.html');
+    const html = readFileSync(file, 'utf8')
+      .replace('</header>', '</header><img src="https://example.invalid/pixel.png" alt="">')
+      // Break the second plot's spec in the embedded JSON so vega-embed rejects it in the page.
+      .replace(/("id":"eps-vs-pt","spec":\{)/, '$1"vconcat":"not-an-array",');
+    writeFileSync(file, html);
+    const { state, external, consoleErrors } = await openPage(file);
+    expect(external).toEqual(['https://example.invalid/pixel.png']);
+    expect(state.rendered).toBe(1);
+    expect(state.failed).toBe('eps-vs-pt');
+    expect(consoleErrors.some((e) => e.includes('eps-vs-pt'))).toBe(true);
+  });
+});
