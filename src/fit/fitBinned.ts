@@ -1,0 +1,422 @@
+/**
+ * The standard binned charge-flip likelihood fit (physics.md, "the standard binned method"):
+ * S_ij ~ Poisson(N_ij (ε_i + ε_j − 2 ε_i ε_j)) for every populated unordered bin pair, fitted for ε_1..ε_K.
+ *
+ * Pipeline: events → pair counts (pairCounts) → bins fixed at ε = 0 / left empty → damped Newton in
+ * θ = logit(2ε) → Hessian of −ln L in ε space → covariance (ΔlnL = ½) and sandwich covariance →
+ * identifiability (pairing graph + Hessian eigen-diagnostics) → branch.
+ *
+ * Why Newton: K ≤ ~40 and the gradient and Hessian are analytic and cheap (one pass over ≤ K(K+1)/2 pairs),
+ * so a Newton step costs a K×K Cholesky and converges quadratically to machine precision in ~10 steps —
+ * far tighter than a quasi-Newton's ftol stop, which matters when comparing errors at 1e-5. Damping
+ * (Levenberg–Marquardt on the diagonal) and a backtracking line search keep it descending where the Hessian
+ * is indefinite far from the minimum or singular (flat directions).
+ *
+ * Why θ = logit(2ε), i.e. ε = ½ sigmoid(θ): it keeps every ε in (0, ½), the physical branch of the exact
+ * symmetry ε ↔ 1 − ε (eq. 3), so the fit lands on ε < ½ by construction and reports it (`branch`). In
+ * (0, ½) each p_ij increases in each ε, so there is no mirrored minimum inside the box. A bin whose pairs
+ * have no same-charge weight at all (Σ S ≤ 0) has its maximum at the boundary ε = 0 (∂(−ln L)/∂ε_k > 0
+ * everywhere); it is fixed there and given the one-sided error ½ / ∂(−ln L)/∂ε_k (ΔlnL = ½ along ε_k).
+ *
+ * Weighted events: N_ij = Σw and S_ij = Σw·sc are put into the Poisson form (the standard "weighted
+ * likelihood"). Its maximum is a consistent estimator, but the inverse Hessian is the covariance only for
+ * unit weights: with weights it treats Σw as if it were a Poisson count. `err` is always the inverse-Hessian
+ * error (ΔlnL = ½; what the peer code and the usual practice report); `errSandwich` is H⁻¹ M H⁻¹ with M the
+ * sum over events of the per-event score outer products, which is the right covariance for any weights
+ * (including negative sideband weights) and reduces to ≈ `err` for unit weights. Use `errSandwich` for
+ * pulls of weighted fits.
+ */
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { Binning } from '../binning/Binning.js';
+import { assignBins, requireColumn } from '../binning/assignBins.js';
+import { DataError } from '../errors.js';
+import type { EventTable } from '../events/columns.js';
+import { branchOf, type Branch } from '../identifiability/branchOf.js';
+import { hessianDiagnostics, type HessianDiagnostics } from '../identifiability/hessianDiagnostics.js';
+import { pairingGraphFromEdges, describeFlatComponent, type PairingGraph } from '../identifiability/pairingGraph.js';
+import { binnedNll, binnedNllDerivatives } from './binnedLikelihood.js';
+import { pairCounts, type BinnedInput, type PairCounts } from './pairCounts.js';
+import { sidebandSubtractionWeights } from './sideband-weights.js';
+
+export type BinStatus = 'fitted' | 'zero' | 'empty' | 'flat';
+
+export interface BinnedFitOptions {
+  /** Bin labels for reports (length K). */
+  labels?: readonly string[];
+  /** Newton iteration limit (default 200). */
+  maxIterations?: number;
+  /** Relative scaled-Hessian eigenvalue below which a direction is flat (default 1e-8, see hessianDiagnostics). */
+  flatThreshold?: number;
+  /** Starting ε per bin (default: half the same-charge fraction of the bin's pairs). */
+  start?: ArrayLike<number>;
+  /** Name of the data source, for error messages. */
+  source?: string;
+}
+
+export interface BinnedFitResult {
+  status: 'converged' | 'failed';
+  reason?: string;
+  K: number;
+  labels: string[];
+  /** Fitted ε per bin; NaN for an empty bin. */
+  eps: Float64Array;
+  /** Inverse-Hessian error (ΔlnL = ½); one-sided for `zero` bins; NaN for `empty` and `flat` bins. */
+  err: Float64Array;
+  /** Sandwich error (correct for weighted events); same conventions as `err`. */
+  errSandwich: Float64Array;
+  /** Inverse Hessian (K×K); pseudo-inverse over the identified directions when some are flat. */
+  cov: number[][];
+  covSandwich: number[][];
+  /** Hessian of −ln L in ε space at the result (K×K; rows of non-fitted bins are 0). */
+  hessian: number[][];
+  binStatus: BinStatus[];
+  iterations: number;
+  /** −ln L = Σ_pairs (N p − S ln p) at the result (no constant). */
+  nll: number;
+  /** ∂(−ln L)/∂ε per bin (positive at `zero` bins: the boundary is the maximum). */
+  gradient: Float64Array;
+  /** Euclidean norm of the gradient over the fitted bins. */
+  gradientNorm: number;
+  branch: Branch;
+  identifiability: {
+    identifiable: boolean;
+    graph: PairingGraph;
+    hessian: HessianDiagnostics;
+    /** One line per problem: bipartite components (flat pattern from the colouring), flat Hessian directions. */
+    notes: string[];
+  };
+  counts: {
+    nEvents: number;
+    sumW: number;
+    pairs: number;
+    droppedPairs: { i: number; j: number; n: number }[];
+    clampedPairs: { i: number; j: number; s: number }[];
+    /** Filled by fitBinnedTable: events/electrons outside the binning (dropped). */
+    eventsOutside?: number;
+    electronsOutside?: number;
+  };
+}
+
+// ε = ½ sigmoid(θ), computed without overflow for any θ.
+function epsOf(theta: number): number {
+  return theta >= 0 ? 0.5 / (1 + Math.exp(-theta)) : (0.5 * Math.exp(theta)) / (1 + Math.exp(theta));
+}
+
+function thetaOf(eps: number): number {
+  return Math.log((2 * eps) / (1 - 2 * eps));
+}
+
+function sub(full: Float64Array, K: number, idx: readonly number[]): Matrix {
+  const m = idx.length;
+  const out = new Matrix(m, m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) out.set(a, b, full[idx[a]! * K + idx[b]!]!);
+  return out;
+}
+
+export function fitBinned(input: BinnedInput, K: number, opts: BinnedFitOptions = {}): BinnedFitResult {
+  const pc = pairCounts(input, K, opts.source);
+  return fitPairCounts(pc, opts);
+}
+
+/** The fit on already aggregated pair counts. */
+export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): BinnedFitResult {
+  const K = pc.K;
+  const labels = opts.labels ? [...opts.labels] : Array.from({ length: K }, (_, k) => `bin ${k}`);
+  const maxIter = opts.maxIterations ?? 200;
+
+  // 1. Bin roles: empty (no kept pair), zero (no same-charge weight in any pair), fitted.
+  const pairsOf = new Float64Array(K);
+  const sOf = new Float64Array(K);
+  const nOf = new Float64Array(K);
+  const hasPositiveS = new Uint8Array(K);
+  for (let q = 0; q < pc.n.length; q++) {
+    for (const b of pc.i[q] === pc.j[q] ? [pc.i[q]!] : [pc.i[q]!, pc.j[q]!]) {
+      pairsOf[b]++;
+      sOf[b] += pc.s[q]!;
+      nOf[b] += pc.n[q]!;
+      if (pc.s[q]! > 0) hasPositiveS[b] = 1;
+    }
+  }
+  const binStatus: BinStatus[] = Array.from({ length: K }, (_, k) => (pairsOf[k] === 0 ? 'empty' : hasPositiveS[k] ? 'fitted' : 'zero'));
+  let free = binStatus.flatMap((s, k) => (s === 'fitted' ? [k] : []));
+
+  // 2. Start: half the bin's same-charge fraction (p ≈ 2ε for like pairs), inside (0, ½).
+  const eps = new Float64Array(K).fill(NaN);
+  for (let k = 0; k < K; k++) {
+    if (binStatus[k] === 'zero') eps[k] = 0;
+    if (binStatus[k] === 'fitted') {
+      const given = opts.start?.[k];
+      const guess = given != null && given > 0 && given < 0.5 ? given : sOf[k]! / nOf[k]! / 2;
+      eps[k] = Math.min(Math.max(guess, 1e-7), 0.25);
+    }
+  }
+  let theta = Float64Array.from(free, (k) => thetaOf(eps[k]!));
+  const setEps = (th: Float64Array, into: Float64Array): void => {
+    free.forEach((k, a) => (into[k] = epsOf(th[a]!)));
+  };
+  // NaN for empty bins never enters the likelihood: it only reads bins with kept pairs.
+  let status: BinnedFitResult['status'] = 'converged';
+  let reason: string | undefined;
+  let nll = binnedNll(eps, pc);
+  let iterations = 0;
+  if (!Number.isFinite(nll)) {
+    status = 'failed';
+    reason = `−ln L not finite at the start (${nll})`;
+  }
+
+  // 3. Damped Newton in θ. A bin driven below ε = 1e-10 with ∂(−ln L)/∂ε > 0 has its maximum on the boundary
+  //    ε = 0 (θ would run to −∞ one unit per step): it is fixed there (status 'zero') and the rest refitted.
+  let mu = 0;
+  let converged = free.length === 0;
+  const trial = new Float64Array(K);
+  while (status === 'converged' && !converged && iterations < maxIter) {
+    iterations++;
+    const d = binnedNllDerivatives(eps, pc);
+    const atBoundary = free.filter((k) => eps[k]! < 1e-10 && d.grad[k]! > 0);
+    if (atBoundary.length > 0) {
+      for (const k of atBoundary) {
+        binStatus[k] = 'zero';
+        eps[k] = 0;
+      }
+      free = free.filter((k) => binStatus[k] === 'fitted');
+      theta = Float64Array.from(free, (k) => thetaOf(eps[k]!));
+      nll = binnedNll(eps, pc);
+      mu = 0;
+      converged = free.length === 0;
+      continue;
+    }
+    const m = free.length;
+    const g = new Float64Array(m);
+    const H = new Matrix(m, m);
+    for (let a = 0; a < m; a++) {
+      const ka = free[a]!;
+      const ea = eps[ka]!;
+      const ja = ea * (1 - 2 * ea); // dε/dθ
+      g[a] = d.grad[ka]! * ja;
+      for (let b = 0; b <= a; b++) {
+        const kb = free[b]!;
+        const eb = eps[kb]!;
+        const v = d.hess[ka * K + kb]! * ja * (eb * (1 - 2 * eb));
+        H.set(a, b, v);
+        H.set(b, a, v); // exactly symmetric: the Cholesky refuses anything else
+      }
+      // Chain-rule term g_ε · d²ε/dθ², with d²ε/dθ² = dε/dθ (1 − 4ε).
+      H.set(a, a, H.get(a, a) + d.grad[ka]! * ja * (1 - 4 * ea));
+    }
+    // Solve (H + μ diag|H|) δ = −g, raising μ until the matrix is positive definite.
+    let step: Float64Array | undefined;
+    for (let tries = 0; tries < 60; tries++) {
+      const A = H.clone();
+      for (let a = 0; a < m; a++) A.set(a, a, H.get(a, a) + mu * Math.max(Math.abs(H.get(a, a)), 1e-12));
+      const chol = new CholeskyDecomposition(A);
+      if (chol.isPositiveDefinite()) {
+        const x = chol.solve(Matrix.columnVector(Array.from(g, (v) => -v)));
+        step = Float64Array.from({ length: m }, (_, a) => x.get(a, 0));
+        if (step.every(Number.isFinite)) break;
+      }
+      step = undefined;
+      mu = mu === 0 ? 1e-10 : mu * 10;
+    }
+    if (!step) {
+      status = 'failed';
+      reason = `no positive-definite damped Newton system at iteration ${iterations}`;
+      break;
+    }
+    const decrement = -step.reduce((s, v, a) => s + v * g[a]!, 0);
+    const maxStep = step.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+    if (decrement < 1e-20 * Math.max(1, Math.abs(nll)) || maxStep < 1e-12) {
+      converged = true;
+      break;
+    }
+    // Backtracking line search (Armijo). In the quadratic regime the expected decrease is below the
+    // rounding of −ln L, so the full step is taken as it is (Newton's own convergence guarantee).
+    const roundoff = 1e-13 * Math.max(1, Math.abs(nll));
+    let t = 1;
+    let accepted = false;
+    for (let ls = 0; ls < 60; ls++) {
+      const th = Float64Array.from(theta, (v, a) => v + t * step![a]!);
+      trial.set(eps);
+      setEps(th, trial);
+      const f = binnedNll(trial, pc);
+      if (Number.isFinite(f) && (f <= nll - 1e-4 * t * decrement || (decrement < roundoff && f <= nll + roundoff))) {
+        theta.set(th);
+        eps.set(trial);
+        nll = f;
+        accepted = true;
+        break;
+      }
+      t /= 2;
+    }
+    if (!accepted) {
+      if (decrement < 1e3 * roundoff) {
+        converged = true; // no representable improvement left
+        break;
+      }
+      mu = mu === 0 ? 1e-6 : mu * 10;
+      continue;
+    }
+    mu = t === 1 ? (mu < 1e-12 ? 0 : mu / 10) : mu;
+  }
+  if (status === 'converged' && !converged) {
+    status = 'failed';
+    reason = `iteration limit ${maxIter} reached`;
+  }
+  const nearHalf = free.filter((k) => eps[k]! > 0.5 - 1e-9);
+  if (status === 'converged' && nearHalf.length > 0) {
+    status = 'failed';
+    reason = `ε at the ½ boundary for bins ${nearHalf.join(', ')} (same-charge fraction ≥ ½?)`;
+  }
+
+  // 4. Curvature and covariance in ε space.
+  const fin = binnedNllDerivatives(eps, pc);
+  nll = fin.nll;
+  const Hf = sub(fin.hess, K, free);
+  const Mf = sub(fin.meat, K, free);
+  const hessDiag = hessianDiagnostics(Hf.to2DArray(), labels, { threshold: opts.flatThreshold ?? 1e-8, bins: free });
+  const covFree = symmetric(hessDiag.flat.length === 0 ? inverseSpd(Hf) : pseudoInverseScaled(Hf, hessDiag.threshold));
+  const covSFree = symmetric(covFree.mmul(Mf).mmul(covFree));
+  for (const dir of hessDiag.flat) {
+    dir.direction.forEach((v, a) => {
+      if (Math.abs(v) > 0.01) binStatus[free[a]!] = 'flat';
+    });
+  }
+  const err = new Float64Array(K).fill(NaN);
+  const errSandwich = new Float64Array(K).fill(NaN);
+  const cov = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  const covSandwich = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  free.forEach((ka, a) =>
+    free.forEach((kb, b) => {
+      cov[ka]![kb] = covFree.get(a, b);
+      covSandwich[ka]![kb] = covSFree.get(a, b);
+    }),
+  );
+  for (let k = 0; k < K; k++) {
+    if (binStatus[k] === 'fitted') {
+      err[k] = Math.sqrt(Math.max(cov[k]![k]!, 0));
+      errSandwich[k] = Math.sqrt(Math.max(covSandwich[k]![k]!, 0));
+    } else if (binStatus[k] === 'zero') {
+      // ΔlnL = ½ along ε_k with −ln L linear in ε_k at the boundary: δ = ½ / slope.
+      const slope = fin.grad[k]!;
+      err[k] = slope > 0 && Number.isFinite(slope) ? 0.5 / slope : NaN;
+      errSandwich[k] = err[k]!;
+      cov[k]![k] = err[k]! * err[k]!;
+      covSandwich[k]![k] = cov[k]![k]!;
+    }
+  }
+  const hessian = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => (binStatus[i] !== 'empty' && binStatus[j] !== 'empty' && binStatus[i] !== 'zero' && binStatus[j] !== 'zero' ? fin.hess[i * K + j]! : 0)));
+  const gradientNorm = Math.hypot(...free.map((k) => fin.grad[k]!));
+
+  // 5. Identifiability: the pairing graph and the Hessian must tell the same story.
+  const graph = pairingGraphFromEdges(
+    K,
+    Array.from(pc.i, (i, q) => [i, pc.j[q]!] as [number, number]),
+  );
+  const notes: string[] = [];
+  for (const c of graph.components) {
+    if (c.empty) notes.push(`empty: ${describeFlatComponent(c, labels)}`);
+    else if (c.bipartite) notes.push(`bipartite pairing, flat direction: ${describeFlatComponent(c, labels)}`);
+  }
+  for (const f of hessDiag.flat) notes.push(`flat Hessian direction (λ/λmax = ${f.relative.toExponential(2)}): ${f.description}`);
+  return {
+    status,
+    ...(reason != null ? { reason } : {}),
+    K,
+    labels,
+    eps,
+    err,
+    errSandwich,
+    cov,
+    covSandwich,
+    hessian,
+    binStatus,
+    iterations,
+    nll,
+    gradient: Float64Array.from(fin.grad, (v, k) => (binStatus[k] === 'empty' ? 0 : v)),
+    gradientNorm,
+    branch: branchOf(eps),
+    identifiability: { identifiable: graph.identifiable && hessDiag.flat.length === 0, graph, hessian: hessDiag, notes },
+    counts: { nEvents: pc.nEvents, sumW: pc.sumW, pairs: pc.n.length, droppedPairs: pc.droppedPairs, clampedPairs: pc.clampedPairs },
+  };
+}
+
+// (A + Aᵀ)/2: solves and products leave rounding-level asymmetry that downstream Cholesky calls reject.
+function symmetric(A: Matrix): Matrix {
+  return A.clone().add(A.transpose()).mul(0.5);
+}
+
+function inverseSpd(H: Matrix): Matrix {
+  const m = H.rows;
+  if (m === 0) return new Matrix(0, 0);
+  const chol = new CholeskyDecomposition(H);
+  if (chol.isPositiveDefinite()) return chol.solve(Matrix.eye(m, m));
+  return pseudoInverseScaled(H, 0);
+}
+
+// Pseudo-inverse in the diagonally scaled space: the covariance of the identified combinations.
+function pseudoInverseScaled(H: Matrix, threshold: number): Matrix {
+  const m = H.rows;
+  const s = Array.from({ length: m }, (_, a) => (H.get(a, a) > 0 ? 1 / Math.sqrt(H.get(a, a)) : 0));
+  const S = new Matrix(m, m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) S.set(a, b, H.get(a, b) * s[a]! * s[b]!);
+  const evd = new EigenvalueDecomposition(S, { assumeSymmetric: true });
+  const lam = evd.realEigenvalues;
+  const V = evd.eigenvectorMatrix;
+  const lmax = Math.max(...lam);
+  const out = new Matrix(m, m);
+  lam.forEach((l, q) => {
+    if (!(l > Math.max(threshold, 1e-14) * lmax)) return;
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) out.set(a, b, out.get(a, b) + (V.get(a, q) * V.get(b, q) * s[a]! * s[b]!) / l);
+  });
+  return out;
+}
+
+export type FitRegion = 'window' | 'all' | 'sideband-subtracted';
+
+export interface BinnedTableFitOptions extends BinnedFitOptions {
+  /** Which events enter (default 'window'): the mass window, all events, or window minus scaled sidebands. */
+  region?: FitRegion;
+  /** Weight column; unit weights when absent. */
+  weightColumn?: string;
+}
+
+/**
+ * Bin a table and fit it. Events with an electron outside the binning are dropped and counted
+ * (`counts.eventsOutside`); the region selection uses the `region` column (0 window, 1/2 sidebands).
+ */
+export function fitBinnedTable(table: EventTable, binning: Binning, opts: BinnedTableFitOptions = {}): BinnedFitResult {
+  const source = opts.source ?? 'events';
+  const region = opts.region ?? 'window';
+  if (table.n === 0) throw new DataError(source, undefined, 'no events to fit', 0);
+  const { bin1, bin2, eventsOutside, electronsOutside } = assignBins(table, binning, source);
+  const sc = requireColumn(table, 'sc', source);
+  const base = opts.weightColumn != null ? (requireColumn(table, opts.weightColumn, source) as Float64Array) : undefined;
+  let w: Float64Array | undefined = base ? Float64Array.from(base) : undefined;
+  let keepRegion: (e: number) => boolean = () => true;
+  if (region !== 'all') {
+    const reg = requireColumn(table, 'region', source);
+    if (region === 'window') keepRegion = (e) => reg[e] === 0;
+    else w = sidebandSubtractionWeights(reg, base, undefined, source);
+  }
+  const keep: number[] = [];
+  for (let e = 0; e < table.n; e++) if (bin1[e]! >= 0 && bin2[e]! >= 0 && keepRegion(e)) keep.push(e);
+  if (keep.length === 0) throw new DataError(source, undefined, `no events inside the binning and region ${region}`, { events: table.n, outside: eventsOutside });
+  const scSel = new Uint8Array(keep.length);
+  keep.forEach((e, q) => {
+    const c = sc[e]!;
+    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e}`, c);
+    scSel[q] = c;
+  });
+  const res = fitBinned(
+    {
+      bin1: Int32Array.from(keep, (e) => bin1[e]!),
+      bin2: Int32Array.from(keep, (e) => bin2[e]!),
+      sc: scSel,
+      w: w ? Float64Array.from(keep, (e) => w![e]!) : undefined,
+    },
+    binning.size,
+    { ...opts, labels: opts.labels ?? binning.labels(), source },
+  );
+  res.counts.eventsOutside = eventsOutside;
+  res.counts.electronsOutside = electronsOutside;
+  return res;
+}

@@ -1,0 +1,60 @@
+/**
+ * Per-bin averages of any per-electron quantity (truth ε, a network's ε, a flip indicator), with the
+ * electron's bin from its reconstructed (pT, |η|) — the same binning the binned fit uses, so the averages
+ * are what a per-bin rate from the fit should be compared with. Electrons outside the binning are skipped
+ * and counted.
+ */
+import type { Binning } from '../binning/Binning.js';
+import { assignBins, requireColumn } from '../binning/assignBins.js';
+import { DataError } from '../errors.js';
+import type { EventTable } from '../events/columns.js';
+
+export interface BinAverage {
+  /** Σ w·value / Σ w per bin; NaN for a bin without electrons. */
+  mean: Float64Array;
+  /** Σ w per bin (the electron count for unit weights). */
+  sumW: Float64Array;
+  /** Σ w² per bin. */
+  sumW2: Float64Array;
+  /** Effective count (Σw)² / Σw² per bin. */
+  nEff: Float64Array;
+  electronsOutside: number;
+}
+
+export interface BinAverageOptions {
+  /** Weight column of the table; unit weights when absent. */
+  weightColumn?: string;
+  source?: string;
+}
+
+/** Average values1 (electron 1) and values2 (electron 2) over the bins of the table's electrons. */
+export function binAverage(values1: ArrayLike<number>, values2: ArrayLike<number>, table: EventTable, binning: Binning, opts: BinAverageOptions = {}): BinAverage {
+  const source = opts.source ?? 'events';
+  if (values1.length !== table.n) throw new DataError(source, 'values1', `length ${values1.length} differs from the table's ${table.n} rows`);
+  if (values2.length !== table.n) throw new DataError(source, 'values2', `length ${values2.length} differs from the table's ${table.n} rows`);
+  const { bin1, bin2, electronsOutside } = assignBins(table, binning, source);
+  const w = opts.weightColumn != null ? requireColumn(table, opts.weightColumn, source) : undefined;
+  const K = binning.size;
+  const sw = new Float64Array(K);
+  const sw2 = new Float64Array(K);
+  const swv = new Float64Array(K);
+  const add = (b: number, v: number, we: number, e: number, which: string): void => {
+    if (b < 0) return;
+    if (!Number.isFinite(v)) throw new DataError(source, which, `non-finite value at row ${e}`, v);
+    sw[b] += we;
+    sw2[b] += we * we;
+    swv[b] += we * v;
+  };
+  for (let e = 0; e < table.n; e++) {
+    const we = w ? w[e]! : 1;
+    add(bin1[e]!, values1[e]!, we, e, 'values1');
+    add(bin2[e]!, values2[e]!, we, e, 'values2');
+  }
+  return {
+    mean: Float64Array.from(swv, (s, k) => (sw[k] !== 0 ? s / sw[k]! : NaN)),
+    sumW: sw,
+    sumW2: sw2,
+    nEff: Float64Array.from(sw, (s, k) => (sw2[k]! > 0 ? (s * s) / sw2[k]! : 0)),
+    electronsOutside,
+  };
+}
