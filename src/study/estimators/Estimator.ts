@@ -1,0 +1,35 @@
+/**
+ * The common face of every estimator the study runs. An adapter (one per kind, in this directory) turns a
+ * component of the bench — the binned fit, the truth-matched rates, the φ-trainer, the oracle — into a
+ * function from an event table to per-bin rates, and where it has them, per-electron rates.
+ */
+import type { Binning } from '../../binning/Binning.js';
+import type { EventTable } from '../../events/columns.js';
+import type { Diagnostic, EstimatorStatus } from '../toyRecord.js';
+
+export interface EstimatorContext {
+  binning: Binning;
+  /** Seed for anything random the estimator does (trainer initialisation, subsampling). */
+  seed: string;
+  options: Record<string, unknown>;
+  /** The source of the table, for error messages. */
+  source: string;
+  /** How many threads the estimator may use (the worker pool already spreads toys over cores). */
+  threads: number;
+}
+
+export interface EstimatorResult {
+  status: EstimatorStatus;
+  message?: string;
+  /** Per-bin rates and errors (length K). Per-electron estimators may omit them: the runner bin-averages. */
+  bins?: { eps: ArrayLike<number>; err?: ArrayLike<number> };
+  /** Per-electron rates, rows aligned with the table. Binned estimators may omit them: the runner looks up bins. */
+  electrons?: { eps1: ArrayLike<number>; eps2: ArrayLike<number> };
+  diagnostics?: Record<string, Diagnostic>;
+}
+
+/**
+ * `table`: the events the estimator must use, with their weights in `w` — the mass window, or window and
+ * sidebands with sideband-subtraction weights (negative for sideband events) when the study asks for it.
+ */
+export type Estimator = (table: EventTable, ctx: EstimatorContext) => Promise<EstimatorResult>;

@@ -1,0 +1,99 @@
+/**
+ * Shared by the φ-trainer and the oracle adapters: train (an ensemble), apply it to the table's electrons,
+ * and put the result on the common footing.
+ *   per electron: ensemble-mean ε;
+ *   per bin: mean ε̂ over the bin's signal electrons; error = standard deviation of that bin mean over the
+ *     ensemble members (the network's "ensemble error"; NaN with a single member);
+ *   diagnostics: branch of every member (ε ↔ 1 − ε, eq. 3), and the eq. 5 trade-off — for each member the mean
+ *     ε̂ of electrons below (A) and above (B) |η| = tradeoffEtaSplit. In a bipartite pairing only ε_A + ε_B is
+ *     fixed by the data, so members spread along ε_A − ε_B: tradeoffRatio = sd(ε̄_A − ε̄_B)/sd(ε̄_A + ε̄_B) ≫ 1;
+ *     with the topology connected both are fixed and the ratio is of order 1.
+ */
+import { assignBins } from '../../binning/assignBins.js';
+import { ConfigError } from '../../errors.js';
+import type { EventTable } from '../../events/columns.js';
+import type { PhiModel } from '../../train/model.js';
+import { binMeans } from '../metrics/binMeans.js';
+import type { EstimatorContext, EstimatorResult } from './Estimator.js';
+
+const STUDY_KEYS = new Set(['tradeoffEtaSplit']);
+
+/** Trainer options from the estimator options: the study-only keys removed, seed and progress set here. */
+export function trainerOptions(ctx: EstimatorContext): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ctx.options)) if (!STUDY_KEYS.has(k)) out[k] = v;
+  if ('seed' in out) throw new ConfigError('options.seed', out.seed, 'no seed: each toy derives the trainer seed from the study seed', ctx.source);
+  return { ...out, seed: ctx.seed, progress: false };
+}
+
+function sd(xs: readonly number[]): number {
+  if (xs.length < 2) return NaN;
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+export async function networkEstimate(model: PhiModel, table: EventTable, ctx: EstimatorContext): Promise<EstimatorResult> {
+  const { memberEps } = await import('../../train/apply.js');
+  const split = ctx.options.tradeoffEtaSplit ?? 1.37;
+  if (typeof split !== 'number' || !(split > 0)) throw new ConfigError('options.tradeoffEtaSplit', split, 'a positive |eta|', ctx.source);
+  const m1 = memberEps(model, table, 1, ctx.source);
+  const m2 = memberEps(model, table, 2, ctx.source);
+  const M = m1.length;
+  const n = table.n;
+  const eps1 = new Float64Array(n);
+  const eps2 = new Float64Array(n);
+  for (let m = 0; m < M; m++) {
+    for (let i = 0; i < n; i++) {
+      eps1[i] += m1[m]![i]! / M;
+      eps2[i] += m2[m]![i]! / M;
+    }
+  }
+  const bins = assignBins(table, ctx.binning, ctx.source);
+  const K = ctx.binning.size;
+  const bg = table.columns.is_background;
+  const mean = binMeans(bins, K, eps1, eps2, bg).mean;
+  const memberBins = m1.map((e1, m) => binMeans(bins, K, e1, m2[m]!, bg).mean);
+  const err = mean.map((_, k) => sd(memberBins.map((b) => b[k]!).filter(Number.isFinite)));
+  // eq. 5 trade-off: per-member means over signal electrons in region A (|η| < split) and B.
+  const eta1 = table.columns.eta1!;
+  const eta2 = table.columns.eta2!;
+  const region = table.columns.region!;
+  const tradeA: number[] = [];
+  const tradeB: number[] = [];
+  for (let m = 0; m < M; m++) {
+    let sa = 0;
+    let na = 0;
+    let sb = 0;
+    let nb = 0;
+    for (let i = 0; i < n; i++) {
+      if ((bg && bg[i] === 1) || region[i] !== 0) continue;
+      if (Math.abs(eta1[i]!) < split) (sa += m1[m]![i]!), na++;
+      else (sb += m1[m]![i]!), nb++;
+      if (Math.abs(eta2[i]!) < split) (sa += m2[m]![i]!), na++;
+      else (sb += m2[m]![i]!), nb++;
+    }
+    tradeA.push(na > 0 ? sa / na : NaN);
+    tradeB.push(nb > 0 ? sb / nb : NaN);
+  }
+  const diff = tradeA.map((a, m) => a - tradeB[m]!);
+  const sum = tradeA.map((a, m) => a + tradeB[m]!);
+  const mirror = model.members.filter((mb) => mb.branch.branch === 'mirror').length;
+  const flipped = model.members.filter((mb) => mb.branch.flipped).length;
+  return {
+    status: mirror > 0 ? 'unphysicalBranch' : 'ok',
+    ...(mirror > 0 ? { message: `${mirror} of ${M} ensemble members on the mirror branch (epsilon > 1/2)` } : {}),
+    bins: { eps: mean, err },
+    electrons: { eps1, eps2 },
+    diagnostics: {
+      backend: model.backend,
+      members: M,
+      mirrorMembers: mirror,
+      flippedMembers: flipped,
+      branch: mirror > 0 ? 'mirror' : 'physical',
+      epochs: model.members.reduce((a, mb) => a + mb.epochsRun, 0) / M,
+      tradeoffA: tradeA.map((x) => (Number.isFinite(x) ? x : null)),
+      tradeoffB: tradeB.map((x) => (Number.isFinite(x) ? x : null)),
+      tradeoffRatio: M > 2 && Number.isFinite(sd(diff) / sd(sum)) ? sd(diff) / sd(sum) : null,
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Adapter: truth-matched rates — in each bin, the fraction of signal electrons in the window whose charge was
+ * actually flipped (truth_flip), with the binomial error √(p(1−p)/n). It is the best any estimator can do on
+ * this sample (it sees the flips themselves) and separates the sample's own fluctuation from method bias.
+ * Weights are not used: a flip either happened or not, whatever the event's weight.
+ */
+import { assignBins } from '../../binning/assignBins.js';
+import { DataError } from '../../errors.js';
+import { binMeans } from '../metrics/binMeans.js';
+import type { Estimator } from './Estimator.js';
+
+export const truthMatchedEstimator: Estimator = async (table, ctx) => {
+  const f1 = table.columns.truth_flip1;
+  const f2 = table.columns.truth_flip2;
+  if (!f1 || !f2) throw new DataError(ctx.source, f1 ? 'truth_flip2' : 'truth_flip1', 'truth-matched rates need the truth flip columns');
+  const region = table.columns.region!;
+  const bg = table.columns.is_background;
+  // Window signal electrons only: sideband rows (if the table has them) and fakes carry no truth flip rate.
+  const skip = Uint8Array.from({ length: table.n }, (_, i) => (region[i] !== 0 || (bg != null && bg[i] === 1) ? 1 : 0));
+  const bins = assignBins(table, ctx.binning, ctx.source);
+  const { mean, count } = binMeans(bins, ctx.binning.size, f1, f2, skip);
+  const err = mean.map((p, k) => (count[k]! > 0 ? Math.sqrt(Math.max(p * (1 - p), 0) / count[k]!) : NaN));
+  return { status: 'ok', bins: { eps: mean, err } };
+};

@@ -1,0 +1,28 @@
+/**
+ * A short text summary for the terminal: toys, failures, a few headline metrics per point and estimator, and
+ * every criterion with PASS/FAIL.
+ */
+import type { StudySummary } from './summarizeStudy.js';
+
+const f = (x: number | null | undefined, d = 3): string => (x == null || !Number.isFinite(x) ? '—' : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(d));
+
+export function printSummary(s: StudySummary, seconds?: number): string {
+  const lines: string[] = [];
+  lines.push(`study ${s.study}${s.quick ? ' (quick)' : ''}: ${s.toys.recorded}/${s.toys.requested} toys, ${s.toys.failed} failed${seconds != null ? `, ${seconds.toFixed(1)} s` : ''}`);
+  if (s.toys.missing.length) lines.push(`  missing toys: ${s.toys.missing.slice(0, 20).join(', ')}${s.toys.missing.length > 20 ? ', …' : ''}`);
+  for (const p of s.points) {
+    lines.push(`point ${p.label}: ${f(p.window, 0)} window events, ${f(p.windowSC, 0)} SC`);
+    for (const [name, e] of Object.entries(p.estimators)) {
+      const m = e.metrics;
+      lines.push(
+        `  ${name.padEnd(12)} fail ${f(m.failureRate, 2)}  |rel bias| ${f(m.meanAbsRelBias)}  max|bias/σ| ${f(m.maxAbsBiasOverSigma, 2)}  pull ${f(m.pullMean, 2)}±${f(m.pullWidth, 2)}  cov68 ${f(m.coverage68, 2)}  mse ${f(m.mse)}  χ²/ndf ${f(m.closureChi2Ndf, 2)}`,
+      );
+    }
+  }
+  for (const c of s.criteria) {
+    const k = c.criterion;
+    lines.push(`${c.pass ? 'PASS' : 'FAIL'} ${k.metric}(${k.estimator}${k.relativeTo ? `/${k.relativeTo}` : ''}) @${c.point} = ${f(c.value, 4)} ${k.op} ${k.threshold}${k.why ? `  — ${k.why}` : ''}`);
+  }
+  lines.push(s.pass ? 'all criteria pass' : 'criteria FAILED');
+  return `${lines.join('\n')}\n`;
+}

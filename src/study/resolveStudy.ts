@@ -1,0 +1,106 @@
+/**
+ * Partial study in, fully resolved study out, in one place: quick overrides, command-line overrides (toys,
+ * seed), scan points merged over the base generator configuration and validated by the generator's own
+ * resolver, estimator options merged per point. The result is plain JSON: it is written to DIR/study.json,
+ * sent to the toy workers, and compared on resume and merge.
+ */
+import { ConfigError } from '../errors.js';
+import { DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES, Binning } from '../binning/Binning.js';
+import { configForMetadata, resolveGeneratorConfig } from '../config/generator-config.js';
+import type { Seed } from '../rng.js';
+import { deepMerge } from './deepMerge.js';
+import type { Criterion, EstimatorKind, Pairing, Study } from './studySchema.js';
+
+export interface ResolvedEstimator {
+  name: string;
+  kind: EstimatorKind;
+  options: Record<string, unknown>;
+  sidebandSubtraction: boolean;
+}
+
+export interface ResolvedPoint {
+  label: string;
+  events: number;
+  /** The generator's fully resolved configuration (as JSON). */
+  generator: Record<string, unknown>;
+  pairing: Pairing;
+  estimators: ResolvedEstimator[];
+}
+
+export interface ResolvedStudy {
+  name: string;
+  description: string;
+  seed: Seed;
+  toys: number;
+  quick: boolean;
+  binning: { eta: number[]; pt: number[] };
+  points: ResolvedPoint[];
+  criteria: Criterion[];
+}
+
+export interface ResolveOptions {
+  quick?: boolean;
+  toys?: number;
+  seed?: Seed;
+  source?: string;
+}
+
+export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedStudy {
+  const quick = opts.quick === true && study.quick != null ? study.quick : undefined;
+  const scale = quick?.eventsScale ?? (quick?.events != null ? quick.events / study.events : 1);
+  const baseEvents = quick?.events ?? Math.max(1, Math.round(study.events * scale));
+  const keep = quick?.points != null ? new Set(quick.points) : undefined;
+  const binning = study.binning ?? { eta: [...DEFAULT_ETA_EDGES], pt: [...DEFAULT_PT_EDGES] };
+  try {
+    Binning.fromEdges(binning.eta, binning.pt);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.path.replace(/^bins\./, 'binning.'), err.value, err.expected, opts.source);
+    throw err;
+  }
+  const points: ResolvedPoint[] = [];
+  study.scan.forEach((p, i) => {
+    if (keep && !keep.has(p.label)) return;
+    const merged = deepMerge<Record<string, unknown>>({}, study.generator, p.generator, quick?.generator);
+    let generator: Record<string, unknown>;
+    try {
+      generator = configForMetadata(resolveGeneratorConfig(merged, opts.source)) as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        // Name the study key the bad value came from: the scan point's patch if it set it, else the base.
+        const inPoint = hasPath(p.generator, err.path);
+        const prefix = inPoint ? `scan.${i}.generator` : 'generator';
+        throw new ConfigError(`${prefix}.${err.path}`, err.value, err.expected, opts.source);
+      }
+      throw err;
+    }
+    const events = p.events != null ? Math.max(1, Math.round(p.events * scale)) : baseEvents;
+    const estimators = study.estimators.map((e) => ({
+      name: e.name,
+      kind: e.kind,
+      sidebandSubtraction: e.sidebandSubtraction,
+      options: deepMerge<Record<string, unknown>>({}, e.options, p.estimators[e.name], quick?.estimators?.[e.name]),
+    }));
+    points.push({ label: p.label, events, generator, pairing: p.pairing ?? study.pairing, estimators });
+  });
+  const toys = opts.toys ?? quick?.toys ?? study.toys;
+  if (!(Number.isInteger(toys) && toys >= 1)) throw new ConfigError('toys', toys, 'a positive integer', opts.source);
+  return {
+    name: study.name,
+    description: study.description,
+    seed: opts.seed ?? study.seed,
+    toys,
+    quick: quick != null,
+    binning,
+    points,
+    criteria: quick?.criteria ?? study.criteria,
+  };
+}
+
+function hasPath(obj: unknown, dotted: string): boolean {
+  let v: unknown = obj;
+  for (const k of dotted.split('.')) {
+    if (v == null || typeof v !== 'object' || !(k in (v as object))) return false;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return true;
+}

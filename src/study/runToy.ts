@@ -1,0 +1,155 @@
+/**
+ * One toy, start to finish, for every scan point:
+ *   1. generate N events with the toy's seed (the same seed at every scan point: common random numbers make
+ *      differences between points smoother than independent samples would),
+ *   2. apply the pairing topology, cut to the window (or window + weighted sidebands),
+ *   3. the truth reference per bin (mean truth ε of the signal electrons in the window),
+ *   4. every estimator on the same table, each with its own derived seed,
+ *   5. per-bin rates, per-electron accuracy, SC closure χ² — one ToyRecord.
+ * An estimator that throws an input/numerical error is recorded as `failed` with the message; the toy goes on.
+ */
+import { Binning } from '../binning/Binning.js';
+import { assignBins, type BinAssignment } from '../binning/assignBins.js';
+import type { EventTable } from '../events/columns.js';
+import { ConfigError, QmisidError, UsageError } from '../errors.js';
+import { deriveSeed } from '../rng.js';
+import type { Estimator, EstimatorResult } from './estimators/Estimator.js';
+import { binMeans } from './metrics/binMeans.js';
+import { closureChi2 } from './metrics/closureChi2.js';
+import { electronMetrics } from './metrics/electronMetrics.js';
+import { applyPairing, sidebandSubtractedTable, windowTable } from './prepareTable.js';
+import type { ResolvedStudy, ResolvedEstimator } from './resolveStudy.js';
+import { jsonNumber, type EstimatorRecord, type PointRecord, type ToyRecord } from './toyRecord.js';
+import type { EstimatorKind } from './studySchema.js';
+
+/** Generate `n` selected events from a resolved generator configuration (JSON) and a seed. */
+export type GenerateFn = (config: Record<string, unknown>, n: number, seed: string) => Promise<EventTable>;
+
+export interface ToyDeps {
+  generate: GenerateFn;
+  estimator: (kind: EstimatorKind) => Promise<Estimator>;
+  threads: number;
+}
+
+export function toySeed(study: ResolvedStudy, toy: number): string {
+  return deriveSeed(study.seed, 'toy', toy);
+}
+
+export async function runToy(study: ResolvedStudy, toy: number, deps: ToyDeps): Promise<ToyRecord> {
+  const seed = toySeed(study, toy);
+  const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
+  const points: PointRecord[] = [];
+  try {
+    for (const point of study.points) {
+      const generated = await deps.generate(point.generator, point.events, deriveSeed(seed, 'events'));
+      const events = applyPairing(generated, point.pairing);
+      const window = windowTable(events);
+      const wBins = assignBins(window, binning);
+      const truth = binMeans(wBins, binning.size, window.columns.truth_eps1!, window.columns.truth_eps2!, window.columns.is_background);
+      const sc = window.columns.sc!;
+      let windowSC = 0;
+      for (let i = 0; i < window.n; i++) windowSC += sc[i]!;
+      const estimators: Record<string, EstimatorRecord> = {};
+      for (const spec of point.estimators) {
+        const source = `study ${study.name} toy ${toy} point ${point.label} estimator ${spec.name}`;
+        const sel = (point.generator.selection ?? {}) as { window: [number, number]; lowSideband: [number, number]; highSideband: [number, number] };
+        const table = spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
+        const bins = table === window ? wBins : assignBins(table, binning);
+        estimators[spec.name] = await runEstimator(spec, table, bins, binning, deps, deriveSeed(seed, 'point', point.label, 'estimator', spec.name), source);
+      }
+      points.push({
+        label: point.label,
+        events: events.n,
+        window: window.n,
+        windowSC,
+        truth: truth.mean.map(jsonNumber),
+        count: truth.count,
+        estimators,
+      });
+    }
+  } catch (err) {
+    if (!(err instanceof QmisidError) || err instanceof ConfigError || err instanceof UsageError) throw err;
+    return { toy, seed, status: 'failed', message: err.message, points };
+  }
+  return { toy, seed, status: 'ok', points };
+}
+
+async function runEstimator(
+  spec: ResolvedEstimator,
+  table: EventTable,
+  bins: BinAssignment,
+  binning: Binning,
+  deps: ToyDeps,
+  seed: string,
+  source: string,
+): Promise<EstimatorRecord> {
+  let res: EstimatorResult;
+  try {
+    const est = await deps.estimator(spec.kind);
+    res = await est(table, { binning, seed, options: spec.options, source, threads: deps.threads });
+  } catch (err) {
+    // Bad options are the user's to fix: stop the study. Data/numerical trouble in one toy is a counted failure.
+    if (!(err instanceof QmisidError) || err instanceof ConfigError || err instanceof UsageError) throw err;
+    return failedRecord(binning.size, err.message);
+  }
+  const K = binning.size;
+  // Per-electron rates: given, or looked up from the bins.
+  let eps1: ArrayLike<number>;
+  let eps2: ArrayLike<number>;
+  if (res.electrons) {
+    eps1 = res.electrons.eps1;
+    eps2 = res.electrons.eps2;
+  } else if (res.bins) {
+    const e = res.bins.eps;
+    eps1 = Float64Array.from(bins.bin1, (b) => (b >= 0 ? e[b]! : NaN));
+    eps2 = Float64Array.from(bins.bin2, (b) => (b >= 0 ? e[b]! : NaN));
+  } else {
+    return failedRecord(K, 'estimator returned neither per-bin nor per-electron rates');
+  }
+  // Per-bin rates: given, or the mean over the signal electrons of each bin (the truth reference's electrons).
+  const eps = res.bins ? Array.from(res.bins.eps) : binMeans(bins, K, eps1, eps2, table.columns.is_background).mean;
+  const err = res.bins?.err ? Array.from(res.bins.err) : new Array<number>(K).fill(NaN);
+  // Electron and closure metrics on the window rows only (sideband rows carry no flip information of their own).
+  const region = table.columns.region!;
+  let allWindow = true;
+  for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== 0) allWindow = false;
+  const el = electronMetrics(table, maskRows(eps1, region, allWindow), maskRows(eps2, region, allWindow));
+  const cl = (v: 'pt' | 'eta' | 'm_ee') => {
+    const h = closureChi2(table, eps1, eps2, v);
+    return { chi2: h.chi2, ndf: h.ndf };
+  };
+  return {
+    status: res.status,
+    ...(res.message != null ? { message: res.message } : {}),
+    eps: eps.map(jsonNumber),
+    err: err.map(jsonNumber),
+    electron: {
+      n: el.n,
+      mse: jsonNumber(el.mse),
+      meanRelBias: jsonNumber(el.meanRelBias),
+      phiKappaMean: jsonNumber(el.phiKappaMean),
+      phiKappaRms: jsonNumber(el.phiKappaRms),
+    },
+    closure: { pt: cl('pt'), eta: cl('eta'), m_ee: cl('m_ee') },
+    diagnostics: res.diagnostics ?? {},
+  };
+}
+
+function maskRows(eps: ArrayLike<number>, region: ArrayLike<number>, allWindow: boolean): ArrayLike<number> {
+  if (allWindow) return eps;
+  return Float64Array.from({ length: eps.length }, (_, i) => (region[i] === 0 ? eps[i]! : NaN));
+}
+
+function failedRecord(K: number, message: string): EstimatorRecord {
+  const nan = new Array<number | null>(K).fill(null);
+  const zero = { chi2: 0, ndf: 0 };
+  return {
+    status: 'failed',
+    message,
+    eps: nan,
+    err: [...nan],
+    electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null },
+    closure: { pt: zero, eta: { ...zero }, m_ee: { ...zero } },
+    diagnostics: {},
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The study file: one zod schema is the single source of truth. studies/study.schema.json is exported from it
+ * (exportStudyJsonSchema) and a test checks that the exported file is up to date and that every file in
+ * studies/ validates. Unknown keys are rejected everywhere (strict objects), with the key path in the error.
+ *
+ * A study = a generator configuration (a partial one: the generator fills in its own defaults) + scan points
+ * (variations of that configuration) + estimators + toys + pass/fail criteria. `quick` carries the file's own
+ * reduced sizes for CI (`--quick`).
+ */
+import { z } from 'zod';
+
+/** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and docs/studies.md). */
+export const METRIC_NAMES = [
+  'failureRate',
+  'meanAbsRelBias',
+  'maxAbsRelBias',
+  'maxAbsBiasOverSigma',
+  'maxAbsPullMean',
+  'maxAbsPullWidthDev',
+  'pullWidthMean',
+  'coverage68',
+  'coverage95',
+  'mse',
+  'sigmaSqrtNRel',
+  'closureChi2Ndf',
+  'closureChi2NdfPt',
+  'closureChi2NdfEta',
+  'closureChi2NdfMee',
+  'phiKappaRms',
+  'flaggedFraction',
+  'physicalBranchFraction',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */
+export const ESTIMATOR_KINDS = ['binned', 'truthMatched', 'phi', 'oracle'] as const;
+export type EstimatorKind = (typeof ESTIMATOR_KINDS)[number];
+
+const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -');
+/** A partial configuration object, validated later by the component that owns it (generator, trainer, fit). */
+const patch = z.record(z.string(), z.unknown());
+
+export const EstimatorSpecSchema = z.strictObject({
+  name,
+  kind: z.enum(ESTIMATOR_KINDS),
+  /** Options handed to the estimator (trainer options for phi/oracle, fit options for binned). */
+  options: patch.default({}),
+  /** Use window + sidebands with the sideband weights (negative for sideband events) instead of the window alone. */
+  sidebandSubtraction: z.boolean().default(false),
+});
+
+export const PairingSchema = z.strictObject({
+  /**
+   * `any`: every selected event. `barrelEndcap`: keep only events with exactly one electron with |η| below
+   * `etaSplit` (a bipartite pairing graph, physics.md "Identifiability").
+   */
+  topology: z.enum(['any', 'barrelEndcap']).default('any'),
+  etaSplit: z.number().positive().default(1.37),
+});
+
+export const ScanPointSchema = z.strictObject({
+  label: name,
+  /** Deep-merged over the study's generator configuration. */
+  generator: patch.default({}),
+  /** Overrides the study's pairing topology. */
+  pairing: PairingSchema.optional(),
+  /** Overrides the study's event count. */
+  events: z.number().int().positive().optional(),
+  /** Deep-merged over each estimator's options, keyed by estimator name. */
+  estimators: z.record(z.string(), patch).default({}),
+});
+
+/** A named metric, or `diagnostics.<name>`: the mean over toys of a numeric/boolean estimator diagnostic. */
+export const MetricSchema = z.union([z.enum(METRIC_NAMES), z.string().regex(/^diagnostics\.[A-Za-z][A-Za-z0-9_]*$/, 'a metric name or diagnostics.<name>')]);
+
+export const CriterionSchema = z.strictObject({
+  metric: MetricSchema,
+  estimator: name,
+  /** Compare the ratio metric(estimator) / metric(relativeTo) with the threshold. */
+  relativeTo: name.optional(),
+  /** Scan point label; without it the criterion must hold at every point. */
+  point: name.optional(),
+  op: z.enum(['<', '<=', '>', '>=']),
+  threshold: z.number(),
+  /** One line: what the criterion shows. */
+  why: z.string().optional(),
+});
+
+export const BinningSpecSchema = z.strictObject({
+  eta: z.array(z.number()).min(2),
+  pt: z.array(z.number()).min(2),
+});
+
+const QuickSchema = z.strictObject({
+  events: z.number().int().positive().optional(),
+  toys: z.number().int().positive().optional(),
+  /** Multiplies every event count (the study's and each scan point's); `events`, when given, then sets the study's. */
+  eventsScale: z.number().positive().max(1).optional(),
+  generator: patch.optional(),
+  estimators: z.record(z.string(), patch).optional(),
+  /** Keep only these scan points. */
+  points: z.array(name).optional(),
+  /** Replace the criteria (quick runs have less statistics). */
+  criteria: z.array(CriterionSchema).optional(),
+});
+
+export const StudySchema = z.strictObject({
+  $schema: z.string().optional(),
+  name,
+  description: z.string(),
+  seed: z.union([z.number().int(), z.string().min(1)]),
+  toys: z.number().int().positive(),
+  events: z.number().int().positive(),
+  generator: patch.default({}),
+  /** Event topology kept after the generator's selection (the generator's own cuts live in generator.selection). */
+  pairing: PairingSchema.default({ topology: 'any', etaSplit: 1.37 }),
+  binning: BinningSpecSchema.optional(),
+  scan: z.array(ScanPointSchema).min(1).default([{ label: 'default', generator: {}, estimators: {} }]),
+  estimators: z.array(EstimatorSpecSchema).min(1),
+  criteria: z.array(CriterionSchema).default([]),
+  quick: QuickSchema.optional(),
+});
+
+export type StudyInput = z.input<typeof StudySchema>;
+export type Study = z.output<typeof StudySchema>;
+export type EstimatorSpec = z.output<typeof EstimatorSpecSchema>;
+export type ScanPoint = z.output<typeof ScanPointSchema>;
+export type Criterion = z.output<typeof CriterionSchema>;
+export type Pairing = z.output<typeof PairingSchema>;
+
+/** The JSON Schema of a study file (draft 2020-12), as written to studies/study.schema.json. */
+export function exportStudyJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(StudySchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}

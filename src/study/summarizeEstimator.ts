@@ -1,0 +1,195 @@
+/**
+ * Metrics of one estimator at one scan point, over the toys. Definitions (bin k, toy t, truth τ_tk = mean
+ * truth ε of the bin's signal electrons in that toy, estimate ε̂_tk with reported error σ̂_tk):
+ *   residual r = ε̂ − τ, relative bias ⟨r⟩/⟨τ⟩, pull (ε̂ − τ)/σ̂,
+ *   σ_k = spread of ε̂ over toys (one toy: the mean reported error), bias/σ = ⟨r⟩/σ_k,
+ *   σ·√N relative = σ_k·√N_window/⟨τ⟩ (flat in N for a 1/√N estimator),
+ *   coverage: fraction of (toy, bin) with |pull| < 1 (expect 68.3 %) or < 1.96 (95 %).
+ * Scalars pool or take extremes over the bins expecting at least `minFlips` flips per toy.
+ * Failed estimator records (and failed toys) count in `failureRate` and are left out of every other metric.
+ */
+import { pullStats, type PullStats } from './metrics/pullStats.js';
+import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
+
+export interface BinSummary {
+  bin: number;
+  truth: number;
+  estimate: number;
+  residual: number;
+  residualErr: number;
+  relBias: number;
+  sigma: number;
+  biasOverSigma: number;
+  meanErr: number;
+  pull: PullStats;
+  count: number;
+  used: boolean;
+}
+
+export interface EstimatorSummary {
+  toys: number;
+  failures: Record<string, number>;
+  metrics: Record<string, number>;
+  bins: BinSummary[];
+  diagnostics: Record<string, number>;
+}
+
+export interface SummarizeOptions {
+  /**
+   * Bins expecting fewer flips per toy (mean electrons × mean truth ε) are left out of the scalar metrics:
+   * with a handful of flips a relative bias or a Gaussian pull means little. Default 5.
+   */
+  minFlips?: number;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}
+
+function sd(xs: readonly number[]): number {
+  if (xs.length < 2) return NaN;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+function median(xs: readonly number[]): number {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
+}
+
+/**
+ * `points`: this scan point's record from every toy (undefined where the toy failed before reaching it).
+ */
+export function summarizeEstimator(name: string, points: readonly (PointRecord | undefined)[], opts: SummarizeOptions = {}): EstimatorSummary {
+  const minFlips = opts.minFlips ?? 5;
+  const failures: Record<string, number> = {};
+  const ok: { rec: EstimatorRecord; point: PointRecord }[] = [];
+  const produced: EstimatorRecord[] = [];
+  for (const p of points) {
+    const rec = p?.estimators[name];
+    const status = rec?.status ?? 'failed';
+    if (status !== 'ok') failures[status] = (failures[status] ?? 0) + 1;
+    if (rec && p && status === 'ok') ok.push({ rec, point: p });
+    if (rec && status !== 'failed') produced.push(rec);
+  }
+  const toys = points.length;
+  const K = ok[0]?.rec.eps.length ?? 0;
+  const bins: BinSummary[] = [];
+  const allPulls: number[] = [];
+  const nWindow = mean(ok.map((o) => o.point.window));
+  for (let k = 0; k < K; k++) {
+    const est: number[] = [];
+    const res: number[] = [];
+    const tr: number[] = [];
+    const pulls: number[] = [];
+    const errs: number[] = [];
+    const counts: number[] = [];
+    for (const { rec, point } of ok) {
+      const e = finite(rec.eps[k]);
+      const t = finite(point.truth[k]);
+      counts.push(point.count[k] ?? 0);
+      if (!Number.isFinite(e) || !Number.isFinite(t)) continue;
+      est.push(e);
+      tr.push(t);
+      res.push(e - t);
+      const s = finite(rec.err[k]);
+      if (Number.isFinite(s)) errs.push(s);
+      pulls.push(s > 0 ? (e - t) / s : NaN);
+    }
+    const count = mean(counts);
+    const truth = mean(tr);
+    const residual = mean(res);
+    const spread = sd(est);
+    const meanErr = mean(errs);
+    const sigma = Number.isFinite(spread) ? spread : meanErr;
+    const pull = pullStats(pulls);
+    const used = est.length > 0 && truth > 0 && count * truth >= minFlips;
+    if (used) for (const p of pulls) allPulls.push(p);
+    bins.push({
+      bin: k,
+      truth,
+      estimate: mean(est),
+      residual,
+      residualErr: Number.isFinite(spread) ? spread / Math.sqrt(est.length) : meanErr,
+      relBias: residual / truth,
+      sigma,
+      biasOverSigma: residual / sigma,
+      meanErr,
+      pull,
+      count,
+      used,
+    });
+  }
+  const used = bins.filter((b) => b.used);
+  const absMax = (f: (b: BinSummary) => number): number => {
+    const v = used.map(f).filter(Number.isFinite);
+    return v.length ? Math.max(...v.map(Math.abs)) : NaN;
+  };
+  const pooled = pullStats(allPulls);
+  const chi2ndf = ok.map(({ rec }) => {
+    const c = rec.closure;
+    const ndf = c.pt.ndf + c.eta.ndf + c.m_ee.ndf;
+    return ndf > 0 ? (c.pt.chi2 + c.eta.chi2 + c.m_ee.chi2) / ndf : NaN;
+  });
+  const metrics: Record<string, number> = {
+    failureRate: toys > 0 ? (toys - ok.length) / toys : NaN,
+    meanAbsRelBias: mean(used.map((b) => Math.abs(b.relBias)).filter(Number.isFinite)),
+    maxAbsRelBias: absMax((b) => b.relBias),
+    maxAbsBiasOverSigma: absMax((b) => b.biasOverSigma),
+    maxAbsPullMean: absMax((b) => b.pull.mean),
+    maxAbsPullWidthDev: absMax((b) => b.pull.width - 1),
+    pullWidthMean: mean(used.map((b) => b.pull.width).filter(Number.isFinite)),
+    pullMean: pooled.mean,
+    pullMeanErr: pooled.meanErr,
+    pullWidth: pooled.width,
+    pullWidthErr: pooled.widthErr,
+    coverage68: pooled.coverage68,
+    coverage68Err: pooled.coverage68Err,
+    coverage95: pooled.coverage95,
+    coverage95Err: pooled.coverage95Err,
+    mse: mean(ok.map(({ rec }) => finite(rec.electron.mse)).filter(Number.isFinite)),
+    sigmaSqrtNRel: median(used.map((b) => (b.sigma * Math.sqrt(nWindow)) / b.truth)),
+    closureChi2Ndf: mean(chi2ndf.filter(Number.isFinite)),
+    closureChi2NdfPt: closureOne(ok, 'pt'),
+    closureChi2NdfEta: closureOne(ok, 'eta'),
+    closureChi2NdfMee: closureOne(ok, 'm_ee'),
+    phiKappaRms: mean(ok.map(({ rec }) => finite(rec.electron.phiKappaRms)).filter(Number.isFinite)),
+    flaggedFraction: produced.length ? produced.filter((r) => r.diagnostics.flagged === true).length / produced.length : NaN,
+    physicalBranchFraction: produced.length ? produced.filter((r) => r.status !== 'unphysicalBranch').length / produced.length : NaN,
+    binsUsed: used.length,
+  };
+  // Numeric and boolean diagnostics: mean over the toys that produced them.
+  const diag: Record<string, number[]> = {};
+  for (const r of produced) {
+    for (const [key, v] of Object.entries(r.diagnostics)) {
+      const x = typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'number' ? v : NaN;
+      if (Number.isFinite(x)) (diag[key] ??= []).push(x);
+    }
+  }
+  const diagnostics: Record<string, number> = {};
+  for (const [key, xs] of Object.entries(diag)) diagnostics[key] = mean(xs);
+  return { toys, failures, metrics, bins, diagnostics };
+}
+
+function closureOne(ok: readonly { rec: EstimatorRecord }[], v: 'pt' | 'eta' | 'm_ee'): number {
+  return mean(ok.map(({ rec }) => (rec.closure[v].ndf > 0 ? rec.closure[v].chi2 / rec.closure[v].ndf : NaN)).filter(Number.isFinite));
+}
+
+/** Per-bin MSE over toys (residual² averaged), for relative efficiencies between estimators. */
+export function binMse(name: string, points: readonly (PointRecord | undefined)[]): number[] {
+  const K = points.find((p) => p)?.truth.length ?? 0;
+  const out: number[] = [];
+  for (let k = 0; k < K; k++) {
+    const r2: number[] = [];
+    for (const p of points) {
+      const rec = p?.estimators[name];
+      if (!p || !rec || rec.status !== 'ok') continue;
+      const d = finite(rec.eps[k]) - finite(p.truth[k]);
+      if (Number.isFinite(d)) r2.push(d * d);
+    }
+    out.push(mean(r2));
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * DIR/summary.json: for every scan point and estimator the metrics of summarizeEstimator, the relative
+ * efficiencies between estimators, the failure counts, and the criteria with pass/fail. Computed from the
+ * toy records alone (sorted by toy index), so a merged run and an unsharded run give the same summary.
+ */
+import { version } from '../version.js';
+import { evaluateCriteria, type CriterionResult } from './evaluateCriteria.js';
+import type { ResolvedStudy } from './resolveStudy.js';
+import { binMse, summarizeEstimator, type EstimatorSummary } from './summarizeEstimator.js';
+import type { PointRecord, ToyRecord } from './toyRecord.js';
+
+export interface PointSummary {
+  label: string;
+  /** Mean events per toy after selection, in the window, and same-charge in the window. */
+  events: number;
+  window: number;
+  windowSC: number;
+  estimators: Record<string, EstimatorSummary>;
+  /**
+   * relativeEfficiency[a][b] = median over bins of MSE_b / MSE_a (per-bin residual² over toys): above 1 means
+   * a is the more precise estimator. mseRatio[a][b] = per-electron MSE_a / MSE_b.
+   */
+  relativeEfficiency: Record<string, Record<string, number | null>>;
+  mseRatio: Record<string, Record<string, number | null>>;
+}
+
+export interface StudySummary {
+  study: string;
+  version: string;
+  quick: boolean;
+  toys: { requested: number; recorded: number; failed: number; missing: number[] };
+  points: PointSummary[];
+  criteria: CriterionResult[];
+  pass: boolean;
+}
+
+const med = (xs: number[]): number => {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
+};
+const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord[], expectedToys?: readonly number[]): StudySummary {
+  const sorted = [...records].sort((a, b) => a.toy - b.toy);
+  const have = new Set(sorted.map((r) => r.toy));
+  const expected = expectedToys ?? Array.from({ length: study.toys }, (_, t) => t);
+  const points: PointSummary[] = study.points.map((p) => {
+    const recs: (PointRecord | undefined)[] = sorted.map((r) => r.points.find((q) => q.label === p.label));
+    const present = recs.filter((r): r is PointRecord => r != null);
+    const avg = (f: (r: PointRecord) => number): number => (present.length ? present.reduce((a, r) => a + f(r), 0) / present.length : NaN);
+    const estimators: Record<string, EstimatorSummary> = {};
+    for (const e of p.estimators) estimators[e.name] = summarizeEstimator(e.name, recs);
+    const names = p.estimators.map((e) => e.name);
+    const mses = Object.fromEntries(names.map((n) => [n, binMse(n, recs)]));
+    const relativeEfficiency: PointSummary['relativeEfficiency'] = {};
+    const mseRatio: PointSummary['mseRatio'] = {};
+    for (const a of names) {
+      relativeEfficiency[a] = {};
+      mseRatio[a] = {};
+      for (const b of names) {
+        if (a === b) continue;
+        const used = estimators[a]!.bins.map((bin, k) => (bin.used && estimators[b]!.bins[k]?.used ? mses[b]![k]! / mses[a]![k]! : NaN));
+        relativeEfficiency[a]![b] = num(med(used));
+        mseRatio[a]![b] = num(estimators[a]!.metrics.mse! / estimators[b]!.metrics.mse!);
+      }
+    }
+    return {
+      label: p.label,
+      events: avg((r) => r.events),
+      window: avg((r) => r.window),
+      windowSC: avg((r) => r.windowSC),
+      estimators,
+      relativeEfficiency,
+      mseRatio,
+    };
+  });
+  const criteria = evaluateCriteria(study.criteria, points);
+  return {
+    study: study.name,
+    version,
+    quick: study.quick,
+    toys: {
+      requested: expected.length,
+      recorded: sorted.length,
+      failed: sorted.filter((r) => r.status !== 'ok').length,
+      missing: expected.filter((t) => !have.has(t)),
+    },
+    points,
+    criteria,
+    pass: criteria.every((c) => c.pass),
+  };
+}

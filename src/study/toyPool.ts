@@ -1,0 +1,84 @@
+/**
+ * Run toys on K worker threads (K = 0: in this thread, used by tests and by single-toy studies where a worker
+ * would only add start-up time). Toys are handed out one at a time, so a slow toy never holds back the
+ * others; each record is passed to `onRecord` the moment it arrives (the caller appends it to toys.jsonl).
+ * Records do not depend on which worker ran them: every toy's seed comes from (study seed, toy index).
+ * A bug (a non-input error) in a worker stops the pool and rejects with that error.
+ */
+import { QmisidError } from '../errors.js';
+import { startWorker } from '../util/worker.js';
+import { runToy } from './runToy.js';
+import { studyToyDeps } from './studyToyDeps.js';
+import type { ResolvedStudy } from './resolveStudy.js';
+import type { ToyRecord } from './toyRecord.js';
+
+export interface PoolOptions {
+  workers: number;
+  /** Threads each estimator may use (trainer backends). */
+  threads?: number;
+}
+
+export async function runToysInPool(
+  study: ResolvedStudy,
+  toys: readonly number[],
+  opts: PoolOptions,
+  onRecord: (rec: ToyRecord) => void,
+): Promise<void> {
+  const threads = opts.threads ?? 1;
+  if (opts.workers <= 0 || toys.length === 0) {
+    const deps = studyToyDeps(threads);
+    for (const t of toys) onRecord(await runToy(study, t, deps));
+    return;
+  }
+  const nWorkers = Math.min(opts.workers, toys.length);
+  const queue = [...toys];
+  await new Promise<void>((resolve, reject) => {
+    let live = nWorkers;
+    let failed = false;
+    const workers = Array.from({ length: nWorkers }, () => startWorker(import.meta.url, 'toyWorker', { workerData: { study, threads } }));
+    const stopAll = (): void => {
+      for (const w of workers) void w.terminate();
+    };
+    for (const w of workers) {
+      const next = (): void => {
+        const t = queue.shift();
+        if (t === undefined) w.postMessage({ stop: true });
+        else w.postMessage({ toy: t });
+      };
+      w.on('message', (msg: { ready?: true; toy?: number; record?: ToyRecord; error?: { name?: string; message: string; stack?: string } }) => {
+        if (failed) return;
+        if (msg.error) {
+          failed = true;
+          stopAll();
+          // Input errors raised inside a worker stay input errors (one line, exit code 2); others keep their stack.
+          const input = msg.error.name === 'ConfigError' || msg.error.name === 'UsageError';
+          const e = input ? new QmisidError(msg.error.message) : new Error(`toy ${msg.toy}: ${msg.error.message}`);
+          if (!input && msg.error.stack) e.stack = msg.error.stack;
+          reject(e);
+          return;
+        }
+        if (msg.record) {
+          try {
+            onRecord(msg.record);
+          } catch (err) {
+            failed = true;
+            stopAll();
+            reject(err as Error);
+            return;
+          }
+        }
+        next();
+      });
+      w.on('error', (err) => {
+        if (failed) return;
+        failed = true;
+        stopAll();
+        reject(err);
+      });
+      w.on('exit', () => {
+        live--;
+        if (live === 0 && !failed) resolve();
+      });
+    }
+  });
+}

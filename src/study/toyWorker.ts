@@ -1,0 +1,30 @@
+/**
+ * Worker-thread entry: receives the resolved study once (workerData), then toy indices one at a time, and
+ * posts each finished ToyRecord back. Started by toyPool via src/util/worker.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runToy } from './runToy.js';
+import { studyToyDeps } from './studyToyDeps.js';
+import type { ResolvedStudy } from './resolveStudy.js';
+
+interface Init {
+  study: ResolvedStudy;
+  threads: number;
+}
+
+const { study, threads } = workerData as Init;
+const deps = studyToyDeps(threads);
+const port = parentPort!;
+
+port.on('message', (msg: { toy: number } | { stop: true }) => {
+  if ('stop' in msg) {
+    port.close();
+    return;
+  }
+  runToy(study, msg.toy, deps).then(
+    (record) => port.postMessage({ toy: msg.toy, record }),
+    (err: unknown) =>
+      port.postMessage({ toy: msg.toy, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { message: String(err) } }),
+  );
+});
+port.postMessage({ ready: true });

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { emptyTable } from '../../src/events/columns.js';
+import { createRng } from '../../src/rng.js';
+import { closureChi2 } from '../../src/study/metrics/closureChi2.js';
+
+function sample(seed: string, n: number, eps: (eta: number) => number) {
+  const rng = createRng(seed);
+  const t = emptyTable(n);
+  const c = t.columns;
+  const e1 = new Float64Array(n);
+  const e2 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    c.eta1![i] = 4.9 * rng.uniform() - 2.45;
+    c.eta2![i] = 4.9 * rng.uniform() - 2.45;
+    c.pt1![i] = 30 + 40 * rng.uniform();
+    c.pt2![i] = 26 + 4 * rng.uniform();
+    c.m_ee![i] = 80 + 20 * rng.uniform();
+    c.w![i] = 1;
+    e1[i] = eps(c.eta1![i]!);
+    e2[i] = eps(c.eta2![i]!);
+    const p = e1[i]! + e2[i]! - 2 * e1[i]! * e2[i]!;
+    c.sc![i] = rng.uniform() < p ? 1 : 0;
+  }
+  return { t, e1, e2 };
+}
+
+describe('closureChi2', () => {
+  it('averages to χ² ≈ ndf when the rates are the true ones', () => {
+    // 100 samples: the mean of χ²/ndf has standard error ≈ √(2/ndf/100); allow 4 of them.
+    const eps = (eta: number) => 0.01 * Math.exp(Math.abs(eta));
+    let sum = 0;
+    let ndf = 0;
+    const R = 100;
+    for (let r = 0; r < R; r++) {
+      const { t, e1, e2 } = sample(`closure-${r}`, 20000, eps);
+      const h = closureChi2(t, e1, e2, 'eta');
+      sum += h.chi2 / h.ndf;
+      ndf = h.ndf;
+    }
+    expect(ndf).toBe(20);
+    expect(Math.abs(sum / R - 1)).toBeLessThan(4 * Math.sqrt(2 / ndf / R));
+  });
+
+  it('flags rates that are wrong in shape (flat instead of rising with |η|)', () => {
+    const eps = (eta: number) => 0.01 * Math.exp(Math.abs(eta));
+    const { t, e1, e2 } = sample('closure-wrong', 50000, eps);
+    const flat = Float64Array.from(e1, () => 0.01 * 2.6);
+    const h = closureChi2(t, flat, Float64Array.from(e2, () => 0.01 * 2.6), 'eta');
+    expect(h.chi2 / h.ndf).toBeGreaterThan(5);
+  });
+
+  it('predicts exactly when SC rows are the OC rows weighted by ε12/(1−ε12)', () => {
+    const t = emptyTable(2);
+    const c = t.columns;
+    c.eta1!.set([0.1, 0.1]);
+    c.eta2!.set([0.3, 0.3]);
+    c.sc!.set([0, 1]);
+    const p = 0.1 + 0.2 - 2 * 0.1 * 0.2;
+    c.w!.set([1, p / (1 - p)]);
+    const h = closureChi2(t, [0.1, 0.1], [0.2, 0.2], 'eta');
+    expect(h.chi2).toBeCloseTo(0, 14);
+    expect(h.observed.reduce((a, b) => a + b, 0)).toBeCloseTo((2 * p) / (1 - p), 14);
+  });
+});

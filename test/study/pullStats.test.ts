@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../src/rng.js';
+import { P68, pullStats } from '../../src/study/metrics/pullStats.js';
+
+// Tolerances: 4 standard errors of the statistic for the sample size used (false-alarm rate ~6e-5 per check).
+const n = 20000;
+function gaussian(seed: string, sigma: number, mu = 0): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: n }, () => mu + sigma * rng.normal());
+}
+
+describe('pullStats', () => {
+  it('recovers mean 0, width 1 and the 68.3 % / 95 % coverage of unit Gaussian pulls', () => {
+    const s = pullStats(gaussian('pulls-unit', 1));
+    expect(s.n).toBe(n);
+    expect(Math.abs(s.mean)).toBeLessThan(4 / Math.sqrt(n));
+    expect(Math.abs(s.width - 1)).toBeLessThan(4 / Math.sqrt(2 * (n - 1)));
+    expect(Math.abs(s.coverage68 - P68)).toBeLessThan(4 * Math.sqrt((P68 * (1 - P68)) / n));
+    expect(Math.abs(s.coverage95 - 0.95)).toBeLessThan(4 * Math.sqrt((0.95 * 0.05) / n));
+    // Reported errors match the formulas they document.
+    expect(s.meanErr).toBeCloseTo(s.width / Math.sqrt(n), 12);
+    expect(s.widthErr).toBeCloseTo(s.width / Math.sqrt(2 * (n - 1)), 12);
+  });
+
+  it('sees errors that are too small: pulls of width 2 cover P(|Z| < 1/2) = 38.3 % at "68 %"', () => {
+    const s = pullStats(gaussian('pulls-wide', 2, 0.5));
+    const p = 0.3829249225480262;
+    expect(Math.abs(s.width - 2)).toBeLessThan(4 * (2 / Math.sqrt(2 * (n - 1))));
+    expect(Math.abs(s.mean - 0.5)).toBeLessThan(4 * (2 / Math.sqrt(n)));
+    // Shifted by 0.5: P(|X| < 1) for X ~ N(0.5, 2²).
+    const pShift = 0.5 * (erf((1 - 0.5) / (2 * Math.SQRT2)) - erf((-1 - 0.5) / (2 * Math.SQRT2)));
+    expect(pShift).toBeLessThan(p);
+    expect(Math.abs(s.coverage68 - pShift)).toBeLessThan(4 * Math.sqrt((pShift * (1 - pShift)) / n));
+  });
+
+  it('counts non-finite pulls as invalid and leaves them out', () => {
+    const s = pullStats([0.5, NaN, -0.5, Infinity, 3]);
+    expect(s.n).toBe(3);
+    expect(s.invalid).toBe(2);
+    expect(s.mean).toBeCloseTo(1, 12);
+    expect(s.coverage68).toBeCloseTo(2 / 3, 12);
+    expect(s.coverage95).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+// Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7), enough for a tolerance of ~1e-2.
+function erf(x: number): number {
+  const s = Math.sign(x);
+  const a = Math.abs(x);
+  const t = 1 / (1 + 0.3275911 * a);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
+  return s * y;
+}
