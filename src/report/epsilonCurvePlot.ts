@@ -1,5 +1,5 @@
 /**
- * ε versus electron pT or |η|: every estimator against the truth on one log axis (ε spans decades between
+ * ε versus electron pT, |η| or azimuth φ: every estimator against the truth on one log axis (ε spans decades between
  * the barrel and the endcap). Series: truth (line), φ-trainer ε = sigmoid(φ) (line with its lo–hi band,
  * e.g. the ensemble spread), binned fit and truth-matched counting (points with error bars), and the oracle
  * (the best the binning could do given the truth, dashed).
@@ -13,7 +13,7 @@ import { checkFinite, checkNonNegative } from './dataChecks.js';
 import { DataError } from '../errors.js';
 import { DEFAULT_HEIGHT, DEFAULT_WIDTH, SERIES_COLOURS, VEGA_LITE_SCHEMA, plotConfig } from './plotTheme.js';
 
-export type EpsVariable = 'pt' | 'abseta';
+export type EpsVariable = 'pt' | 'abseta' | 'phi';
 
 export interface EpsPoint {
   x: number;
@@ -64,12 +64,13 @@ interface Row {
 const AXIS: Record<EpsVariable, { title: string; name: string }> = {
   pt: { title: 'electron pT [GeV]', name: 'pT' },
   abseta: { title: 'electron |η| (dimensionless)', name: '|η|' },
+  phi: { title: 'electron azimuth φ [rad]', name: 'azimuth φ' },
 };
 
 export function epsilonCurvePlot(input: EpsCurveInput): Plot {
   const builder = 'epsilonCurvePlot';
-  if (input.variable !== 'pt' && input.variable !== 'abseta') {
-    throw new DataError(builder, 'variable', "expected 'pt' or 'abseta'", input.variable);
+  if (input.variable !== 'pt' && input.variable !== 'abseta' && input.variable !== 'phi') {
+    throw new DataError(builder, 'variable', "expected 'pt', 'abseta' or 'phi'", input.variable);
   }
   const raw: Row[] = [];
   const add = (series: Series, key: string, pts: readonly (EpsPoint & Partial<EpsBandPoint & EpsErrorPoint>)[] | undefined): void => {

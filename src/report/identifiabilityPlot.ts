@@ -73,7 +73,8 @@ export function identifiabilityPlot(input: IdentifiabilityInput): Plot {
     layer: [
       {
         data: { values: edgeRows },
-        mark: { type: 'rule', color: '#aaaaaa', strokeWidth: 1 },
+        // Thin, light edges: a well-connected binning has hundreds of them; the nodes and the table carry the verdict.
+        mark: { type: 'rule', color: '#bbbbbb', strokeWidth: 0.6, opacity: 0.6 },
         encoding: { x: { field: 'x', ...x }, y: { field: 'y', ...y }, x2: { field: 'x2' }, y2: { field: 'y2' } },
       },
       {

@@ -21,3 +21,4 @@ export { closurePlot, closureChiSquare, type ClosureInput, type ClosureVariable 
 export { lossCurvePlot, type LossInput, type LossRow } from './lossCurvePlot.js';
 export { degeneracyPlot, degeneracyCurve, type DegeneracyInput, type DegeneracyMember } from './degeneracyPlot.js';
 export { identifiabilityPlot, type IdentifiabilityInput, type GraphNode } from './identifiabilityPlot.js';
+export { scanPlot, type ScanInput, type ScanRow } from './scanPlot.js';

@@ -65,7 +65,9 @@ export function massSpectraPlot(input: MassSpectraInput): Plot {
       const w = input.edges[i + 1]! - input.edges[i]!;
       const d = c / (total * w);
       const e = Math.sqrt(c) / (total * w);
-      rows.push({ sample, lo: input.edges[i]!, hi: input.edges[i + 1]!, mid: (input.edges[i]! + input.edges[i + 1]!) / 2, density: d, dLo: d - e, dHi: d + e });
+      // 6 significant digits: plenty for a chart, and the inlined data stays small.
+      const r6 = (v: number) => Number(v.toPrecision(6));
+      rows.push({ sample, lo: input.edges[i]!, hi: input.edges[i + 1]!, mid: (input.edges[i]! + input.edges[i + 1]!) / 2, density: r6(d), dLo: r6(d - e), dHi: r6(d + e) });
     });
   };
   push(ocName, input.oc, mOc.total);

@@ -97,7 +97,7 @@ export function pullPlot(input: PullInput): Plot {
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     config: plotConfig,
-    title: { text: title, subtitle: `${n} toys${failed ? `, ${failed} failed (not shown)` : ''}; bin width ${fmt(width)}` },
+    title: { text: title, subtitle: `${n} pulls${failed ? `; ${failed} failed toy(s) not shown` : ''}; bin width ${fmt(width)}` },
     width: DEFAULT_WIDTH,
     height: DEFAULT_HEIGHT,
     layer: [
@@ -107,11 +107,11 @@ export function pullPlot(input: PullInput): Plot {
         encoding: {
           x: { field: 'lo', ...xEnc },
           x2: { field: 'hi' },
-          y: { field: 'count', type: 'quantitative', title: 'toys per bin' },
+          y: { field: 'count', type: 'quantitative', title: 'pulls per bin' },
           tooltip: [
             { field: 'lo', type: 'quantitative', title: 'pull from', format: '.2f' },
             { field: 'hi', type: 'quantitative', title: 'pull to', format: '.2f' },
-            { field: 'count', type: 'quantitative', title: 'toys' },
+            { field: 'count', type: 'quantitative', title: 'pulls' },
           ],
         },
       },
@@ -133,7 +133,7 @@ export function pullPlot(input: PullInput): Plot {
     ],
   };
   const facts: Record<string, number | string> = {
-    toys: n,
+    pulls: n,
     'failed toys': failed,
     'pull mean': `${fmt(fit.mean)} ± ${fmt(fit.meanErr, 2)}`,
     'pull width': `${fmt(fit.sigma)} ± ${fmt(fit.sigmaErr, 2)}`,

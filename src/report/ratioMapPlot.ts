@@ -24,6 +24,8 @@ export interface RatioCell {
 export interface RatioMapInput {
   estimator: string;
   cells: RatioCell[];
+  /** What a grey ("n/a", ratio null) cell means, for the subtitle; default "no truth value". */
+  naMeaning?: string;
   /** pT axis scale; default 'log' when the pT range spans a factor ≥ 8, else 'linear'. */
   ptScale?: 'log' | 'linear';
   id?: string;
@@ -63,13 +65,14 @@ export function ratioMapPlot(input: RatioMapInput): Plot {
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     config: plotConfig,
-    title: { text: title, subtitle: `colour: ratio, clamped to [${fmt(domain[0]!)}, ${fmt(domain[1]!)}]; grey: no truth value` },
+    title: { text: title, subtitle: `colour: ratio, clamped to [${fmt(domain[0]!)}, ${fmt(domain[1]!)}]; grey: ${input.naMeaning ?? 'no truth value'}` },
     width: 460,
     height: 300,
     data: { values: data },
     layer: [
       {
-        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        // invalid: 'show' keeps the null-ratio cells (drawn grey by the condition) instead of dropping them.
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1, invalid: 'show' },
         encoding: {
           x,
           x2: { field: 'etaHi' },

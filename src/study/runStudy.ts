@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { Seed } from '../rng.js';
+import { gitCommit } from '../report/gitCommit.js';
 import { version } from '../version.js';
 import { loadStudy } from './loadStudy.js';
 import { resolveStudy, type ResolvedStudy } from './resolveStudy.js';
@@ -41,6 +42,8 @@ export interface StudyRunInfo {
   /** Toy index → seed, for the toys of this run. */
   toySeeds: Record<string, string>;
   version: string;
+  /** Git commit of the checkout the study ran from ("unknown" outside a checkout); absent in older runs. */
+  gitCommit?: string;
   backend: string;
   node: string;
   source: string;
@@ -82,6 +85,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     shard,
     toySeeds: Object.fromEntries(toys.map((t) => [String(t), toySeed(study, t)])),
     version,
+    gitCommit: gitCommit(),
     backend: await backendName(study),
     node: process.version,
     source,

@@ -19,7 +19,10 @@ import { closureChi2 } from './metrics/closureChi2.js';
 import { electronMetrics } from './metrics/electronMetrics.js';
 import { applyPairing, sidebandSubtractedTable, windowTable } from './prepareTable.js';
 import type { ResolvedStudy, ResolvedEstimator } from './resolveStudy.js';
-import { jsonNumber, type EstimatorRecord, type PointRecord, type ToyRecord } from './toyRecord.js';
+import { massSpectra, PROFILE_EDGES, profileBins, profileMean, sig6, type ProfileVariable } from './metrics/profiles.js';
+import { jsonNumber, type ClosureHistRecord, type EstimatorRecord, type MemberRecord, type PointRecord, type ProfileRecord, type ToyRecord } from './toyRecord.js';
+
+const PROFILE_VARIABLES: readonly ProfileVariable[] = ['pt', 'abseta', 'phi'];
 import type { EstimatorKind } from './studySchema.js';
 
 /** Generate `n` selected events from a resolved generator configuration (JSON) and a seed. */
@@ -57,6 +60,12 @@ export async function runToy(study: ResolvedStudy, toy: number, deps: ToyDeps): 
         const bins = table === window ? wBins : assignBins(table, binning);
         estimators[spec.name] = await runEstimator(spec, table, bins, binning, deps, deriveSeed(seed, 'point', point.label, 'estimator', spec.name), source);
       }
+      const profiles: NonNullable<PointRecord['profiles']> = {};
+      for (const v of PROFILE_VARIABLES) {
+        const pb = profileBins(window, v);
+        const t = profileMean(pb, PROFILE_EDGES[v].length - 1, window.columns.truth_eps1!, window.columns.truth_eps2!);
+        profiles[v] = { edges: [...PROFILE_EDGES[v]], truth: t.mean.map(sig6), count: t.count };
+      }
       points.push({
         label: point.label,
         events: events.n,
@@ -64,6 +73,8 @@ export async function runToy(study: ResolvedStudy, toy: number, deps: ToyDeps): 
         windowSC,
         truth: truth.mean.map(jsonNumber),
         count: truth.count,
+        profiles,
+        mass: massSpectra(events),
         estimators,
       });
     }
@@ -114,10 +125,33 @@ async function runEstimator(
   let allWindow = true;
   for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== 0) allWindow = false;
   const el = electronMetrics(table, maskRows(eps1, region, allWindow), maskRows(eps2, region, allWindow));
-  const cl = (v: 'pt' | 'eta' | 'm_ee') => {
-    const h = closureChi2(table, eps1, eps2, v);
-    return { chi2: h.chi2, ndf: h.ndf };
-  };
+  const hists = { pt: closureChi2(table, eps1, eps2, 'pt'), eta: closureChi2(table, eps1, eps2, 'eta'), m_ee: closureChi2(table, eps1, eps2, 'm_ee') };
+  const cl = (v: 'pt' | 'eta' | 'm_ee') => ({ chi2: hists[v].chi2, ndf: hists[v].ndf });
+  const histRecord = (v: 'pt' | 'eta' | 'm_ee'): ClosureHistRecord => ({
+    edges: hists[v].edges,
+    observed: hists[v].observed.map(sig6),
+    predicted: hists[v].predicted.map(sig6),
+    variance: hists[v].variance.map(sig6),
+  });
+  // Profiles over the window's signal electrons (profileBins skips sideband rows and fakes).
+  const profiles: NonNullable<EstimatorRecord['profiles']> = {};
+  for (const v of PROFILE_VARIABLES) {
+    const pb = profileBins(table, v);
+    const nb = PROFILE_EDGES[v].length - 1;
+    const mean = profileMean(pb, nb, eps1, eps2).mean;
+    const prof: ProfileRecord = { eps: mean.map(sig6) };
+    if (res.members && res.members.length > 1) {
+      const per = res.members.map((m) => profileMean(pb, nb, m.eps1, m.eps2).mean);
+      prof.lo = mean.map((_, b) => sig6(Math.min(...per.map((p) => p[b]!))));
+      prof.hi = mean.map((_, b) => sig6(Math.max(...per.map((p) => p[b]!))));
+    }
+    profiles[v] = prof;
+  }
+  const members: MemberRecord[] | undefined = res.members?.map((m) => ({
+    eps: binMeans(bins, K, m.eps1, m.eps2, table.columns.is_background).mean.map(sig6),
+    train: m.train.map(sig6),
+    val: m.val.map(sig6),
+  }));
   return {
     status: res.status,
     ...(res.message != null ? { message: res.message } : {}),
@@ -132,6 +166,10 @@ async function runEstimator(
     },
     closure: { pt: cl('pt'), eta: cl('eta'), m_ee: cl('m_ee') },
     diagnostics: res.diagnostics ?? {},
+    profiles,
+    closureHist: { pt: histRecord('pt'), eta: histRecord('eta'), m_ee: histRecord('m_ee') },
+    ...(members ? { members } : {}),
+    ...(res.graph ? { graph: res.graph } : {}),
   };
 }
 

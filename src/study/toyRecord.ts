@@ -5,6 +5,8 @@
  *
  * Non-finite numbers are written as null (JSON has no NaN) and read back as NaN by `finite()`.
  */
+import type { ProfileVariable } from './metrics/profiles.js';
+
 export type EstimatorStatus = 'ok' | 'notConverged' | 'unphysicalBranch' | 'failed';
 
 export interface ClosureRecord {
@@ -24,6 +26,48 @@ export interface EstimatorRecord {
   closure: { pt: ClosureRecord; eta: ClosureRecord; m_ee: ClosureRecord };
   /** Estimator-specific numbers: identifiability flags, branch, ensemble trade-off spread. */
   diagnostics: Record<string, Diagnostic>;
+  /**
+   * For the report (all optional: absent in failed records). Per-bin arrays and histograms only.
+   *   profiles: mean ε̂ of the window's signal electrons in the point's fine profile bins (band = min/max over
+   *     ensemble members, networks only);
+   *   closureHist: the SC closure histograms behind `closure` (edges in CLOSURE_EDGES, 6 significant digits);
+   *   members: per ensemble member the per-bin ε̂ and the training / validation loss per epoch;
+   *   graph: the binned fit's pairing graph (populated bin pairs, component of each bin, which components are
+   *     bipartite) and its number of flat Hessian directions.
+   */
+  profiles?: Partial<Record<ProfileVariable, ProfileRecord>>;
+  closureHist?: { pt: ClosureHistRecord; eta: ClosureHistRecord; m_ee: ClosureHistRecord };
+  members?: MemberRecord[];
+  graph?: GraphRecord;
+}
+
+export interface ProfileRecord {
+  eps: (number | null)[];
+  lo?: (number | null)[];
+  hi?: (number | null)[];
+}
+
+export interface ClosureHistRecord {
+  edges: number[];
+  observed: (number | null)[];
+  predicted: (number | null)[];
+  variance: (number | null)[];
+}
+
+export interface MemberRecord {
+  eps: (number | null)[];
+  train: (number | null)[];
+  val: (number | null)[];
+}
+
+export interface GraphRecord {
+  /** Populated bin pairs (i ≤ j; i == j is a self-loop). */
+  edges: [number, number][];
+  /** Component index of every bin. */
+  component: number[];
+  /** Indices of the bipartite components that hold events (the ones that leave a flat direction). */
+  bipartite: number[];
+  flatDirections: number;
 }
 
 /** A diagnostic value; arrays carry per-member numbers (e.g. the ensemble's points along eq. 5). */
@@ -40,6 +84,9 @@ export interface PointRecord {
   truth: (number | null)[];
   /** Signal electrons per bin in the window. */
   count: number[];
+  /** For the report: truth-ε profiles (mean truth ε and electron count per fine bin) and OC/SC m_ee spectra. */
+  profiles?: Partial<Record<ProfileVariable, { edges: number[]; truth: (number | null)[]; count: number[] }>>;
+  mass?: { edges: number[]; oc: number[]; sc: number[] };
   estimators: Record<string, EstimatorRecord>;
 }
 

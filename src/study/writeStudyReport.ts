@@ -1,40 +1,68 @@
 /**
- * DIR/report/: the study's summary (criteria with pass/fail, headline metrics) handed to the report writer
- * (src/report/writeReport.ts). Plots from the per-toy records are the report module's to add; this hook
- * supplies the data in one place (studyReportData).
+ * DIR/report/: the study's summary (what was run, criteria with pass/fail, headline metrics) and its plots
+ * (studyPlots), built from the stored results alone — DIR/study.json, toys.jsonl and summary.json — and
+ * written through the report toolkit (src/report/writeReport.ts). `qmisid study` calls it after the run and
+ * `qmisid report DIR` calls it again to rebuild the report without rerunning anything.
  */
 import { join } from 'node:path';
+import type { ReportManifest, WriteReportOptions } from '../report/index.js';
+import { studyPlots } from './studyPlots.js';
 import { studyReportData } from './studyReportData.js';
 
-export async function writeStudyReport(dir: string): Promise<void> {
+export interface StudyReportOptions extends WriteReportOptions {
+  /** Where to write the report (default DIR/report). */
+  outDir?: string;
+}
+
+/** Headline metrics: one line per scan point and estimator and metric that exists for it. */
+const HEADLINE_METRICS = ['failureRate', 'meanAbsRelBias', 'maxAbsBiasOverSigma', 'pullWidth', 'coverage68', 'mse', 'closureChi2NdfEta', 'closureChi2NdfMee'] as const;
+
+export async function writeStudyReport(dir: string, options: StudyReportOptions = {}): Promise<ReportManifest> {
   const { writeReport } = await import('../report/writeReport.js');
-  const { info, summary } = studyReportData(dir);
+  const data = studyReportData(dir);
+  const { info, summary } = data;
   const headline: Record<string, number | string> = {};
+  const many = summary.points.length > 1;
   for (const p of summary.points) {
     for (const [name, e] of Object.entries(p.estimators)) {
-      for (const key of ['meanAbsRelBias', 'maxAbsBiasOverSigma', 'coverage68', 'mse', 'closureChi2Ndf', 'failureRate'] as const) {
+      for (const key of HEADLINE_METRICS) {
         const v = e.metrics[key];
-        if (v != null && Number.isFinite(v)) headline[`${p.label}/${name}/${key}`] = Number(v.toPrecision(4));
+        if (v != null && Number.isFinite(v)) headline[`${many ? `${p.label} / ` : ''}${name} / ${key}`] = Number(v.toPrecision(4));
       }
     }
   }
+  const { plots, leftOut } = studyPlots(data);
+  for (const [id, why] of Object.entries(leftOut)) headline[`plot left out: ${id}`] = why;
   const fmt = (x: number | null): number | string => (x == null ? 'n/a' : Number(x.toPrecision(5)));
-  await writeReport(join(dir, 'report'), {
-    title: `Study ${summary.study}${summary.quick ? ' (quick)' : ''}`,
-    summary: {
-      config: info.study,
-      seeds: { root: info.study.seed, toys: info.toySeeds },
-      N: { toys: summary.toys.recorded, ...Object.fromEntries(info.study.points.map((p) => [`events/${p.label}`, p.events])) },
-      backend: info.backend,
-      version: info.version,
-      criteria: summary.criteria.map((c) => ({
-        name: `${c.criterion.metric}(${c.criterion.estimator}${c.criterion.relativeTo ? `/${c.criterion.relativeTo}` : ''}) @ ${c.point}`,
-        value: fmt(c.value),
-        threshold: `${c.criterion.op} ${c.criterion.threshold}`,
-        pass: c.pass,
-      })),
-      headline,
+  const { outDir, ...writeOptions } = options;
+  return writeReport(
+    outDir ?? join(dir, 'report'),
+    {
+      title: `Study ${summary.study}${summary.quick ? ' (quick)' : ''}`,
+      summary: {
+        config: info.study,
+        seeds: { root: info.study.seed, toys: info.toySeeds },
+        N: {
+          toys: summary.toys.recorded,
+          'toys failed': summary.toys.failed,
+          'toys missing': summary.toys.missing.length,
+          ...Object.fromEntries(info.study.points.map((p) => [`truth Z events per toy / ${p.label}`, p.events])),
+          ...Object.fromEntries(summary.points.map((p) => [`window events per toy (mean) / ${p.label}`, Math.round(p.window)])),
+          ...Object.fromEntries(summary.points.map((p) => [`window SC events per toy (mean) / ${p.label}`, Math.round(p.windowSC)])),
+        },
+        backend: info.backend,
+        version: info.version,
+        ...(info.gitCommit != null ? { gitCommit: info.gitCommit } : {}),
+        criteria: summary.criteria.map((c) => ({
+          name: `${c.criterion.metric}(${c.criterion.estimator}${c.criterion.relativeTo ? `/${c.criterion.relativeTo}` : ''}) @ ${c.point}${c.criterion.why ? ` — ${c.criterion.why}` : ''}`,
+          value: fmt(c.value),
+          threshold: `${c.criterion.op} ${c.criterion.threshold}`,
+          pass: c.pass,
+        })),
+        headline,
+      },
+      plots,
     },
-    plots: [],
-  });
+    writeOptions,
+  );
 }

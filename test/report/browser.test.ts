@@ -87,6 +87,23 @@ describe.skipIf(!haveChromium && !inCi)('report page in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('the committed study report (reports/example, qmisid study closure --quick) renders every plot offline with no console error', async () => {
+    const dir = join(import.meta.dirname, '../../reports/example/report');
+    const ids = (JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { plots: { id: string }[] }).plots.map((p) => p.id);
+    expect(ids.length).toBeGreaterThanOrEqual(10);
+    const { state, external, consoleErrors } = await openPage(join(dir, 'index.html'));
+    expect(state.failed).toBe('');
+    expect(state.rendered).toBe(ids.length);
+    expect(state.views.map((v) => v.id)).toEqual(ids);
+    for (const v of state.views) {
+      expect(v.svgs, v.id).toBe(1);
+      expect(v.marks, v.id).toBeGreaterThan(3);
+      expect(v.text, v.id).toBeGreaterThan(5);
+    }
+    expect(external).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('the checks see a remote fetch, a console error and a plot that fails to draw', async () => {
     const report = sampleReport();
     report.plots = report.plots.slice(0, 2);

@@ -14,6 +14,7 @@ import {
   pullPlot,
   ratioMapPlot,
   scalingPlot,
+  scanPlot,
   type Plot,
   type Report,
 } from '../../src/report/index.js';
@@ -102,7 +103,17 @@ export function samplePlots(seed = 7): Plot[] {
   const nodes = etaMid.flatMap((x, i) => ptMid.slice(0, 3).map((y, j) => ({ id: `${i}-${j}`, label: `${i},${j}`, x, y, component: i < 5 ? 1 : 2 })));
   const edges = nodes.flatMap((a, ia) => nodes.slice(ia + 1).filter((b) => b.component === a.component && (ia * 7 + nodes.indexOf(b)) % 5 === 0).map((b) => ({ source: a.id, target: b.id })));
   const identifiability = identifiabilityPlot({ nodes, edges, components: 2, bipartite: false, flatDirections: 1, notes: 'the last |η| bin pairs only with itself' });
-  return [vsEta, vsPt, ratioMap, pull, coverage, scaling, spectra, ...closures, loss, degeneracy, identifiability];
+  const scan = scanPlot({
+    id: 'bias-scan',
+    title: 'Relative bias across a flip-loss scan',
+    caption: 'Bias should stay near 0 until the scanned effect matters.',
+    yTitle: 'mean relative bias (dimensionless)',
+    reference: 0,
+    rows: ['loss0', 'loss1', 'loss2', 'loss3'].flatMap((point, i) =>
+      ['binned', 'phi'].map((estimator, k) => ({ point, estimator, value: 0.02 * i * (k + 1) + 0.01 * rng.normal(), err: 0.01 })),
+    ),
+  });
+  return [vsEta, vsPt, ratioMap, pull, coverage, scaling, spectra, ...closures, loss, degeneracy, identifiability, scan];
 }
 
 export function sampleReport(seed = 7): Report {

@@ -5,7 +5,7 @@
  */
 import type { Binning } from '../../binning/Binning.js';
 import type { EventTable } from '../../events/columns.js';
-import type { Diagnostic, EstimatorStatus } from '../toyRecord.js';
+import type { Diagnostic, EstimatorStatus, GraphRecord } from '../toyRecord.js';
 
 export interface EstimatorContext {
   binning: Binning;
@@ -26,6 +26,10 @@ export interface EstimatorResult {
   /** Per-electron rates, rows aligned with the table. Binned estimators may omit them: the runner looks up bins. */
   electrons?: { eps1: ArrayLike<number>; eps2: ArrayLike<number> };
   diagnostics?: Record<string, Diagnostic>;
+  /** Ensemble members (networks): per-electron rates and loss curves, reduced to per-bin arrays by the runner. */
+  members?: { eps1: ArrayLike<number>; eps2: ArrayLike<number>; train: readonly number[]; val: readonly number[] }[];
+  /** The binned fit's pairing graph, for the report's identifiability view. */
+  graph?: GraphRecord;
 }
 
 /**

@@ -29,8 +29,16 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
   const flat = res.identifiability.hessian.flat.length;
   const branch = res.branch;
   const status = res.status !== 'converged' ? 'notConverged' : branch === 'high' || branch === 'mixed' ? 'unphysicalBranch' : 'ok';
+  const component = new Array<number>(res.K).fill(-1);
+  comps.forEach((c, ci) => c.bins.forEach((b) => (component[b] = ci)));
   return {
     status,
+    graph: {
+      edges: res.identifiability.graph.edges.map(([i, j]) => [i, j] as [number, number]),
+      component,
+      bipartite: comps.flatMap((c, ci) => (c.bipartite && !c.empty ? [ci] : [])),
+      flatDirections: flat,
+    },
     ...(res.reason != null ? { message: res.reason } : {}),
     bins: { eps: res.eps, err: errors === 'sandwich' ? res.errSandwich : res.err },
     diagnostics: {

@@ -84,6 +84,7 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
     ...(mirror > 0 ? { message: `${mirror} of ${M} ensemble members on the mirror branch (epsilon > 1/2)` } : {}),
     bins: { eps: mean, err },
     electrons: { eps1, eps2 },
+    members: model.members.map((mb, m) => ({ eps1: m1[m]!, eps2: m2[m]!, train: mb.curves.train, val: mb.curves.val })),
     diagnostics: {
       backend: model.backend,
       members: M,
