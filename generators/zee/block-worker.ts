@@ -1,0 +1,28 @@
+/**
+ * Worker thread body: builds the block context once from the resolved config, then generates the blocks it is
+ * sent and hands the tables back (buffers transferred, not copied).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EventTable } from '../../src/events/columns.js';
+import type { GeneratorConfig } from '../../src/config/generator-config.js';
+import { createBlockContext, generateBlock } from './generate-block.js';
+
+export interface BlockTask {
+  id: number;
+  blocks: [block: number, nTruth: number][];
+}
+export type BlockReply = { id: number; tables: EventTable[] } | { id: number; error: { name: string; message: string } };
+
+const { config, seed } = workerData as { config: GeneratorConfig; seed: string | number };
+const ctx = createBlockContext(config);
+
+parentPort!.on('message', (task: BlockTask) => {
+  try {
+    const tables = task.blocks.map(([block, n]) => generateBlock(ctx, seed, block, n));
+    const transfer = tables.flatMap((t) => Object.values(t.columns).map((c) => c.buffer as ArrayBuffer));
+    parentPort!.postMessage({ id: task.id, tables } satisfies BlockReply, transfer);
+  } catch (err) {
+    const e = err as Error;
+    parentPort!.postMessage({ id: task.id, error: { name: e?.name ?? 'Error', message: e?.message ?? String(err) } } satisfies BlockReply);
+  }
+});

@@ -1,0 +1,295 @@
+/**
+ * The toy Z→ee generator's configuration: one zod schema (unknown keys rejected at every level), the defaults
+ * (every physics number of /work/shared/physics.md lives here and nowhere else), and `resolveGeneratorConfig`,
+ * which turns a partial input into the fully resolved config that is written next to every output.
+ *
+ * Resolution = schema parse (types, signs, defaults) + cross-field checks (ordered ranges, window and sidebands
+ * inside the generated mass range, binned-map shapes). Every failure is a ConfigError naming the dotted key path.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/** A user-supplied truth ε(e): truth pT [GeV], |η|, φ [rad] → flip probability in [0, 1]. Programmatic API only. */
+export type EpsFunction = (pt: number, absEta: number, phi: number) => number;
+
+const num = z.number().finite();
+const pos = num.positive();
+const nonneg = num.nonnegative();
+const prob = num.min(0).max(1);
+const range = z.tuple([num, num]);
+
+const resolutionTerm = (a: number, b: number, c: number) =>
+  z
+    .strictObject({
+      /** stochastic term [GeV^½]: σ/E ∋ a/√E */
+      a: nonneg.default(a),
+      /** noise term at η = 0 [GeV]; the noise is b·cosh η, so b/E = b/pT */
+      b: nonneg.default(b),
+      /** constant term */
+      c: nonneg.default(c),
+    })
+    .prefault({});
+
+const analyticParams = {
+  /** trident (brem + conversion) normalisation */
+  eps0: nonneg.default(2.5e-5),
+  /** material growth with |η| */
+  beta: num.default(2.2),
+  /** pT scale of the trident rise [GeV] */
+  pb: pos.default(50),
+  /** curvature-resolution scale factor */
+  k: pos.default(1.5),
+  /** σ∞(|η|) = sigmaInf[0] + sigmaInf[1]·η² [GeV⁻¹] */
+  sigmaInf: z.tuple([pos, nonneg]).default([0.34e-3, 0.03e-3]),
+  /** multiple-scattering momentum scale p_X [GeV] */
+  pX: nonneg.default(44),
+  /** trident factor inside the crack */
+  crackFactor: nonneg.default(2),
+  crack: range.default([1.37, 1.52]),
+  /** ε is clipped to this interval (physics.md: [0, 0.5]) */
+  clip: range.default([0, 0.5]),
+};
+
+const analyticEps = z.strictObject({ model: z.literal('analytic'), ...analyticParams });
+const analyticBase = z.strictObject(analyticParams).prefault({});
+const binnedEps = z.strictObject({
+  model: z.literal('binned'),
+  absEtaEdges: z.array(nonneg).min(2),
+  ptEdges: z.array(nonneg).min(2),
+  /** values[iAbsEta][iPt]; pT beyond the last edge uses the last bin, below the first the first bin */
+  values: z.array(z.array(prob)),
+});
+const sectorEps = z.strictObject({
+  model: z.literal('sector'),
+  /** ε multiplier inside the damaged sector ([est] 2–5) */
+  factor: nonneg.default(3),
+  /** φ interval [rad] of the sector; lo > hi wraps through ±π */
+  phiRange: range.default([0, 0.2 * Math.PI]),
+  base: analyticBase,
+});
+const functionEps = z.strictObject({
+  model: z.literal('function'),
+  fn: z.custom<EpsFunction>((v) => typeof v === 'function', { message: 'expected a function (pt, absEta, phi) => number' }),
+  label: z.string().default('user function'),
+});
+
+const epsSchema = z.discriminatedUnion('model', [analyticEps, binnedEps, sectorEps, functionEps]);
+
+export const generatorConfigSchema = z.strictObject({
+  /** Truth events per unit of randomness (seeded from (root seed, block index)). Changing it changes the events. */
+  blockSize: z.number().int().min(1).max(1 << 22).default(65536),
+  truth: z
+    .strictObject({
+      /** √s [GeV]: bounds the Z rapidity through x1,2 = mT·e^{±y}/√s ≤ 1 */
+      sqrtS: pos.default(13000),
+      mZ: pos.default(91.1876),
+      gammaZ: pos.default(2.4952),
+      /** generated truth-mass range [GeV] */
+      massRange: range.default([60, 120]),
+      zPt: z
+        .strictObject({
+          /** dN/dpT ∝ pT/(pT²+p0²)^power · exp(−pT/slope) */
+          p0: pos.default(7.75),
+          power: pos.default(1.436),
+          slope: pos.default(106.5),
+          /** upper end of the tabulated spectrum [GeV] */
+          max: pos.default(1000),
+          /** CDF table nodes (uniform in √pT) */
+          gridPoints: z.number().int().min(16).max(1 << 24).default(1 << 14),
+        })
+        .prefault({}),
+      rapidity: z
+        .strictObject({
+          /** dN/dy ∝ 1/(1+exp((|y|−plateau)/edge)) */
+          plateau: nonneg.default(3.5),
+          edge: pos.default(0.5),
+          gridPoints: z.number().int().min(16).max(1 << 24).default(1 << 13),
+        })
+        .prefault({}),
+      /** forward–backward asymmetry in 1 + cos²θ* + (8/3)·A_FB·cosθ* (Collins–Soper frame); |A_FB| ≤ 0.75 */
+      afb: num.min(-0.75).max(0.75).default(0.02),
+    })
+    .prefault({}),
+  eps: epsSchema.optional(),
+  detector: z
+    .strictObject({
+      maxAbsEta: pos.default(2.47),
+      crack: range.default([1.37, 1.52]),
+      /** drop electrons inside the crack (true) or keep them (false) */
+      excludeCrack: z.boolean().default(true),
+      resolution: z
+        .strictObject({
+          /** |η| below this uses `barrel`, otherwise `endcap` */
+          barrelMaxAbsEta: pos.default(1.37),
+          barrel: resolutionTerm(0.1, 0.3, 0.007),
+          endcap: resolutionTerm(0.15, 0.3, 0.015),
+        })
+        .prefault({}),
+      flip: z
+        .strictObject({
+          /** mean of the exponential energy loss x of a flipped electron, E → E·(1−x); 0 = off */
+          lossMean: nonneg.default(0.015),
+          /** extra relative Gaussian smearing of a flipped electron's energy; 0 = off */
+          extraSmear: nonneg.default(0.025),
+        })
+        .prefault({}),
+      angular: z
+        .strictObject({
+          /** Gaussian σ of reco η around truth η; 0 = off */
+          eta: nonneg.default(0),
+          /** Gaussian σ of reco φ around truth φ [rad]; 0 = off */
+          phi: nonneg.default(0),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  selection: z
+    .strictObject({
+      /** reco pT thresholds [GeV] for the leading and subleading electron */
+      ptMin: z.tuple([nonneg, nonneg]).default([25, 25]),
+      window: range.default([80, 100]),
+      lowSideband: range.default([60, 80]),
+      highSideband: range.default([100, 120]),
+    })
+    .prefault({}),
+  background: z
+    .strictObject({
+      /** expected fraction of selected events that are fake-electron pairs; 0 = none */
+      fraction: num.min(0).max(0.5).default(0),
+      /** share of the fake pairs that are same-charge */
+      scShare: prob.default(0.5),
+      /** falling m_ee spectrum ∝ exp(−slope·m) [1/GeV]; 0 = flat */
+      slope: nonneg.default(0.03),
+    })
+    .prefault({}),
+  smearing: z
+    .strictObject({
+      /** fractional smearing: each truth event passes the detector `copies` times with weight 1/copies */
+      copies: z.number().int().min(1).max(1000).default(1),
+    })
+    .prefault({}),
+});
+
+/** What users write (every key optional). */
+export type GeneratorConfigInput = z.input<typeof generatorConfigSchema>;
+type Parsed = z.output<typeof generatorConfigSchema>;
+export type EpsConfig = z.output<typeof epsSchema>;
+export type AnalyticEpsParams = z.output<typeof analyticBase>;
+/** The fully resolved configuration: every value present. */
+export type GeneratorConfig = Omit<Parsed, 'eps'> & { eps: EpsConfig };
+
+/** JSON Schema of the input config (for editors and for validating files in studies/). */
+export function generatorConfigJsonSchema(): unknown {
+  const fileable = generatorConfigSchema.extend({
+    eps: z.discriminatedUnion('model', [analyticEps, binnedEps, sectorEps]).optional(),
+  });
+  return z.toJSONSchema(fileable, { io: 'input', unrepresentable: 'any' });
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const k of path) {
+    if (v == null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function isResolved(input: unknown): input is GeneratorConfig {
+  return input != null && typeof input === 'object' && (input as { __resolved?: unknown }).__resolved === true;
+}
+
+/**
+ * Partial input in, resolved config out. `source` (e.g. a file name) prefixes error messages.
+ * A config that is already resolved is re-validated (cheap) and returned as a fresh object.
+ */
+export function resolveGeneratorConfig(input: GeneratorConfigInput | GeneratorConfig | undefined, source?: string): GeneratorConfig {
+  const raw: Record<string, unknown> =
+    input == null ? {} : isResolved(input) ? stripMarker(input) : (input as Record<string, unknown>);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('', raw, 'expected an object', source);
+  // An ε block without `model` means the analytic model with those parameters.
+  let withEps: Record<string, unknown> = raw;
+  if (raw.eps == null) withEps = { ...raw, eps: { model: 'analytic' } };
+  else if (typeof raw.eps === 'object' && !Array.isArray(raw.eps) && !('model' in (raw.eps as object)))
+    withEps = { ...raw, eps: { model: 'analytic', ...(raw.eps as object) } };
+  const parsed = generatorConfigSchema.safeParse(withEps);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    let path = issue.path as PropertyKey[];
+    let expected = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      const keys = (issue as { keys: string[] }).keys;
+      path = [...path, keys[0]!];
+      expected = `unknown key${keys.length > 1 ? ` (also: ${keys.slice(1).join(', ')})` : ''}`;
+    }
+    throw new ConfigError(path.map(String).join('.'), valueAt(withEps, path), expected, source);
+  }
+  const cfg = parsed.data as GeneratorConfig;
+  checkCrossFields(cfg, source);
+  Object.defineProperty(cfg, '__resolved', { value: true, enumerable: false });
+  return cfg;
+}
+
+function stripMarker(c: GeneratorConfig): Record<string, unknown> {
+  return { ...(c as unknown as Record<string, unknown>) };
+}
+
+function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): void {
+  const fail = (path: string, value: unknown, expected: string): never => {
+    throw new ConfigError(path, value, expected, source);
+  };
+  const ordered = (path: string, r: readonly [number, number]): void => {
+    if (!(r[0] < r[1])) fail(path, r, 'expected [lo, hi] with lo < hi');
+  };
+  const t = cfg.truth;
+  ordered('truth.massRange', t.massRange);
+  if (!(t.massRange[0] > 0)) fail('truth.massRange', t.massRange, 'expected a positive lower mass');
+  if (!(t.massRange[1] < t.sqrtS)) fail('truth.massRange', t.massRange, `expected the upper mass below sqrtS = ${t.sqrtS}`);
+  const d = cfg.detector;
+  ordered('detector.crack', d.crack);
+  const s = cfg.selection;
+  ordered('selection.window', s.window);
+  ordered('selection.lowSideband', s.lowSideband);
+  ordered('selection.highSideband', s.highSideband);
+  const [mlo, mhi] = t.massRange;
+  const inside = (path: string, r: readonly [number, number]): void => {
+    if (r[0] < mlo || r[1] > mhi) fail(path, r, `expected inside the generated mass range truth.massRange = [${mlo}, ${mhi}]`);
+  };
+  inside('selection.window', s.window);
+  inside('selection.lowSideband', s.lowSideband);
+  inside('selection.highSideband', s.highSideband);
+  if (s.lowSideband[1] > s.window[0]) fail('selection.lowSideband', s.lowSideband, `expected to end at or below the window start ${s.window[0]}`);
+  if (s.highSideband[0] < s.window[1]) fail('selection.highSideband', s.highSideband, `expected to start at or above the window end ${s.window[1]}`);
+  const e = cfg.eps;
+  const analyticChecks = (prefix: string, a: AnalyticEpsParams): void => {
+    ordered(`${prefix}.crack`, a.crack);
+    const [c0, c1] = a.clip;
+    if (!(c0 >= 0 && c1 <= 1 && c0 <= c1)) fail(`${prefix}.clip`, a.clip, 'expected 0 <= lo <= hi <= 1');
+  };
+  if (e.model === 'analytic') analyticChecks('eps', e);
+  if (e.model === 'sector') {
+    analyticChecks('eps.base', e.base);
+    const [p0, p1] = e.phiRange;
+    if (!(Math.abs(p0) <= Math.PI && Math.abs(p1) <= Math.PI && p0 !== p1)) fail('eps.phiRange', e.phiRange, 'expected two distinct angles in [-pi, pi]');
+  }
+  if (e.model === 'binned') {
+    const inc = (path: string, edges: readonly number[]): void => {
+      for (let i = 1; i < edges.length; i++) if (!(edges[i]! > edges[i - 1]!)) fail(path, edges, 'expected strictly increasing edges');
+    };
+    inc('eps.absEtaEdges', e.absEtaEdges);
+    inc('eps.ptEdges', e.ptEdges);
+    const nEta = e.absEtaEdges.length - 1;
+    const nPt = e.ptEdges.length - 1;
+    if (e.values.length !== nEta) fail('eps.values', e.values.length, `expected ${nEta} rows (one per |eta| bin)`);
+    e.values.forEach((row, i) => {
+      if (row.length !== nPt) fail(`eps.values.${i}`, row.length, `expected ${nPt} values (one per pT bin)`);
+    });
+    if (e.absEtaEdges[0]! > 0) fail('eps.absEtaEdges', e.absEtaEdges, 'expected the first edge at 0');
+    if (e.absEtaEdges[nEta]! < d.maxAbsEta) fail('eps.absEtaEdges', e.absEtaEdges, `expected the last edge at or above detector.maxAbsEta = ${d.maxAbsEta}`);
+  }
+}
+
+/** The config as plain JSON for file metadata: a user ε function is recorded by its label only. */
+export function configForMetadata(cfg: GeneratorConfig): unknown {
+  return JSON.parse(JSON.stringify(cfg, (k, v) => (k === 'fn' && typeof v === 'function' ? '<function>' : v)));
+}
