@@ -14,7 +14,7 @@ import type { Seed } from '../../src/rng.js';
 import { concatTables, sliceTable, type EventTable } from '../../src/events/columns.js';
 import { resolveGeneratorConfig, type GeneratorConfig, type GeneratorConfigInput } from '../../src/config/generator-config.js';
 import { startWorker } from '../../src/util/worker.js';
-import { BACKGROUND_EVENT_BASE, createBlockContext, generateBlock } from './generate-block.js';
+import { BACKGROUND_EVENT_BASE, createBlockContext, generateBlock, type BlockContext } from './generate-block.js';
 import { SummaryAccumulator, type GenerationSummary } from './summary.js';
 import type { BlockReply, BlockTask } from './block-worker.js';
 
@@ -92,9 +92,7 @@ export async function generateEvents(opts: GenerateOptions): Promise<GenerateRes
       truthUsed = last + 1;
       finished = true;
     }
-    const ev = t.columns.event as Uint32Array;
-    const bg = t.columns.is_background as Uint8Array;
-    for (let i = 0; i < t.n; i++) if (bg[i]) ev[i] = BACKGROUND_EVENT_BASE + bkgCounter++;
+    bkgCounter = renumberBackground(t, bkgCounter);
     summary.addTruth(truthUsed);
     summary.addTable(t);
     truthDone += truthUsed;
@@ -125,6 +123,34 @@ export async function generateEvents(opts: GenerateOptions): Promise<GenerateRes
   }
   if (count === 'selected' && rowsDone < events) throw new NumericalError('generate', `stopped at ${rowsDone} of ${events} selected events`);
   return { ...(opts.sink ? {} : { table: concatTables(kept) }), summary: summary.result(), config: cfg };
+}
+
+/**
+ * Fake pairs are numbered per block; give them run-wide ids BACKGROUND_EVENT_BASE + k, in block order, so every
+ * event id is unique in a run. Returns the next free k.
+ */
+function renumberBackground(t: EventTable, next: number): number {
+  const ev = t.columns.event as Uint32Array;
+  const bg = t.columns.is_background as Uint8Array;
+  for (let i = 0; i < t.n; i++) if (bg[i]) ev[i] = BACKGROUND_EVENT_BASE + next++;
+  return next;
+}
+
+/**
+ * `events` truth events generated in the calling thread with a prepared block context: the same rows as
+ * generateEvents({ count: 'truth', workers: 0 }), for callers (study toys) that reuse one context across many
+ * samples of the same configuration.
+ */
+export function generateTruthEventsSync(ctx: BlockContext, seed: Seed, events: number): EventTable {
+  const B = ctx.config.blockSize;
+  const parts: EventTable[] = [];
+  let next = 0;
+  for (let b = 0; b * B < events; b++) {
+    const t = generateBlock(ctx, seed, b, Math.min(B, events - b * B));
+    next = renumberBackground(t, next);
+    parts.push(t);
+  }
+  return concatTables(parts);
 }
 
 async function runOnWorkers(

@@ -5,7 +5,7 @@
  *   exact boosts) → truth ε per electron → detector (flip, energy resolution, flip degradation) → selection
  *   (acceptance, pT, window/sidebands) → optional fake pairs → columnar EventTable blocks.
  */
-export { generateEvents, type GenerateOptions, type GenerateResult } from './generate-events.js';
+export { generateEvents, generateTruthEventsSync, type GenerateOptions, type GenerateResult } from './generate-events.js';
 export { createBlockContext, generateBlock, type BlockContext, BACKGROUND_EVENT_BASE } from './generate-block.js';
 export { type GenerationSummary, type RegionCounts } from './summary.js';
 export { epsModel, type EpsModel } from './eps-model.js';

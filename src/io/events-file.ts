@@ -140,6 +140,8 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
     });
     const props = new pw.WriterPropertiesBuilder()
       .setCompression(pw.Compression.ZSTD)
+      // Row groups of 64 k rows: the encoder holds one row group in memory, so this bounds the writer's footprint.
+      .setMaxRowGroupSize(65536)
       .setKeyValueMetadata(new Map([[META_KEY, metaJson]]))
       .setCreatedBy(`qmisid-bench ${meta.version}`)
       .build();

@@ -1,13 +1,12 @@
 /**
  * The real components behind a toy: the Z→ee generator and the estimator registry.
  *
- * Generation goes block by block through generators/zee/generate-block.ts (block b seeded from (seed, b), as
- * the generator's own multi-block driver does), with the per-configuration tables (Z pT and rapidity CDFs, ε
+ * Generation runs in the toy's thread through the generator's serial path (generateTruthEventsSync), with the per-configuration tables (Z pT and rapidity CDFs, ε
  * model) built once per worker and reused for every toy — a study runs hundreds of toys on a handful of
  * configurations. `events` counts truth Z→ee events, before acceptance and selection.
  */
-import { createBlockContext, generateBlock, type BlockContext } from '../../generators/zee/generate-block.js';
-import { concatTables } from '../events/columns.js';
+import { createBlockContext, type BlockContext } from '../../generators/zee/generate-block.js';
+import { generateTruthEventsSync } from '../../generators/zee/generate-events.js';
 import { estimatorFor } from './estimatorFor.js';
 import type { GenerateFn, ToyDeps } from './runToy.js';
 
@@ -20,10 +19,7 @@ export function studyToyDeps(threads: number): ToyDeps {
       ctx = createBlockContext(config);
       contexts.set(key, ctx);
     }
-    const size = ctx.config.blockSize;
-    const parts = [];
-    for (let b = 0; b * size < n; b++) parts.push(generateBlock(ctx, seed, b, Math.min(size, n - b * size)));
-    return concatTables(parts);
+    return generateTruthEventsSync(ctx, seed, n);
   };
   return { generate, estimator: estimatorFor, threads };
 }

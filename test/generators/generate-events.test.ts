@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { COLUMNS, concatTables, type EventTable } from '../../src/events/columns.js';
 import { UsageError } from '../../src/errors.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents, generateTruthEventsSync } from '../../generators/zee/generate-events.js';
 import { createBlockContext, generateBlock } from '../../generators/zee/generate-block.js';
 
 function columnBytes(t: EventTable): string {
@@ -19,6 +19,18 @@ function columnBytes(t: EventTable): string {
 const config = { blockSize: 2048, background: { fraction: 0.05 }, smearing: { copies: 2 } };
 
 describe('generateEvents', () => {
+  it('the serial path with a reused context (study toys) gives the same bytes, with run-wide unique fake ids', async () => {
+    const r = await generateEvents({ config, events: 9000, seed: 5, workers: 0 });
+    const ctx = createBlockContext(r.config);
+    const t = generateTruthEventsSync(ctx, 5, 9000);
+    expect(columnBytes(t)).toBe(columnBytes(r.table!));
+    const ev = t.columns.event as Uint32Array;
+    const bg = t.columns.is_background as Uint8Array;
+    const fakeIds = Array.from(ev).filter((_, i) => bg[i]);
+    expect(fakeIds.length).toBeGreaterThan(10);
+    expect(new Set(fakeIds).size).toBe(fakeIds.length);
+  });
+
   it('writes byte-identical columns whatever the chunk size and number of worker threads', async () => {
     const runs: [number, number][] = [
       [0, 2048],
