@@ -1,4 +1,152 @@
+/**
+ * `qmisid train`: fit φ(e) on an event file through the pair classifier f(φ1, φ2) (method note eq. 3), or
+ * with --oracle per electron on the truth flip label, and save the model directory (atomically).
+ */
 import type { Command } from 'commander';
+import { ConfigError, UsageError } from '../../errors.js';
 
-// Placeholder until the `train` command lands: registers nothing.
-export function register(_program: Command): void {}
+interface TrainFlags {
+  input: string;
+  out: string;
+  features?: string;
+  hidden?: string;
+  activation?: string;
+  epochs?: string;
+  batch?: string;
+  lr?: string;
+  schedule?: string;
+  patience?: string;
+  ensemble?: string;
+  bootstrap?: boolean;
+  ocKeep?: string;
+  seed?: string;
+  valFrac?: string;
+  backend?: string;
+  gradient?: string;
+  threads?: string;
+  flipMirror?: boolean;
+  oracle?: boolean;
+  config?: string;
+  progress?: boolean;
+  json?: boolean;
+}
+
+/** Config key → the flag that sets it, so validation errors name what the user typed. */
+const FLAG_OF: Record<string, string> = {
+  features: '--features', hidden: '--hidden', activation: '--activation', epochs: '--epochs', batch: '--batch', lr: '--lr',
+  schedule: '--schedule', patience: '--patience', ensemble: '--ensemble', ocKeep: '--oc-keep', seed: '--seed',
+  valFrac: '--val-frac', backend: '--backend', gradient: '--gradient', threads: '--threads',
+};
+
+function num(flag: string, v: string | undefined): number | undefined {
+  if (v == null) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(flag, v, 'expected a number');
+  return n;
+}
+
+function list(v: string | undefined): string[] | undefined {
+  return v == null ? undefined : v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train the per-electron network phi(e) on OC/SC pairs (eps = sigmoid(phi)); saves a model directory')
+    .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv) with <feature>1/<feature>2, sc and optional w')
+    .requiredOption('--out <DIR>', 'model directory to write (replaced atomically)')
+    .option('--features <LIST>', 'per-electron features, e.g. pt,eta | pt,abseta,phi,q | log:pt,id:phi (default pt,eta)')
+    .option('--hidden <LIST>', 'hidden-layer widths (default 64,64,64)')
+    .option('--activation <NAME>', 'leakyRelu (default, slope 0.01) | relu | elu | tanh')
+    .option('--epochs <N>', 'maximum epochs (default 30)')
+    .option('--batch <N>', 'pairs per step (default 16384)')
+    .option('--lr <X>', 'initial Adam learning rate (default 2e-3)')
+    .option('--schedule <NAME>', 'learning-rate schedule: cosine (default) | step | constant')
+    .option('--patience <N>', 'early stopping: epochs without validation improvement (default 5)')
+    .option('--ensemble <K>', 'number of members (default 1); with K > 1 apply also writes eps1_sd, eps2_sd')
+    .option('--bootstrap', 'members see Poisson(1) bootstrap weights')
+    .option('--oc-keep <R>', 'keep opposite-charge events with probability R, weight 1/R (default 1)')
+    .option('--seed <S>', 'root seed (default 0)')
+    .option('--val-frac <F>', 'held-out fraction for validation and early stopping (default 0.2)')
+    .option('--backend <NAME>', 'auto (default: tfjs-node, else wasm, else cpu) | node | wasm | cpu')
+    .option('--gradient <MODE>', 'manual (default, hand-written backward pass) | autodiff')
+    .option('--threads <N>', 'data-parallel gradient threads (default 2 on wasm/cpu, 1 on tfjs-node)')
+    .option('--flip-mirror', 'negate a member found on the mirror branch (eps > 1/2): phi -> -phi is exact')
+    .option('--oracle', 'train per electron on truth_flip1/2 instead (supervised reference)')
+    .option('--config <FILE.json>', 'trainer options as JSON (flags override)')
+    .option('--no-progress', 'no progress bar (default: shown when stderr is a terminal)')
+    .option('--json', 'print a JSON summary on stdout')
+    .action(async (flags: TrainFlags) => {
+      const { readFileSync } = await import('node:fs');
+      const { readEvents } = await import('../../io/events-file.js');
+      const { resolveTrainConfig } = await import('../../train/config.js');
+      const { trainWithHead } = await import('../../train/train-model.js');
+      const { saveModel } = await import('../../train/model-io.js');
+
+      let base: Record<string, unknown> = {};
+      if (flags.config != null) {
+        try {
+          base = JSON.parse(readFileSync(flags.config, 'utf8')) as Record<string, unknown>;
+        } catch (err) {
+          throw new UsageError('--config', flags.config, `cannot read JSON: ${(err as Error).message}`);
+        }
+      }
+      const seed = flags.seed == null ? undefined : /^-?\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed;
+      const fromFlags: Record<string, unknown> = {
+        features: list(flags.features),
+        hidden: list(flags.hidden)?.map((h) => num('--hidden', h)),
+        activation: flags.activation,
+        epochs: num('--epochs', flags.epochs),
+        batch: num('--batch', flags.batch),
+        lr: num('--lr', flags.lr),
+        schedule: flags.schedule,
+        patience: num('--patience', flags.patience),
+        ensemble: num('--ensemble', flags.ensemble),
+        bootstrap: flags.bootstrap,
+        ocKeep: num('--oc-keep', flags.ocKeep),
+        seed,
+        valFrac: num('--val-frac', flags.valFrac),
+        backend: flags.backend,
+        gradient: flags.gradient,
+        threads: num('--threads', flags.threads),
+        flipMirror: flags.flipMirror,
+        progress: flags.progress === false ? false : undefined,
+      };
+      const input = { ...base };
+      for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
+      try {
+        resolveTrainConfig(input, flags.config);
+      } catch (err) {
+        const key = err instanceof ConfigError ? err.path.split('.')[1] : undefined;
+        if (err instanceof ConfigError && key && FLAG_OF[key] && fromFlags[key] !== undefined) {
+          throw new UsageError(FLAG_OF[key]!, (err as ConfigError).value, err.expected);
+        }
+        throw err;
+      }
+      const { table } = await readEvents(flags.input);
+      const model = await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input });
+      await saveModel(flags.out, model);
+
+      process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
+      for (const m of model.members) {
+        const b = m.branch;
+        process.stderr.write(
+          `  member ${m.index}: ${m.epochsRun} epochs (best ${m.bestEpoch}${m.stoppedEarly ? ', stopped early' : ''}), ` +
+            `val loss ${(m.curves.val[m.bestEpoch] ?? NaN).toFixed(6)}, branch ${b.branch}${b.flipped ? ' (flipped to physical)' : ''}, ` +
+            `median phi ${b.medianPhi.toFixed(3)}, frac eps>1/2 ${b.fracEpsAboveHalf.toFixed(4)}\n`,
+        );
+        if (b.branch === 'mirror' && !b.flipped) process.stderr.write(`  WARNING: member ${m.index} is on the mirror branch (eps > 1/2); rerun with --flip-mirror or another seed\n`);
+      }
+      process.stderr.write(`  model written to ${flags.out}\n`);
+      if (flags.json) {
+        const summary = {
+          out: flags.out,
+          backend: model.backend,
+          kind: model.kind,
+          inputs: model.inputs,
+          members: model.members.map(({ params: _p, ...info }) => info),
+        };
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      }
+    });
+}

@@ -1,0 +1,69 @@
+/**
+ * Trainer options: partial options in, one resolved config out. Defaults live here and nowhere else; the
+ * resolved config (with its seed) is saved inside every model directory.
+ */
+import { z } from 'zod';
+import { zodConfigError } from '../study/zodConfigError.js';
+import { ACTIVATIONS } from './activation.js';
+import { BACKEND_PREFERENCES } from './backend.js';
+
+const positiveInt = z.number().int().positive();
+
+export const TrainConfigSchema = z
+  .object({
+    /** Per-electron features, see features.ts for the token grammar. */
+    features: z.array(z.string().min(1)).min(1).default(['pt', 'eta']),
+    hidden: z.array(positiveInt).default([64, 64, 64]),
+    activation: z.enum(ACTIVATIONS as [string, ...string[]]).default('leakyRelu'),
+    /** Negative-side slope of leaky ReLU. */
+    alpha: z.number().min(0).max(1).default(0.01),
+    epochs: positiveInt.default(30),
+    batch: positiveInt.default(16384),
+    lr: z.number().positive().default(2e-3),
+    schedule: z.enum(['constant', 'cosine', 'step']).default('cosine'),
+    /** cosine: final lr / initial lr. */
+    lrFloor: z.number().min(0).max(1).default(0.05),
+    /** step decay: every N epochs multiply by gamma. */
+    stepEvery: positiveInt.default(10),
+    stepGamma: z.number().positive().max(1).default(0.3),
+    valFrac: z.number().min(0).lt(1).default(0.2),
+    /** Early stopping: epochs without a validation-loss improvement larger than minDelta. */
+    patience: positiveInt.default(5),
+    minDelta: z.number().min(0).default(0),
+    /** Keep each OC event with this probability and weight 1/r; every SC event is kept. */
+    ocKeep: z.number().gt(0).max(1).default(1),
+    ensemble: positiveInt.default(1),
+    /** Ensemble members see Poisson(1) bootstrap weights on top of the event weights. */
+    bootstrap: z.boolean().default(false),
+    seed: z.union([z.number(), z.string()]).default(0),
+    backend: z.enum(BACKEND_PREFERENCES as [string, ...string[]]).default('auto'),
+    /** manual: hand-written dense-layer backward pass; autodiff: tf.grads (reference, slower on wasm). */
+    gradient: z.enum(['manual', 'autodiff']).default('manual'),
+    /**
+     * Where the output bias starts: 'physical' = logit(ε0), 'mirror' = −logit(ε0). Only for studies of the
+     * branch degeneracy (and its test); a real fit always starts physical.
+     */
+    initBranch: z.enum(['physical', 'mirror']).default('physical'),
+    /** A member that lands on the mirror branch (ε > ½) is negated, φ → −φ, an exact symmetry of f. */
+    flipMirror: z.boolean().default(false),
+    /**
+     * Threads for the gradient (data parallel: the batch is split, see parallel-engine.ts). Default: 2 on
+     * wasm/cpu (single-threaded kernels under Node), 1 on tfjs-node (already multi-threaded).
+     */
+    threads: z.number().int().min(1).max(16).optional(),
+    /** Progress bar on stderr; default: only when stderr is a TTY. */
+    progress: z.boolean().optional(),
+  })
+  .strict();
+
+export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
+export type TrainConfig = z.output<typeof TrainConfigSchema> & {
+  activation: (typeof ACTIVATIONS)[number];
+  backend: (typeof BACKEND_PREFERENCES)[number];
+};
+
+export function resolveTrainConfig(input: TrainConfigInput = {}, source?: string): TrainConfig {
+  const r = TrainConfigSchema.safeParse(input);
+  if (!r.success) throw zodConfigError(r.error, input, source, 'train');
+  return r.data as TrainConfig;
+}

@@ -1,0 +1,50 @@
+/**
+ * Ensembles: K members that differ by seed (initial weights, split, shuffles) and, with `bootstrap`, by
+ * Poisson(1) event multiplicities. Their spread of ε per electron estimates the statistical plus training
+ * uncertainty of one trained φ.
+ */
+import { deriveSeed, type Seed } from '../rng.js';
+import type { TrainConfig } from './config.js';
+import type { Head } from './grad-engine.js';
+import type { MlpArch } from './mlp.js';
+import type { Member } from './model.js';
+import type { Progress } from './progress.js';
+import { trainMember } from './trainer.js';
+import { createBatchEngine } from './parallel-engine.js';
+import type { BackendName } from './backend.js';
+import type { TrainingSet } from './training-set.js';
+
+export function memberSeed(root: Seed, k: number): string {
+  return deriveSeed(root, 'member', k);
+}
+
+export async function trainEnsemble(set: TrainingSet, arch: MlpArch, cfg: TrainConfig, head: Head, progress: Progress, backend: BackendName): Promise<Member[]> {
+  const engine = await createBatchEngine(arch, head, cfg.gradient, cfg.threads ?? 1, backend);
+  const members: Member[] = [];
+  try {
+    for (let k = 0; k < cfg.ensemble; k++) {
+      members.push(await trainMember(set, arch, cfg, head, { index: k, seed: memberSeed(cfg.seed, k), bootstrap: cfg.bootstrap }, progress, engine));
+    }
+  } finally {
+    await engine.dispose();
+  }
+  return members;
+}
+
+/** Per-electron mean and sample standard deviation (K − 1) of ε over members; sd is 0 for K = 1. */
+export function meanAndSpread(perMember: readonly Float64Array[]): { mean: Float64Array; sd: Float64Array } {
+  const K = perMember.length;
+  const n = perMember[0]?.length ?? 0;
+  const mean = new Float64Array(n);
+  const sd = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += perMember[k]![i]!;
+    const m = s / K;
+    let v = 0;
+    for (let k = 0; k < K; k++) v += (perMember[k]![i]! - m) ** 2;
+    mean[i] = m;
+    sd[i] = K > 1 ? Math.sqrt(v / (K - 1)) : 0;
+  }
+  return { mean, sd };
+}

@@ -1,0 +1,55 @@
+/**
+ * A trained φ model as kept in memory and on disk (model-io.ts): everything needed to reproduce its
+ * predictions (features, normalisation, architecture, weights) and to judge it (config, seed, backend,
+ * branch, loss curves). An ensemble is one model with K members sharing features and normalisation.
+ */
+import type { BranchReport } from './branch.js';
+import type { TrainConfig } from './config.js';
+import type { Normalisation } from './normalisation.js';
+import type { MlpArch, MlpParams } from './mlp.js';
+import type { BackendName } from './backend.js';
+
+export const MODEL_FORMAT = 'qmisid-phi-model/1';
+
+export interface LossCurves {
+  /** Per epoch: weighted mean training loss (Σwℓ/Σw over the epoch's batches). */
+  train: number[];
+  /** Per epoch: weighted mean loss on the held-out split (empty when valFrac = 0). */
+  val: number[];
+  lr: number[];
+}
+
+export interface MemberInfo {
+  index: number;
+  seed: string;
+  bootstrap: boolean;
+  curves: LossCurves;
+  /** Epoch (0-based) whose weights were kept. */
+  bestEpoch: number;
+  epochsRun: number;
+  stoppedEarly: boolean;
+  steps: number;
+  trainEvents: number;
+  valEvents: number;
+  branch: BranchReport;
+  seconds: number;
+}
+
+export interface Member extends MemberInfo {
+  params: MlpParams;
+}
+
+export interface PhiModel {
+  format: typeof MODEL_FORMAT;
+  /** phi: pair-trained (the method); oracle: per-electron on the truth flip label. */
+  kind: 'phi' | 'oracle';
+  features: string[];
+  /** Network inputs after transforms, e.g. ['log(pt)', 'eta']. */
+  inputs: string[];
+  normalisation: Normalisation;
+  arch: MlpArch;
+  config: TrainConfig;
+  seed: string;
+  backend: BackendName;
+  members: Member[];
+}

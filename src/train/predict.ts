@@ -1,0 +1,28 @@
+/**
+ * Inference: φ for many electrons, in chunks, with the fused forward pass. No gradient bookkeeping.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mlpForward, toTensors, type MlpArch, type MlpParams } from './mlp.js';
+
+/** φ for `rows` normalised input rows (row-major [rows, arch.inputs]). */
+export function predictPhi(arch: MlpArch, params: MlpParams, x: Float32Array, rows: number, chunk = 65536): Float32Array {
+  const d = arch.inputs;
+  const out = new Float32Array(rows);
+  const m = toTensors(arch, params);
+  try {
+    for (let s = 0; s < rows; s += chunk) {
+      const r = Math.min(chunk, rows - s);
+      const phi = tf.tidy(() => mlpForward(m, tf.tensor2d(x.subarray(s * d, (s + r) * d), [r, d])));
+      out.set(phi.dataSync() as Float32Array, s);
+      phi.dispose();
+    }
+  } finally {
+    tf.dispose([...m.weights, ...m.biases, ...m.slopes]);
+  }
+  return out;
+}
+
+/** ε = sigmoid(φ), written so that neither branch overflows. */
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}

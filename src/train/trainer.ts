@@ -1,0 +1,244 @@
+/**
+ * Training one network: split → (bootstrap) → OC subsampling → Adam over shuffled batches with a learning-rate
+ * schedule → validation loss per epoch → early stopping with the best weights restored → branch check.
+ *
+ * Loss normalisation. The batch loss is Σ_batch w·ℓ / (W · b / n), where W = Σw over the whole training split
+ * and n its size: an unbiased estimate of the full-split loss Σwℓ/W. Normalising by the batch's own Σw would
+ * be undefined (or flip sign) when negative sideband weights cancel inside a batch. W must be positive.
+ *
+ * Determinism: every random choice (split, bootstrap, subsampling, initial weights, shuffles) comes from
+ * seeds derived from the member seed, and the parameter update runs in JavaScript; on one backend the same
+ * seed gives the same weights bit for bit.
+ */
+import { DataError, NumericalError } from '../errors.js';
+import { createRng, deriveSeed } from '../rng.js';
+import { adamStep, createAdam } from './adam.js';
+import { assessBranch } from './branch.js';
+import type { TrainConfig } from './config.js';
+import type { Batch, Head } from './grad-engine.js';
+import type { BatchEngine } from './parallel-engine.js';
+import { cloneParams, flatParams, initParams, negateOutput, type MlpArch, type MlpParams } from './mlp.js';
+import type { Member } from './model.js';
+import { bceValue, pairLossValue } from './pair-loss.js';
+import { predictPhi } from './predict.js';
+import type { Progress } from './progress.js';
+import { learningRate } from './schedule.js';
+import { ocSubsample } from './subsample.js';
+import type { TrainingSet } from './training-set.js';
+
+export interface MemberPlan {
+  index: number;
+  seed: string;
+  bootstrap: boolean;
+}
+
+function shuffle(a: Uint32Array, uniform: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(uniform() * (i + 1));
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+}
+
+/** Rows e1 of every listed event, then rows e2, as one [2·len, d] block. */
+function gatherRows(set: TrainingSet, idx: ArrayLike<number>, start: number, len: number): Float32Array {
+  const d = set.d;
+  const x = new Float32Array(2 * len * d);
+  for (let j = 0; j < len; j++) {
+    const i = idx[start + j]!;
+    x.set(set.x1.subarray(i * d, i * d + d), j * d);
+    x.set(set.x2.subarray(i * d, i * d + d), (len + j) * d);
+  }
+  return x;
+}
+
+/** Σwℓ/Σw over the listed events, in double precision from float32 φ. */
+export function weightedLoss(set: TrainingSet, arch: MlpArch, params: MlpParams, head: Head, idx: Uint32Array, w: Float64Array): number {
+  const len = idx.length;
+  if (len === 0) return NaN;
+  const phi = predictPhi(arch, params, gatherRows(set, idx, 0, len), 2 * len);
+  let sum = 0;
+  let sw = 0;
+  for (let j = 0; j < len; j++) {
+    const i = idx[j]!;
+    const a = phi[j]!;
+    const b = phi[len + j]!;
+    if (head === 'pair') {
+      sum += w[j]! * pairLossValue(a, b, set.y1[i]!);
+      sw += w[j]!;
+    } else {
+      sum += w[j]! * (bceValue(a, set.y1[i]!) + bceValue(b, set.y2[i]!));
+      sw += 2 * w[j]!;
+    }
+  }
+  return sum / sw;
+}
+
+/** One batch cut into `threads` contiguous parts, each with the batch-wide normaliser. */
+export function batchParts(set: TrainingSet, head: Head, order: Uint32Array, wOrder: Float64Array, s: number, b: number, norm: number, threads: number): Batch[] {
+  const parts: Batch[] = [];
+  const per = Math.ceil(b / threads);
+  for (let off = 0; off < b; off += per) {
+    const len = Math.min(per, b - off);
+    const x = gatherRows(set, order, s + off, len);
+    let y: Float32Array;
+    let w: Float32Array;
+    if (head === 'pair') {
+      y = Float32Array.from({ length: len }, (_, j) => set.y1[order[s + off + j]!]!);
+      w = Float32Array.from(wOrder.subarray(s + off, s + off + len));
+    } else {
+      y = new Float32Array(2 * len);
+      w = new Float32Array(2 * len);
+      for (let j = 0; j < len; j++) {
+        const i = order[s + off + j]!;
+        y[j] = set.y1[i]!;
+        y[len + j] = set.y2[i]!;
+        w[j] = w[len + j] = wOrder[s + off + j]!;
+      }
+    }
+    parts.push({ x, rows: 2 * len, y, w, norm });
+  }
+  return parts;
+}
+
+export async function trainMember(
+  set: TrainingSet,
+  arch: MlpArch,
+  cfg: TrainConfig,
+  head: Head,
+  plan: MemberPlan,
+  progress: Progress,
+  engine: BatchEngine,
+): Promise<Member> {
+  const t0 = performance.now();
+  const seedOf = (...p: (string | number)[]) => deriveSeed(plan.seed, ...p);
+
+  // 1. Held-out split, by event (both electrons of an event stay together).
+  const all = new Uint32Array(set.n);
+  for (let i = 0; i < set.n; i++) all[i] = i;
+  shuffle(all, createRng(seedOf('split')).uniform);
+  const nVal = Math.round(cfg.valFrac * set.n);
+  const valIdx = all.slice(0, nVal).sort();
+  let trainIdx: Uint32Array = all.slice(nVal).sort();
+  const valW = Float64Array.from(valIdx, (i) => set.w[i]!);
+  let trainW: Float64Array = Float64Array.from(trainIdx, (i) => set.w[i]!);
+
+  // 2. Bootstrap: Poisson(1) multiplicity per training event (ensemble members), on top of the event weight.
+  if (plan.bootstrap) {
+    const rng = createRng(seedOf('bootstrap'));
+    for (let k = 0; k < trainW.length; k++) trainW[k] = trainW[k]! * rng.poisson(1);
+  }
+  // 3. OC subsampling with importance weight 1/r (pair head only: the oracle has no OC/SC imbalance).
+  if (head === 'pair' && cfg.ocKeep < 1) {
+    const sub = ocSubsample(trainIdx, set.sc, trainW, cfg.ocKeep, createRng(seedOf('oc-keep')));
+    trainIdx = sub.index;
+    trainW = sub.w;
+  }
+  const nTrain = trainIdx.length;
+  let W = 0;
+  let Wsc = 0;
+  for (let k = 0; k < nTrain; k++) {
+    W += trainW[k]!;
+    if (set.sc[trainIdx[k]!]) Wsc += trainW[k]!;
+  }
+  if (!(W > 0)) throw new DataError('<training split>', 'w', 'sum of event weights must be positive', W);
+  const Wval = valW.reduce((s, v) => s + v, 0);
+  if (nVal > 0 && !(Wval > 0)) throw new DataError('<validation split>', 'w', 'sum of event weights must be positive (raise --val-frac)', Wval);
+
+  // 4. Start on the physical branch: output bias = logit(ε0) with ε0 = ½ · (weighted SC fraction), since
+  //    P(SC) ≈ 2ε for small ε (eq. 1). The oracle starts from the mean flip rate instead.
+  let eps0: number;
+  if (head === 'pair') eps0 = Wsc / W / 2;
+  else {
+    let f = 0;
+    for (let k = 0; k < nTrain; k++) f += trainW[k]! * (set.y1[trainIdx[k]!]! + set.y2[trainIdx[k]!]!);
+    eps0 = f / (2 * W);
+  }
+  eps0 = Math.min(Math.max(eps0, 1e-6), 0.45);
+  const bias0 = Math.log(eps0 / (1 - eps0));
+  let params = initParams(arch, seedOf('init'), cfg.initBranch === 'mirror' ? -bias0 : bias0);
+
+  const adam = createAdam(flatParams(params).map((a) => a.length));
+  const shuffleRng = createRng(seedOf('shuffle'));
+  const order = new Uint32Array(nTrain);
+  const wOrder = new Float64Array(nTrain);
+  const perm = new Uint32Array(nTrain);
+  const stepsPerEpoch = Math.ceil(nTrain / cfg.batch);
+  const curves = { train: [] as number[], val: [] as number[], lr: [] as number[] };
+  let best = { loss: Infinity, epoch: -1, params: cloneParams(params) };
+  let sinceBest = 0;
+  let steps = 0;
+  let stoppedEarly = false;
+  progress.start(cfg.epochs * stepsPerEpoch, `member ${plan.index}`);
+  try {
+    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+      const lr = learningRate({ kind: cfg.schedule, floor: cfg.lrFloor, every: cfg.stepEvery, gamma: cfg.stepGamma }, cfg.lr, epoch, cfg.epochs);
+      for (let k = 0; k < nTrain; k++) perm[k] = k;
+      shuffle(perm, shuffleRng.uniform);
+      for (let k = 0; k < nTrain; k++) {
+        order[k] = trainIdx[perm[k]!]!;
+        wOrder[k] = trainW[perm[k]!]!;
+      }
+      let epochLoss = 0;
+      for (let s = 0; s < nTrain; s += cfg.batch) {
+        const b = Math.min(cfg.batch, nTrain - s);
+        const norm = ((head === 'pair' ? 1 : 2) * W * b) / nTrain;
+        const { loss, grads } = await engine.lossAndGrads(params, batchParts(set, head, order, wOrder, s, b, norm, engine.threads));
+        if (!Number.isFinite(loss)) throw new NumericalError('train', `member ${plan.index} epoch ${epoch} step ${steps}: loss is ${loss}`);
+        adamStep(adam, flatParams(params), flatParams(grads), lr);
+        epochLoss += (loss * b) / nTrain;
+        steps++;
+        progress.update(steps, { loss });
+      }
+      const valLoss = nVal > 0 ? weightedLoss(set, arch, params, head, valIdx, valW) : NaN;
+      curves.train.push(epochLoss);
+      curves.val.push(valLoss);
+      curves.lr.push(lr);
+      progress.update(steps, { loss: epochLoss, ...(nVal > 0 ? { val: valLoss } : {}) });
+      // Early stopping monitors the validation loss; without a split it falls back to the training loss.
+      const monitor = nVal > 0 ? valLoss : epochLoss;
+      if (monitor < best.loss - cfg.minDelta) {
+        best = { loss: monitor, epoch, params: cloneParams(params) };
+        sinceBest = 0;
+      } else if (++sinceBest >= cfg.patience) {
+        stoppedEarly = epoch < cfg.epochs - 1;
+        break;
+      }
+    }
+  } finally {
+    progress.stop();
+  }
+  params = best.params;
+
+  // 5. Branch: φ over every electron of the table; optionally negate a mirror solution (exact symmetry).
+  const phi = allElectronPhi(set, arch, params);
+  let branch = assessBranch(phi);
+  if (head === 'pair' && branch.branch === 'mirror' && cfg.flipMirror) {
+    params = negateOutput(params);
+    for (let i = 0; i < phi.length; i++) phi[i] = -phi[i]!;
+    branch = { ...assessBranch(phi, true), branch: 'mirror' };
+  }
+  return {
+    index: plan.index,
+    seed: plan.seed,
+    bootstrap: plan.bootstrap,
+    curves,
+    bestEpoch: best.epoch,
+    epochsRun: curves.train.length,
+    stoppedEarly,
+    steps,
+    trainEvents: nTrain,
+    valEvents: nVal,
+    branch,
+    seconds: (performance.now() - t0) / 1000,
+    params,
+  };
+}
+
+export function allElectronPhi(set: TrainingSet, arch: MlpArch, params: MlpParams): Float32Array {
+  const phi = new Float32Array(2 * set.n);
+  phi.set(predictPhi(arch, params, set.x1, set.n), 0);
+  phi.set(predictPhi(arch, params, set.x2, set.n), set.n);
+  return phi;
+}

@@ -1,0 +1,75 @@
+/**
+ * From an EventTable to the arrays the trainer reads: normalised inputs of both electrons, labels, weights.
+ * Labels: pair head y = 1 − sc (1 = opposite charge, since sigmoid(f) = P(OC), eq. 3); electron head (oracle)
+ * y = truth_flip of each electron. A missing `w` column means unit weights; weights may be negative
+ * (sideband subtraction) but must be finite.
+ */
+import { DataError } from '../errors.js';
+import type { EventTable } from '../events/columns.js';
+import { electronInputs, inputWidth, type FeatureSpec } from './features.js';
+import type { Head } from './grad-engine.js';
+import { fitNormalisation, normalise, type Normalisation } from './normalisation.js';
+
+export interface TrainingSet {
+  n: number;
+  d: number;
+  x1: Float32Array;
+  x2: Float32Array;
+  /** Pair head: y1 = 1 − sc per event. Electron head: truth flip of electron 1 and 2. */
+  y1: Float32Array;
+  y2: Float32Array;
+  w: Float64Array;
+  sc: Uint8Array;
+}
+
+function column(table: EventTable, name: string, source: string): ArrayLike<number> {
+  const c = table.columns[name];
+  if (!c) throw new DataError(source, name, 'missing');
+  return c;
+}
+
+function binary(table: EventTable, name: string, source: string): Uint8Array {
+  const c = column(table, name, source);
+  const out = new Uint8Array(table.n);
+  for (let i = 0; i < table.n; i++) {
+    const v = c[i]!;
+    if (v !== 0 && v !== 1) throw new DataError(source, name, `row ${i}: expected 0 or 1`, v);
+    out[i] = v;
+  }
+  return out;
+}
+
+export function prepareTrainingSet(
+  table: EventTable,
+  specs: readonly FeatureSpec[],
+  head: Head,
+  opts: { normalisation?: Normalisation; source?: string } = {},
+): { set: TrainingSet; normalisation: Normalisation } {
+  const source = opts.source ?? '<table>';
+  if (table.n === 0) throw new DataError(source, undefined, 'no events to train on', 0);
+  const d = inputWidth(specs);
+  const raw1 = electronInputs(table, specs, 1, source);
+  const raw2 = electronInputs(table, specs, 2, source);
+  const normalisation = opts.normalisation ?? fitNormalisation([raw1, raw2], d);
+  const sc = binary(table, 'sc', source);
+  const w = new Float64Array(table.n);
+  const wc = table.columns.w;
+  for (let i = 0; i < table.n; i++) {
+    const v = wc ? wc[i]! : 1;
+    if (!Number.isFinite(v)) throw new DataError(source, 'w', `row ${i} is not finite`, v);
+    w[i] = v;
+  }
+  let y1: Float32Array;
+  let y2: Float32Array;
+  if (head === 'pair') {
+    y1 = Float32Array.from(sc, (s) => 1 - s);
+    y2 = y1;
+  } else {
+    y1 = Float32Array.from(binary(table, 'truth_flip1', source));
+    y2 = Float32Array.from(binary(table, 'truth_flip2', source));
+  }
+  return {
+    set: { n: table.n, d, x1: normalise(raw1, normalisation), x2: normalise(raw2, normalisation), y1, y2, w, sc },
+    normalisation,
+  };
+}
