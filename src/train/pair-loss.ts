@@ -47,12 +47,18 @@ function log1pExpNegT(x: tf.Tensor): tf.Tensor {
   return tf.log1p(tf.exp(tf.neg(tf.abs(x))));
 }
 
-/** f(φ1, φ2) elementwise. Differentiable by tf autodiff (used for the autodiff reference path). */
+/**
+ * f(φ1, φ2) elementwise, differentiable by tf autodiff (the autodiff reference path).
+ *
+ * Written with smooth pieces only: logaddexp(a, b) = (a+b)/2 + ½[softplus(a−b) + softplus(b−a)] (both equal
+ * log(e^a + e^b), since softplus(x) + softplus(−x) = 2 log(2 cosh(x/2))). The max/abs form used for values
+ * has kinks at a = b and a = −b where tf autodiff picks one side and returns a gradient off by ½; this form is
+ * exact there, and still bit-symmetric under a <-> b.
+ */
 export function pairLogit(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const s = tf.add(a, b);
-  const softplus = tf.add(tf.relu(s), log1pExpNegT(s));
-  const lae = tf.add(tf.maximum(a, b), log1pExpNegT(tf.sub(a, b)));
-  return tf.sub(softplus, lae);
+  const softplusSum = tf.softplus(tf.add(a, b));
+  const lae = tf.add(tf.mul(tf.add(a, b), 0.5), tf.mul(tf.add(tf.softplus(tf.sub(a, b)), tf.softplus(tf.sub(b, a))), 0.5));
+  return tf.sub(softplusSum, lae);
 }
 
 /** BCE-with-logits elementwise, y ∈ {0, 1}. */

@@ -128,10 +128,10 @@ describe('tensor pair function f(φ1, φ2) (src/train/pair-loss.ts) on the train
     );
   });
 
-  // f is smooth everywhere, but the stable form max(a, b) + log1p(e^{−|a−b|}) (and relu(s) + log1p(e^{−|s|}))
-  // has kinks whose one-sided derivatives tf.grad picks at the tie: at φ1 = φ2 (two alike electrons) and at
-  // φ1 = −φ2 the autodiff gradient is off by ½ per kink. The trainer's default (`gradient: 'manual'`,
-  // pairLossAndGrad) is not affected; `gradient: 'autodiff'` is.
+  // f is smooth everywhere, but a stable form built from max(a, b) + log1p(e^{−|a−b|}) (or relu(s) +
+  // log1p(e^{−|s|})) has kinks whose one-sided derivatives tf.grad picks at the tie: at φ1 = φ2 (two alike
+  // electrons) and at φ1 = −φ2 the autodiff gradient would be off by ½ per kink. This regression test keeps the
+  // tensor form smooth (src/train/pair-loss.ts writes it with softplus only).
   it('tf.grad of f is right at the ties φ1 = φ2 and φ1 = −φ2 as well (|φ| ≤ 100)', () => {
     const tieArb = fc.tuple(phiArb, fc.boolean()).map(([a, same]) => [a, same ? a : -a] as [number, number]);
     fc.assert(
