@@ -1,11 +1,11 @@
 /**
- * Benchmark: the binned fit against the peer (/work/shared/peers/binned_fit.py) on the same events, default
+ * Benchmark: the binned fit against the peer (../shared/peers/binned_fit.py) on the same events, default
  * 28-bin binning, ε per bin from the physics.md default truth function at the bin centre. Prints one JSON
  * object: sizes, our times (pair aggregation + fit; and including CSV parsing, to match the peer's
  * end-to-end figure), the peer's wall time, the ratio, and the agreement (max relative ε and error
  * differences, the latter with and without the peer's Hessian sign convention; see docs/estimators.md).
  *
- *   npx tsc -p tsconfig.json && node dist/bench/binned-fit.js [nEvents=1000000] [seed=1]
+ *   npm run bench   (all benchmarks)   or   node dist/bench/binned-fit.js [nEvents=1000000] [seed=1]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +17,9 @@ import { binnedNllDerivatives, pairFlipProbability } from '../src/fit/binnedLike
 import { fitBinned } from '../src/fit/fitBinned.js';
 import { pairCounts } from '../src/fit/pairCounts.js';
 import { createRng } from '../src/rng.js';
+import { PYTHON, peerAvailable, peerPath } from './peers.js';
 
-const nEvents = Number(process.argv[2] ?? 1e6);
-const seed = process.argv[3] ?? '1';
+export function benchBinnedFit(nEvents = 1e6, seed: string | number = '1'): Record<string, unknown> {
 const binning = Binning.defaults();
 const K = binning.size;
 
@@ -83,7 +83,8 @@ const [, tEndToEnd] = time(() => {
   }
   return fitBinned({ bin1: b1, bin2: b2, sc: s, w }, K);
 });
-const [peerText, tPeer] = time(() => execFileSync('/usr/bin/python3', ['/work/shared/peers/binned_fit.py', csv, String(K)], { encoding: 'utf8' }));
+if (!peerAvailable('binned_fit.py')) return { bench: 'binned-fit', error: `${peerPath('binned_fit.py')} or ${PYTHON} not found` };
+const [peerText, tPeer] = time(() => execFileSync(PYTHON, [peerPath('binned_fit.py'), csv, String(K)], { encoding: 'utf8' }));
 const peer = JSON.parse(peerText.replace(/\bNaN\b/g, 'null')) as { eps: number[]; err: number[]; converged: boolean; nll: number };
 rmSync(dir, { recursive: true, force: true });
 
@@ -111,8 +112,7 @@ const covPeerConv = inverse(Matrix.from1DArray(K, K, Array.from(H)));
 const rel = (a: number, b: number): number => Math.abs(a / b - 1);
 const maxOver = (f: (k: number) => number): number => Math.max(...fitted.map(f));
 const pulls = fitted.map((k) => (ours.eps[k]! - eps[k]!) / ours.err[k]!);
-console.log(
-  JSON.stringify(
+return (
     {
       bench: 'binned-fit',
       nEvents,
@@ -132,8 +132,11 @@ console.log(
         maxRelErrPeerConvention: maxOver((k) => rel(Math.sqrt(covPeerConv.get(k, k)), peer.err[k]!)),
       },
       closure: { maxAbsPull: Math.max(...pulls.map(Math.abs)), meanPull: pulls.reduce((s, v) => s + v, 0) / pulls.length },
-    },
-    null,
-    1,
-  ),
-);
+    }
+  );
+}
+
+// `node dist/bench/binned-fit.js [nEvents] [seed]` runs it alone.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/dist\//, '/dist/'))) {
+  process.stdout.write(`${JSON.stringify(benchBinnedFit(Number(process.argv[2] ?? 1e6), process.argv[3] ?? '1'), null, 1)}\n`);
+}

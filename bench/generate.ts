@@ -1,6 +1,6 @@
 /**
  * Generator benchmark (JSON out):
- *   1. truth-kinematics stage alone — the work of /work/shared/peers/gen_numpy.py (mass, Z pT, rapidity, decay,
+ *   1. truth-kinematics stage alone — the work of ../shared/peers/gen_numpy.py (mass, Z pT, rapidity, decay,
  *      both boosts; ours also builds the Collins–Soper frame and samples the tabulated spectra) — on `workers`
  *      threads, median of `reps` timed rounds after a warm-up round, against the numpy peer run in the same
  *      run just before and just after (`/usr/bin/python3 gen_numpy.py 1e6 5`, mean of the two medians); also
@@ -20,6 +20,7 @@ import { buildTruthSamplers } from '../generators/zee/truth-samplers.js';
 import { allocateTruthBuffers, generateTruth } from '../generators/zee/truth-kinematics.js';
 import { UniformStream } from '../generators/zee/uniform-stream.js';
 import { generateEvents } from '../generators/zee/generate-events.js';
+import { PYTHON, peerPath } from './peers.js';
 
 export interface GenerateBenchOptions {
   /** events per timed kinematics round (split over the workers) */
@@ -114,15 +115,15 @@ export async function benchGenerate(opts: GenerateBenchOptions = {}): Promise<Re
   const load = loadavg()[0];
 
   // Peer before and after ours, so a change in machine load during the run shows up instead of skewing the ratio.
-  const python = opts.python ?? '/usr/bin/python3';
-  const peerPath = opts.peer ?? '/work/shared/peers/gen_numpy.py';
-  const peerBefore = await runPeer(python, peerPath, 1_000_000, 5);
+  const python = opts.python ?? PYTHON;
+  const peerFile = opts.peer ?? peerPath('gen_numpy.py');
+  const peerBefore = await runPeer(python, peerFile, 1_000_000, 5);
   const multi = await kinematicsOnWorkers(events, reps, workers);
   const single = kinematicsInThread(events, reps);
-  const peerAfter = await runPeer(python, peerPath, 1_000_000, 5);
+  const peerAfter = await runPeer(python, peerFile, 1_000_000, 5);
   const rates = [peerBefore, peerAfter].map((p) => p.events_per_s).filter((x): x is number => typeof x === 'number');
   const peerRate = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : undefined;
-  const peer = { command: `${python} ${peerPath} 1e6 5`, before: peerBefore, after: peerAfter, meanEventsPerSecond: peerRate ? Math.round(peerRate) : null };
+  const peer = { command: `${python} ${peerFile} 1e6 5`, before: peerBefore, after: peerAfter, meanEventsPerSecond: peerRate ? Math.round(peerRate) : null };
 
   const t0 = performance.now();
   const full = await generateEvents({ events: selected, count: 'selected', seed: 'bench', workers, sink: () => undefined });

@@ -6,7 +6,7 @@
  *               --synthetic mode; hand-written gradient on 1 and 2 threads, tf autodiff on 1 thread
  *   inference   electrons/s of the fused forward pass on 10^6 electrons; the peer's inference is timed by an
  *               inline Python snippet: the same nn.Sequential MLP, torch.no_grad, one call on all electrons
- *   peer        /work/shared/peers/torch_phi.py --synthetic (OpenBLAS, 2 threads), run in the same process tree
+ *   peer        ../shared/peers/torch_phi.py --synthetic (OpenBLAS, 2 threads), run in the same process tree
  *   oc-keep     spread of ε over training seeds for OC keep fractions r = 1, 0.1, 0.02 on one toy sample
  *               with a realistic SC fraction (~0.4 %)
  */
@@ -25,9 +25,10 @@ import { trainModel } from '../src/train/train-model.js';
 import { defaultToyEps, toyPairs } from '../src/train/toy-pairs.js';
 import type { TrainingSet } from '../src/train/training-set.js';
 import { createRng } from '../src/rng.js';
+import { PYTHON, peerPath } from './peers.js';
 
-export const PEER = '/work/shared/peers/torch_phi.py';
-const PY = '/usr/bin/python3';
+export const PEER = peerPath('torch_phi.py');
+const PY = PYTHON;
 const PEER_ENV = { ...process.env, OPENBLAS_NUM_THREADS: '2', LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread' };
 
 function syntheticSet(n: number, d: number, seed: string): TrainingSet {

@@ -1,0 +1,52 @@
+/**
+ * `npm run bench`: every benchmark, side by side with its peer from ../shared/peers in the same run, as one JSON
+ * document on stdout (progress on stderr). Speed and memory are measured here and only here, never in unit tests.
+ *
+ *   npm run bench [-- generate train binned-fit oc-keep]   (default: generate train binned-fit)
+ *
+ * Each entry records the peer's own figure and our ratio to it; the machine's load is recorded by the
+ * entries that are sensitive to it. Run on an otherwise idle machine: with 2 cores any other process halves
+ * the two-thread figures while the one-core peers barely notice.
+ */
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { benchBinnedFit } from './binned-fit.js';
+import { benchGenerate } from './generate.js';
+import { benchOcKeepVariance, benchTrain } from './train.js';
+import { PEERS_DIR, PYTHON } from './peers.js';
+import { version } from '../src/version.js';
+
+const BENCHES: Record<string, () => Promise<unknown> | unknown> = {
+  generate: () => benchGenerate(),
+  train: () => benchTrain(),
+  'binned-fit': () => benchBinnedFit(1e6, '1'),
+  'oc-keep': () => benchOcKeepVariance(),
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['generate', 'train', 'binned-fit'];
+  for (const n of names) {
+    if (!BENCHES[n]) {
+      process.stderr.write(`qmisid bench: unknown benchmark ${JSON.stringify(n)}: expected one of ${Object.keys(BENCHES).join(', ')}\n`);
+      process.exitCode = 2;
+      return;
+    }
+  }
+  const results: Record<string, unknown> = {};
+  for (const n of names) {
+    process.stderr.write(`bench ${n}...\n`);
+    const t0 = performance.now();
+    const rss0 = process.memoryUsage().rss;
+    results[n] = await BENCHES[n]!();
+    process.stderr.write(`bench ${n}: ${((performance.now() - t0) / 1000).toFixed(1)} s, rss +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(0)} MiB\n`);
+  }
+  const out = {
+    version,
+    date: new Date().toISOString(),
+    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), loadavg1: loadavg()[0], node: process.version },
+    peers: { dir: PEERS_DIR, python: PYTHON },
+    results,
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}
+
+await main();
