@@ -3,8 +3,11 @@
  * (note §1.1: λ_SC = λ_T·ε₁₂, λ_OC = λ_T·(1 − ε₁₂), so an OC event carries weight ε₁₂/(1 − ε₁₂)) against
  * the observed SC events, in one variable, with an observed/predicted ratio panel underneath (vconcat).
  *
- * χ² = Σ (obs − pred)² / (σ_obs² + σ_pred²) over bins with a non-zero variance; ndf = those bins minus
- * `fittedParameters` (0 by default: the prediction is absolute, nothing is normalised to the SC data).
+ * χ² = Σ (obs − pred)² / (V_exp + σ_pred²) over bins with a non-zero variance, where V_exp is the variance of
+ * the observed count expected under the prediction (Pearson; default V_exp = pred, i.e. unit weights) — the
+ * observed count itself would give an empty bin almost no variance. ndf = those bins minus `fittedParameters`
+ * (0 by default: the prediction is absolute, nothing is normalised to the SC data). Error bars on the observed
+ * points are √obs (or `observedErr`), for display only.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Plot } from './plot.js';
@@ -23,8 +26,10 @@ export interface ClosureInput {
   predictedErr?: number[];
   /** Observed SC counts per bin. */
   observed: number[];
-  /** Default √observed. */
+  /** Error bars drawn on the observed points; default √observed. Not used in χ². */
   observedErr?: number[];
+  /** Variance of the observed count expected under the prediction, for χ²; default `predicted` (Pearson). */
+  expectedVariance?: number[];
   fittedParameters?: number;
   xTitle?: string;
   id?: string;
@@ -43,11 +48,12 @@ const AXIS: Record<ClosureVariable, string> = {
   m_ee: 'di-electron mass m_ee [GeV]',
 };
 
-export function closureChiSquare(obs: readonly number[], obsErr: readonly number[], pred: readonly number[], predErr: readonly number[], fitted = 0): ChiSquare {
+/** χ² of observed against predicted with the total variance per bin given (bins with variance ≤ 0 skipped). */
+export function closureChiSquare(obs: readonly number[], pred: readonly number[], variance: readonly number[], fitted = 0): ChiSquare {
   let chi2 = 0;
   let used = 0;
   for (let i = 0; i < obs.length; i++) {
-    const v = obsErr[i]! ** 2 + predErr[i]! ** 2;
+    const v = variance[i]!;
     if (v > 0) {
       chi2 += (obs[i]! - pred[i]!) ** 2 / v;
       used++;
@@ -71,7 +77,10 @@ export function closurePlot(input: ClosureInput): Plot {
   predErr.forEach((v, i) => checkNonNegative(builder, `predictedErr[${i}]`, v));
   obsErr.forEach((v, i) => checkNonNegative(builder, `observedErr[${i}]`, v));
   const fitted = input.fittedParameters ?? 0;
-  const { chi2, ndf } = closureChiSquare(observed, obsErr, predicted, predErr, fitted);
+  const expVar = input.expectedVariance ?? predicted.map((p) => Math.max(p, 0));
+  checkEdges(builder, 'edges', edges, { path: 'expectedVariance', length: expVar.length });
+  expVar.forEach((v, i) => checkNonNegative(builder, `expectedVariance[${i}]`, v));
+  const { chi2, ndf } = closureChiSquare(observed, predicted, expVar.map((v, i) => v + predErr[i]! ** 2), fitted);
   if (ndf < 1) throw new DataError(builder, 'observed', 'no degrees of freedom left for a χ²', ndf);
 
   const rows = observed.map((o, i) => {

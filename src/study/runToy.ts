@@ -56,7 +56,8 @@ export async function runToy(study: ResolvedStudy, toy: number, deps: ToyDeps): 
       for (const spec of point.estimators) {
         const source = `study ${study.name} toy ${toy} point ${point.label} estimator ${spec.name}`;
         const sel = (point.generator.selection ?? {}) as { window: [number, number]; lowSideband: [number, number]; highSideband: [number, number] };
-        const table = spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
+        // The folded fit needs the parents outside the window: it gets the whole selection and applies its own window.
+        const table = spec.kind === 'binnedFolded' ? events : spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
         const bins = table === window ? wBins : assignBins(table, binning);
         estimators[spec.name] = await runEstimator(spec, table, bins, binning, deps, deriveSeed(seed, 'point', point.label, 'estimator', spec.name), source);
       }
@@ -132,6 +133,7 @@ async function runEstimator(
     observed: hists[v].observed.map(sig6),
     predicted: hists[v].predicted.map(sig6),
     variance: hists[v].variance.map(sig6),
+    predictedVariance: hists[v].predictedVariance.map(sig6),
   });
   // Profiles over the window's signal electrons (profileBins skips sideband rows and fakes).
   const profiles: NonNullable<EstimatorRecord['profiles']> = {};
@@ -157,6 +159,7 @@ async function runEstimator(
     ...(res.message != null ? { message: res.message } : {}),
     eps: eps.map(jsonNumber),
     err: err.map(jsonNumber),
+    ...(res.bins?.errDof != null ? { errDof: res.bins.errDof } : {}),
     electron: {
       n: el.n,
       mse: jsonNumber(el.mse),

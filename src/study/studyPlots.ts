@@ -29,6 +29,8 @@ import {
   type ScanRow,
 } from '../report/index.js';
 import type { ProfileVariable } from './metrics/profiles.js';
+import { P68, Z95 } from './metrics/pullStats.js';
+import { studentTAbsQuantile } from './metrics/studentT.js';
 import type { ResolvedEstimator } from './resolveStudy.js';
 import type { StudyReportData } from './studyReportData.js';
 import type { EstimatorKind } from './studySchema.js';
@@ -54,7 +56,7 @@ export interface StudyPlots {
   leftOut: Record<string, string>;
 }
 
-const SERIES: Record<EstimatorKind, string> = { binned: 'binned fit', truthMatched: 'truth-matched', phi: 'φ-trainer', oracle: 'oracle' };
+const SERIES: Record<EstimatorKind, string> = { binned: 'binned fit', binnedFolded: 'folded binned fit', truthMatched: 'truth-matched', phi: 'φ-trainer', oracle: 'oracle' };
 
 interface Ctx {
   data: StudyReportData;
@@ -284,8 +286,10 @@ function closurePanels(ctx: Ctx, label: string, name: string, variables: readonl
       const observed = sum((h) => h.observed);
       const predicted = sum((h) => h.predicted);
       const variance = sum((h) => h.variance);
-      // The stored variance is Σ_SC w² + Σ_OC (w·r)²; with unit SC weights the first term is the SC count.
-      const predictedErr = variance.map((v2, b) => Math.sqrt(Math.max(v2 - Math.max(observed[b]!, 0), 0)));
+      // Stored per bin: the total χ² variance k·P + Σ_OC (w·r)², and the prediction's part Σ_OC (w·r)².
+      const predVar = sum((h) => h.predictedVariance ?? []);
+      const predictedErr = predVar.map((v2) => Math.sqrt(Math.max(v2, 0)));
+      const expectedVariance = variance.map((v2, b) => Math.max(v2 - predVar[b]!, 0));
       const observedErr = observed.map((o) => Math.sqrt(Math.max(o, 0)));
       return closurePlot({
         variable: v,
@@ -294,6 +298,7 @@ function closurePanels(ctx: Ctx, label: string, name: string, variables: readonl
         predictedErr,
         observed,
         observedErr,
+        expectedVariance,
         title: `SC closure in ${v === 'm_ee' ? 'm_ee' : v === 'pt' ? 'pT' : 'η'}: ${SERIES[est.kind]} (${name})${pointNote(ctx, label)}`,
         caption:
           v === 'm_ee'
@@ -429,8 +434,14 @@ function coverageSet(ctx: Ctx): void {
         });
       });
       if (pulls.length > 0) {
-        rows.push({ estimator: `${e.name}`, level: 0.6827, covered: pulls.filter((p) => Math.abs(p) < 1).length, n: pulls.length });
-        rows.push({ estimator: `${e.name}`, level: 0.95, covered: pulls.filter((p) => Math.abs(p) < 1.96).length, n: pulls.length });
+        // Ensemble errors are K-member spreads: Student-t intervals with K − 1 degrees of freedom (summary errDof).
+        const dof = s?.metrics.errDof;
+        const t = dof != null && Number.isFinite(dof) && dof >= 1;
+        const z68 = t ? studentTAbsQuantile(P68, dof) : 1;
+        const z95 = t ? studentTAbsQuantile(0.95, dof) : Z95;
+        const name = t ? `${e.name} (t, ${dof} dof)` : e.name;
+        rows.push({ estimator: name, level: 0.6827, covered: pulls.filter((p) => Math.abs(p) < z68).length, n: pulls.length });
+        rows.push({ estimator: name, level: 0.95, covered: pulls.filter((p) => Math.abs(p) < z95).length, n: pulls.length });
       }
     }
     add(ctx, `coverage${ctx.data.info.study.points.length > 1 ? `-${slug(label)}` : ''}`, () =>
@@ -438,7 +449,7 @@ function coverageSet(ctx: Ctx): void {
         ? 'no estimator has per-bin errors'
         : coveragePlot({
             rows,
-            caption: 'Fraction of (toy, bin) intervals ε̂ ± σ̂ (and ± 1.96 σ̂) that contain the truth, with Wilson 68 % errors: each bar should reach its dashed nominal line; short bars mean under-estimated errors.',
+            caption: 'Fraction of (toy, bin) intervals ε̂ ± σ̂ (and ± 1.96 σ̂) that contain the truth, with Wilson 68 % errors: each bar should reach its dashed nominal line; short bars mean under-estimated errors. Ensemble errors (a K-member spread) use the Student-t quantiles with K − 1 degrees of freedom instead of 1 and 1.96.',
           }),
     );
   }

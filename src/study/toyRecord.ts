@@ -20,6 +20,12 @@ export interface EstimatorRecord {
   /** Per-bin estimate and its reported error (Hessian for the fit, ensemble spread for the network). */
   eps: (number | null)[];
   err: (number | null)[];
+  /**
+   * Degrees of freedom of `err` when it is a sample standard deviation (a K-member ensemble: K − 1); absent
+   * for asymptotic errors (Hessian, binomial). Pulls of a K-member spread follow Student's t with K − 1
+   * degrees of freedom, so coverage is counted with t quantiles (metrics/studentT.ts).
+   */
+  errDof?: number;
   /** Per-electron comparison with the truth ε (signal electrons of the events the estimator used). */
   electron: { n: number; mse: number | null; meanRelBias: number | null; phiKappaMean: number | null; phiKappaRms: number | null };
   /** SC prediction from OC × ε12/(1−ε12) against observed SC. */
@@ -52,6 +58,8 @@ export interface ClosureHistRecord {
   observed: (number | null)[];
   predicted: (number | null)[];
   variance: (number | null)[];
+  /** The prediction's statistical part of `variance` (absent in records written before it was stored). */
+  predictedVariance?: (number | null)[];
 }
 
 export interface MemberRecord {

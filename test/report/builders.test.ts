@@ -56,14 +56,14 @@ describe('wilsonInterval', () => {
 
 describe('closure χ²', () => {
   it('matches a hand computation and skips zero-variance bins', () => {
-    // bins: (10 vs 8, σ² = 10 + 1) + (4 vs 5, σ² = 4 + 0) + (0 vs 0, σ² = 0: skipped)
-    const r = closureChiSquare([10, 4, 0], [Math.sqrt(10), 2, 0], [8, 5, 0], [1, 0, 0]);
-    expect(r.chi2).toBeCloseTo(4 / 11 + 1 / 4, 12);
+    // bins: (10 vs 8, σ² = 8 + 1) + (4 vs 5, σ² = 5 + 0) + (0 vs 0, σ² = 0: skipped)
+    const r = closureChiSquare([10, 4, 0], [8, 5, 0], [9, 5, 0]);
+    expect(r.chi2).toBeCloseTo(4 / 9 + 1 / 5, 12);
     expect(r.ndf).toBe(2);
   });
-  it('the plot states χ²/ndf and subtracts fitted parameters', () => {
+  it('the plot states Pearson χ²/ndf (variance from the prediction) and subtracts fitted parameters', () => {
     const p = closurePlot({ variable: 'm_ee', edges: [80, 90, 100, 110], predicted: [100, 200, 100], observed: [110, 190, 100], fittedParameters: 1 });
-    const chi2 = 100 / 110 + 100 / 190;
+    const chi2 = 100 / 100 + 100 / 200;
     expect(p.facts!.ndf).toBe(2);
     expect(Number(p.facts!['χ²'])).toBeCloseTo(chi2, 3);
     expect(JSON.stringify(p.spec)).toContain(`χ²/ndf = ${chi2.toFixed(1)}/2`);

@@ -41,6 +41,24 @@ describe('closureChi2', () => {
     expect(Math.abs(sum / R - 1)).toBeLessThan(4 * Math.sqrt(2 / ndf / R));
   });
 
+  it('stays near χ²/ndf = 1 with about one expected SC pair per bin (empty bins do not blow it up)', () => {
+    // Pearson's E[(O − E)²/E] = 1 holds at any count; the variance per bin is ≈ 2 + 1/E ≤ 4 here, so the mean
+    // of χ²/ndf over R samples has standard error ≤ √(4/ndf/R); allow 4 of them. (With the observed count as
+    // variance, every empty bin predicted at ~1 would add ~1/0 to χ².)
+    const eps = (eta: number) => 0.0005 * Math.exp(Math.abs(eta));
+    let sum = 0;
+    let empty = 0;
+    const R = 200;
+    for (let r = 0; r < R; r++) {
+      const { t, e1, e2 } = sample(`sparse-${r}`, 6000, eps);
+      const h = closureChi2(t, e1, e2, 'eta');
+      sum += h.chi2 / h.ndf;
+      empty += h.observed.filter((o) => o === 0).length;
+    }
+    expect(empty).toBeGreaterThan(R * 2); // the regime this test is about: many empty bins
+    expect(Math.abs(sum / R - 1)).toBeLessThan(4 * Math.sqrt(4 / 20 / R));
+  });
+
   it('flags rates that are wrong in shape (flat instead of rising with |η|)', () => {
     const eps = (eta: number) => 0.01 * Math.exp(Math.abs(eta));
     const { t, e1, e2 } = sample('closure-wrong', 50000, eps);

@@ -3,11 +3,15 @@
  * ε12 = ε1 + ε2 − 2ε1ε2 (eq. 1) from the estimator's per-electron rates, and compare the predicted
  * same-charge distribution with the observed one, histogram by histogram.
  *
- *   χ² = Σ_b (S_b − P_b)² / (Σ_SC w² + Σ_OC (w·r)²)_b,   ndf = bins with a non-zero variance
+ *   χ² = Σ_b (S_b − P_b)² / (k_b·P_b + Σ_OC (w·r)²_b),   ndf = bins with a non-zero variance
  *
- * Both sides carry the event weights `w`, so sideband-subtracted tables (negative weights) work as they are.
- * The predicted side's statistical error is included; the estimator's own uncertainty is not (it is
- * correlated across bins), so χ²/ndf ≈ 1 is the expectation for an unbiased estimator with ε fixed.
+ * Pearson's form: the variance of the observed SC yield is the one expected under the prediction, k_b·P_b,
+ * with k_b = Σw²/Σw of the bin's OC events (1 for unit weights; it carries the mix of window and negative
+ * sideband weights over to the SC side). Using the observed count instead (Neyman's form) puts a near-zero
+ * variance on an empty bin and lets one empty bin dominate χ². The prediction's own statistical error
+ * Σ_OC (w·r)² is added; the estimator's uncertainty is not (it is correlated across bins), so χ²/ndf ≈ 1 is
+ * the expectation for an unbiased estimator with ε fixed. Both sides carry the event weights `w`, so
+ * sideband-subtracted tables (negative weights) work as they are.
  */
 import { eps12 } from '../../method/pair-function.js';
 import type { EventTable } from '../../events/columns.js';
@@ -19,7 +23,10 @@ export interface ClosureHistogram {
   edges: number[];
   observed: number[];
   predicted: number[];
+  /** Total variance per bin used in χ²: k_b·P_b + predictedVariance. */
   variance: number[];
+  /** Statistical variance of the prediction, Σ_OC (w·r)². */
+  predictedVariance: number[];
   chi2: number;
   ndf: number;
 }
@@ -57,7 +64,9 @@ export function closureChi2(
   const nb = edges.length - 1;
   const obs = new Float64Array(nb);
   const pred = new Float64Array(nb);
-  const var_ = new Float64Array(nb);
+  const varPred = new Float64Array(nb);
+  const ocW = new Float64Array(nb);
+  const ocW2 = new Float64Array(nb);
   const sc = table.columns.sc!;
   const w = table.columns.w!;
   const cols: [ArrayLike<number>, ArrayLike<number> | undefined] =
@@ -66,26 +75,31 @@ export function closureChi2(
     const e1 = eps1[i]!;
     const e2 = eps2[i]!;
     if (!Number.isFinite(e1) || !Number.isFinite(e2)) continue;
-    let weight = w[i]!;
-    if (sc[i] === 0) {
-      const p = eps12(e1, e2);
-      weight *= p / (1 - p);
-    }
-    const target = sc[i] === 1 ? obs : pred;
+    const wi = w[i]!;
+    const p = eps12(e1, e2);
+    const r = p / (1 - p);
     for (const col of cols) {
       if (!col) continue;
       const b = locate(edges, col[i]!);
       if (b < 0) continue;
-      target[b] += weight;
-      var_[b] += weight * weight;
+      if (sc[i] === 1) obs[b] += wi;
+      else {
+        pred[b] += wi * r;
+        varPred[b] += (wi * r) ** 2;
+        ocW[b] += wi;
+        ocW2[b] += wi * wi;
+      }
     }
   }
+  const variance = new Float64Array(nb);
   let chi2 = 0;
   let ndf = 0;
   for (let b = 0; b < nb; b++) {
-    if (!(var_[b]! > 0)) continue;
-    chi2 += (obs[b]! - pred[b]!) ** 2 / var_[b]!;
+    const k = ocW[b]! > 0 ? ocW2[b]! / ocW[b]! : 1;
+    variance[b] = k * Math.max(pred[b]!, 0) + varPred[b]!;
+    if (!(variance[b]! > 0)) continue;
+    chi2 += (obs[b]! - pred[b]!) ** 2 / variance[b]!;
     ndf++;
   }
-  return { variable, edges: [...edges], observed: [...obs], predicted: [...pred], variance: [...var_], chi2, ndf };
+  return { variable, edges: [...edges], observed: [...obs], predicted: [...pred], variance: [...variance], predictedVariance: [...varPred], chi2, ndf };
 }
