@@ -34,7 +34,7 @@ import type { EventTable } from '../events/columns.js';
 import { branchOf, type Branch } from '../identifiability/branchOf.js';
 import { hessianDiagnostics, type HessianDiagnostics } from '../identifiability/hessianDiagnostics.js';
 import { pairingGraphFromEdges, describeFlatComponent, type PairingGraph } from '../identifiability/pairingGraph.js';
-import { binnedNll, binnedNllDerivatives } from './binnedLikelihood.js';
+import { binnedNll, binnedNllDerivatives, type NllDerivatives } from './binnedLikelihood.js';
 import { pairCounts, type BinnedInput, type PairCounts } from './pairCounts.js';
 import { sidebandSubtractionWeights } from './sideband-weights.js';
 
@@ -121,8 +121,6 @@ export function fitBinned(input: BinnedInput, K: number, opts: BinnedFitOptions 
 /** The fit on already aggregated pair counts. */
 export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): BinnedFitResult {
   const K = pc.K;
-  const labels = opts.labels ? [...opts.labels] : Array.from({ length: K }, (_, k) => `bin ${k}`);
-  const maxIter = opts.maxIterations ?? 200;
 
   // 1. Bin roles: empty (no kept pair), zero (no same-charge weight in any pair), fitted.
   const pairsOf = new Float64Array(K);
@@ -138,7 +136,6 @@ export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): Binn
     }
   }
   const binStatus: BinStatus[] = Array.from({ length: K }, (_, k) => (pairsOf[k] === 0 ? 'empty' : hasPositiveS[k] ? 'fitted' : 'zero'));
-  let free = binStatus.flatMap((s, k) => (s === 'fitted' ? [k] : []));
 
   // 2. Start: half the bin's same-charge fraction (p ≈ 2ε for like pairs), inside (0, ½).
   const eps = new Float64Array(K).fill(NaN);
@@ -150,6 +147,43 @@ export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): Binn
       eps[k] = Math.min(Math.max(guess, 1e-7), 0.25);
     }
   }
+  const edges = Array.from(pc.i, (i, q) => [i, pc.j[q]!] as [number, number]);
+  const objective: EpsObjective = { K, edges, nll: (e) => binnedNll(e, pc), derivatives: (e) => binnedNllDerivatives(e, pc) };
+  const counts = { nEvents: pc.nEvents, sumW: pc.sumW, pairs: pc.n.length, droppedPairs: pc.droppedPairs, clampedPairs: pc.clampedPairs };
+  return fitEpsObjective(objective, binStatus, eps, counts, opts);
+}
+
+/**
+ * −ln L as a function of the per-bin ε with its analytic derivatives: what the Newton minimiser, the
+ * covariance and the identifiability report need. The binned fit (binnedLikelihood) is one; the forward-folded
+ * fit (foldedLikelihood) another. A bin the caller marks `empty` holds NaN and must not enter the likelihood.
+ */
+export interface EpsObjective {
+  K: number;
+  nll(eps: Float64Array): number;
+  /** `withMeat`: also the sandwich meat (the minimiser asks for it only at the result, where it may be costly). */
+  derivatives(eps: Float64Array, withMeat?: boolean): NllDerivatives;
+  /** Populated bin pairs: the edges of the pairing graph. */
+  edges: [number, number][];
+}
+
+/**
+ * Minimise an ε objective (steps 3–5 above): damped Newton in θ = logit(2ε) from `start` (ε per bin; NaN for
+ * empty bins, 0 for bins fixed at zero), covariance and sandwich, identifiability, branch. `binStatus` gives
+ * the starting roles ('fitted' | 'zero' | 'empty') and is updated in place.
+ */
+export function fitEpsObjective(
+  obj: EpsObjective,
+  binStatus: BinStatus[],
+  start: Float64Array,
+  counts: BinnedFitResult['counts'],
+  opts: BinnedFitOptions = {},
+): BinnedFitResult {
+  const K = obj.K;
+  const labels = opts.labels ? [...opts.labels] : Array.from({ length: K }, (_, k) => `bin ${k}`);
+  const maxIter = opts.maxIterations ?? 200;
+  const eps = Float64Array.from(start);
+  let free = binStatus.flatMap((s, k) => (s === 'fitted' ? [k] : []));
   let theta = Float64Array.from(free, (k) => thetaOf(eps[k]!));
   const setEps = (th: Float64Array, into: Float64Array): void => {
     free.forEach((k, a) => (into[k] = epsOf(th[a]!)));
@@ -157,7 +191,7 @@ export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): Binn
   // NaN for empty bins never enters the likelihood: it only reads bins with kept pairs.
   let status: BinnedFitResult['status'] = 'converged';
   let reason: string | undefined;
-  let nll = binnedNll(eps, pc);
+  let nll = obj.nll(eps);
   let iterations = 0;
   if (!Number.isFinite(nll)) {
     status = 'failed';
@@ -171,7 +205,7 @@ export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): Binn
   const trial = new Float64Array(K);
   while (status === 'converged' && !converged && iterations < maxIter) {
     iterations++;
-    const d = binnedNllDerivatives(eps, pc);
+    const d = obj.derivatives(eps);
     const atBoundary = free.filter((k) => eps[k]! < 1e-10 && d.grad[k]! > 0);
     if (atBoundary.length > 0) {
       for (const k of atBoundary) {
@@ -180,7 +214,7 @@ export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): Binn
       }
       free = free.filter((k) => binStatus[k] === 'fitted');
       theta = Float64Array.from(free, (k) => thetaOf(eps[k]!));
-      nll = binnedNll(eps, pc);
+      nll = obj.nll(eps);
       mu = 0;
       converged = free.length === 0;
       continue;
@@ -237,7 +271,7 @@ export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): Binn
       const th = Float64Array.from(theta, (v, a) => v + t * step![a]!);
       trial.set(eps);
       setEps(th, trial);
-      const f = binnedNll(trial, pc);
+      const f = obj.nll(trial);
       if (Number.isFinite(f) && (f <= nll - 1e-4 * t * decrement || (decrement < roundoff && f <= nll + roundoff))) {
         theta.set(th);
         eps.set(trial);
@@ -268,7 +302,7 @@ export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): Binn
   }
 
   // 4. Curvature and covariance in ε space.
-  const fin = binnedNllDerivatives(eps, pc);
+  const fin = obj.derivatives(eps, true);
   nll = fin.nll;
   const Hf = sub(fin.hess, K, free);
   const Mf = sub(fin.meat, K, free);
@@ -307,10 +341,7 @@ export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): Binn
   const gradientNorm = Math.hypot(...free.map((k) => fin.grad[k]!));
 
   // 5. Identifiability: the pairing graph and the Hessian must tell the same story.
-  const graph = pairingGraphFromEdges(
-    K,
-    Array.from(pc.i, (i, q) => [i, pc.j[q]!] as [number, number]),
-  );
+  const graph = pairingGraphFromEdges(K, obj.edges);
   const notes: string[] = [];
   for (const c of graph.components) {
     if (c.empty) notes.push(`empty: ${describeFlatComponent(c, labels)}`);
@@ -335,7 +366,7 @@ export function fitPairCounts(pc: PairCounts, opts: BinnedFitOptions = {}): Binn
     gradientNorm,
     branch: branchOf(eps),
     identifiability: { identifiable: graph.identifiable && hessDiag.flat.length === 0, graph, hessian: hessDiag, notes },
-    counts: { nEvents: pc.nEvents, sumW: pc.sumW, pairs: pc.n.length, droppedPairs: pc.droppedPairs, clampedPairs: pc.clampedPairs },
+    counts,
   };
 }
 

@@ -7,6 +7,7 @@ import type { EstimatorKind } from './studySchema.js';
 
 const LOADERS: Record<EstimatorKind, () => Promise<Estimator>> = {
   binned: async () => (await import('./estimators/binned.js')).binnedEstimator,
+  binnedFolded: async () => (await import('./estimators/binnedFolded.js')).binnedFoldedEstimator,
   truthMatched: async () => (await import('./estimators/truthMatched.js')).truthMatchedEstimator,
   phi: async () => (await import('./estimators/phi.js')).phiEstimator,
   oracle: async () => (await import('./estimators/oracle.js')).oracleEstimator,

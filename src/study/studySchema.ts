@@ -18,6 +18,8 @@ export const METRIC_NAMES = [
   'maxAbsPullMean',
   'maxAbsPullWidthDev',
   'pullWidthMean',
+  'pullWidth',
+  'pullWidthRatio',
   'coverage68',
   'coverage95',
   'mse',
@@ -33,7 +35,7 @@ export const METRIC_NAMES = [
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */
-export const ESTIMATOR_KINDS = ['binned', 'truthMatched', 'phi', 'oracle'] as const;
+export const ESTIMATOR_KINDS = ['binned', 'binnedFolded', 'truthMatched', 'phi', 'oracle'] as const;
 export type EstimatorKind = (typeof ESTIMATOR_KINDS)[number];
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -');
@@ -43,7 +45,11 @@ const patch = z.record(z.string(), z.unknown());
 export const EstimatorSpecSchema = z.strictObject({
   name,
   kind: z.enum(ESTIMATOR_KINDS),
-  /** Options handed to the estimator (trainer options for phi/oracle, fit options for binned). */
+  /**
+   * Options handed to the estimator (trainer options for phi/oracle, fit options for binned; for binnedFolded
+   * the flip response { lossMean, extraSmear }, replicas, window, range, ptMin, parents, errors — checked by
+   * src/study/estimators/binnedFolded.ts).
+   */
   options: patch.default({}),
   /** Use window + sidebands with the sideband weights (negative for sideband events) instead of the window alone. */
   sidebandSubtraction: z.boolean().default(false),

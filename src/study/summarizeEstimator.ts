@@ -4,7 +4,9 @@
  *   residual r = ε̂ − τ, relative bias ⟨r⟩/⟨τ⟩, pull (ε̂ − τ)/σ̂,
  *   σ_k = spread of ε̂ over toys (one toy: the mean reported error), bias/σ = ⟨r⟩/σ_k,
  *   σ·√N relative = σ_k·√N_window/⟨τ⟩ (flat in N for a 1/√N estimator),
- *   coverage: fraction of (toy, bin) with |pull| < 1 (expect 68.3 %) or < 1.96 (95 %).
+ *   coverage: fraction of (toy, bin) with |pull| < 1 (expect 68.3 %) or < 1.96 (95 %); for errors that are a
+ *     K-member sample spread (record.errDof = K − 1) the Student-t quantiles t_{K−1} replace 1 and 1.96, and
+ *     pullWidthRatio = pullWidth / √(ν/(ν − 2)) is the pull width relative to that of t_ν (1 when honest).
  * Scalars pool or take extremes over the bins expecting at least `minFlips` flips per toy.
  * Failed estimator records (and failed toys) count in `failureRate` and are left out of every other metric.
  */
@@ -79,6 +81,9 @@ export function summarizeEstimator(name: string, points: readonly (PointRecord |
   const bins: BinSummary[] = [];
   const allPulls: number[] = [];
   const nWindow = mean(ok.map((o) => o.point.window));
+  // Degrees of freedom of the reported errors (ensembles: K − 1); the smallest if toys differ.
+  const dofs = ok.map(({ rec }) => rec.errDof).filter((d): d is number => d != null && d >= 1);
+  const dof = dofs.length ? Math.min(...dofs) : Infinity;
   for (let k = 0; k < K; k++) {
     const est: number[] = [];
     const res: number[] = [];
@@ -104,7 +109,7 @@ export function summarizeEstimator(name: string, points: readonly (PointRecord |
     const spread = sd(est);
     const meanErr = mean(errs);
     const sigma = Number.isFinite(spread) ? spread : meanErr;
-    const pull = pullStats(pulls);
+    const pull = pullStats(pulls, dof);
     const used = est.length > 0 && truth > 0 && count * truth >= minFlips;
     if (used) for (const p of pulls) allPulls.push(p);
     bins.push({
@@ -127,7 +132,7 @@ export function summarizeEstimator(name: string, points: readonly (PointRecord |
     const v = used.map(f).filter(Number.isFinite);
     return v.length ? Math.max(...v.map(Math.abs)) : NaN;
   };
-  const pooled = pullStats(allPulls);
+  const pooled = pullStats(allPulls, dof);
   const chi2ndf = ok.map(({ rec }) => {
     const c = rec.closure;
     const ndf = c.pt.ndf + c.eta.ndf + c.m_ee.ndf;
@@ -145,6 +150,9 @@ export function summarizeEstimator(name: string, points: readonly (PointRecord |
     pullMeanErr: pooled.meanErr,
     pullWidth: pooled.width,
     pullWidthErr: pooled.widthErr,
+    pullWidthRatio: pooled.widthRatio,
+    pullWidthRatioErr: pooled.widthErr / (pooled.width / pooled.widthRatio),
+    errDof: dof === Infinity ? NaN : dof,
     coverage68: pooled.coverage68,
     coverage68Err: pooled.coverage68Err,
     coverage95: pooled.coverage95,

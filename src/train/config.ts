@@ -30,10 +30,20 @@ export const TrainConfigSchema = z
     /** Early stopping: epochs without a validation-loss improvement larger than minDelta. */
     patience: positiveInt.default(5),
     minDelta: z.number().min(0).default(0),
+    /**
+     * After training, restore the weights of the epoch with the lowest validation loss (true) or keep the last
+     * epoch's (false). With a few hundred SC events the epoch-to-epoch changes of the validation loss are
+     * mostly noise, and the minimum can fall on an early, under-trained epoch; an ensemble trained to the end
+     * of a cosine schedule keeps the last weights (studies/*.json).
+     */
+    restoreBest: z.boolean().default(true),
     /** Keep each OC event with this probability and weight 1/r; every SC event is kept. */
     ocKeep: z.number().gt(0).max(1).default(1),
     ensemble: positiveInt.default(1),
-    /** Ensemble members see Poisson(1) bootstrap weights on top of the event weights. */
+    /**
+     * Ensemble members see Poisson(1) bootstrap multiplicities on every event (on top of the event weights) and
+     * validate on their out-of-bag events instead of a valFrac split (trainer.ts).
+     */
     bootstrap: z.boolean().default(false),
     seed: z.union([z.number(), z.string()]).default(0),
     backend: z.enum(BACKEND_PREFERENCES as [string, ...string[]]).default('auto'),

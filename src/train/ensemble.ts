@@ -1,7 +1,9 @@
 /**
- * Ensembles: K members that differ by seed (initial weights, split, shuffles) and, with `bootstrap`, by
- * Poisson(1) event multiplicities. Their spread of ε per electron estimates the statistical plus training
- * uncertainty of one trained φ.
+ * Ensembles: K members that differ by seed (initial weights, split, OC subsample, shuffles) and, with
+ * `bootstrap`, by Poisson(1) multiplicities of every event (out-of-bag events validate). Every random choice
+ * is drawn per member, so the members are independent replicates: their spread of ε per electron estimates
+ * the statistical (bootstrap) plus training uncertainty of one trained φ. It is a sample standard deviation
+ * with K − 1 degrees of freedom; intervals built on it should use Student-t quantiles (src/study/metrics/studentT.ts).
  */
 import { deriveSeed, type Seed } from '../rng.js';
 import type { TrainConfig } from './config.js';

@@ -114,21 +114,43 @@ export async function trainMember(
   const t0 = performance.now();
   const seedOf = (...p: (string | number)[]) => deriveSeed(plan.seed, ...p);
 
-  // 1. Held-out split, by event (both electrons of an event stay together).
-  const all = new Uint32Array(set.n);
-  for (let i = 0; i < set.n; i++) all[i] = i;
-  shuffle(all, createRng(seedOf('split')).uniform);
-  const nVal = Math.round(cfg.valFrac * set.n);
-  const valIdx = all.slice(0, nVal).sort();
-  let trainIdx: Uint32Array = all.slice(nVal).sort();
-  const valW = Float64Array.from(valIdx, (i) => set.w[i]!);
-  let trainW: Float64Array = Float64Array.from(trainIdx, (i) => set.w[i]!);
-
-  // 2. Bootstrap: Poisson(1) multiplicity per training event (ensemble members), on top of the event weight.
+  // 1–2. Held-out split and bootstrap, by event (both electrons of an event stay together).
+  //   Without bootstrap: a random valFrac of the events is held out.
+  //   With bootstrap: every event gets a Poisson(1) multiplicity m (on top of its weight); the member trains
+  //   on the events with m ≥ 1, weighted by m, and validates on the out-of-bag events (m = 0, e^−1 ≈ 37 %),
+  //   so every member is a bootstrap replicate of the whole sample and the spread of the members estimates
+  //   the sampling variance of a fit to all events. (A fixed held-out split before the bootstrap would train
+  //   each member on 1 − valFrac of the data and add the split's own variation to the spread.) With
+  //   valFrac = 0 the out-of-bag events are simply left out and nothing is validated.
+  let valIdx: Uint32Array;
+  let trainIdx: Uint32Array;
+  let trainW: Float64Array;
   if (plan.bootstrap) {
     const rng = createRng(seedOf('bootstrap'));
-    for (let k = 0; k < trainW.length; k++) trainW[k] = trainW[k]! * rng.poisson(1);
+    const tr: number[] = [];
+    const trW: number[] = [];
+    const oob: number[] = [];
+    for (let i = 0; i < set.n; i++) {
+      const m = rng.poisson(1);
+      if (m > 0) {
+        tr.push(i);
+        trW.push(set.w[i]! * m);
+      } else oob.push(i);
+    }
+    valIdx = cfg.valFrac > 0 ? Uint32Array.from(oob) : new Uint32Array(0);
+    trainIdx = Uint32Array.from(tr);
+    trainW = Float64Array.from(trW);
+  } else {
+    const all = new Uint32Array(set.n);
+    for (let i = 0; i < set.n; i++) all[i] = i;
+    shuffle(all, createRng(seedOf('split')).uniform);
+    const nHeld = Math.round(cfg.valFrac * set.n);
+    valIdx = all.slice(0, nHeld).sort();
+    trainIdx = all.slice(nHeld).sort();
+    trainW = Float64Array.from(trainIdx, (i) => set.w[i]!);
   }
+  const nVal = valIdx.length;
+  const valW = Float64Array.from(valIdx, (i) => set.w[i]!);
   // 3. OC subsampling with importance weight 1/r (pair head only: the oracle has no OC/SC imbalance).
   if (head === 'pair' && cfg.ocKeep < 1) {
     const sub = ocSubsample(trainIdx, set.sc, trainW, cfg.ocKeep, createRng(seedOf('oc-keep')));
@@ -209,7 +231,7 @@ export async function trainMember(
   } finally {
     progress.stop();
   }
-  params = best.params;
+  if (cfg.restoreBest) params = best.params;
 
   // 5. Branch: φ over every electron of the table; optionally negate a mirror solution (exact symmetry).
   const phi = allElectronPhi(set, arch, params);

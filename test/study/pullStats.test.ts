@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/rng.js';
 import { P68, pullStats } from '../../src/study/metrics/pullStats.js';
+import { studentTAbsCdf, studentTAbsQuantile, studentTWidth } from '../../src/study/metrics/studentT.js';
 
 // Tolerances: 4 standard errors of the statistic for the sample size used (false-alarm rate ~6e-5 per check).
 const n = 20000;
@@ -40,6 +41,45 @@ describe('pullStats', () => {
     expect(s.mean).toBeCloseTo(1, 12);
     expect(s.coverage68).toBeCloseTo(2 / 3, 12);
     expect(s.coverage95).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe('Student t intervals for ensemble errors', () => {
+  it('reproduces tabulated two-sided quantiles and the normal limit', () => {
+    // Standard tables: t_{0.975} for ν = 1, 2, 3, 5, 9, 15; t_{0.8413} for ν = 3.
+    const table: [number, number, number][] = [
+      [0.95, 1, 12.7062],
+      [0.95, 2, 4.3027],
+      [0.95, 3, 3.1824],
+      [0.95, 5, 2.5706],
+      [0.95, 9, 2.2622],
+      [0.95, 15, 2.1314],
+      [P68, 3, 1.1969],
+    ];
+    for (const [p, nu, t] of table) expect(studentTAbsQuantile(p, nu)).toBeCloseTo(t, 3);
+    expect(studentTAbsQuantile(0.95, Infinity)).toBeCloseTo(1.959964, 5);
+    expect(studentTAbsCdf(1, Infinity)).toBeCloseTo(P68, 7);
+    expect(studentTWidth(4)).toBeCloseTo(Math.SQRT2, 12);
+  });
+
+  it('pulls of a K = 4 member spread (t with 3 dof) cover 68.3 % / 95 % with t quantiles, not with 1 and 1.96', () => {
+    // (mean of K normals − μ) / (sd/√K) ~ t_{K−1}: simulate it directly.
+    const rng = createRng('pulls-t3');
+    const K = 4;
+    const pulls = Float64Array.from({ length: n }, () => {
+      const x = Array.from({ length: K }, () => rng.normal());
+      const m = x.reduce((a, b) => a + b, 0) / K;
+      const s = Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / (K - 1));
+      return m / (s / Math.sqrt(K));
+    });
+    const t = pullStats(pulls, K - 1);
+    const z = pullStats(pulls);
+    expect(Math.abs(t.coverage68 - P68)).toBeLessThan(4 * Math.sqrt((P68 * (1 - P68)) / n));
+    expect(Math.abs(t.coverage95 - 0.95)).toBeLessThan(4 * Math.sqrt((0.95 * 0.05) / n));
+    // With the normal quantiles the same pulls under-cover: P(|t_3| < 1.96) = 0.855.
+    expect(0.95 - z.coverage95).toBeGreaterThan(0.07);
+    // The width of t_3 is infinite; widthRatio is finite only for ν > 2.
+    expect(t.widthRatio).toBe(0);
   });
 });
 

@@ -148,6 +148,39 @@ describe('determinism and resources', () => {
   });
 });
 
+describe('bootstrap members and the kept weights', () => {
+  const t = toyPairs({ n: 20_000, seed: 'oob' });
+  const opts = { epochs: 3, batch: 2048, lr: 3e-3, hidden: [16], progress: false, seed: 5 } as const;
+
+  it('a bootstrap member trains on the events drawn ≥ 1 times and validates on the out-of-bag rest (≈ e^−1)', async () => {
+    const m = await trainModel(t, { ...opts, ensemble: 2, bootstrap: true });
+    const p0 = Math.exp(-1);
+    for (const mem of m.members) {
+      // Every event is either in the bag or out of it: no separate held-out split.
+      expect(mem.trainEvents + mem.valEvents).toBe(t.n);
+      // Out-of-bag fraction within 4 binomial standard errors of e^−1.
+      expect(Math.abs(mem.valEvents / t.n - p0)).toBeLessThan(4 * Math.sqrt((p0 * (1 - p0)) / t.n));
+    }
+    // Members draw their multiplicities independently.
+    expect(m.members[0]!.valEvents).not.toBe(m.members[1]!.valEvents);
+  });
+
+  it('restoreBest: false keeps the last epoch (the ε differs from the restored best when best is not last)', async () => {
+    // lr far too large so the validation loss does not improve at the last epoch.
+    const cfg = { ...opts, epochs: 8, lr: 0.05, patience: 8, seed: 3 } as const;
+    const best = await trainModel(t, cfg);
+    const last = await trainModel(t, { ...cfg, restoreBest: false });
+    const mb = best.members[0]!;
+    // Same seed: the same training; only the kept weights differ.
+    expect(last.members[0]!.curves.val).toEqual(mb.curves.val);
+    expect(mb.bestEpoch).toBeLessThan(mb.epochsRun - 1);
+    const probe = toyPairs({ n: 200, seed: 'oob-probe' });
+    const eb = applyModel(best, probe).eps1;
+    const el = applyModel(last, probe).eps1;
+    expect(Array.from(eb)).not.toEqual(Array.from(el));
+  });
+});
+
 describe('branch', () => {
   const t = toyPairs({ n: 20_000, seed: 'branch' });
   const opts = { epochs: 4, batch: 2048, lr: 3e-3, hidden: [32, 32], progress: false, seed: 8 } as const;

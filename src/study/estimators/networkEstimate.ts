@@ -3,7 +3,8 @@
  * and put the result on the common footing.
  *   per electron: ensemble-mean ε;
  *   per bin: mean ε̂ over the bin's signal electrons; error = standard deviation of that bin mean over the
- *     ensemble members (the network's "ensemble error"; NaN with a single member);
+ *     ensemble members (the network's "ensemble error"; NaN with a single member), with M − 1 degrees of
+ *     freedom (errDof: its intervals are Student-t intervals, see metrics/studentT.ts);
  *   diagnostics: branch of every member (ε ↔ 1 − ε, eq. 3), and the eq. 5 trade-off — for each member the mean
  *     ε̂ of electrons below (A) and above (B) |η| = tradeoffEtaSplit. In a bipartite pairing only ε_A + ε_B is
  *     fixed by the data, so members spread along ε_A − ε_B: tradeoffRatio = sd(ε̄_A − ε̄_B)/sd(ε̄_A + ε̄_B) ≫ 1;
@@ -82,7 +83,8 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
   return {
     status: mirror > 0 ? 'unphysicalBranch' : 'ok',
     ...(mirror > 0 ? { message: `${mirror} of ${M} ensemble members on the mirror branch (epsilon > 1/2)` } : {}),
-    bins: { eps: mean, err },
+    // err is a sample sd over M members: M − 1 degrees of freedom (t-quantile intervals in the summary).
+    bins: { eps: mean, err, ...(M > 1 ? { errDof: M - 1 } : {}) },
     electrons: { eps1, eps2 },
     members: model.members.map((mb, m) => ({ eps1: m1[m]!, eps2: m2[m]!, train: mb.curves.train, val: mb.curves.val })),
     diagnostics: {

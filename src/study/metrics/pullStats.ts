@@ -4,7 +4,14 @@
  *
  * Errors (Gaussian pulls): σ(mean) = s/√n, σ(width) = s/√(2(n−1)); coverage p̂ ± √(p̂(1−p̂)/n). A pull is
  * (estimate − truth) / reported error; non-finite pulls (error 0 or missing) are counted in `invalid`, not used.
+ *
+ * `dof`: degrees of freedom of the reported errors (Infinity for asymptotic errors such as the Hessian; K − 1
+ * for the spread of a K-member ensemble). The 68.27 % and 95 % intervals are then ±t_dof·σ̂ with the
+ * Student-t quantiles instead of ±1 and ±1.96, and `widthRatio` = width / √(dof/(dof − 2)) compares the pull
+ * width with the width of t_dof (1 for honest errors whatever dof).
  */
+import { studentTAbsQuantile, studentTWidth } from './studentT.js';
+
 export const Z68 = 1;
 /** Two-sided 95 % quantile of the standard normal. */
 export const Z95 = 1.959963984540054;
@@ -13,6 +20,11 @@ export const P68 = 0.6826894921370859;
 
 export interface PullStats {
   n: number;
+  dof: number;
+  /** Interval half-widths used for the coverage, in units of the reported error. */
+  z68: number;
+  z95: number;
+  widthRatio: number;
   invalid: number;
   mean: number;
   meanErr: number;
@@ -24,7 +36,9 @@ export interface PullStats {
   coverage95Err: number;
 }
 
-export function pullStats(pulls: ArrayLike<number>): PullStats {
+export function pullStats(pulls: ArrayLike<number>, dof = Infinity): PullStats {
+  const z68 = dof === Infinity ? Z68 : studentTAbsQuantile(P68, dof);
+  const z95 = dof === Infinity ? Z95 : studentTAbsQuantile(0.95, dof);
   let n = 0;
   let invalid = 0;
   let sum = 0;
@@ -39,8 +53,8 @@ export function pullStats(pulls: ArrayLike<number>): PullStats {
     n++;
     sum += p;
     const a = Math.abs(p);
-    if (a < Z68) in68++;
-    if (a < Z95) in95++;
+    if (a < z68) in68++;
+    if (a < z95) in95++;
   }
   const mean = n > 0 ? sum / n : NaN;
   let ss = 0;
@@ -53,6 +67,10 @@ export function pullStats(pulls: ArrayLike<number>): PullStats {
   const c95 = n > 0 ? in95 / n : NaN;
   return {
     n,
+    dof,
+    z68,
+    z95,
+    widthRatio: width / studentTWidth(dof),
     invalid,
     mean,
     meanErr: n > 0 ? width / Math.sqrt(n) : NaN,
