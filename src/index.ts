@@ -5,7 +5,7 @@
  *   2. resolve config  resolveGeneratorConfig, resolveTrainConfig   (all defaults live in these two functions)
  *   3. generate        generateEvents                      (truth OC Z→ee, truth ε(e), detector response, flips)
  *   4. select          sidebandSubtractionWeights          (window / sidebands; negative weights for subtraction)
- *   5. estimate        trainModel + applyModel (φ-trainer, note eq. 3), trainOracle, fitBinnedTable,
+ *   5. estimate        trainModel + applyModel (φ-trainer, note eq. 3), trainOracle, fitBinnedTable, fitFoldedTable,
  *                      truthMatchedRates
  *   6. validate        pairingGraph, hessianDiagnostics, branchOf, and the study metrics
  *   7. report          writeReport / writeStudyReport
@@ -32,6 +32,7 @@ export type { PhiModel } from './train/model.js';
 
 export { Binning } from './binning/Binning.js';
 export { fitBinned, fitBinnedTable, type BinnedFitResult } from './fit/fitBinned.js';
+export { fitFoldedTable } from './fit/fitFolded.js';
 export { sidebandSubtractionWeights } from './fit/sideband-weights.js';
 export { truthMatchedRates } from './truth/truthMatchedRates.js';
 export { binAverage } from './truth/binAverage.js';
