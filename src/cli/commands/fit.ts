@@ -3,6 +3,12 @@
  *
  *   qmisid fit --input events.parquet --out fit.json [--bins-eta 0,0.5,...] [--bins-pt 25,60,...]
  *              [--weights w] [--region window|all|sideband-subtracted]
+ *              [--folded --loss-mean 0.015 --extra-smear 0.025 [--replicas 16] [--seed S]]
+ *
+ * `--folded` fits the forward-folded model instead (src/fit/fitFolded.ts): the same-charge yield of each bin
+ * pair is predicted by flipping the legs of the selected events through the given flip response, so events
+ * that the flipped electron's energy loss moves out of the window, below threshold or into another bin are
+ * accounted for. It uses every event of the file in 60–120 GeV as a parent and fits the 80–100 GeV window.
  *
  * When the file has truth columns, the truth-matched rates of the same bins are written alongside.
  */
@@ -26,6 +32,17 @@ interface FitFlags {
   binsPt?: string;
   weights?: string;
   region: string;
+  folded?: boolean;
+  lossMean?: string;
+  extraSmear?: string;
+  replicas?: string;
+  seed: string;
+}
+
+function parseNumber(flag: string, value: string | undefined, check: (x: number) => boolean, expected: string): number {
+  const x = Number(value);
+  if (value == null || value.trim() === '' || !Number.isFinite(x) || !check(x)) throw new UsageError(flag, value, expected);
+  return x;
 }
 
 export function register(program: Command): void {
@@ -38,6 +55,11 @@ export function register(program: Command): void {
     .option('--bins-pt <edges>', 'pT bin edges in GeV, comma-separated (default 25,60,90,130,1000)')
     .option('--weights <column>', 'event-weight column (default: unit weights)')
     .option('--region <region>', `events to fit: ${REGIONS.join(' | ')}`, 'window')
+    .option('--folded', 'forward-folded fit with a flip response (needs --loss-mean and --extra-smear)')
+    .option('--loss-mean <x>', 'flip response: mean fractional energy loss of a flipped electron, e.g. 0.015')
+    .option('--extra-smear <x>', 'flip response: extra Gaussian fractional smearing of a flipped electron, e.g. 0.025')
+    .option('--replicas <n>', 'folded fit: Monte Carlo draws of the response per parent and leg', '16')
+    .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0')
     .action(async (flags: FitFlags) => {
       if (!flags.input) throw new UsageError('--input', flags.input, 'an event file');
       if (!flags.out) throw new UsageError('--out', flags.out, 'an output JSON path');
@@ -60,9 +82,21 @@ export function register(program: Command): void {
         import('../../io/atomic.js'),
         import('../../version.js'),
       ]);
+      if (!flags.folded && (flags.lossMean != null || flags.extraSmear != null)) throw new UsageError('--loss-mean', flags.lossMean ?? flags.extraSmear, 'only with --folded');
+      const response = flags.folded
+        ? {
+            lossMean: parseNumber('--loss-mean', flags.lossMean, (x) => x >= 0 && x < 1, 'a fraction in [0, 1) (the flip response is required with --folded)'),
+            extraSmear: parseNumber('--extra-smear', flags.extraSmear, (x) => x >= 0 && x < 1, 'a fraction in [0, 1) (the flip response is required with --folded)'),
+          }
+        : undefined;
+      const replicas = parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1, 'a positive integer');
+      if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole 60–120 GeV selection and fits the window: leave --region at window');
       const { table } = await readEvents(flags.input);
       const region = flags.region as (typeof REGIONS)[number];
-      const result = fitBinnedTable(table, binning, { region, source: flags.input, ...(flags.weights != null ? { weightColumn: flags.weights } : {}) });
+      const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
+      const result = response
+        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, replicas, seed: flags.seed, source: flags.input, ...weightOpt })
+        : fitBinnedTable(table, binning, { region, source: flags.input, ...weightOpt });
       const hasTruth = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'].every((c) => c in table.columns);
       let truth: Record<string, unknown> | undefined;
       if (hasTruth) {
@@ -76,6 +110,7 @@ export function register(program: Command): void {
         binning: binning.toJSON(),
         region,
         weights: flags.weights ?? null,
+        ...(response ? { folded: { response, replicas, seed: flags.seed } } : {}),
         ...binnedFitToJson(result),
         ...(truth ? { truth } : {}),
       };
