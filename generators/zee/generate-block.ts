@@ -15,7 +15,7 @@
  */
 import { deriveSeed, type Seed } from '../../src/rng.js';
 import { resolveGeneratorConfig, type GeneratorConfig, type GeneratorConfigInput } from '../../src/config/generator-config.js';
-import type { EventTable } from '../../src/events/columns.js';
+import type { EventTable, TypedColumn } from '../../src/events/columns.js';
 import { Acceptance } from './acceptance.js';
 import { BackgroundSampler, type BackgroundPair } from './background.js';
 import { epsModel, type EpsModel } from './eps-model.js';
@@ -25,6 +25,58 @@ import { allocateTruthBuffers, generateTruth, type TruthBuffers } from './truth-
 import { UniformStream } from './uniform-stream.js';
 
 export const BACKGROUND_EVENT_BASE = 0x80000000;
+
+/** One electron of a pair: reconstructed (pt, eta, phi, q) and truth (t*, ε, flipped) values. */
+class Leg {
+  pt = 0;
+  eta = 0;
+  phi = 0;
+  q = 0;
+  tPt = 0;
+  tEta = 0;
+  tPhi = 0;
+  tQ = 0;
+  eps = 0;
+  flip = 0;
+
+  setFake(pt: number, eta: number, phi: number, q: number): void {
+    this.pt = this.tPt = pt;
+    this.eta = this.tEta = eta;
+    this.phi = this.tPhi = phi;
+    this.q = this.tQ = q;
+  }
+}
+
+/** Row j: `lead` as electron 1 and `sub` as electron 2 (electron 1 = higher reco pT), then the pair's columns. */
+function writeRow(c: Record<string, TypedColumn>, j: number, lead: Leg, sub: Leg, m: number, w: number, region: number, truthM: number, isBackground: number, event: number): void {
+  c.pt1![j] = lead.pt;
+  c.pt2![j] = sub.pt;
+  c.eta1![j] = lead.eta;
+  c.eta2![j] = sub.eta;
+  c.phi1![j] = lead.phi;
+  c.phi2![j] = sub.phi;
+  c.q1![j] = lead.q;
+  c.q2![j] = sub.q;
+  c.m_ee![j] = m;
+  c.sc![j] = lead.q === sub.q ? 1 : 0;
+  c.w![j] = w;
+  c.region![j] = region;
+  c.truth_pt1![j] = lead.tPt;
+  c.truth_pt2![j] = sub.tPt;
+  c.truth_eta1![j] = lead.tEta;
+  c.truth_eta2![j] = sub.tEta;
+  c.truth_phi1![j] = lead.tPhi;
+  c.truth_phi2![j] = sub.tPhi;
+  c.truth_q1![j] = lead.tQ;
+  c.truth_q2![j] = sub.tQ;
+  c.truth_eps1![j] = lead.eps;
+  c.truth_eps2![j] = sub.eps;
+  c.truth_flip1![j] = lead.flip;
+  c.truth_flip2![j] = sub.flip;
+  c.truth_m![j] = truthM;
+  c.is_background![j] = isBackground;
+  c.event![j] = event;
+}
 
 /** Everything built once per config and reused for every block (tables, ε model, buffers). */
 export interface BlockContext {
@@ -51,7 +103,7 @@ export function createBlockContext(config: GeneratorConfigInput | GeneratorConfi
 }
 
 /** The two streams of block `block` under root seed `seed`. */
-export function blockStreams(seed: Seed, block: number): { truth: UniformStream; detector: UniformStream } {
+function blockStreams(seed: Seed, block: number): { truth: UniformStream; detector: UniformStream } {
   return { truth: new UniformStream(deriveSeed(seed, 'block', block, 'truth')), detector: new UniformStream(deriveSeed(seed, 'block', block, 'detector')) };
 }
 
@@ -89,14 +141,21 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
   const bkg: BackgroundPair = { pt1: 0, eta1: 0, phi1: 0, q1: 0, pt2: 0, eta2: 0, phi2: 0, q2: 0, m: 0 };
   let nBkg = 0;
 
-  // Reconstructed electron, reused: [pt, eta, phi, q, flipped].
-  let rPt = 0, rEta = 0, rPhi = 0, rQ = 0, rFlip = 0;
-  const reco = (pt: number, eta: number, phi: number, q: number, e: number): void => {
-    const flipped = rng.next() < e;
+  // The two electrons of the current pair, reused: leg A is the truth e− (q = −1), leg B the e+ (q = +1).
+  const A = new Leg();
+  const B = new Leg();
+  A.tQ = -1;
+  B.tQ = 1;
+  // Fake pairs are reconstructed objects: their truth values are the reco ones, with ε = 0 and no flip.
+  const fakeA = new Leg();
+  const fakeB = new Leg();
+  const reco = (e: Leg): void => {
+    const eta = e.tEta;
+    const flipped = rng.next() < e.eps;
     const ch = Math.cosh(eta);
-    const E = pt * ch;
+    const E = e.tPt * ch;
     const barrel = Math.abs(eta) < barrelEdge;
-    const noise = (barrel ? bB : eB) / pt; // b·cosh η / E = b / pT
+    const noise = (barrel ? bB : eB) / e.tPt; // b·cosh η / E = b / pT
     const sigma = Math.sqrt((barrel ? bA2 : eA2) / E + noise * noise + (barrel ? bC2 : eC2));
     let Er = E * (1 + sigma * rng.normal());
     if (flipped) {
@@ -105,105 +164,50 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
     }
     let etaR = eta;
     if (sigEta > 0) etaR += sigEta * rng.normal();
-    let phiR = phi;
+    let phiR = e.tPhi;
     if (sigPhi > 0) {
       phiR += sigPhi * rng.normal();
       if (phiR > Math.PI) phiR -= 2 * Math.PI;
       else if (phiR <= -Math.PI) phiR += 2 * Math.PI;
     }
-    rPt = Er / (etaR === eta ? ch : Math.cosh(etaR));
-    rEta = etaR;
-    rPhi = phiR;
-    rQ = flipped ? -q : q;
-    rFlip = flipped ? 1 : 0;
+    e.pt = Er / (etaR === eta ? ch : Math.cosh(etaR));
+    e.eta = etaR;
+    e.phi = phiR;
+    e.q = flipped ? -e.tQ : e.tQ;
+    e.flip = flipped ? 1 : 0;
   };
 
   let c = b.cols;
   for (let i = 0; i < nTruth; i++) {
-    // Truth electrons: index 1 is the e− (q = −1), index 2 the e+ (q = +1).
-    const tPt1 = Math.sqrt(T.px1[i]! ** 2 + T.py1[i]! ** 2);
-    const tEta1 = Math.asinh(T.pz1[i]! / tPt1);
-    const tPhi1 = Math.atan2(T.py1[i]!, T.px1[i]!);
-    const tPt2 = Math.sqrt(T.px2[i]! ** 2 + T.py2[i]! ** 2);
-    const tEta2 = Math.asinh(T.pz2[i]! / tPt2);
-    const tPhi2 = Math.atan2(T.py2[i]!, T.px2[i]!);
-    const eps1 = eps(tPt1, Math.abs(tEta1), tPhi1);
-    const eps2 = eps(tPt2, Math.abs(tEta2), tPhi2);
+    A.tPt = Math.sqrt(T.px1[i]! ** 2 + T.py1[i]! ** 2);
+    A.tEta = Math.asinh(T.pz1[i]! / A.tPt);
+    A.tPhi = Math.atan2(T.py1[i]!, T.px1[i]!);
+    B.tPt = Math.sqrt(T.px2[i]! ** 2 + T.py2[i]! ** 2);
+    B.tEta = Math.asinh(T.pz2[i]! / B.tPt);
+    B.tPhi = Math.atan2(T.py2[i]!, T.px2[i]!);
+    A.eps = eps(A.tPt, Math.abs(A.tEta), A.tPhi);
+    B.eps = eps(B.tPt, Math.abs(B.tEta), B.tPhi);
     for (let k = 0; k < copies; k++) {
-      reco(tPt1, tEta1, tPhi1, -1, eps1);
-      const aPt = rPt, aEta = rEta, aPhi = rPhi, aQ = rQ, aFlip = rFlip;
-      reco(tPt2, tEta2, tPhi2, 1, eps2);
-      if (!acc.accepts(aEta) || !acc.accepts(rEta)) continue;
-      const firstLeads = aPt >= rPt;
-      const pt1 = firstLeads ? aPt : rPt;
-      const pt2 = firstLeads ? rPt : aPt;
-      if (!acc.passesPt(pt1, pt2)) continue;
-      const m = Math.sqrt(2 * aPt * rPt * (Math.cosh(aEta - rEta) - Math.cos(aPhi - rPhi)));
+      reco(A);
+      reco(B);
+      if (!acc.accepts(A.eta) || !acc.accepts(B.eta)) continue;
+      const lead = A.pt >= B.pt ? A : B;
+      const sub = lead === A ? B : A;
+      if (!acc.passesPt(lead.pt, sub.pt)) continue;
+      const m = Math.sqrt(2 * A.pt * B.pt * (Math.cosh(A.eta - B.eta) - Math.cos(A.phi - B.phi)));
       const region = acc.region(m);
       if (region < 0) continue;
       if (b.ensure(1)) c = b.cols;
-      const j = b.n++;
-      c.pt1![j] = pt1;
-      c.pt2![j] = pt2;
-      c.eta1![j] = firstLeads ? aEta : rEta;
-      c.eta2![j] = firstLeads ? rEta : aEta;
-      c.phi1![j] = firstLeads ? aPhi : rPhi;
-      c.phi2![j] = firstLeads ? rPhi : aPhi;
-      c.q1![j] = firstLeads ? aQ : rQ;
-      c.q2![j] = firstLeads ? rQ : aQ;
-      c.m_ee![j] = m;
-      c.sc![j] = aQ === rQ ? 1 : 0;
-      c.w![j] = w;
-      c.region![j] = region;
-      c.truth_pt1![j] = firstLeads ? tPt1 : tPt2;
-      c.truth_pt2![j] = firstLeads ? tPt2 : tPt1;
-      c.truth_eta1![j] = firstLeads ? tEta1 : tEta2;
-      c.truth_eta2![j] = firstLeads ? tEta2 : tEta1;
-      c.truth_phi1![j] = firstLeads ? tPhi1 : tPhi2;
-      c.truth_phi2![j] = firstLeads ? tPhi2 : tPhi1;
-      c.truth_q1![j] = firstLeads ? -1 : 1;
-      c.truth_q2![j] = firstLeads ? 1 : -1;
-      c.truth_eps1![j] = firstLeads ? eps1 : eps2;
-      c.truth_eps2![j] = firstLeads ? eps2 : eps1;
-      c.truth_flip1![j] = firstLeads ? aFlip : rFlip;
-      c.truth_flip2![j] = firstLeads ? rFlip : aFlip;
-      c.truth_m![j] = T.m[i]!;
-      c.is_background![j] = 0;
-      c.event![j] = eventBase + i;
+      writeRow(c, b.n++, lead, sub, m, w, region, T.m[i]!, 0, eventBase + i);
       if (rBkg > 0) {
         // Poisson(rBkg) by multiplication of uniforms (Knuth): rBkg <= w, so one or two draws on average.
         let p = rng.next();
         while (p > bkgLimit) {
           ctx.background.sample(rng, bkg);
+          fakeA.setFake(bkg.pt1, bkg.eta1, bkg.phi1, bkg.q1);
+          fakeB.setFake(bkg.pt2, bkg.eta2, bkg.phi2, bkg.q2);
           if (b.ensure(1)) c = b.cols;
-          const r = b.n++;
-          c.pt1![r] = bkg.pt1;
-          c.pt2![r] = bkg.pt2;
-          c.eta1![r] = bkg.eta1;
-          c.eta2![r] = bkg.eta2;
-          c.phi1![r] = bkg.phi1;
-          c.phi2![r] = bkg.phi2;
-          c.q1![r] = bkg.q1;
-          c.q2![r] = bkg.q2;
-          c.m_ee![r] = bkg.m;
-          c.sc![r] = bkg.q1 === bkg.q2 ? 1 : 0;
-          c.w![r] = 1;
-          c.region![r] = acc.region(bkg.m);
-          c.truth_pt1![r] = bkg.pt1;
-          c.truth_pt2![r] = bkg.pt2;
-          c.truth_eta1![r] = bkg.eta1;
-          c.truth_eta2![r] = bkg.eta2;
-          c.truth_phi1![r] = bkg.phi1;
-          c.truth_phi2![r] = bkg.phi2;
-          c.truth_q1![r] = bkg.q1;
-          c.truth_q2![r] = bkg.q2;
-          c.truth_eps1![r] = 0;
-          c.truth_eps2![r] = 0;
-          c.truth_flip1![r] = 0;
-          c.truth_flip2![r] = 0;
-          c.truth_m![r] = bkg.m;
-          c.is_background![r] = 1;
-          c.event![r] = BACKGROUND_EVENT_BASE + nBkg++;
+          writeRow(c, b.n++, fakeA, fakeB, bkg.m, 1, acc.region(bkg.m), bkg.m, 1, BACKGROUND_EVENT_BASE + nBkg++);
           p *= rng.next();
         }
       }

@@ -21,7 +21,7 @@
 import type { Binning } from '../binning/Binning.js';
 import { ConfigError, DataError } from '../errors.js';
 import { createRng, type Seed } from '../rng.js';
-import { drawFlipFactor, type FlipResponse } from './flipResponse.js';
+import { drawFlipFactor, flipResponseFrom, type FlipResponse } from './flipResponse.js';
 
 export type ParentMode = 'all' | 'oc';
 
@@ -106,6 +106,8 @@ export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipM
   checkRange('range', opts.range, source);
   if (opts.window[0] < opts.range[0] || opts.window[1] > opts.range[1]) throw new ConfigError('window', opts.window, `inside the parent range [${opts.range.join(', ')}]`, source);
   if (!(opts.ptMin.length === 2 && opts.ptMin.every((p) => Number.isFinite(p) && p >= 0))) throw new ConfigError('ptMin', opts.ptMin, '[leading, subleading] thresholds ≥ 0', source);
+  // A library caller's response is checked here, where it is used (the CLI and study schema check theirs too).
+  const response = flipResponseFrom(opts.response, 'response', source);
   const M = opts.replicas;
   if (!(Number.isInteger(M) && M >= 1 && M <= 65535)) throw new ConfigError('replicas', M, 'an integer in 1..65535', source);
   const K = binning.size;
@@ -201,7 +203,7 @@ export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipM
       const other = 1 - leg;
       let k = 0;
       for (let r = 0; r < M; r++) {
-        const f = drawFlipFactor(rng, opts.response);
+        const f = drawFlipFactor(rng, response);
         if (!(f > 0)) continue;
         const mr = m * Math.sqrt(f);
         if (!(mr >= wLo && mr < wHi)) continue;

@@ -58,6 +58,7 @@ describe('qmisid fit', async () => {
     await expect(run(['--input', input, '--out', outF, '--folded', '--loss-mean', '0.01', '--extra-smear', '1.5'])).rejects.toThrow(/--extra-smear "1\.5"/);
     await expect(run(['--input', input, '--out', outF, '--loss-mean', '0.01'])).rejects.toThrow(/only with --folded/);
     await expect(run(['--input', input, '--out', outF, '--folded', '--loss-mean', '0', '--extra-smear', '0', '--replicas', '0'])).rejects.toThrow(/--replicas "0"/);
+    await expect(run(['--input', input, '--out', outF, '--folded', '--loss-mean', '0', '--extra-smear', '0', '--replicas', '70000'])).rejects.toThrow(/--replicas "70000": an integer in 1\.\.65535/);
     expect(existsSync(outF)).toBe(false);
     const out = join(dir, 'bad.json');
     await expect(run(['--input', input, '--out', out, '--bins-eta', '0,1.0,0.5'])).rejects.toThrow(UsageError);

@@ -129,6 +129,8 @@ describe('folded fit with a strong flip loss (ε 3 % / 8 %, loss 8 %)', () => {
     const R = { lossMean: LOSS, extraSmear: SMEAR };
     expect(() => fitFoldedTable(t, binning, { response: R, seed: 's', window: [70, 100], range: [75, 120] })).toThrow(ConfigError);
     expect(() => fitFoldedTable(t, binning, { response: R, seed: 's', replicas: 0 })).toThrow(/replicas/);
+    expect(() => fitFoldedTable(t, binning, { response: { ...R, lossMean: -0.1 }, seed: 's' })).toThrow(/response\.lossMean = -0\.1/);
+    expect(() => fitFoldedTable(t, binning, { response: { ...R, extraSmear: NaN }, seed: 's' })).toThrow(ConfigError);
     const w = new Float64Array(t.n).fill(1);
     w[3] = -0.5;
     expect(() => fitFoldedTable({ n: t.n, columns: { ...t.columns, w } }, binning, { response: R, seed: 's', weightColumn: 'w' })).toThrow(DataError);

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { COLUMNS, concatTables, type EventTable } from '../../src/events/columns.js';
+import { concatTables, type EventTable } from '../../src/events/columns.js';
 import { UsageError } from '../../src/errors.js';
 import { generateEvents, generateTruthEventsSync } from '../../generators/zee/generate-events.js';
 import { createBlockContext, generateBlock } from '../../generators/zee/generate-block.js';
-
-function columnBytes(t: EventTable): string {
-  const h = createHash('sha256');
-  for (const c of COLUMNS) {
-    const col = t.columns[c.name]!;
-    h.update(c.name);
-    h.update(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
-  }
-  return h.digest('hex');
-}
+import { columnBytes } from './helpers.js';
 
 // Small blocks so a few thousand events span many blocks; fakes and fractional smearing on to exercise renumbering.
 const config = { blockSize: 2048, background: { fraction: 0.05 }, smearing: { copies: 2 } };

@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option('--folded', 'forward-folded fit with a flip response (needs --loss-mean and --extra-smear)')
     .option('--loss-mean <x>', 'flip response: mean fractional energy loss of a flipped electron, e.g. 0.015')
     .option('--extra-smear <x>', 'flip response: extra Gaussian fractional smearing of a flipped electron, e.g. 0.025')
-    .option('--replicas <n>', 'folded fit: Monte Carlo draws of the response per parent and leg', '16')
+    .option('--replicas <n>', 'folded fit: Monte Carlo draws of the response per parent and leg (default 16)')
     .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0')
     .action(async (flags: FitFlags) => {
       if (!flags.input) throw new UsageError('--input', flags.input, 'an event file');
@@ -89,14 +89,16 @@ export function register(program: Command): void {
             extraSmear: parseNumber('--extra-smear', flags.extraSmear, (x) => x >= 0 && x < 1, 'a fraction in [0, 1) (the flip response is required with --folded)'),
           }
         : undefined;
-      const replicas = parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1, 'a positive integer');
+      // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
+      const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= 65535, 'an integer in 1..65535');
       if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole 60–120 GeV selection and fits the window: leave --region at window');
       const { table } = await readEvents(flags.input);
       const region = flags.region as (typeof REGIONS)[number];
       const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
-      const result = response
-        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, replicas, seed: flags.seed, source: flags.input, ...weightOpt })
-        : fitBinnedTable(table, binning, { region, source: flags.input, ...weightOpt });
+      const folded = response
+        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, ...(replicas != null ? { replicas } : {}), seed: flags.seed, source: flags.input, ...weightOpt })
+        : undefined;
+      const result = folded ?? fitBinnedTable(table, binning, { region, source: flags.input, ...weightOpt });
       const hasTruth = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'].every((c) => c in table.columns);
       let truth: Record<string, unknown> | undefined;
       if (hasTruth) {
@@ -110,7 +112,7 @@ export function register(program: Command): void {
         binning: binning.toJSON(),
         region,
         weights: flags.weights ?? null,
-        ...(response ? { folded: { response, replicas, seed: flags.seed } } : {}),
+        ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed: flags.seed } } : {}),
         ...binnedFitToJson(result),
         ...(truth ? { truth } : {}),
       };
