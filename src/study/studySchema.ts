@@ -14,6 +14,8 @@ export const METRIC_NAMES = [
   'failureRate',
   'meanAbsRelBias',
   'maxAbsRelBias',
+  'pooledRelBias',
+  'pooledRelBiasOverErr',
   'maxAbsBiasOverSigma',
   'maxAbsPullMean',
   'maxAbsPullWidthDev',

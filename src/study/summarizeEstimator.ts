@@ -2,6 +2,8 @@
  * Metrics of one estimator at one scan point, over the toys. Definitions (bin k, toy t, truth τ_tk = mean
  * truth ε of the bin's signal electrons in that toy, estimate ε̂_tk with reported error σ̂_tk):
  *   residual r = ε̂ − τ, relative bias ⟨r⟩/⟨τ⟩, pull (ε̂ − τ)/σ̂,
+ *   pooled relative bias: mean over toys of the relative residuals of the used bins weighted by their expected
+ *     flips, its standard error (reported errors, else the spread over toys) and their ratio,
  *   σ_k = spread of ε̂ over toys (one toy: the mean reported error), bias/σ = ⟨r⟩/σ_k,
  *   σ·√N relative = σ_k·√N_window/⟨τ⟩ (flat in N for a 1/√N estimator),
  *   coverage: fraction of (toy, bin) with |pull| < 1 (expect 68.3 %) or < 1.96 (95 %); for errors that are a
@@ -133,6 +135,35 @@ export function summarizeEstimator(name: string, points: readonly (PointRecord |
     return v.length ? Math.max(...v.map(Math.abs)) : NaN;
   };
   const pooled = pullStats(allPulls, dof);
+  // Signed relative bias pooled over the used bins: per toy, r_t = Σ_k w_k (ε̂_tk − τ_tk)/⟨τ_k⟩ / Σ_k w_k with
+  // a-priori weights w_k = expected flips per toy (⟨N_k⟩·⟨τ_k⟩, ∝ the inverse variance of a counted rate,
+  // fixed before looking at the estimates), then the mean over toys. Its standard error comes from the
+  // reported errors when every toy has them (σ_t² = Σ w_k² σ̂_tk²/⟨τ_k⟩² / (Σw)², asymptotic), else from the
+  // spread of r_t over toys (then the ratio follows Student t with toys − 1 dof). A global shift (background
+  // SC pairs taken for flips) shows here at a precision the per-bin |bias| averages would bury in noise.
+  const wk = used.map((b) => b.count * b.truth);
+  const sw = wk.reduce((a, b) => a + b, 0);
+  const rt: number[] = [];
+  const vt: number[] = [];
+  for (const { rec, point } of ok) {
+    let r = 0;
+    let v = 0;
+    let good = true;
+    used.forEach((b, j) => {
+      const e = finite(rec.eps[b.bin]);
+      const t = finite(point.truth[b.bin]);
+      const s = finite(rec.err[b.bin]);
+      if (!Number.isFinite(e) || !Number.isFinite(t)) good = false;
+      r += (wk[j]! * (e - t)) / b.truth;
+      v += s > 0 ? (wk[j]! * s / b.truth) ** 2 : NaN;
+    });
+    if (!good || !(sw > 0)) continue;
+    rt.push(r / sw);
+    vt.push(v / (sw * sw));
+  }
+  const pooledRelBias = mean(rt);
+  const fromErrors = vt.length > 0 && vt.every(Number.isFinite);
+  const pooledRelBiasErr = fromErrors ? Math.sqrt(vt.reduce((a, b) => a + b, 0)) / vt.length : sd(rt) / Math.sqrt(rt.length);
   const chi2ndf = ok.map(({ rec }) => {
     const c = rec.closure;
     const ndf = c.pt.ndf + c.eta.ndf + c.m_ee.ndf;
@@ -141,6 +172,9 @@ export function summarizeEstimator(name: string, points: readonly (PointRecord |
   const metrics: Record<string, number> = {
     failureRate: toys > 0 ? (toys - ok.length) / toys : NaN,
     meanAbsRelBias: mean(used.map((b) => Math.abs(b.relBias)).filter(Number.isFinite)),
+    pooledRelBias,
+    pooledRelBiasErr,
+    pooledRelBiasOverErr: pooledRelBias / pooledRelBiasErr,
     maxAbsRelBias: absMax((b) => b.relBias),
     maxAbsBiasOverSigma: absMax((b) => b.biasOverSigma),
     maxAbsPullMean: absMax((b) => b.pull.mean),

@@ -78,8 +78,8 @@ describe('Student t intervals for ensemble errors', () => {
     expect(Math.abs(t.coverage95 - 0.95)).toBeLessThan(4 * Math.sqrt((0.95 * 0.05) / n));
     // With the normal quantiles the same pulls under-cover: P(|t_3| < 1.96) = 0.855.
     expect(0.95 - z.coverage95).toBeGreaterThan(0.07);
-    // The width of t_3 is infinite; widthRatio is finite only for ν > 2.
-    expect(t.widthRatio).toBe(0);
+    // widthRatio divides by the width of t_3, √3.
+    expect(t.widthRatio).toBeCloseTo(t.width / Math.sqrt(3), 12);
   });
 });
 
