@@ -23,6 +23,9 @@ import { ConfigError, DataError } from '../errors.js';
 import { createRng, type Seed } from '../rng.js';
 import { drawFlipFactor, flipResponseFrom, type FlipResponse } from './flipResponse.js';
 
+/** Replicas are counted in 16-bit cells of the migration, hence the upper bound. */
+export const MAX_REPLICAS = 65535;
+
 export type ParentMode = 'all' | 'oc';
 
 export interface FoldingSelection {
@@ -109,7 +112,7 @@ export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipM
   // A library caller's response is checked here, where it is used (the CLI and study schema check theirs too).
   const response = flipResponseFrom(opts.response, 'response', source);
   const M = opts.replicas;
-  if (!(Number.isInteger(M) && M >= 1 && M <= 65535)) throw new ConfigError('replicas', M, 'an integer in 1..65535', source);
+  if (!(Number.isInteger(M) && M >= 1 && M <= MAX_REPLICAS)) throw new ConfigError('replicas', M, `an integer in 1..${MAX_REPLICAS}`, source);
   const K = binning.size;
   const n = input.pt1.length;
   for (const c of ['eta1', 'pt2', 'eta2', 'm_ee', 'sc'] as const) if (input[c].length !== n) throw new DataError(source, c, `length ${input[c].length} differs from pt1's ${n}`);

@@ -9,7 +9,7 @@
  * The report (DIR/report/) is written by the caller from `studyReportData(DIR)`.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { Seed } from '../rng.js';
@@ -88,7 +88,8 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     gitCommit: gitCommit(),
     backend: await backendName(study),
     node: process.version,
-    source,
+    // Relative to the working directory, so a committed run does not carry one machine's absolute path.
+    source: relative(process.cwd(), source) || source,
   };
   writeFileAtomic(studyFile, `${JSON.stringify(info, null, 2)}\n`);
 

@@ -15,6 +15,7 @@
 import type { Command } from 'commander';
 import type { Binning as BinningType } from '../../binning/Binning.js';
 import { ConfigError, UsageError } from '../../errors.js';
+import { MAX_REPLICAS } from '../../fit/flipMigration.js';
 
 const REGIONS = ['window', 'all', 'sideband-subtracted'] as const;
 
@@ -90,7 +91,7 @@ export function register(program: Command): void {
           }
         : undefined;
       // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
-      const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= 65535, 'an integer in 1..65535');
+      const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_REPLICAS, `an integer in 1..${MAX_REPLICAS}`);
       if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole 60–120 GeV selection and fits the window: leave --region at window');
       const { table } = await readEvents(flags.input);
       const region = flags.region as (typeof REGIONS)[number];

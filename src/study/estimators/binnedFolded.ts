@@ -11,7 +11,8 @@
  * The Monte Carlo seed is the estimator's seed from the toy.
  */
 import { z } from 'zod';
-import { fitFoldedTable } from '../../fit/fitFolded.js';
+import { DEFAULT_REPLICAS, fitFoldedTable } from '../../fit/fitFolded.js';
+import { MAX_REPLICAS } from '../../fit/flipMigration.js';
 import { zodConfigError } from '../zodConfigError.js';
 import type { Estimator } from './Estimator.js';
 
@@ -19,7 +20,7 @@ const range = z.tuple([z.number().finite(), z.number().finite()]);
 
 export const FoldedOptionsSchema = z.strictObject({
   response: z.strictObject({ lossMean: z.number().finite().nonnegative(), extraSmear: z.number().finite().nonnegative() }),
-  replicas: z.number().int().min(1).max(65535).default(16),
+  replicas: z.number().int().min(1).max(MAX_REPLICAS).default(DEFAULT_REPLICAS),
   window: range.default([80, 100]),
   range: range.default([60, 120]),
   ptMin: z.tuple([z.number().finite().nonnegative(), z.number().finite().nonnegative()]).default([25, 25]),
