@@ -44,10 +44,12 @@ function snapshot(dir: string, masks: Record<string, string>): Map<string, strin
   return m;
 }
 
-const reportMeta = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { generatedAt: string; gitCommit: string; plots: { id: string }[] };
+const reportMeta = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { generatedAt: string; summary: { gitCommit: string }; plots: { id: string }[] };
 const masksOf = (dir: string) => {
   const s = reportMeta(dir);
-  return { [s.generatedAt]: '<TIMESTAMP>', [s.gitCommit]: '<COMMIT>' };
+  expect(s.summary.gitCommit, `${dir}/summary.json summary.gitCommit`).toMatch(/^([0-9a-f]{40}|unknown)$/);
+  return { [s.generatedAt]: '<TIMESTAMP>', [s.summary.gitCommit]: '<COMMIT>' };
 };
 
 async function cli(...args: string[]): Promise<number> {
