@@ -7,6 +7,7 @@
  * electrons it is simply empty, and the fit and the identifiability report say so instead of hiding it.
  */
 import { ConfigError } from '../errors.js';
+import { binIndex } from '../util/binIndex.js';
 
 /** |η| edges of the standard binned measurement (physics.md, "the standard binned method"). */
 export const DEFAULT_ETA_EDGES: readonly number[] = [0, 0.5, 1.0, 1.37, 1.52, 1.8, 2.0, 2.47];
@@ -21,20 +22,6 @@ function checkEdges(path: string, edges: readonly number[], min: number): void {
     if (e < min) throw new ConfigError(`${path}[${i}]`, e, `an edge >= ${min}`);
     if (i > 0 && !(e > edges[i - 1]!)) throw new ConfigError(`${path}[${i}]`, e, `strictly increasing edges (previous edge ${edges[i - 1]})`);
   }
-}
-
-/** Locate x in sorted edges: interval index, or -1 outside [edges[0], edges[last]). */
-function locate(edges: Float64Array, x: number): number {
-  const n = edges.length - 1;
-  if (!(x >= edges[0]!) || !(x < edges[n]!)) return -1; // also rejects NaN
-  let lo = 0;
-  let hi = n; // invariant: edges[lo] <= x < edges[hi]
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (x >= edges[mid]!) lo = mid;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function fmtEta(x: number): string {
@@ -78,9 +65,9 @@ export class Binning {
 
   /** Bin of an electron, or -1 if it is outside the binning (or a coordinate is NaN). */
   index(pt: number, absEta: number): number {
-    const ie = locate(this.eta, absEta);
+    const ie = binIndex(this.eta, absEta);
     if (ie < 0) return -1;
-    const ip = locate(this.pt, pt);
+    const ip = binIndex(this.pt, pt);
     if (ip < 0) return -1;
     return ie * this.nPt + ip;
   }

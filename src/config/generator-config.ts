@@ -7,6 +7,7 @@
  * inside the generated mass range, binned-map shapes). Every failure is a ConfigError naming the dotted key path.
  */
 import { z } from 'zod';
+import { zodConfigError } from './zodConfigError.js';
 import { ConfigError } from '../errors.js';
 
 /** A user-supplied truth ε(e): truth pT [GeV], |η|, φ [rad] → flip probability in [0, 1]. Programmatic API only. */
@@ -186,15 +187,6 @@ export function generatorConfigJsonSchema(): unknown {
   return z.toJSONSchema(fileable, { io: 'input', unrepresentable: 'any' });
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = input;
-  for (const k of path) {
-    if (v == null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
-
 function isResolved(input: unknown): input is GeneratorConfig {
   return input != null && typeof input === 'object' && (input as { __resolved?: unknown }).__resolved === true;
 }
@@ -213,17 +205,7 @@ export function resolveGeneratorConfig(input: GeneratorConfigInput | GeneratorCo
   else if (typeof raw.eps === 'object' && !Array.isArray(raw.eps) && !('model' in (raw.eps as object)))
     withEps = { ...raw, eps: { model: 'analytic', ...(raw.eps as object) } };
   const parsed = generatorConfigSchema.safeParse(withEps);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    let path = issue.path as PropertyKey[];
-    let expected = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      const keys = (issue as { keys: string[] }).keys;
-      path = [...path, keys[0]!];
-      expected = `unknown key${keys.length > 1 ? ` (also: ${keys.slice(1).join(', ')})` : ''}`;
-    }
-    throw new ConfigError(path.map(String).join('.'), valueAt(withEps, path), expected, source);
-  }
+  if (!parsed.success) throw zodConfigError(parsed.error, withEps, source);
   const cfg = parsed.data as GeneratorConfig;
   checkCrossFields(cfg, source);
   Object.defineProperty(cfg, '__resolved', { value: true, enumerable: false });

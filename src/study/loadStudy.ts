@@ -8,7 +8,7 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, UsageError } from '../errors.js';
 import { StudySchema, type Study } from './studySchema.js';
-import { zodConfigError } from './zodConfigError.js';
+import { zodConfigError } from '../config/zodConfigError.js';
 
 /** The studies/ directory shipped with the package (the module sits at src/study/ or dist/src/study/). */
 export function studiesDir(): string {

@@ -3,7 +3,7 @@
  * resolved config (with its seed) is saved inside every model directory.
  */
 import { z } from 'zod';
-import { zodConfigError } from '../study/zodConfigError.js';
+import { zodConfigError } from '../config/zodConfigError.js';
 import { ACTIVATIONS } from './activation.js';
 import { BACKEND_PREFERENCES } from './backend.js';
 

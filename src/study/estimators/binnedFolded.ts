@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { DEFAULT_REPLICAS, fitFoldedTable } from '../../fit/fitFolded.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
-import { zodConfigError } from '../zodConfigError.js';
+import { zodConfigError } from '../../config/zodConfigError.js';
 import type { Estimator } from './Estimator.js';
 
 const range = z.tuple([z.number().finite(), z.number().finite()]);

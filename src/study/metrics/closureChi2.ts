@@ -15,6 +15,7 @@
  */
 import { eps12 } from '../../method/pair-function.js';
 import type { EventTable } from '../../events/columns.js';
+import { binIndex } from '../../util/binIndex.js';
 
 export type ClosureVariable = 'pt' | 'eta' | 'm_ee';
 
@@ -37,18 +38,6 @@ export const CLOSURE_EDGES: Record<ClosureVariable, number[]> = {
   eta: Array.from({ length: 21 }, (_, i) => Number((-2.5 + 0.25 * i).toFixed(2))),
   m_ee: Array.from({ length: 21 }, (_, i) => 80 + i),
 };
-
-function locate(edges: readonly number[], x: number): number {
-  if (!(x >= edges[0]!) || !(x < edges[edges.length - 1]!)) return -1;
-  let lo = 0;
-  let hi = edges.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (x >= edges[mid]!) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * `eps1`, `eps2`: the estimator's rates for electron 1 and 2 of every row. Rows with a NaN rate (an electron
@@ -80,7 +69,7 @@ export function closureChi2(
     const r = p / (1 - p);
     for (const col of cols) {
       if (!col) continue;
-      const b = locate(edges, col[i]!);
+      const b = binIndex(edges, col[i]!);
       if (b < 0) continue;
       if (sc[i] === 1) obs[b] += wi;
       else {

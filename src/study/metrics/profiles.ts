@@ -6,6 +6,7 @@
  * Values are rounded to 6 significant digits: enough for any plot, and it keeps the records short.
  */
 import type { EventTable } from '../../events/columns.js';
+import { binIndex } from '../../util/binIndex.js';
 
 export type ProfileVariable = 'pt' | 'abseta' | 'phi';
 
@@ -21,18 +22,6 @@ export const MASS_EDGES: number[] = Array.from({ length: 61 }, (_, i) => 60 + i)
 /** Round to 6 significant digits; non-finite → null (JSON has no NaN). */
 export function sig6(x: number): number | null {
   return Number.isFinite(x) ? Number(x.toPrecision(6)) : null;
-}
-
-function locate(edges: readonly number[], x: number): number {
-  if (!(x >= edges[0]!) || !(x < edges[edges.length - 1]!)) return -1;
-  let lo = 0;
-  let hi = edges.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (x >= edges[mid]!) lo = mid;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Fine bin of electron 1 and 2 of every row (−1: outside, a sideband row, or a background event). */
@@ -53,8 +42,8 @@ export function profileBins(table: EventTable, variable: ProfileVariable): Profi
   const f = variable === 'abseta' ? Math.abs : (x: number) => x;
   for (let i = 0; i < table.n; i++) {
     if (region[i] !== 0 || (bg != null && bg[i] === 1)) continue;
-    bin1[i] = locate(edges, f(c1[i]!));
-    bin2[i] = locate(edges, f(c2[i]!));
+    bin1[i] = binIndex(edges, f(c1[i]!));
+    bin2[i] = binIndex(edges, f(c2[i]!));
   }
   return { bin1, bin2 };
 }
@@ -80,7 +69,7 @@ export function massSpectra(table: EventTable): { edges: number[]; oc: number[];
   const m = table.columns.m_ee!;
   const s = table.columns.sc!;
   for (let i = 0; i < table.n; i++) {
-    const b = locate(MASS_EDGES, m[i]!);
+    const b = binIndex(MASS_EDGES, m[i]!);
     if (b < 0) continue;
     if (s[i] === 1) sc[b]!++;
     else oc[b]!++;
