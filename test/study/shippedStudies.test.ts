@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import type { TopLevelSpec } from 'vega-lite';
 import { main } from '../../src/cli/main.js';
@@ -20,6 +21,16 @@ const schema = JSON.parse(readFileSync(require.resolve('vega-lite/vega-lite-sche
 const validate = new Ajv({ strict: false, validateFormats: false }).compile(schema);
 
 const root = mkdtempSync(join(tmpdir(), 'qmisid-shipped-'));
+
+function expectValidSpecs(reportDir: string): void {
+  const specs = readdirSync(join(reportDir, 'specs'));
+  expect(specs.length).toBeGreaterThan(0);
+  for (const f of specs) {
+    const spec = JSON.parse(readFileSync(join(reportDir, 'specs', f), 'utf8')) as TopLevelSpec;
+    expect(validate(spec) ? [] : validate.errors?.slice(0, 2), f).toEqual([]);
+    expect(compileSpec(spec).warnings, f).toEqual([]);
+  }
+}
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('shipped studies (--quick)', () => {
@@ -42,13 +53,11 @@ describe('shipped studies (--quick)', () => {
       const report = JSON.parse(readFileSync(join(out, 'report', 'summary.json'), 'utf8'));
       const leftOut = Object.keys(report.summary?.headline ?? {}).filter((k) => k.startsWith('plot left out'));
       expect(leftOut).toEqual([]);
-      const specs = readdirSync(join(out, 'report', 'specs'));
-      expect(specs.length).toBeGreaterThan(0);
-      for (const f of specs) {
-        const spec = JSON.parse(readFileSync(join(out, 'report', 'specs', f), 'utf8')) as TopLevelSpec;
-        expect(validate(spec) ? [] : validate.errors?.slice(0, 2), f).toEqual([]);
-        expect(compileSpec(spec).warnings, f).toEqual([]);
-      }
+      expectValidSpecs(join(out, 'report'));
     });
   }
+
+  it('closure: the committed example report (closure --quick) has valid plots', () => {
+    expectValidSpecs(fileURLToPath(new URL('../../reports/example/report', import.meta.url)));
+  });
 });
