@@ -4,25 +4,13 @@
  * report.json, and input errors that name the offending path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 import { gitCommit, parseReport, rebuildReport, writeReport, type Report } from '../../src/report/index.js';
 import { sampleReport } from './sampleReport.js';
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { listFiles } from '../support/listFiles.js';
 
 function snapshot(dir: string, mask?: string): Map<string, string> {
   const m = new Map<string, string>();

@@ -10,27 +10,15 @@
  *     timestamp and the git commit (the example was made at an earlier commit; both are recorded once per file).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { closureChiSquare } from '../../src/report/index.js';
 import { readToys } from '../../src/study/toyStore.js';
+import { listFiles } from '../support/listFiles.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../reports/example');
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Every file of a report directory, with the given strings replaced by placeholders. */
 function snapshot(dir: string, masks: Record<string, string>): Map<string, string> {

@@ -64,3 +64,17 @@ export function logitResidual(t: EventTable, eps1: ArrayLike<number>, eps2: Arra
   }
   return { mean: s / n, rms: Math.sqrt(s2 / n), kappaSd: Math.sqrt(k2 / n - (k1 / n) ** 2) };
 }
+
+/**
+ * Pull of each bin's model ε against the counted rate, with σ = (spread over ensemble members of the bin-mean ε)
+ * ⊕ (binomial error of the counted rate): the network's own statistical error and the reference's.
+ */
+export function ensemblePulls(bins: readonly BinClosure[], perMember: readonly (readonly BinClosure[])[]): { bin: BinClosure; sdEns: number; pull: number }[] {
+  const K = perMember.length;
+  return bins.map((b) => {
+    const v = perMember.map((pm) => pm.find((x) => x.bin === b.bin)!.model);
+    const mean = v.reduce((s, x) => s + x, 0) / K;
+    const sdEns = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (K - 1));
+    return { bin: b, sdEns, pull: (b.model - b.rate) / Math.hypot(sdEns, b.sigma) };
+  });
+}

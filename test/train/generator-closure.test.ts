@@ -9,7 +9,7 @@ import { concatTables, filterTable, type EventTable } from '../../src/events/col
 import { applyModel, memberEps } from '../../src/train/apply.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { trainModel } from '../../src/train/train-model.js';
-import { binnedClosure, logitResidual } from './closure.js';
+import { binnedClosure, logitResidual, ensemblePulls } from './closure.js';
 
 beforeAll(async () => {
   await selectBackend('auto');
@@ -53,11 +53,7 @@ describe('φ trainer on generator events', () => {
     // σ as in trainer.test.ts: bootstrap-ensemble spread of the bin-mean ε ⊕ binomial error of the counted rate.
     const bulk = binnedClosure(table, eps1, eps2).filter((b) => b.flips >= 60); // bulk: ≥ 60 truth flips
     expect(bulk.length).toBeGreaterThanOrEqual(8);
-    for (const b of bulk) {
-      const v = perMember.map((pm) => pm.find((x) => x.bin === b.bin)!.model);
-      const mean = v.reduce((s, x) => s + x, 0) / K;
-      const sdEns = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (K - 1));
-      const pull = (b.model - b.rate) / Math.hypot(sdEns, b.sigma);
+    for (const { bin: b, sdEns, pull } of ensemblePulls(bulk, perMember)) {
       expect(Math.abs(pull), `${b.bin}: model ${b.model} ± ${sdEns}, rate ${b.rate} ± ${b.sigma}`).toBeLessThan(3);
     }
     const res = logitResidual(table, eps1, eps2);

@@ -10,7 +10,7 @@ import { selectBackend } from '../../src/train/backend.js';
 import { trainModel } from '../../src/train/train-model.js';
 import { toyPairs } from '../../src/train/toy-pairs.js';
 import { concatTables, filterTable } from '../../src/events/columns.js';
-import { binnedClosure, logitResidual } from './closure.js';
+import { binnedClosure, logitResidual, ensemblePulls } from './closure.js';
 
 const FAST = { epochs: 15, batch: 4096, lr: 3e-3, progress: false } as const;
 
@@ -37,11 +37,7 @@ describe('φ trainer closure on toy pairs', () => {
     // tested at once (two-sided p ≈ 0.03 for any one of them failing by chance).
     const bulk = bins.filter((b) => b.flips >= 80);
     expect(bulk.length).toBeGreaterThanOrEqual(10);
-    for (const b of bulk) {
-      const v = perMember.map((pm) => pm.find((x) => x.bin === b.bin)!.model);
-      const mean = v.reduce((s, x) => s + x, 0) / K;
-      const sdEns = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (K - 1));
-      const pull = (b.model - b.rate) / Math.hypot(sdEns, b.sigma);
+    for (const { bin: b, sdEns, pull } of ensemblePulls(bulk, perMember)) {
       expect(Math.abs(pull), `${b.bin}: model ${b.model} ± ${sdEns}, rate ${b.rate} ± ${b.sigma}`).toBeLessThan(3);
     }
     const res = logitResidual(table, eps1, eps2);
