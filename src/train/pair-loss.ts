@@ -14,17 +14,12 @@
  * Gradient: ∂f/∂φ1 = σ(φ1+φ2) − σ(φ1−φ2), ∂f/∂φ2 = σ(φ1+φ2) − σ(φ2−φ1); ∂BCE/∂f = σ(f) − y.
  */
 import * as tf from '@tensorflow/tfjs';
+import { pairLogit as pairLogit64, sigmoid } from '../method/pair-function.js';
 
 const log1pExpNeg = (x: number): number => Math.log1p(Math.exp(-Math.abs(x)));
-const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
-/** f(φ1, φ2) in double precision (reference for tests and for per-pair diagnostics). */
-export function pairLogitValue(a: number, b: number): number {
-  const s = a + b;
-  const softplus = Math.max(s, 0) + log1pExpNeg(s);
-  const lae = Math.max(a, b) + log1pExpNeg(a - b);
-  return softplus - lae;
-}
+/** f(φ1, φ2) in double precision: the reference of src/method/pair-function.ts (tests and per-pair diagnostics). */
+export const pairLogitValue = pairLogit64;
 
 /** BCE-with-logits for one logit f and label y. */
 export function bceValue(f: number, y: number): number {
