@@ -6,12 +6,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { EventTable } from '../../src/events/columns.js';
 import type { GeneratorConfig } from '../../src/config/generator-config.js';
 import { createBlockContext, generateBlock } from './generate-block.js';
+import { toWorkerError, type WorkerErrorPayload } from '../../src/util/workerError.js';
 
 export interface BlockTask {
   id: number;
   blocks: [block: number, nTruth: number][];
 }
-export type BlockReply = { id: number; tables: EventTable[] } | { id: number; error: { name: string; message: string } };
+export type BlockReply = { id: number; tables: EventTable[] } | { id: number; error: WorkerErrorPayload };
 
 const { config, seed } = workerData as { config: GeneratorConfig; seed: string | number };
 const ctx = createBlockContext(config);
@@ -22,7 +23,6 @@ parentPort!.on('message', (task: BlockTask) => {
     const transfer = tables.flatMap((t) => Object.values(t.columns).map((c) => c.buffer as ArrayBuffer));
     parentPort!.postMessage({ id: task.id, tables } satisfies BlockReply, transfer);
   } catch (err) {
-    const e = err as Error;
-    parentPort!.postMessage({ id: task.id, error: { name: e?.name ?? 'Error', message: e?.message ?? String(err) } } satisfies BlockReply);
+    parentPort!.postMessage({ id: task.id, error: toWorkerError(err) } satisfies BlockReply);
   }
 });

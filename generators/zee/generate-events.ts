@@ -17,6 +17,7 @@ import { startWorker } from '../../src/util/worker.js';
 import { BACKGROUND_EVENT_BASE, createBlockContext, generateBlock, type BlockContext } from './generate-block.js';
 import { SummaryAccumulator, type GenerationSummary } from './summary.js';
 import type { BlockReply, BlockTask } from './block-worker.js';
+import { fromWorkerError } from '../../src/util/workerError.js';
 
 export interface GenerateOptions {
   config?: GeneratorConfigInput | GeneratorConfig;
@@ -197,7 +198,7 @@ async function runOnWorkers(
     for (let k = 0; k < Math.min(nWorkers, totalChunks); k++) {
       const w = startWorker(import.meta.url, 'block-worker', { workerData: { config: cfg, seed } });
       w.on('message', (msg: BlockReply) => {
-        if ('error' in msg) failure ??= msg.error.name === 'NumericalError' ? new NumericalError('worker', msg.error.message) : new Error(`generator worker: ${msg.error.name}: ${msg.error.message}`);
+        if ('error' in msg) failure ??= fromWorkerError(msg.error, 'generator worker');
         else results.set(msg.id, msg.tables);
         dispatch(w);
         signal();

@@ -30,7 +30,7 @@ import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matri
 import type { Binning } from '../binning/Binning.js';
 import { assignBins, requireColumn } from '../binning/assignBins.js';
 import { DataError } from '../errors.js';
-import type { EventTable } from '../events/columns.js';
+import { REGION, type EventTable } from '../events/columns.js';
 import { branchOf, type Branch } from '../identifiability/branchOf.js';
 import { hessianDiagnostics, type HessianDiagnostics } from '../identifiability/hessianDiagnostics.js';
 import { pairingGraphFromEdges, describeFlatComponent, type PairingGraph } from '../identifiability/pairingGraph.js';
@@ -425,7 +425,7 @@ export function fitBinnedTable(table: EventTable, binning: Binning, opts: Binned
   let keepRegion: (e: number) => boolean = () => true;
   if (region !== 'all') {
     const reg = requireColumn(table, 'region', source);
-    if (region === 'window') keepRegion = (e) => reg[e] === 0;
+    if (region === 'window') keepRegion = (e) => reg[e] === REGION.window;
     else w = sidebandSubtractionWeights(reg, base, undefined, source);
   }
   const keep: number[] = [];

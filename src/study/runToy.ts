@@ -10,7 +10,7 @@
  */
 import { Binning } from '../binning/Binning.js';
 import { assignBins, type BinAssignment } from '../binning/assignBins.js';
-import type { EventTable } from '../events/columns.js';
+import { REGION, type EventTable } from '../events/columns.js';
 import { ConfigError, QmisidError, UsageError } from '../errors.js';
 import { deriveSeed } from '../rng.js';
 import type { Estimator, EstimatorResult } from './estimators/Estimator.js';
@@ -178,7 +178,7 @@ async function runEstimator(
 
 function maskRows(eps: ArrayLike<number>, region: ArrayLike<number>, allWindow: boolean): ArrayLike<number> {
   if (allWindow) return eps;
-  return Float64Array.from({ length: eps.length }, (_, i) => (region[i] === 0 ? eps[i]! : NaN));
+  return Float64Array.from({ length: eps.length }, (_, i) => (region[i] === REGION.window ? eps[i]! : NaN));
 }
 
 function failedRecord(K: number, message: string): EstimatorRecord {

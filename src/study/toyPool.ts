@@ -5,12 +5,12 @@
  * Records do not depend on which worker ran them: every toy's seed comes from (study seed, toy index).
  * A bug (a non-input error) in a worker stops the pool and rejects with that error.
  */
-import { QmisidError } from '../errors.js';
 import { startWorker } from '../util/worker.js';
 import { runToy } from './runToy.js';
 import { studyToyDeps } from './studyToyDeps.js';
 import type { ResolvedStudy } from './resolveStudy.js';
 import type { ToyRecord } from './toyRecord.js';
+import { fromWorkerError, type WorkerErrorPayload } from '../util/workerError.js';
 
 export interface PoolOptions {
   workers: number;
@@ -45,16 +45,12 @@ export async function runToysInPool(
         if (t === undefined) w.postMessage({ stop: true });
         else w.postMessage({ toy: t });
       };
-      w.on('message', (msg: { ready?: true; toy?: number; record?: ToyRecord; error?: { name?: string; message: string; stack?: string } }) => {
+      w.on('message', (msg: { ready?: true; toy?: number; record?: ToyRecord; error?: WorkerErrorPayload }) => {
         if (failed) return;
         if (msg.error) {
           failed = true;
           stopAll();
-          // Input errors raised inside a worker stay input errors (one line, exit code 2); others keep their stack.
-          const input = msg.error.name === 'ConfigError' || msg.error.name === 'UsageError';
-          const e = input ? new QmisidError(msg.error.message) : new Error(`toy ${msg.toy}: ${msg.error.message}`);
-          if (!input && msg.error.stack) e.stack = msg.error.stack;
-          reject(e);
+          reject(fromWorkerError(msg.error, `toy ${msg.toy}`));
           return;
         }
         if (msg.record) {

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runToy } from './runToy.js';
 import { studyToyDeps } from './studyToyDeps.js';
 import type { ResolvedStudy } from './resolveStudy.js';
+import { toWorkerError } from '../util/workerError.js';
 
 interface Init {
   study: ResolvedStudy;
@@ -24,7 +25,7 @@ port.on('message', (msg: { toy: number } | { stop: true }) => {
   runToy(study, msg.toy, deps).then(
     (record) => port.postMessage({ toy: msg.toy, record }),
     (err: unknown) =>
-      port.postMessage({ toy: msg.toy, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { message: String(err) } }),
+      port.postMessage({ toy: msg.toy, error: toWorkerError(err) }),
   );
 });
 port.postMessage({ ready: true });

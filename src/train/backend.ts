@@ -66,7 +66,3 @@ export async function selectBackend(preference: BackendPreference = 'auto'): Pro
   return 'cpu';
 }
 
-/** The active backend name, as recorded in saved models. */
-export function activeBackend(): BackendName {
-  return tf.getBackend() as BackendName;
-}

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { selectBackend, type BackendName } from './backend.js';
 import { createGradEngine, type Batch, type GradEngine, type GradientMode, type Head } from './grad-engine.js';
 import type { MlpArch, MlpParams } from './mlp.js';
+import { toWorkerError } from '../util/workerError.js';
 
 export type WorkerRequest =
   | { kind: 'init'; arch: MlpArch; head: Head; mode: GradientMode; backend: BackendName }
@@ -30,7 +31,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
         parentPort!.close();
       }
     } catch (err) {
-      parentPort!.postMessage({ kind: 'error', message: (err as Error).stack ?? String(err) });
+      parentPort!.postMessage({ kind: 'error', error: toWorkerError(err) });
     }
   })();
 });

@@ -55,10 +55,6 @@ export function cloneParams(p: MlpParams): MlpParams {
   return { weights: p.weights.map((w) => w.slice()), biases: p.biases.map((b) => b.slice()) };
 }
 
-export function paramCount(arch: MlpArch): number {
-  return layerShapes(arch).reduce((s, [i, o]) => s + i * o + o, 0);
-}
-
 /** Glorot-uniform weights from our own seeded stream (not tf's), zero hidden biases, the given output bias. */
 export function initParams(arch: MlpArch, seed: Seed, outputBias: number): MlpParams {
   const rng = createRng(seed);

@@ -9,6 +9,7 @@ import { startWorker } from '../util/worker.js';
 import type { BackendName } from './backend.js';
 import { createGradEngine, type Batch, type GradientMode, type Head, type StepResult } from './grad-engine.js';
 import type { MlpArch, MlpParams } from './mlp.js';
+import { fromWorkerError, type WorkerErrorPayload } from '../util/workerError.js';
 
 export interface BatchEngine {
   /** Loss and gradients of a batch given as parts (one per thread), summed in part order. */
@@ -27,13 +28,13 @@ function addInto(acc: MlpParams, g: MlpParams): void {
   }
 }
 
-type Reply = { kind: 'ready'; backend: BackendName } | { kind: 'result'; loss: number; grads: MlpParams } | { kind: 'error'; message: string };
+type Reply = { kind: 'ready'; backend: BackendName } | { kind: 'result'; loss: number; grads: MlpParams } | { kind: 'error'; error: WorkerErrorPayload };
 
 function request(w: Worker, msg: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const onMessage = (r: Reply) => {
       w.off('error', onError);
-      if (r.kind === 'error') reject(new Error(`gradient worker: ${r.message}`));
+      if (r.kind === 'error') reject(fromWorkerError(r.error, 'gradient worker'));
       else resolve(r);
     };
     const onError = (e: Error) => {
