@@ -13,6 +13,8 @@ import type { Shard } from './shard.js';
 import { summarizeStudy, type StudySummary } from './summarizeStudy.js';
 import type { ToyRecord } from './toyRecord.js';
 import { readToys, toysJsonl } from './toyStore.js';
+import { readReference, REFERENCE_FILE, studyExtras } from './verdict/studyExtras.js';
+import { resolve } from 'node:path';
 
 export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
   if (dirs.length === 0) throw new UsageError('DIR', dirs, 'at least one study output directory');
@@ -41,7 +43,10 @@ export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
   const toySeeds: Record<string, string> = {};
   for (const r of records) toySeeds[String(r.toy)] = r.seed;
   const info: StudyRunInfo = { ...first!, shard: { merged: shards }, toySeeds };
-  const summary = summarizeStudy(study, records);
+  // Every shard made the same reference (seeded from the study seed); take the first one that matches.
+  const reference = dirs.map((d) => readReference(d, study)).find((r) => r != null);
+  const summary = summarizeStudy(study, records, undefined, studyExtras(study, reference, existsSync(resolve(first!.source)) ? resolve(first!.source) : undefined));
+  if (reference) writeFileAtomic(join(out, REFERENCE_FILE), `${JSON.stringify(reference)}\n`);
   writeFileAtomic(join(out, STUDY_FILE), `${JSON.stringify(info, null, 2)}\n`);
   writeFileAtomic(join(out, TOYS_FILE), toysJsonl(records));
   writeFileAtomic(join(out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);

@@ -36,6 +36,8 @@ export interface ResolvedStudy {
   binning: { eta: number[]; pt: number[] };
   points: ResolvedPoint[];
   criteria: Criterion[];
+  /** Reference sample size for the reachable targets (absent: the default, max(10, toys) × events). */
+  reference?: { scale: number };
 }
 
 export interface ResolveOptions {
@@ -93,6 +95,7 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
     binning,
     points,
     criteria: quick?.criteria ?? study.criteria,
+    ...(study.reference != null ? { reference: study.reference } : {}),
   };
 }
 

@@ -22,6 +22,9 @@ import { summarizeStudy, type StudySummary } from './summarizeStudy.js';
 import { runToysInPool } from './toyPool.js';
 import { toySeed } from './runToy.js';
 import { openToyStore, readToys } from './toyStore.js';
+import { studyToyDeps } from './studyToyDeps.js';
+import { ensureReference, studyExtras } from './verdict/studyExtras.js';
+import type { Study } from './studySchema.js';
 
 export interface RunStudyOptions {
   out: string;
@@ -33,6 +36,10 @@ export interface RunStudyOptions {
   threads?: number;
   /** Progress lines (toy k of n done). */
   log?: (line: string) => void;
+  /** Rewrite the validated study before resolving it (the calibration's null run). */
+  patch?: (study: Study) => Study;
+  /** Skip attaching the stored calibration (the calibration's own null run). */
+  noCalibration?: boolean;
 }
 
 /** DIR/study.json. */
@@ -62,7 +69,9 @@ async function backendName(study: ResolvedStudy): Promise<string> {
 
 export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promise<{ summary: StudySummary; info: StudyRunInfo }> {
   const log = opts.log ?? (() => {});
-  const { study: raw, source } = loadStudy(nameOrFile);
+  const loaded = loadStudy(nameOrFile);
+  const source = loaded.source;
+  const raw = opts.patch ? opts.patch(loaded.study) : loaded.study;
   const study = resolveStudy(raw, {
     source,
     ...(opts.quick != null ? { quick: opts.quick } : {}),
@@ -93,6 +102,9 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
   };
   writeFileAtomic(studyFile, `${JSON.stringify(info, null, 2)}\n`);
 
+  // Reachable targets from a large independent sample (same for every shard: seeded from the study seed).
+  const reference = await ensureReference(dir, study, studyToyDeps(opts.threads ?? 1).generate, log);
+
   const toysFile = join(dir, TOYS_FILE);
   const done = new Set(readToys(toysFile).records.map((r) => r.toy));
   const todo = toys.filter((t) => !done.has(t));
@@ -109,7 +121,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     store.close();
   }
   const records = readToys(toysFile).records.filter((r) => toys.includes(r.toy));
-  const summary = summarizeStudy(study, records, toys);
+  const summary = summarizeStudy(study, records, toys, studyExtras(study, reference, opts.noCalibration ? undefined : source));
   writeFileAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   return { summary, info };
 }

@@ -17,6 +17,7 @@ import type { Estimator, EstimatorResult } from './estimators/Estimator.js';
 import { binMeans } from './metrics/binMeans.js';
 import { closureChi2 } from './metrics/closureChi2.js';
 import { electronMetrics } from './metrics/electronMetrics.js';
+import { scanObserved, scanPredicted } from './verdict/closureScan.js';
 import { applyPairing, sidebandSubtractedTable, windowTable } from './prepareTable.js';
 import type { ResolvedStudy, ResolvedEstimator } from './resolveStudy.js';
 import { massSpectra, PROFILE_EDGES, profileBins, profileMean, sig6, type ProfileVariable } from './metrics/profiles.js';
@@ -49,6 +50,8 @@ export async function runToy(study: ResolvedStudy, toy: number, deps: ToyDeps): 
       const window = windowTable(events);
       const wBins = assignBins(window, binning);
       const truth = binMeans(wBins, binning.size, window.columns.truth_eps1!, window.columns.truth_eps2!, window.columns.is_background);
+      // The generator's bookkeeping: flipped signal electrons per bin (the reachable target's numerator).
+      const flipped = binMeans(wBins, binning.size, window.columns.truth_flip1!, window.columns.truth_flip2!, window.columns.is_background);
       const sc = window.columns.sc!;
       let windowSC = 0;
       for (let i = 0; i < window.n; i++) windowSC += sc[i]!;
@@ -74,6 +77,8 @@ export async function runToy(study: ResolvedStudy, toy: number, deps: ToyDeps): 
         windowSC,
         truth: truth.mean.map(jsonNumber),
         count: truth.count,
+        flips: flipped.mean.map((f, k) => (flipped.count[k]! > 0 ? Math.round(f * flipped.count[k]!) : 0)),
+        scanObs: scanObserved(window),
         profiles,
         mass: massSpectra(events),
         estimators,
@@ -160,6 +165,9 @@ async function runEstimator(
     eps: eps.map(jsonNumber),
     err: err.map(jsonNumber),
     ...(res.bins?.errDof != null ? { errDof: res.bins.errDof } : {}),
+    ...(res.bins?.errLo && res.bins.errHi ? { errLo: Array.from(res.bins.errLo, jsonNumber), errHi: Array.from(res.bins.errHi, jsonNumber) } : {}),
+    ...(res.bins?.interval != null ? { interval: res.bins.interval } : {}),
+    scan: scanPredicted(table, eps1, eps2).map(sig6),
     electron: {
       n: el.n,
       mse: jsonNumber(el.mse),

@@ -33,7 +33,19 @@ export const METRIC_NAMES = [
   'phiKappaRms',
   'flaggedFraction',
   'physicalBranchFraction',
+  // Verdict p-values (src/study/verdict/summarizeVerdict.ts, closureScan.ts): a criterion `> α` has false-alarm
+  // budget α; its measured rate and power are in studies/calibration/.
+  'biasP',
+  'pooledBiasP',
+  'pullMeanP',
+  'pullWidthP',
+  'coverage68P',
+  'coverage95P',
+  'closureScanP',
 ] as const;
+
+/** Metrics that are p-values: `metric > threshold` has the false-alarm budget `threshold` unless `budget` says otherwise. */
+export const P_VALUE_METRICS: ReadonlySet<string> = new Set(['biasP', 'pooledBiasP', 'pullMeanP', 'pullWidthP', 'coverage68P', 'coverage95P', 'closureScanP']);
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */
@@ -90,6 +102,13 @@ export const CriterionSchema = z.strictObject({
   point: name.optional(),
   op: z.enum(['<', '<=', '>', '>=']),
   threshold: z.number(),
+  /**
+   * Target of the bias and pull metrics: `reachable` (default) = P(flip | reco bin, selection) from the
+   * generator's bookkeeping on a large independent sample; `model` = the mean truth ε of the bin's electrons.
+   */
+  target: z.enum(['reachable', 'model']).optional(),
+  /** Stated false-alarm budget (for p-value metrics with `>` it defaults to the threshold). */
+  budget: z.number().min(0).max(1).optional(),
   /** One line: what the criterion shows. */
   why: z.string().optional(),
 });
@@ -126,6 +145,20 @@ export const StudySchema = z.strictObject({
   scan: z.array(ScanPointSchema).min(1).default([{ label: 'default', generator: {}, estimators: {} }]),
   estimators: z.array(EstimatorSpecSchema).min(1),
   criteria: z.array(CriterionSchema).default([]),
+  /** Reference sample for the reachable targets: `scale` × the point's events (default max(10, toys)). */
+  reference: z.strictObject({ scale: z.number().positive() }).optional(),
+  /**
+   * The measured null (`qmisid calibrate`): `toys` toys where the estimators' assumptions hold — the study's
+   * configuration with `generator` merged over it — split into groups of the study's toy count; each
+   * criterion's false-alarm rate is the fraction of groups it fails. `quickToys` for --quick.
+   */
+  calibration: z
+    .strictObject({
+      toys: z.number().int().positive(),
+      quickToys: z.number().int().positive().optional(),
+      generator: patch.optional(),
+    })
+    .optional(),
   quick: QuickSchema.optional(),
 });
 

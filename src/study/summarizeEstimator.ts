@@ -13,6 +13,7 @@
  * Failed estimator records (and failed toys) count in `failureRate` and are left out of every other metric.
  */
 import { pullStats, type PullStats } from './metrics/pullStats.js';
+import type { EstimatorVerdict } from './verdict/estimatorVerdict.js';
 import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
 
 export interface BinSummary {
@@ -36,6 +37,8 @@ export interface EstimatorSummary {
   metrics: Record<string, number>;
   bins: BinSummary[];
   diagnostics: Record<string, number>;
+  /** Multi-toy verdict statistics against both targets and the binning-free scan (summarizeStudy adds it). */
+  verdict?: EstimatorVerdict;
 }
 
 export interface SummarizeOptions {
