@@ -14,6 +14,8 @@ const criterionSchema = z.strictObject({
   value: scalar,
   threshold: scalar,
   pass: z.boolean(),
+  /** Stated false-alarm budget, measured false-alarm rate and power (studies/calibration/), as one line. */
+  calibration: z.string().optional(),
 });
 
 const summarySchema = z.strictObject({

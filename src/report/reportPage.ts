@@ -101,9 +101,13 @@ export function reportPage({ report, generatedAt, bundles }: PageInput): string 
   const s = report.summary;
   const allPass = s.criteria.every((c) => c.pass);
   const nText = typeof s.N === 'number' ? String(s.N) : Object.entries(s.N).map(([k, v]) => `${k} = ${v}`).join(', ');
+  const withCal = s.criteria.some((c) => c.calibration != null);
   const criteria = s.criteria.length
-    ? `<table class="criteria"><thead><tr><th>criterion</th><th>value</th><th>threshold</th><th>result</th></tr></thead><tbody>${s.criteria
-        .map((c) => `<tr><td>${esc(c.name)}</td><td class="num">${esc(c.value)}</td><td class="num">${esc(c.threshold)}</td><td class="${c.pass ? 'pass' : 'fail'}">${c.pass ? 'pass' : 'FAIL'}</td></tr>`)
+    ? `<table class="criteria"><thead><tr><th>criterion</th><th>value</th><th>threshold</th><th>result</th>${withCal ? '<th>false alarms (budget, measured) and power</th>' : ''}</tr></thead><tbody>${s.criteria
+        .map(
+          (c) =>
+            `<tr><td>${esc(c.name)}</td><td class="num">${esc(c.value)}</td><td class="num">${esc(c.threshold)}</td><td class="${c.pass ? 'pass' : 'fail'}">${c.pass ? 'pass' : 'FAIL'}</td>${withCal ? `<td>${esc(c.calibration ?? '')}</td>` : ''}</tr>`,
+        )
         .join('')}</tbody></table>`
     : '<p>No criteria were set for this study.</p>';
   const headline = Object.keys(s.headline).length

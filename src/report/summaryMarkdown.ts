@@ -25,8 +25,10 @@ export function summaryMarkdown(report: Report, generatedAt: string): string {
     '',
   ];
   if (s.criteria.length) {
-    lines.push('| criterion | value | threshold | result |', '|---|---:|---:|---|');
-    for (const c of s.criteria) lines.push(`| ${cell(c.name)} | ${cell(c.value)} | ${cell(c.threshold)} | ${c.pass ? 'pass' : '**FAIL**'} |`);
+    const withCal = s.criteria.some((c) => c.calibration != null);
+    lines.push(`| criterion | value | threshold | result |${withCal ? ' false alarms and power |' : ''}`, `|---|---:|---:|---|${withCal ? '---|' : ''}`);
+    for (const c of s.criteria)
+      lines.push(`| ${cell(c.name)} | ${cell(c.value)} | ${cell(c.threshold)} | ${c.pass ? 'pass' : '**FAIL**'} |${withCal ? ` ${cell(c.calibration ?? '')} |` : ''}`);
   } else lines.push('No criteria were set for this study.');
   if (Object.keys(s.headline).length) {
     lines.push('', '## Headline numbers', '', '| quantity | value |', '|---|---:|');

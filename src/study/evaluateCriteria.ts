@@ -21,6 +21,7 @@ export interface CriterionResult {
 }
 
 export interface CriterionCalibration {
+  budget?: number;
   /** Null groups (of the study's toy count) that failed the criterion, of how many. */
   failures: number;
   groups: number;
@@ -28,7 +29,7 @@ export interface CriterionCalibration {
   /** Clopper–Pearson 68.27 % interval of the rate. */
   rateLo: number;
   rateHi: number;
-  /** 'ok' | 'failed' (the rate's lower bound is above the budget) | 'no budget'. */
+  /** 'ok' | 'failed' (above the budget beyond its one-sided 95 % Clopper–Pearson bound) | 'no budget'. */
   status: 'ok' | 'failed' | 'no budget';
   /** Power against each injected defect (fraction of groups failing), e.g. { "scale +5 %": 0.93 }. */
   power: Record<string, number>;

@@ -6,7 +6,9 @@
  */
 import { join } from 'node:path';
 import type { ReportManifest, WriteReportOptions } from '../report/index.js';
+import type { CriterionResult } from './evaluateCriteria.js';
 import { studyPlots } from './studyPlots.js';
+import { verdictPlots } from './verdictPlots.js';
 import { studyReportData } from './studyReportData.js';
 
 export interface StudyReportOptions extends WriteReportOptions {
@@ -16,6 +18,15 @@ export interface StudyReportOptions extends WriteReportOptions {
 
 /** Headline metrics: one line per scan point and estimator and metric that exists for it. */
 const HEADLINE_METRICS = ['failureRate', 'meanAbsRelBias', 'maxAbsBiasOverSigma', 'pullWidth', 'coverage68', 'mse', 'closureChi2NdfEta', 'closureChi2NdfMee'] as const;
+
+function calibrationText(c: CriterionResult): string {
+  const k = c.calibration;
+  const budget = c.budget != null ? `budget ${(100 * c.budget).toPrecision(2)} %` : 'no stated budget';
+  if (!k) return `${budget}; false-alarm rate not measured`;
+  const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+  const power = Object.entries(k.power).map(([d, p]) => `${d} ${pct(p)}`).join(', ');
+  return `${budget}; measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${k.status === 'failed' ? ' FAILED CALIBRATION' : ''}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
+}
 
 export async function writeStudyReport(dir: string, options: StudyReportOptions = {}): Promise<ReportManifest> {
   const { writeReport } = await import('../report/writeReport.js');
@@ -31,7 +42,9 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
       }
     }
   }
-  const { plots, leftOut } = studyPlots(data);
+  const { plots: basePlots, leftOut } = studyPlots(data);
+  const plots = [...verdictPlots(data), ...basePlots];
+  if (summary.calibration && 'missing' in summary.calibration) headline['false-alarm calibration'] = summary.calibration.missing;
   for (const [id, why] of Object.entries(leftOut)) headline[`plot left out: ${id}`] = why;
   const fmt = (x: number | null): number | string => (x == null ? 'n/a' : Number(x.toPrecision(5)));
   const { outDir, ...writeOptions } = options;
@@ -54,10 +67,11 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
         version: info.version,
         ...(info.gitCommit != null ? { gitCommit: info.gitCommit } : {}),
         criteria: summary.criteria.map((c) => ({
-          name: `${c.criterion.metric}(${c.criterion.estimator}${c.criterion.relativeTo ? `/${c.criterion.relativeTo}` : ''}) @ ${c.point}${c.criterion.why ? ` — ${c.criterion.why}` : ''}`,
+          name: `${c.criterion.metric}(${c.criterion.estimator}${c.criterion.relativeTo ? `/${c.criterion.relativeTo}` : ''}) @ ${c.point}${c.target ? ` vs ${c.target} target` : ''}${c.criterion.why ? ` — ${c.criterion.why}` : ''}`,
           value: fmt(c.value),
           threshold: `${c.criterion.op} ${c.criterion.threshold}`,
           pass: c.pass,
+          calibration: calibrationText(c),
         })),
         headline,
       },

@@ -10,6 +10,7 @@
  */
 import { ConfigError } from '../../errors.js';
 import { fitBinnedTable } from '../../fit/fitBinned.js';
+import { tableProfileIntervals } from '../../fit/tableProfileIntervals.js';
 import type { Estimator } from './Estimator.js';
 
 export const binnedEstimator: Estimator = async (table, ctx) => {
@@ -40,7 +41,12 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
       flatDirections: flat,
     },
     ...(res.reason != null ? { message: res.reason } : {}),
-    bins: { eps: res.eps, err: errors === 'sandwich' ? res.errSandwich : res.err },
+    bins: {
+      eps: res.eps,
+      err: errors === 'sandwich' ? res.errSandwich : res.err,
+      // Profile-likelihood intervals (ΔlnL = ½) beside the Hessian errors, where the likelihood is one.
+      ...(errors === 'hessian' && res.status === 'converged' ? tableProfileIntervals(table, ctx.binning, res, ctx.source) ?? {} : {}),
+    },
     diagnostics: {
       flagged: bipartite > 0 || flat > 0,
       bipartiteComponents: bipartite,
