@@ -22,7 +22,7 @@ export interface CriterionResult {
 
 export interface CriterionCalibration {
   budget?: number;
-  /** Null groups (of the study's toy count) that failed the criterion, of how many. */
+  /** Null groups (of the study's toy count) that raised a false alarm (failed; detection criteria: passed), of how many. */
   failures: number;
   groups: number;
   rate: number;
@@ -48,9 +48,22 @@ export function metricValue(summary: EstimatorSummary | undefined, metric: strin
   return summary.metrics[metric] ?? NaN;
 }
 
+/**
+ * The stated false-alarm budget: `budget` when given; for a p-value metric the threshold (p > α fails with
+ * probability α on the null; p < α — a detection the study asserts — fires with probability α there).
+ */
 export function criterionBudget(c: Criterion): number | undefined {
   if (c.budget != null) return c.budget;
-  return P_VALUE_METRICS.has(c.metric) && (c.op === '>' || c.op === '>=') ? c.threshold : undefined;
+  return P_VALUE_METRICS.has(c.metric) ? c.threshold : undefined;
+}
+
+/**
+ * A detection criterion asserts that a p-value is small (`p < α`): on the null its false alarm is PASSING,
+ * and its power is the fraction of defect groups where it passes. Every other criterion raises an alarm by
+ * failing.
+ */
+export function isDetection(c: Criterion): boolean {
+  return P_VALUE_METRICS.has(c.metric) && (c.op === '<' || c.op === '<=');
 }
 
 export function compare(value: number, op: Criterion['op'], threshold: number): boolean {

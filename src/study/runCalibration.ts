@@ -36,6 +36,9 @@ export async function runCalibration(nameOrFile: string, opts: RunCalibrationOpt
   const cal = raw.calibration;
   const nullToys = opts.toys ?? (quick ? (cal?.quickToys ?? cal?.toys) : cal?.toys);
   if (nullToys == null) throw new ConfigError('calibration.toys', undefined, 'the number of null toys (or --toys N)', source);
+  for (const [i, n] of (cal?.estimators ?? []).entries()) {
+    if (!raw.estimators.some((e) => e.name === n)) throw new ConfigError(`calibration.estimators.${i}`, n, `an estimator of this study (${raw.estimators.map((e) => e.name).join(', ')})`, source);
+  }
   if (nullToys < real.toys) throw new ConfigError('calibration.toys', nullToys, `at least the study's ${real.toys} toys per verdict`, source);
   const seed = deriveSeed(raw.seed, 'null');
   const scale = raw.reference?.scale ?? Math.max(10, real.toys);
@@ -46,7 +49,26 @@ export async function runCalibration(nameOrFile: string, opts: RunCalibrationOpt
     quick,
     workers: opts.workers ?? 0,
     noCalibration: true,
-    patch: (s) => ({ ...s, generator: deepMerge<Record<string, unknown>>({}, s.generator, cal?.generator ?? {}), reference: { scale } }),
+    patch: (s) => {
+      const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
+      const kept = (c: { estimator: string; relativeTo?: string | undefined }): boolean => !keep || (keep.has(c.estimator) && (c.relativeTo == null || keep.has(c.relativeTo)));
+      return {
+        ...s,
+        generator: deepMerge<Record<string, unknown>>({}, s.generator, cal?.generator ?? {}),
+        reference: { scale },
+        estimators: keep ? s.estimators.filter((e) => keep.has(e.name)) : s.estimators,
+        criteria: s.criteria.filter(kept),
+        ...(s.quick
+          ? {
+              quick: {
+                ...s.quick,
+                ...(s.quick.criteria ? { criteria: s.quick.criteria.filter(kept) } : {}),
+                ...(s.quick.estimators && keep ? { estimators: Object.fromEntries(Object.entries(s.quick.estimators).filter(([k]) => keep.has(k))) } : {}),
+              },
+            }
+          : {}),
+      };
+    },
     ...(opts.log ? { log: opts.log } : {}),
   });
   const info = JSON.parse(readFileSync(join(opts.out, STUDY_FILE), 'utf8')) as StudyRunInfo;

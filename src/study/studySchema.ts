@@ -157,6 +157,9 @@ export const StudySchema = z.strictObject({
       toys: z.number().int().positive(),
       quickToys: z.number().int().positive().optional(),
       generator: patch.optional(),
+      /** Run only these estimators in the null (a network ensemble per null toy may be unaffordable); the
+       * criteria of the others stay "not measured" and the report says so. */
+      estimators: z.array(name).optional(),
     })
     .optional(),
   quick: QuickSchema.optional(),

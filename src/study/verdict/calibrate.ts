@@ -3,7 +3,8 @@
  *
  * Null: N toys made where the estimators' assumptions hold (the study's configuration, or it with the
  * calibration's generator patch), split in order into G = ⌊N/T⌋ disjoint groups of the study's toy count T.
- * Each group is one verdict: the false-alarm rate of a criterion is the fraction of groups it fails, with its
+ * Each group is one verdict: the false-alarm rate of a criterion is the fraction of groups it fails (for a
+ * detection criterion, `p < α`, the fraction it passes: the test fired without a defect), with its
  * Clopper–Pearson 68.27 % interval. A criterion whose rate lies above its stated budget beyond the one-sided
  * 95 % Clopper–Pearson bound has FAILED its calibration, and is reported as such.
  *
@@ -16,7 +17,7 @@
 import { Binning } from '../../binning/Binning.js';
 import { clopperPearson, normalQuantile } from '../../stats/index.js';
 import { version } from '../../version.js';
-import { evaluateCriteria, type CriterionCalibration, type CriterionResult } from '../evaluateCriteria.js';
+import { evaluateCriteria, isDetection, type CriterionCalibration, type CriterionResult } from '../evaluateCriteria.js';
 import type { ResolvedStudy } from '../resolveStudy.js';
 import { summarizeEstimator, type EstimatorSummary } from '../summarizeEstimator.js';
 import type { PointRecord, ToyRecord } from '../toyRecord.js';
@@ -76,6 +77,7 @@ export function calibrate(study: ResolvedStudy, nullRecords: readonly ToyRecord[
   const nullResults: CriterionResult[][] = nullPoints.map((pts) => evaluateCriteria(study.criteria, pts));
   const template = nullResults[0] ?? evaluateCriteria(study.criteria, study.points.map((p) => ({ label: p.label, estimators: {} })));
 
+  const alarm = (r: CriterionResult): boolean => (isDetection(r.criterion) ? r.pass : !r.pass);
   // Power: fraction of groups failing per (result index, defect label); per-bin powers separately.
   const power: Record<string, number>[] = template.map(() => ({}));
   const binPower: Map<string, { up: number; down: number }>[] = template.map(() => new Map());
@@ -90,7 +92,7 @@ export function calibrate(study: ResolvedStudy, nullRecords: readonly ToyRecord[
         return { ...p, estimators: { ...p.estimators, [name]: summarizeOne(study, p.label, name, pointRecords(injected, p.label), reference, reuse) } };
       });
       evaluateCriteria(study.criteria, pts).forEach((r, i) => {
-        if (!r.pass) fails[i]!++;
+        if (alarm(r)) fails[i]!++;
       });
     });
     return fails.map((f) => (G > 0 ? f / G : NaN));
@@ -131,7 +133,7 @@ export function calibrate(study: ResolvedStudy, nullRecords: readonly ToyRecord[
   defects.add('bin +20 % / -20 % (each judged bin)');
 
   const criteria: CalibratedCriterion[] = template.map((r, i) => {
-    const failures = nullResults.filter((rs) => !rs[i]!.pass).length;
+    const failures = nullResults.filter((rs) => alarm(rs[i]!)).length;
     const [lo, hi] = G > 0 ? clopperPearson(failures, G, 0.6827) : [NaN, NaN];
     const budget = r.budget;
     const cal: CriterionCalibration = {
