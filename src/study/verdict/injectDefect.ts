@@ -1,7 +1,8 @@
 /**
  * Known defects injected into an estimator's stored output, to measure each criterion's power without
  * retraining or refitting anything (issue 10, item 5). A defect rewrites the toy records of one estimator:
- *   bin    ε̂_k × factor in one bin (its errors scaled alike: the relative error an estimator would quote);
+ *   bin    ε̂_k × factor in one bin; its reported errors stay those of the correct estimator (scaling them
+ *          with the estimate would make an upward defect harder and a downward one easier to see);
  *   scale  every bin × factor, and the closure-scan prediction with it (ε12/(1 − ε12) is ≈ linear in ε);
  *   bump   the closure-scan prediction × factor in an (|η|, pT) box: a narrow local structure the estimator
  *          missed (factor 0.5 = truth ×2 there). Its per-bin outputs are left alone — averaged over a study
@@ -34,9 +35,7 @@ function injectRecord(rec: EstimatorRecord, d: Defect): EstimatorRecord {
     return { ...rec, ...(rec.scan ? { scan: rec.scan.map((x, c) => (x != null && cells.has(c) ? x * d.factor : x)) } : {}) };
   }
   const only = d.kind === 'bin' ? d.bin : undefined;
-  const out: EstimatorRecord = { ...rec, eps: mul(rec.eps, d.factor, only)!, err: mul(rec.err, d.factor, only)! };
-  if (rec.errLo) out.errLo = mul(rec.errLo, d.factor, only)!;
-  if (rec.errHi) out.errHi = mul(rec.errHi, d.factor, only)!;
+  const out: EstimatorRecord = { ...rec, eps: mul(rec.eps, d.factor, only)! };
   if (d.kind === 'scale' && rec.scan) out.scan = mul(rec.scan, d.factor)!;
   return out;
 }
