@@ -5,8 +5,8 @@
  * in kolmogorov.ts. See docs/numerics.md; reference values from scipy are checked in test/stats.
  */
 export { mean, median, quantile, sampleStandardDeviation, sampleVariance, sum } from './descriptive.js';
-export { erf, normalCdf, normalQuantile } from './normal.js';
-export { studentTCdf, studentTQuantile } from './studentT.js';
+export { erf, erfc, normalCdf, normalQuantile } from './normal.js';
+export { studentTCdf, studentTQuantile, studentTStandardDeviation } from './studentT.js';
 export { betaCdf, betaQuantile } from './beta.js';
 export { binomialCdf } from './binomial.js';
 export { chiSquareCdf, chiSquareQuantile, chiSquareSf } from './chiSquare.js';

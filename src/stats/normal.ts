@@ -13,6 +13,7 @@
  * tails at full precision (1e−14 relative in Φ(z) down to p = 1e−300).
  */
 import stdlibErf from '@stdlib/math-base-special-erf';
+import stdlibErfc from '@stdlib/math-base-special-erfc';
 import stdNormalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import erfcinv from '@stdlib/math-base-special-erfcinv';
 
@@ -30,4 +31,9 @@ export function normalQuantile(p: number): number {
 /** erf(x) = (2/√π) ∫₀ˣ e^{−t²} dt. */
 export function erf(x: number): number {
   return stdlibErf(x);
+}
+
+/** erfc(x) = 1 − erf(x), without the cancellation (relative accuracy in the tail). */
+export function erfc(x: number): number {
+  return stdlibErfc(x);
 }

@@ -17,3 +17,9 @@ export function studentTCdf(x: number, dof: number): number {
 export function studentTQuantile(p: number, dof: number): number {
   return dof === Infinity ? normalQuantile(p) : tQuantile(p, dof);
 }
+
+/** Standard deviation of t_ν: √(ν/(ν − 2)) for ν > 2, Infinity for 1 < ν ≤ 2 (and here also ν ≤ 1), 1 for the normal. */
+export function studentTStandardDeviation(dof: number): number {
+  if (dof === Infinity) return 1;
+  return dof > 2 ? Math.sqrt(dof / (dof - 2)) : Infinity;
+}
