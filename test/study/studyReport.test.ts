@@ -1,5 +1,6 @@
 /**
- * The study report end to end, on the real quick closure study (one toy, 3·10⁵ Z, ≈ 6 s):
+ * The study report end to end, on the real quick closure study (one toy, 3·10⁵ Z and a 3·10⁶-event reference
+ * sample for the reachable targets, ≈ 15 s):
  *   - `qmisid study closure --quick` writes the report with the closure study's plots, none left out;
  *   - the toy record carries the compact report data (profiles, m_ee spectra, closure histograms, members'
  *     losses, the fit's graph), consistent with the record's own numbers;
@@ -53,7 +54,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'qmisid-study-report-'));
   run = join(root, 'closure');
   expect(await cli('study', 'closure', '--quick', '--out', run)).toBe(0);
-}, 60_000);
+}, 180_000);
 afterAll(() => {
   if (root) {
     const toys = join(run, 'toys.jsonl');
@@ -66,6 +67,8 @@ describe('study report', () => {
   it('shows the closure study plots, none left out', () => {
     const meta = reportMeta(join(run, 'report'));
     expect(meta.plots.map((p) => p.id)).toEqual([
+      'verdict-bias',
+      'verdict-calibration',
       'eps-vs-pt',
       'eps-vs-abseta',
       'ratio-map-phi',
