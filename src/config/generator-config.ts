@@ -9,6 +9,8 @@
 import { z } from 'zod';
 import { zodConfigError } from './zodConfigError.js';
 import { ConfigError } from '../errors.js';
+import { ACCEPTANCE_DEFAULTS, SELECTION_DEFAULTS, checkSelection, selectedMassRange, selectionSchema } from '../selection/selection.js';
+import { flipResponseFields, FLIP_RESPONSE_DEFAULTS } from '../fit/flipResponse.js';
 
 /** A user-supplied truth ε(e): truth pT [GeV], |η|, φ [rad] → flip probability in [0, 1]. Programmatic API only. */
 export type EpsFunction = (pt: number, absEta: number, phi: number) => number;
@@ -46,7 +48,7 @@ const analyticParams = {
   pX: nonneg.default(44),
   /** trident factor inside the crack */
   crackFactor: nonneg.default(2),
-  crack: range.default([1.37, 1.52]),
+  crack: range.default([...ACCEPTANCE_DEFAULTS.crack]),
   /** ε is clipped to this interval (physics.md: [0, 0.5]) */
   clip: range.default([0, 0.5]),
 };
@@ -85,8 +87,8 @@ export const generatorConfigSchema = z.strictObject({
       sqrtS: pos.default(13000),
       mZ: pos.default(91.1876),
       gammaZ: pos.default(2.4952),
-      /** generated truth-mass range [GeV] */
-      massRange: range.default([60, 120]),
+      /** generated truth-mass range [GeV]; by default exactly the selected range (sidebands included) */
+      massRange: range.default(selectedMassRange(SELECTION_DEFAULTS)),
       zPt: z
         .strictObject({
           /** dN/dpT ∝ pT/(pT²+p0²)^power · exp(−pT/slope) */
@@ -114,24 +116,23 @@ export const generatorConfigSchema = z.strictObject({
   eps: epsSchema.optional(),
   detector: z
     .strictObject({
-      maxAbsEta: pos.default(2.47),
-      crack: range.default([1.37, 1.52]),
+      maxAbsEta: pos.default(ACCEPTANCE_DEFAULTS.maxAbsEta),
+      crack: range.default([...ACCEPTANCE_DEFAULTS.crack]),
       /** drop electrons inside the crack (true) or keep them (false) */
       excludeCrack: z.boolean().default(true),
       resolution: z
         .strictObject({
           /** |η| below this uses `barrel`, otherwise `endcap` */
-          barrelMaxAbsEta: pos.default(1.37),
+          barrelMaxAbsEta: pos.default(ACCEPTANCE_DEFAULTS.crack[0]),
           barrel: resolutionTerm(0.1, 0.3, 0.007),
           endcap: resolutionTerm(0.15, 0.3, 0.015),
         })
         .prefault({}),
+      /** the flip response R (src/fit/flipResponse.ts): its one schema, with the generator's defaults */
       flip: z
         .strictObject({
-          /** mean of the exponential energy loss x of a flipped electron, E → E·(1−x); 0 = off */
-          lossMean: nonneg.default(0.015),
-          /** extra relative Gaussian smearing of a flipped electron's energy; 0 = off */
-          extraSmear: nonneg.default(0.025),
+          lossMean: flipResponseFields.lossMean.default(FLIP_RESPONSE_DEFAULTS.lossMean),
+          extraSmear: flipResponseFields.extraSmear.default(FLIP_RESPONSE_DEFAULTS.extraSmear),
         })
         .prefault({}),
       angular: z
@@ -144,15 +145,8 @@ export const generatorConfigSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
-  selection: z
-    .strictObject({
-      /** reco pT thresholds [GeV] for the leading and subleading electron */
-      ptMin: z.tuple([nonneg, nonneg]).default([25, 25]),
-      window: range.default([80, 100]),
-      lowSideband: range.default([60, 80]),
-      highSideband: range.default([100, 120]),
-    })
-    .prefault({}),
+  /** acceptance cuts, window and sidebands: src/selection/selection.ts owns the schema and defaults */
+  selection: selectionSchema.prefault({}),
   background: z
     .strictObject({
       /** expected fraction of selected events that are fake-electron pairs; 0 = none */
@@ -230,9 +224,6 @@ function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): voi
   const d = cfg.detector;
   ordered('detector.crack', d.crack);
   const s = cfg.selection;
-  ordered('selection.window', s.window);
-  ordered('selection.lowSideband', s.lowSideband);
-  ordered('selection.highSideband', s.highSideband);
   const [mlo, mhi] = t.massRange;
   const inside = (path: string, r: readonly [number, number]): void => {
     if (r[0] < mlo || r[1] > mhi) fail(path, r, `expected inside the generated mass range truth.massRange = [${mlo}, ${mhi}]`);
@@ -240,8 +231,7 @@ function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): voi
   inside('selection.window', s.window);
   inside('selection.lowSideband', s.lowSideband);
   inside('selection.highSideband', s.highSideband);
-  if (s.lowSideband[1] > s.window[0]) fail('selection.lowSideband', s.lowSideband, `expected to end at or below the window start ${s.window[0]}`);
-  if (s.highSideband[0] < s.window[1]) fail('selection.highSideband', s.highSideband, `expected to start at or above the window end ${s.window[1]}`);
+  checkSelection(s, 'selection', source);
   const e = cfg.eps;
   const analyticChecks = (prefix: string, a: AnalyticEpsParams): void => {
     ordered(`${prefix}.crack`, a.crack);

@@ -10,7 +10,8 @@
  */
 import { Binning } from '../binning/Binning.js';
 import { assignBins, type BinAssignment } from '../binning/assignBins.js';
-import { REGION, type EventTable } from '../events/columns.js';
+import type { EventTable } from '../events/columns.js';
+import { REGION } from '../selection/selection.js';
 import { ConfigError, QmisidError, UsageError } from '../errors.js';
 import { deriveSeed } from '../rng.js';
 import type { Estimator, EstimatorResult } from './estimators/Estimator.js';
@@ -124,7 +125,7 @@ async function runEstimator(
   // Electron and closure metrics on the window rows only (sideband rows carry no flip information of their own).
   const region = table.columns.region!;
   let allWindow = true;
-  for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== 0) allWindow = false;
+  for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== REGION.window) allWindow = false;
   const el = electronMetrics(table, maskRows(eps1, region, allWindow), maskRows(eps2, region, allWindow));
   const hists = { pt: closureChi2(table, eps1, eps2, 'pt'), eta: closureChi2(table, eps1, eps2, 'eta'), m_ee: closureChi2(table, eps1, eps2, 'm_ee') };
   const cl = (v: 'pt' | 'eta' | 'm_ee') => ({ chi2: hists[v].chi2, ndf: hists[v].ndf });
