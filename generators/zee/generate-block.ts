@@ -14,7 +14,7 @@
  * Fake pairs carry event = 2^31 + their index within the block; generateEvents renumbers them run-wide.
  */
 import { deriveSeed, type Seed } from '../../src/rng.js';
-import { resolveGeneratorConfig, type GeneratorConfig, type GeneratorConfigInput } from '../../src/config/generator-config.js';
+import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generator-config.js';
 import type { EventTable, TypedColumn } from '../../src/events/columns.js';
 import { Acceptance } from './acceptance.js';
 import { BackgroundSampler, type BackgroundPair } from './background.js';
@@ -82,7 +82,7 @@ function writeRow(c: Record<string, TypedColumn>, j: number, lead: Leg, sub: Leg
 
 /** Everything built once per config and reused for every block (tables, ε model, buffers). */
 export interface BlockContext {
-  readonly config: GeneratorConfig;
+  readonly config: ResolvedGeneratorConfig;
   readonly samplers: TruthSamplers;
   readonly eps: EpsModel;
   readonly acceptance: Acceptance;
@@ -90,7 +90,8 @@ export interface BlockContext {
   readonly truth: TruthBuffers;
 }
 
-export function createBlockContext(config: GeneratorConfigInput | GeneratorConfig | undefined): BlockContext {
+/** A resolved config is used as it is (resolveGeneratorConfig returns it unchanged); a partial one is resolved here. */
+export function createBlockContext(config: GeneratorConfigInput | ResolvedGeneratorConfig | undefined): BlockContext {
   const cfg = resolveGeneratorConfig(config);
   const samplers = buildTruthSamplers(cfg);
   const acceptance = new Acceptance(cfg);

@@ -6,6 +6,7 @@
  * Resolution = schema parse (types, signs, defaults) + cross-field checks (ordered ranges, window and sidebands
  * inside the generated mass range, binned-map shapes). Every failure is a ConfigError naming the dotted key path.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { zodConfigError } from './zodConfigError.js';
 import { ConfigError } from '../errors.js';
@@ -173,6 +174,16 @@ export type AnalyticEpsParams = z.output<typeof analyticBase>;
 /** The fully resolved configuration: every value present. */
 export type GeneratorConfig = Omit<Parsed, 'eps'> & { eps: EpsConfig };
 
+declare const resolvedBrand: unique symbol;
+/**
+ * A configuration that went through resolveGeneratorConfig (or, after crossing a thread or a file as JSON,
+ * through asResolvedGeneratorConfig). Functions that need every value take this type, so nothing resolves twice.
+ */
+export type ResolvedGeneratorConfig = GeneratorConfig & { readonly [resolvedBrand]: true };
+
+/** The runtime side of the brand: the objects resolveGeneratorConfig returned (held weakly). */
+const resolvedConfigs = new WeakSet<object>();
+
 /** JSON Schema of the input config (for editors and for validating files in studies/). */
 export function generatorConfigJsonSchema(): unknown {
   const fileable = generatorConfigSchema.extend({
@@ -181,17 +192,17 @@ export function generatorConfigJsonSchema(): unknown {
   return z.toJSONSchema(fileable, { io: 'input', unrepresentable: 'any' });
 }
 
-function isResolved(input: unknown): input is GeneratorConfig {
-  return input != null && typeof input === 'object' && (input as { __resolved?: unknown }).__resolved === true;
+export function isResolvedGeneratorConfig(input: unknown): input is ResolvedGeneratorConfig {
+  return input != null && typeof input === 'object' && resolvedConfigs.has(input);
 }
 
 /**
  * Partial input in, resolved config out. `source` (e.g. a file name) prefixes error messages.
- * A config that is already resolved is re-validated (cheap) and returned as a fresh object.
+ * A config this function already returned is returned as it is: resolution happens once.
  */
-export function resolveGeneratorConfig(input: GeneratorConfigInput | GeneratorConfig | undefined, source?: string): GeneratorConfig {
-  const raw: Record<string, unknown> =
-    input == null ? {} : isResolved(input) ? stripMarker(input) : (input as Record<string, unknown>);
+export function resolveGeneratorConfig(input: GeneratorConfigInput | ResolvedGeneratorConfig | undefined, source?: string): ResolvedGeneratorConfig {
+  if (isResolvedGeneratorConfig(input)) return input;
+  const raw: Record<string, unknown> = input == null ? {} : (input as Record<string, unknown>);
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('', raw, 'expected an object', source);
   // An ε block without `model` means the analytic model with those parameters.
   let withEps: Record<string, unknown> = raw;
@@ -200,14 +211,24 @@ export function resolveGeneratorConfig(input: GeneratorConfigInput | GeneratorCo
     withEps = { ...raw, eps: { model: 'analytic', ...(raw.eps as object) } };
   const parsed = generatorConfigSchema.safeParse(withEps);
   if (!parsed.success) throw zodConfigError(parsed.error, withEps, source);
-  const cfg = parsed.data as GeneratorConfig;
+  const cfg = parsed.data as ResolvedGeneratorConfig;
   checkCrossFields(cfg, source);
-  Object.defineProperty(cfg, '__resolved', { value: true, enumerable: false });
+  resolvedConfigs.add(cfg);
   return cfg;
 }
 
-function stripMarker(c: GeneratorConfig): Record<string, unknown> {
-  return { ...(c as unknown as Record<string, unknown>) };
+/**
+ * A resolved configuration that crossed a thread or a file as JSON (a worker's data, a study's points): checked
+ * as a type guard only — it must parse to itself, i.e. carry every value with nothing left to default — and
+ * branded; it is not resolved again. Anything else is a ConfigError naming `source`.
+ */
+export function asResolvedGeneratorConfig(value: unknown, source?: string): ResolvedGeneratorConfig {
+  if (isResolvedGeneratorConfig(value)) return value;
+  const parsed = generatorConfigSchema.safeParse(value);
+  if (!parsed.success) throw zodConfigError(parsed.error, value, source);
+  if (!isDeepStrictEqual(parsed.data, value)) throw new ConfigError('', value, 'expected a resolved generator configuration (every value present)', source);
+  resolvedConfigs.add(value as object);
+  return value as ResolvedGeneratorConfig;
 }
 
 function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): void {
