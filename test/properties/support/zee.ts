@@ -18,6 +18,7 @@ import { binAverage } from '../../../src/truth/binAverage.js';
 import { generateEvents } from '../../../generators/zee/generate-events.js';
 import type { GeneratorConfigInput } from '../../../src/config/generator-config.js';
 import type { TrainConfigInput } from '../../../src/train/config.js';
+import { REGION } from '../../../src/selection/selection.js';
 
 export interface EpsShape {
   /** ε = A · exp(β|η|) · (1 + pT/p_b), clamped to [1e-5, 0.1]. */
@@ -53,7 +54,7 @@ export async function windowSample(shape: EpsShape, truthEvents: number, seed: s
     workers: 0,
   });
   const t = r.table!;
-  return filterTable(t, (i) => t.columns.region![i] === 0);
+  return filterTable(t, (i) => t.columns.region![i] === REGION.window);
 }
 
 /** Electrons of same-charge events per bin (the data-side count that defines the bulk). */
