@@ -75,6 +75,28 @@ function parseNumber(flag: string, value: string | undefined, check: (x: number)
   return x;
 }
 
+/** --loss-mean / --extra-smear through the flip response's one schema (src/fit/flipResponse.ts); errors name the flag. */
+async function flipResponseFlags(flags: FitFlags): Promise<{ lossMean: number; extraSmear: number }> {
+  const { flipResponseFrom } = await import('../../fit/flipResponse.js');
+  const raw = { lossMean: flags.lossMean, extraSmear: flags.extraSmear };
+  const flagOf = { lossMean: '--loss-mean', extraSmear: '--extra-smear' } as const;
+  const values: Record<string, number> = {};
+  for (const k of ['lossMean', 'extraSmear'] as const) {
+    const v = raw[k];
+    if (v == null) throw new UsageError(flagOf[k], v, 'a fraction in [0, 1) (the flip response is required with --folded)');
+    values[k] = v.trim() === '' ? NaN : Number(v);
+  }
+  try {
+    return flipResponseFrom(values, '');
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      const k = err.path as keyof typeof flagOf;
+      throw new UsageError(flagOf[k] ?? '--loss-mean', raw[k] ?? err.value, err.expected);
+    }
+    throw err;
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('fit')
@@ -116,12 +138,7 @@ export function register(program: Command): void {
         import('../../version.js'),
       ]);
       if (!flags.folded && (flags.lossMean != null || flags.extraSmear != null)) throw new UsageError('--loss-mean', flags.lossMean ?? flags.extraSmear, 'only with --folded');
-      const response = flags.folded
-        ? {
-            lossMean: parseNumber('--loss-mean', flags.lossMean, (x) => x >= 0 && x < 1, 'a fraction in [0, 1) (the flip response is required with --folded)'),
-            extraSmear: parseNumber('--extra-smear', flags.extraSmear, (x) => x >= 0 && x < 1, 'a fraction in [0, 1) (the flip response is required with --folded)'),
-          }
-        : undefined;
+      const response = flags.folded ? await flipResponseFlags(flags) : undefined;
       // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
       const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_REPLICAS, `an integer in 1..${MAX_REPLICAS}`);
       if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole selection (window and sidebands) as parents and fits the window: leave --region at window');
