@@ -22,7 +22,7 @@ import { summarizeStudy, type StudySummary } from './summarizeStudy.js';
 import { runToysInPool } from './toyPool.js';
 import { toySeed } from './runToy.js';
 import { openToyStore, readToys } from './toyStore.js';
-import { studyToyDeps } from './studyToyDeps.js';
+import { generate } from './runToy.js';
 import { ensureReference, studyExtras } from './verdict/studyExtras.js';
 import type { Study } from './studySchema.js';
 
@@ -33,7 +33,6 @@ export interface RunStudyOptions {
   shard?: Shard;
   quick?: boolean;
   seed?: Seed;
-  threads?: number;
   /** Progress lines (toy k of n done). */
   log?: (line: string) => void;
   /** Rewrite the validated study before resolving it (the calibration's null run). */
@@ -103,7 +102,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
   writeFileAtomic(studyFile, `${JSON.stringify(info, null, 2)}\n`);
 
   // Reachable targets from a large independent sample (same for every shard: seeded from the study seed).
-  const reference = await ensureReference(dir, study, studyToyDeps(opts.threads ?? 1).generate, log);
+  const reference = await ensureReference(dir, study, generate, log);
 
   const toysFile = join(dir, TOYS_FILE);
   const done = new Set(readToys(toysFile).records.map((r) => r.toy));
@@ -112,7 +111,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
   const store = openToyStore(toysFile);
   let finished = done.size;
   try {
-    await runToysInPool(study, todo, { workers: opts.workers ?? 0, threads: opts.threads ?? 1 }, (rec) => {
+    await runToysInPool(study, todo, { workers: opts.workers ?? 0 }, (rec) => {
       store.append(rec);
       finished++;
       log(`toy ${rec.toy} ${rec.status} (${finished}/${toys.length})`);

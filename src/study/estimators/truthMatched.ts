@@ -12,6 +12,7 @@ import { DataError } from '../../errors.js';
 import { wilson } from '../../stats/index.js';
 import { binMeans } from '../metrics/binMeans.js';
 import type { Estimator } from './Estimator.js';
+import { REGION } from '../../selection/selection.js';
 
 export const truthMatchedEstimator: Estimator = async (table, ctx) => {
   const f1 = table.columns.truth_flip1;
@@ -20,7 +21,7 @@ export const truthMatchedEstimator: Estimator = async (table, ctx) => {
   const region = table.columns.region!;
   const bg = table.columns.is_background;
   // Window signal electrons only: sideband rows (if the table has them) and fakes carry no truth flip rate.
-  const skip = Uint8Array.from({ length: table.n }, (_, i) => (region[i] !== 0 || (bg != null && bg[i] === 1) ? 1 : 0));
+  const skip = Uint8Array.from({ length: table.n }, (_, i) => (region[i] !== REGION.window || (bg != null && bg[i] === 1) ? 1 : 0));
   const bins = assignBins(table, ctx.binning, ctx.source);
   const { mean, count } = binMeans(bins, ctx.binning.size, f1, f2, skip);
   const K = ctx.binning.size;

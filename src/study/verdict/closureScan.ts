@@ -15,7 +15,7 @@
  * Over several toys the cells are summed first: a persistent structure grows with the toys, noise as √.
  */
 import type { EventTable } from '../../events/columns.js';
-import { REGION } from '../../events/columns.js';
+import { REGION } from '../../selection/selection.js';
 import { eps12 } from '../../method/pair-function.js';
 import { createRng } from '../../rng.js';
 import { binIndex } from '../../util/binIndex.js';

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { Binning } from '../../binning/Binning.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import type { ResolvedStudy } from '../resolveStudy.js';
-import type { GenerateFn } from '../runToy.js';
 import type { SummarizeStudyExtras } from '../summarizeStudy.js';
-import { referenceKey, referenceTargets, type StudyReference } from './referenceTargets.js';
+import { referenceKey, referenceTargets, type GenerateFn, type StudyReference } from './referenceTargets.js';
 import { loadCalibration } from './studyCalibration.js';
 
 export const REFERENCE_FILE = 'reference.json';
