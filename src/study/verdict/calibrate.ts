@@ -26,7 +26,7 @@ import { estimatorVerdict } from './estimatorVerdict.js';
 import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
 import type { StudyReference } from './referenceTargets.js';
 import { criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
-import { summarizeVerdict } from './summarizeVerdict.js';
+import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, SPREAD_MIN_TOYS, summarizeVerdict } from './summarizeVerdict.js';
 
 /** The local structure the closure scan must catch: truth ×2 in 5 GeV of pT in the central barrel. */
 export const DEFAULT_BUMP: Extract<Defect, { kind: 'bump' }> = { kind: 'bump', eta: [0, 0.5], pt: [40, 45], factor: 0.5 };
@@ -104,7 +104,9 @@ export function calibrate(study: ResolvedStudy, nullRecords: readonly ToyRecord[
   for (const p of study.points) {
     for (const e of p.estimators) {
       if (!involved.has(e.name)) continue;
-      poolBins.set(`${p.label}/${e.name}`, summarizeVerdict(e.name, pointRecords(sorted, p.label), 'reachable', reference?.points[p.label]));
+      // The bins a verdict of T toys judges (not the pool's own, larger set).
+      const minFlips = T >= SPREAD_MIN_TOYS ? MIN_FLIPS_SPREAD : MIN_FLIPS_REPORTED;
+      poolBins.set(`${p.label}/${e.name}`, summarizeVerdict(e.name, pointRecords(sorted, p.label), 'reachable', reference?.points[p.label], { minFlips }));
     }
   }
 
