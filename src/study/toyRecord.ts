@@ -7,7 +7,14 @@
  */
 import type { ProfileVariable } from './metrics/profiles.js';
 
-export type EstimatorStatus = 'ok' | 'notConverged' | 'unphysicalBranch' | 'failed';
+/**
+ * Anything but 'ok' is counted by the summary as a failure of that kind (summarizeEstimator `failures`) and
+ * left out of the accuracy metrics; the report lists the counts in red.
+ *   notIdentifiable  the data do not fix the answer: a populated bipartite component of the pairing graph or a
+ *                    flat Hessian direction (binned fits), or a bipartite pairing of the training sample (φ)
+ *   collapsed        a training whose loss went below its attainable minimum or whose ε collapsed to ~0
+ */
+export type EstimatorStatus = 'ok' | 'notConverged' | 'unphysicalBranch' | 'notIdentifiable' | 'collapsed' | 'failed';
 
 export interface ClosureRecord {
   chi2: number;
