@@ -31,6 +31,16 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
       }
     }
   }
+  // Every estimate that did not succeed, by status, with the first toy's message: shown in red (reportPage).
+  const alerts: string[] = [];
+  for (const p of summary.points) {
+    for (const [name, e] of Object.entries(p.estimators)) {
+      for (const [status, n] of Object.entries(e.failures)) {
+        const first = data.records.map((r) => r.points.find((q) => q.label === p.label)?.estimators[name]).find((r) => r?.status === status);
+        alerts.push(`${many ? `${p.label} / ` : ''}${name}: ${status} in ${n} of ${e.toys} toy(s)${first?.message ? ` — ${first.message}` : ''}`);
+      }
+    }
+  }
   const { plots, leftOut } = studyPlots(data);
   for (const [id, why] of Object.entries(leftOut)) headline[`plot left out: ${id}`] = why;
   const fmt = (x: number | null): number | string => (x == null ? 'n/a' : Number(x.toPrecision(5)));
@@ -60,6 +70,7 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
           pass: c.pass,
         })),
         headline,
+        ...(alerts.length ? { alerts } : {}),
       },
       plots,
     },
