@@ -152,7 +152,7 @@ export function register(program: Command): void {
       }
       for (const m of model.members) {
         const b = m.background;
-        if (b) process.stderr.write(`  member ${m.index}: sideband background SC ${b.backgroundSC.toFixed(1)} +- ${b.backgroundSCErr.toFixed(1)} of ${b.windowSC.toFixed(1)} window SC (OC ${b.backgroundOC.toFixed(1)}), ${b.clampedCategories} clamped, ${b.droppedCategories} dropped categories\n`);
+        if (b) process.stderr.write(`  member ${m.index}: sideband background SC ${b.backgroundSC.toFixed(1)} +- ${b.backgroundSCErr.toFixed(1)} of ${b.windowSC.toFixed(1)} window SC (OC ${b.backgroundOC.toFixed(1)}), ${b.excessCategories} categories with background > window, ${b.droppedCategories} dropped\n`);
       }
       process.stderr.write(`  model written to ${flags.out}\n`);
       if (flags.json) {

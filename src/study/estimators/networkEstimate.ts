@@ -123,7 +123,7 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
         ? {
             backgroundSC: bgs.reduce((a, b) => a + b.backgroundSC, 0) / bgs.length,
             backgroundSCErr: bgs.reduce((a, b) => a + b.backgroundSCErr, 0) / bgs.length,
-            backgroundClampedCategories: bgs.reduce((a, b) => a + b.clampedCategories, 0) / bgs.length,
+            backgroundExcessCategories: bgs.reduce((a, b) => a + b.excessCategories, 0) / bgs.length,
           }
         : {}),
     },
