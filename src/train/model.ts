@@ -66,4 +66,6 @@ export interface PhiModel {
   members: Member[];
   /** Pairing identifiability of the training sample in the coarse binning (pairingDiagnostic.ts). */
   pairing?: PairingDiagnostic;
+  /** The events it was trained on (written by `qmisid train`): region, window, sidebands, pT thresholds, where they came from. */
+  selection?: Record<string, unknown>;
 }

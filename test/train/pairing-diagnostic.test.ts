@@ -59,7 +59,7 @@ describe('φ pairing identifiability', () => {
       const prev = process.exitCode;
       let code: number;
       try {
-        code = await main(['node', 'qmisid', 'train', '--input', file, '--out', join(dir, 'model'), '--epochs', '1', '--hidden', '16', '--no-progress']);
+        code = await main(['node', 'qmisid', 'train', '--input', file, '--out', join(dir, 'model'), '--region', 'all', '--epochs', '1', '--hidden', '16', '--no-progress']);
       } finally {
         process.stderr.write = write;
         process.exitCode = prev;

@@ -22,6 +22,7 @@ import { generateEvents } from '../../generators/zee/generate-events.js';
 import { concatTables, type EventTable } from '../../src/events/columns.js';
 import { writeEvents } from '../../src/io/events-file.js';
 import { main } from '../../src/cli/main.js';
+import { REGION, SELECTION_DEFAULTS, sidebandFactor } from '../../src/selection/selection.js';
 import { sidebandSubtractedTable, windowTable } from '../../src/study/prepareTable.js';
 import { applyModel } from '../../src/train/apply.js';
 import { selectBackend } from '../../src/train/backend.js';
@@ -76,7 +77,6 @@ describe('(B) ≥ 10 % same-charge fakes in the window', () => {
     detector: { flip: { lossMean: 0, extraSmear: 0 } },
     background: { fraction: 0.04, scShare: 0.5, slope: 0 },
   };
-  const regions = { window: [80, 100], lowSideband: [60, 80], highSideband: [100, 120] } as const;
   // valFrac 0: train on every event, so the Poisson σ of the whole sample is the estimate's.
   const opts = { features: ['pt', 'abseta'], hidden: [32, 32], epochs: 12, batch: 4096, lr: 0.01, ocKeep: 0.25, valFrac: 0, patience: 12, restoreBest: false, progress: false, seed: 3 };
 
@@ -84,16 +84,17 @@ describe('(B) ≥ 10 % same-charge fakes in the window', () => {
     const { table } = await generateEvents({ config, events: 140_000, count: 'selected', seed: 'sideband-phi', workers: 0 });
     const all = table!;
     const win = windowTable(all);
-    const sub = sidebandSubtractedTable(all, regions, 'test');
+    const sub = sidebandSubtractedTable(all, SELECTION_DEFAULTS, 'test');
     const c = win.columns;
     let sigSC = 0;
     let fakeSC = 0;
     for (let i = 0; i < win.n; i++) if (c.sc![i]) (c.is_background![i] ? fakeSC++ : sigSC++);
     expect(fakeSC / (sigSC + fakeSC), 'fakes share of the window SC events').toBeGreaterThanOrEqual(0.1);
     let sbSC = 0;
-    for (let i = 0; i < all.n; i++) if (all.columns.region![i] !== 0 && all.columns.sc![i]) sbSC++;
+    for (let i = 0; i < all.n; i++) if (all.columns.region![i] !== REGION.window && all.columns.sc![i]) sbSC++;
     const S = sigSC + fakeSC;
-    const relSigma = Math.sqrt(S + 0.25 * sbSC) / (S - 0.5 * sbSC);
+    const f = -sidebandFactor(SELECTION_DEFAULTS); // 0.5
+    const relSigma = Math.sqrt(S + f * f * sbSC) / (S - f * sbSC);
     // Truth: mean truth ε over the window's signal electrons; estimate: the model's mean over the same electrons.
     const signal = (t: EventTable) => Array.from({ length: t.n }, (_, i) => i).filter((i) => !t.columns.is_background![i]);
     const idx = signal(win);
@@ -154,7 +155,7 @@ describe('(C) guards', () => {
       const prev = process.exitCode;
       let code: number;
       try {
-        code = await main(['node', 'qmisid', 'train', '--input', file, '--out', out, '--config', cfg, '--epochs', '15', '--seed', '1', '--no-progress']);
+        code = await main(['node', 'qmisid', 'train', '--input', file, '--out', out, '--config', cfg, '--region', 'all', '--epochs', '15', '--seed', '1', '--no-progress']);
       } finally {
         process.stderr.write = write;
         process.exitCode = prev;
