@@ -27,7 +27,7 @@ const toy = toyPairs({ n: 12_000, seed: 'pairing' });
 const all = { n: toy.n, columns: { ...toy.columns, region: new Uint8Array(toy.n) } };
 const barrel = (x: number) => Math.abs(x) < 1.37;
 const bipartite = filterTable(all, (i) => barrel(all.columns.eta1![i]!) !== barrel(all.columns.eta2![i]!));
-const opts = { hidden: [16], epochs: 1, batch: 4096, progress: false, seed: 1 } as const;
+const opts = { hidden: [16], epochs: 1, batch: 4096, threads: 1, progress: false, seed: 1 } as const;
 
 describe('φ pairing identifiability', () => {
   it('a barrel–endcap sample is flagged in the model and the study status; the full sample is not', async () => {
@@ -38,7 +38,7 @@ describe('φ pairing identifiability', () => {
     const good = await trainModel(all, opts);
     expect(good.pairing?.identifiable).toBe(true);
     expect(good.pairing?.bipartiteComponents).toBe(0);
-    const ctx = { binning: Binning.defaults(), seed: 's', options: { hidden: [16], epochs: 1, batch: 4096 }, source: 'test', threads: 1 };
+    const ctx = { binning: Binning.defaults(), seed: 's', options: { hidden: [16], epochs: 1, batch: 4096, threads: 1 }, source: 'test', threads: 1 };
     const est = await phiEstimator(bipartite, ctx);
     expect(est.status).toBe('notIdentifiable');
     expect(est.message).toMatch(/not identifiable: bipartite pairing/);
