@@ -22,6 +22,7 @@ import { epsModel, type EpsModel } from './eps-model.js';
 import { TableBuilder } from './table-builder.js';
 import { latentElectron, type LatentElectron } from './electron/latentElectron.js';
 import { reachableTarget } from './electron/reachableTarget.js';
+// reachableTarget caches its evaluator per model, so the per-electron call does no setup.
 import { buildTruthSamplers, type TruthSamplers } from './truth-samplers.js';
 import { allocateTruthBuffers, generateTruth, type TruthBuffers } from './truth-kinematics.js';
 import { UniformStream } from './uniform-stream.js';
