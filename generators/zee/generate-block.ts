@@ -207,7 +207,7 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
     const noise = (barrel ? bB : eB) / e.tPt; // b·cosh η / E = b / pT
     const sigma = Math.sqrt((barrel ? bA2 : eA2) / E + noise * noise + (barrel ? bC2 : eC2));
     let Er = E * (1 + sigma * rng.normal());
-    if (flipped) Er = applyFlipResponse(rng, flipResponse, Er);
+    if (flipped) Er = applyFlipResponse(rng, flipResponse, Er, Math.abs(eta));
     let etaR = eta;
     if (sigEta > 0) etaR += sigEta * rng.normal();
     let phiR = e.tPhi;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { zodConfigError } from './zodConfigError.js';
 import { ConfigError } from '../errors.js';
 import { ACCEPTANCE_DEFAULTS, SELECTION_DEFAULTS, checkSelection, selectedMassRange, selectionSchema } from '../selection/selection.js';
-import { flipResponseFields, FLIP_RESPONSE_DEFAULTS } from '../fit/flipResponse.js';
+import { expandFlipProfile, flipResponseFields, FLIP_RESPONSE_DEFAULTS } from '../fit/flipResponse.js';
 
 /** A user-supplied truth ε(e): truth pT [GeV], |η|, φ [rad] → flip probability in [0, 1]. Programmatic API only. */
 export type EpsFunction = (pt: number, absEta: number, phi: number) => number;
@@ -234,10 +234,15 @@ export const generatorConfigSchema = z.strictObject({
         .prefault({}),
       /** the flip response R (src/fit/flipResponse.ts): its one schema, with the generator's defaults */
       flip: z
-        .strictObject({
-          lossMean: flipResponseFields.lossMean.default(FLIP_RESPONSE_DEFAULTS.lossMean),
-          extraSmear: flipResponseFields.extraSmear.default(FLIP_RESPONSE_DEFAULTS.extraSmear),
-        })
+        .preprocess(
+          expandFlipProfile,
+          z.strictObject({
+            lossMean: flipResponseFields.lossMean.default(FLIP_RESPONSE_DEFAULTS.lossMean),
+            extraSmear: flipResponseFields.extraSmear.default(FLIP_RESPONSE_DEFAULTS.extraSmear),
+            /** absolute shift by |η| region; `{ profile: 'realistic' }` sets it (src/fit/flipResponse.ts) */
+            etaShift: flipResponseFields.etaShift,
+          }),
+        )
         .prefault({}),
       angular: z
         .strictObject({
