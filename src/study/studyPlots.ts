@@ -55,7 +55,7 @@ export interface StudyPlots {
   leftOut: Record<string, string>;
 }
 
-const SERIES: Record<EstimatorKind, string> = { binned: 'binned fit', binnedFolded: 'folded binned fit', truthMatched: 'truth-matched', phi: 'φ-trainer', oracle: 'oracle' };
+const SERIES: Record<EstimatorKind, string> = { binned: 'binned fit', binnedFolded: 'folded binned fit', truthMatched: 'truth-matched', phi: 'φ-trainer', oracle: 'oracle', reachTarget: 'reachable target' };
 
 interface Ctx {
   data: StudyReportData;

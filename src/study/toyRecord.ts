@@ -34,9 +34,11 @@ export interface EstimatorRecord {
    */
   errDof?: number;
   /** Per-electron comparison with the truth ε (signal electrons of the events the estimator used). */
-  electron: { n: number; mse: number | null; meanRelBias: number | null; phiKappaMean: number | null; phiKappaRms: number | null };
+  electron: { n: number; mse: number | null; meanRelBias: number | null; phiKappaMean: number | null; phiKappaRms: number | null; mseReach?: number | null };
   /** SC prediction from OC × ε12/(1−ε12) against observed SC. */
   closure: { pt: ClosureRecord; eta: ClosureRecord; m_ee: ClosureRecord };
+  /** The same closure in each latent-model feature present in the table (metrics/featureClosure.ts). */
+  featureClosure?: Record<string, ClosureRecord>;
   /** Estimator-specific numbers: identifiability flags, branch, ensemble trade-off spread. */
   diagnostics: Record<string, Diagnostic>;
   /**
