@@ -9,7 +9,7 @@ import type { ReportManifest, WriteReportOptions } from '../report/index.js';
 import type { CriterionResult } from './evaluateCriteria.js';
 import { studyPlots } from './studyPlots.js';
 import { verdictPlots } from './verdictPlots.js';
-import { studyReportData } from './studyReportData.js';
+import { studyReportData, type StudyReportData } from './studyReportData.js';
 
 export interface StudyReportOptions extends WriteReportOptions {
   /** Where to write the report (default DIR/report). */
@@ -42,6 +42,7 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
       }
     }
   }
+  const alerts = studyAlerts(data);
   const { plots: basePlots, leftOut } = studyPlots(data);
   const plots = [...verdictPlots(data), ...basePlots];
   if (summary.calibration && 'missing' in summary.calibration) headline['false-alarm calibration'] = summary.calibration.missing;
@@ -74,9 +75,28 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
           calibration: calibrationText(c),
         })),
         headline,
+        ...(alerts.length ? { alerts } : {}),
       },
       plots,
     },
     writeOptions,
   );
+}
+
+/**
+ * Every estimate that did not succeed (not identifiable, collapsed, not converged, failed, …), per scan point
+ * and estimator: the count by status and the first toy's message. The report shows them in red.
+ */
+export function studyAlerts(data: StudyReportData): string[] {
+  const many = data.summary.points.length > 1;
+  const alerts: string[] = [];
+  for (const p of data.summary.points) {
+    for (const [name, e] of Object.entries(p.estimators)) {
+      for (const [status, n] of Object.entries(e.failures)) {
+        const first = data.records.map((r) => r.points.find((q) => q.label === p.label)?.estimators[name]).find((r) => r?.status === status);
+        alerts.push(`${many ? `${p.label} / ` : ''}${name}: ${status} in ${n} of ${e.toys} toy(s)${first?.message ? ` — ${first.message}` : ''}`);
+      }
+    }
+  }
+  return alerts;
 }
