@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { ConfigError, UsageError } from '../errors.js';
-import { MAX_FORCED_WORKERS, MAX_SEED_LENGTH, maxWorkers } from '../limits.js';
+import { MAX_FORCED_WORKERS, MAX_SEED_LENGTH, MAX_TOYS, maxWorkers } from '../limits.js';
+import type { Shard } from '../study/shard.js';
 import type { Seed } from '../rng.js';
 import { checkOutputDir, checkOutputFile } from '../io/outputPath.js';
 
@@ -171,4 +172,15 @@ export function parseConfigFile(flag: string, path: string): Record<string, unkn
     throw new ConfigError('', value, 'a JSON object of options, e.g. {"epochs": 10}', path);
   }
   return value as Record<string, unknown>;
+}
+
+/** `--shard i/n`: integers 0 <= i < n, n at most MAX_TOYS (a shard with no toy is refused by the study). */
+export function parseShard(flag: string, text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const expected = 'i/n with integers 0 <= i < n, e.g. 3/10';
+  if (!m) throw new UsageError(flag, text, expected);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (!(count >= 1 && count <= MAX_TOYS && index < count)) throw new UsageError(flag, text, `${expected}, n <= ${MAX_TOYS}`);
+  return { index, count };
 }

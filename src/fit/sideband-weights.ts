@@ -34,7 +34,7 @@ export function sidebandSubtractionWeights(region: TypedColumn, base?: ArrayLike
     const b = base ? base[e]! : 1;
     if (r === 0) out[e] = b;
     else if (r === 1 || r === 2) out[e] = f * b;
-    else throw new DataError(source, 'region', `expected 0 (window), 1 or 2 (sidebands) at row ${e}`, r);
+    else throw new DataError(source, 'region', `expected 0 (window), 1 or 2 (sidebands) at row ${e + 1}`, r);
   }
   return out;
 }

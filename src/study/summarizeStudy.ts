@@ -32,6 +32,16 @@ export interface StudySummary {
   points: PointSummary[];
   criteria: CriterionResult[];
   pass: boolean;
+  /**
+   * Set on a shard's summary: its criteria are not judged (coverage from a third of the toys means nothing);
+   * `qmisid merge` judges them on the merged result. Absent on full and merged runs.
+   */
+  criteriaDeferred?: string;
+}
+
+export interface SummarizeOptions {
+  /** Judge the study's criteria (default true); false for a shard. */
+  judgeCriteria?: boolean;
 }
 
 const med = (xs: number[]): number => {
@@ -42,7 +52,7 @@ const med = (xs: number[]): number => {
 };
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord[], expectedToys?: readonly number[]): StudySummary {
+export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord[], expectedToys?: readonly number[], opts: SummarizeOptions = {}): StudySummary {
   const sorted = [...records].sort((a, b) => a.toy - b.toy);
   const have = new Set(sorted.map((r) => r.toy));
   const expected = expectedToys ?? Array.from({ length: study.toys }, (_, t) => t);
@@ -76,7 +86,8 @@ export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord
       mseRatio,
     };
   });
-  const criteria = evaluateCriteria(study.criteria, points);
+  const judge = opts.judgeCriteria !== false;
+  const criteria = judge ? evaluateCriteria(study.criteria, points) : [];
   return {
     study: study.name,
     version,
@@ -90,5 +101,6 @@ export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord
     points,
     criteria,
     pass: criteria.every((c) => c.pass),
+    ...(judge ? {} : { criteriaDeferred: `${study.criteria.length} criteria are judged on the merged result (qmisid merge), not on a shard` }),
   };
 }

@@ -16,15 +16,9 @@ import type { Command } from 'commander';
 import type { Binning as BinningType } from '../../binning/Binning.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
+import { parseInputFile, parseInteger, parseNumber, parseNumberList, parseOutputFile, parseSeed } from '../flags.js';
 
 const REGIONS = ['window', 'all', 'sideband-subtracted'] as const;
-
-function parseEdges(flag: string, value: string): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  const nums = parts.map(Number);
-  if (parts.some((s) => s === '') || nums.some((x) => !Number.isFinite(x))) throw new UsageError(flag, value, 'comma-separated numbers, e.g. 0,0.5,1.0');
-  return nums;
-}
 
 interface FitFlags {
   input?: string;
@@ -40,10 +34,10 @@ interface FitFlags {
   seed: string;
 }
 
-function parseNumber(flag: string, value: string | undefined, check: (x: number) => boolean, expected: string): number {
-  const x = Number(value);
-  if (value == null || value.trim() === '' || !Number.isFinite(x) || !check(x)) throw new UsageError(flag, value, expected);
-  return x;
+/** The flip response's fractions: required with --folded. */
+function fraction(flag: string, value: string | undefined): number {
+  if (value == null) throw new UsageError(flag, value ?? null, 'a fraction in [0, 1) (the flip response is required with --folded)');
+  return parseNumber(flag, value, { min: 0, max: 1, maxExclusive: true });
 }
 
 export function register(program: Command): void {
@@ -62,12 +56,15 @@ export function register(program: Command): void {
     .option('--replicas <n>', 'folded fit: Monte Carlo draws of the response per parent and leg (default 16)')
     .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0')
     .action(async (flags: FitFlags) => {
-      if (!flags.input) throw new UsageError('--input', flags.input, 'an event file');
-      if (!flags.out) throw new UsageError('--out', flags.out, 'an output JSON path');
+      if (flags.input == null) throw new UsageError('--input', null, 'an event file');
+      if (flags.out == null) throw new UsageError('--out', null, 'an output JSON path');
+      parseInputFile('--input', flags.input);
+      parseOutputFile('--out', flags.out);
+      const seed = parseSeed('--seed', flags.seed);
       if (!(REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, REGIONS.join(' | '));
       const { Binning, DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES } = await import('../../binning/Binning.js');
-      const eta = flags.binsEta != null ? parseEdges('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES];
-      const pt = flags.binsPt != null ? parseEdges('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES];
+      const eta = flags.binsEta != null ? parseNumberList('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES];
+      const pt = flags.binsPt != null ? parseNumberList('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES];
       let binning: BinningType;
       try {
         binning = Binning.fromEdges(eta, pt);
@@ -86,18 +83,18 @@ export function register(program: Command): void {
       if (!flags.folded && (flags.lossMean != null || flags.extraSmear != null)) throw new UsageError('--loss-mean', flags.lossMean ?? flags.extraSmear, 'only with --folded');
       const response = flags.folded
         ? {
-            lossMean: parseNumber('--loss-mean', flags.lossMean, (x) => x >= 0 && x < 1, 'a fraction in [0, 1) (the flip response is required with --folded)'),
-            extraSmear: parseNumber('--extra-smear', flags.extraSmear, (x) => x >= 0 && x < 1, 'a fraction in [0, 1) (the flip response is required with --folded)'),
+            lossMean: fraction('--loss-mean', flags.lossMean),
+            extraSmear: fraction('--extra-smear', flags.extraSmear),
           }
         : undefined;
       // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
-      const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_REPLICAS, `an integer in 1..${MAX_REPLICAS}`);
+      const replicas = flags.replicas == null ? undefined : parseInteger('--replicas', flags.replicas, { min: 1, max: MAX_REPLICAS });
       if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole 60–120 GeV selection and fits the window: leave --region at window');
       const { table } = await readEvents(flags.input);
       const region = flags.region as (typeof REGIONS)[number];
       const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
       const folded = response
-        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, ...(replicas != null ? { replicas } : {}), seed: flags.seed, source: flags.input, ...weightOpt })
+        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, ...(replicas != null ? { replicas } : {}), seed, source: flags.input, ...weightOpt })
         : undefined;
       const result = folded ?? fitBinnedTable(table, binning, { region, source: flags.input, ...weightOpt });
       const hasTruth = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'].every((c) => c in table.columns);
@@ -113,7 +110,7 @@ export function register(program: Command): void {
         binning: binning.toJSON(),
         region,
         weights: flags.weights ?? null,
-        ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed: flags.seed } } : {}),
+        ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed } } : {}),
         ...binnedFitToJson(result),
         ...(truth ? { truth } : {}),
       };
