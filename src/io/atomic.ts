@@ -47,7 +47,10 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const parents = makeParents(dirname(path), path);
   sweepStaleTemps(dirname(path));
   const tmp = tempBeside(path);
-  const forget = onExit(() => rmSync(tmp, { force: true }));
+  const forget = onExit(() => {
+    rmSync(tmp, { force: true });
+    parents.undo();
+  });
   try {
     const fd = openSync(tmp, 'w');
     try {

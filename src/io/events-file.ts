@@ -82,7 +82,10 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
     parents.undo();
     throw fileError(path, 'cannot write', err);
   }
-  const forgetTmp = onExit(() => rmSync(tmp, { force: true }));
+  const forgetTmp = onExit(() => {
+    rmSync(tmp, { force: true });
+    parents.undo();
+  });
   const sink = createWriteStream(tmp, { fd });
   const sinkDone = finished(sink);
   sinkDone.catch(() => undefined);
@@ -236,6 +239,8 @@ export interface ReadOptions {
 export async function readEvents(path: string, opts: ReadOptions = {}): Promise<{ table: EventTable; meta: EventFileMeta | undefined }> {
   const format = formatOf(path);
   if (!existsSync(path) || !statSync(path).isFile()) throw new DataError(path, undefined, 'no such file');
+  // An empty file reads as an empty Arrow table without complaint: say what it is instead.
+  if (statSync(path).size === 0) throw new DataError(path, undefined, `empty file (0 bytes): expected ${format === 'csv' ? 'a CSV' : format === 'arrow' ? 'an Arrow IPC' : 'a Parquet'} file`);
   let raw: { names: string[]; get: (name: string) => ArrayLike<number | bigint | boolean | null>; n: number };
   let meta: EventFileMeta | undefined;
   if (format === 'csv') {

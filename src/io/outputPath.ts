@@ -3,8 +3,8 @@
  * result must say so in its first second, not after an hour of toys. Each failure is a UsageError naming the
  * flag and the path.
  */
-import { accessSync, constants, readdirSync, statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, mkdtempSync, readdirSync, rmdirSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
 function statOrUndefined(path: string): Stats | undefined {
@@ -18,6 +18,21 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
+/**
+ * Can we create entries in directory `d`? access() alone is not enough: it says yes to root everywhere and
+ * knows nothing of read-only or virtual filesystems (/proc, where Node's recursive mkdir even loops forever).
+ * So make and remove a probe directory: the one thing that proves a write will work, leaving nothing behind.
+ */
+function canWriteIn(d: string): boolean {
+  try {
+    accessSync(d, constants.W_OK | constants.X_OK);
+    rmdirSync(mkdtempSync(join(d, '.qmisid-probe-')));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The parent directory of a new output must be creatable and writable: check its nearest existing ancestor. */
 function checkCreatable(flag: string, path: string): void {
   let d = dirname(resolve(path));
@@ -25,11 +40,7 @@ function checkCreatable(flag: string, path: string): void {
     const st = statOrUndefined(d);
     if (st) {
       if (!st.isDirectory()) throw new UsageError(flag, path, `cannot be created: ${d} is a file, not a directory`);
-      try {
-        accessSync(d, constants.W_OK | constants.X_OK);
-      } catch {
-        throw new UsageError(flag, path, `cannot be created: directory ${d} is not writable`);
-      }
+      if (!canWriteIn(d)) throw new UsageError(flag, path, `cannot be created: directory ${d} is not writable`);
       return;
     }
     const up = dirname(d);
@@ -71,10 +82,6 @@ export function checkOutputDir(flag: string, path: string, what: string, accept:
   if (visible.length > 0 && !accept(names)) {
     throw new UsageError(flag, path, `is a non-empty directory that is not ${what}: choose a new or empty directory`);
   }
-  try {
-    accessSync(path, constants.W_OK | constants.X_OK);
-  } catch {
-    throw new UsageError(flag, path, 'is a directory that is not writable');
-  }
+  if (!canWriteIn(path)) throw new UsageError(flag, path, 'is a directory that is not writable');
   checkCreatable(flag, path);
 }

@@ -80,7 +80,10 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     ...(opts.seed != null ? { seed: opts.seed } : {}),
   });
   await validateEstimators(raw, study, source);
+  // The other mode too: a typo in the quick block must not wait for the first --quick run, nor one in the
+  // full study for the first full run.
   if (opts.quick) await validateEstimators(raw, resolveStudy(raw, { source }), source);
+  else if (raw.quick) await validateEstimators(raw, resolveStudy(raw, { source, quick: true }), source);
   const shard = opts.shard ?? NO_SHARD;
   if (shard.count > study.toys) throw new UsageError('--shard', `${shard.index}/${shard.count}`, `at most as many shards as toys (${study.toys})`);
   const toys = shardToys(study.toys, shard);

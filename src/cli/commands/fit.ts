@@ -69,7 +69,10 @@ export function register(program: Command): void {
       try {
         binning = Binning.fromEdges(eta, pt);
       } catch (err) {
-        if (err instanceof ConfigError) throw new UsageError(err.path.startsWith('bins.eta') ? '--bins-eta' : '--bins-pt', err.value, err.expected);
+        if (err instanceof ConfigError) {
+          const eta = err.path.startsWith('bins.eta');
+          throw new UsageError(eta ? '--bins-eta' : '--bins-pt', (eta ? flags.binsEta : flags.binsPt) ?? err.value, `${err.expected} (at ${err.path}: ${JSON.stringify(err.value)})`);
+        }
         throw err;
       }
       const [{ readEvents }, { fitBinnedTable }, { binnedFitToJson }, { truthMatchedRates }, { writeFileAtomic }, { version }] = await Promise.all([
