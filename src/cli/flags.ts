@@ -115,8 +115,8 @@ export function parseWorkers(flag: string, text: string, force = false): number 
   const cores = maxWorkers();
   const max = force ? MAX_FORCED_WORKERS : cores;
   const t = text.trim();
-  if (/^\d+$/.test(t) && Number(t) > max && !force && Number(t) <= MAX_FORCED_WORKERS) {
-    throw new UsageError(flag, text, `an integer in 0..${cores} (the cores available here); add --force-workers to use more`);
+  if (/^\d+$/.test(t) && Number(t) > max && !force) {
+    throw new UsageError(flag, text, `an integer in 0..${cores} (the cores available here); add --force-workers to use up to ${MAX_FORCED_WORKERS}`);
   }
   return parseInteger(flag, text, { min: 0, max });
 }

@@ -75,17 +75,19 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
   let rows = 0;
   let closed = false;
   // Opened synchronously: an asynchronous open could create the file after an early abort() removed it.
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'w');
-  } catch (err) {
-    parents.undo();
-    throw fileError(path, 'cannot write', err);
-  }
+  // Registered before the file exists, so no signal can fall between its creation and its cleanup handler.
   const forgetTmp = onExit(() => {
     rmSync(tmp, { force: true });
     parents.undo();
   });
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    forgetTmp();
+    parents.undo();
+    throw fileError(path, 'cannot write', err);
+  }
   const sink = createWriteStream(tmp, { fd });
   const sinkDone = finished(sink);
   sinkDone.catch(() => undefined);

@@ -27,7 +27,12 @@ export async function runToysInPool(
   const threads = opts.threads ?? 1;
   if (opts.workers <= 0 || toys.length === 0) {
     const deps = studyToyDeps(threads);
-    for (const t of toys) onRecord(await runToy(study, t, deps));
+    for (const t of toys) {
+      onRecord(await runToy(study, t, deps));
+      // A macrotask between toys: a toy is synchronous work, and without this SIGINT/SIGTERM would wait for
+      // the whole study (signal handlers run on the event loop, src/io/cleanup.ts).
+      await new Promise<void>((r) => setImmediate(r));
+    }
     return;
   }
   const nWorkers = Math.min(opts.workers, toys.length);

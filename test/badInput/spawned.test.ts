@@ -61,7 +61,7 @@ describe('spawned qmisid', () => {
         name: 'slow',
         description: 'concurrency test',
         seed: 5,
-        toys: 40,
+        toys: 8,
         events: 10000,
         binning: { eta: [0, 1.37, 2.47], pt: [25, 60, 1000] },
         estimators: [{ name: 'binned', kind: 'binned' }],
@@ -70,23 +70,28 @@ describe('spawned qmisid', () => {
     const out = join(dir, 'shared');
     const a = spawn(process.execPath, [BIN, 'study', study, '--out', out, '--no-report'], { stdio: ['ignore', 'ignore', 'pipe'] });
     const aDone = exited(a);
-    // Wait until A holds the lock and has recorded a toy, then start B (another seed: it must not get in).
+    // Wait until A holds the lock and has recorded a toy, then freeze it (SIGSTOP) so it still holds the lock
+    // however fast or slow this machine is, and start B (another seed: it must not get in).
     await until(() => existsSync(join(out, 'toys.jsonl')) && readFileSync(join(out, 'toys.jsonl'), 'utf8').length > 0, 'the first study to record a toy');
+    a.kill('SIGSTOP');
     const b = run('study', study, '--out', out, '--seed', '6', '--no-report');
     expectCleanError(b, out, `in use by pid ${a.pid}`, 'study');
-    // End A the way a batch system does; it must release the lock and leave no temporary file.
+    // End A the way a batch system does (SIGTERM, then let it run to see it): it must release the lock and
+    // leave no temporary file, only complete records.
     a.kill('SIGTERM');
+    a.kill('SIGCONT');
     const ra = await aDone;
-    expect(ra.code ?? ra.signal).toBe(143);
+    expect(ra.code, ra.stderr).toBe(143);
     expect(readdirSync(out).sort()).toEqual(['study.json', 'toys.jsonl']);
     // Resume in-process to completion, then rebuild the report: the directory is valid.
     const before = readFileSync(join(out, 'toys.jsonl'), 'utf8').split('\n').filter((l) => l !== '').length;
     expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(8);
     const resumed = await runCli(['study', study, '--out', out, '--no-report']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`resuming: ${before} toys already`));
     const toys = readFileSync(join(out, 'toys.jsonl'), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l).toy as number);
-    expect([...toys].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect([...toys].sort((x, y) => x - y)).toEqual(Array.from({ length: 8 }, (_, i) => i));
     const rep = await runCli(['report', out]);
     expect(rep.code, rep.stderr).toBe(0);
     expect(existsSync(join(out, 'report', 'index.html'))).toBe(true);
@@ -100,7 +105,7 @@ describe('spawned qmisid', () => {
     await until(() => existsSync(outDir) && readdirSync(outDir).some((f) => f.includes('.tmp-')), 'the temporary file');
     g.kill('SIGTERM');
     const r = await gDone;
-    expect(r.code ?? r.signal).toBe(143);
+    expect(r.code, `${r.signal} ${r.stderr}`).toBe(143);
     // Not even the directory it created for the output.
     expect(existsSync(outDir)).toBe(false);
   });
