@@ -19,6 +19,7 @@ import { DataError, QmisidError, fileError } from '../errors.js';
 import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
 import { makeParents, tempBeside, writeFileAtomic } from './atomic.js';
 import { onExit, sweepStaleTemps } from './cleanup.js';
+import { REGION } from '../selection/selection.js';
 
 /** Provenance stored with every event file. */
 export interface EventFileMeta {
@@ -359,7 +360,9 @@ function convertColumn(path: string, name: string, src: ArrayLike<number | bigin
         throw new DataError(path, name, `row ${i + 1}: a charge must be +1 or -1`, v);
       }
       if (spec.type === 'u8' && name !== 'region' && v !== 0 && v !== 1) throw new DataError(path, name, `row ${i + 1}: a flag must be 0 or 1`, v);
-      if (name === 'region' && v !== 0 && v !== 1 && v !== 2) throw new DataError(path, name, `row ${i + 1}: region must be 0, 1 or 2`, v);
+      if (name === 'region' && v !== REGION.window && v !== REGION.lowSideband && v !== REGION.highSideband) {
+        throw new DataError(path, name, `row ${i + 1}: region must be ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands)`, v);
+      }
       if (spec.type === 'u32' && (v < 0 || !Number.isInteger(v))) throw new DataError(path, name, `row ${i + 1}: expected a non-negative integer`, v);
     }
     out[i] = v;
