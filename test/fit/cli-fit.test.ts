@@ -63,7 +63,7 @@ describe('qmisid fit', async () => {
     expect(existsSync(outF)).toBe(false);
     const out = join(dir, 'bad.json');
     await expect(run(['--input', input, '--out', out, '--bins-eta', '0,1.0,0.5'])).rejects.toThrow(UsageError);
-    await expect(run(['--input', input, '--out', out, '--bins-eta', '0,1.0,0.5'])).rejects.toThrow(/--bins-eta "0,1\.0,0\.5": strictly increasing.*bins\.eta\.2: 0\.5/);
+    await expect(run(['--input', input, '--out', out, '--bins-eta', '0,1.0,0.5'])).rejects.toThrow(/--bins-eta "0,1\.0,0\.5": strictly increasing.*bins\.eta\[2\]: 0\.5/);
     await expect(run(['--input', input, '--out', out, '--bins-pt', '25,x'])).rejects.toThrow(/--bins-pt "25,x"/);
     await expect(run(['--input', input, '--out', out, '--region', 'peak'])).rejects.toThrow(/--region "peak"/);
     await expect(run(['--input', input, '--out', out, '--weights', 'nope'])).rejects.toThrow(DataError);
