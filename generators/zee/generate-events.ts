@@ -12,6 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import { NumericalError, UsageError } from '../../src/errors.js';
 import type { Seed } from '../../src/rng.js';
 import { concatTables, sliceTable, type EventTable } from '../../src/events/columns.js';
+import { MAX_TRUTH_EVENTS } from '../../src/limits.js';
 import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generator-config.js';
 import { startWorker } from '../../src/util/worker.js';
 import { BACKGROUND_EVENT_BASE, createBlockContext, generateBlock, type BlockContext } from './generate-block.js';
@@ -42,7 +43,8 @@ export interface GenerateResult {
   config: ResolvedGeneratorConfig;
 }
 
-const MAX_TRUTH_EVENTS = BACKGROUND_EVENT_BASE - 1;
+// Truth event indices stay below BACKGROUND_EVENT_BASE (2^31), where the fakes' indices start.
+if (MAX_TRUTH_EVENTS >= BACKGROUND_EVENT_BASE) throw new Error('MAX_TRUTH_EVENTS must stay below BACKGROUND_EVENT_BASE');
 const EMPTY_SELECTION_LIMIT = 1 << 20;
 
 export async function generateEvents(opts: GenerateOptions): Promise<GenerateResult> {

@@ -480,9 +480,11 @@ export function fitBinnedTable(table: EventTable, binning: Binning, opts: Binned
   const scSel = new Uint8Array(keep.length);
   keep.forEach((e, q) => {
     const c = sc[e]!;
-    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e}`, c);
+    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e + 1}`, c);
     scSel[q] = c;
   });
+  // All-zero weights would "converge" with every bin empty: say so instead.
+  if (sel.w && keepW.every((x) => x === 0)) throw new DataError(source, opts.weightColumn ?? 'w', `every weight of the ${keep.length} fitted events is zero: nothing to fit`, 0);
   const res = fitBinned(
     {
       bin1: Int32Array.from(keep, (e) => bin1[e]!),

@@ -129,11 +129,11 @@ export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipM
     const pt1 = input.pt1[e]!;
     const pt2 = input.pt2[e]!;
     for (const [col, v] of [['pt1', pt1], ['pt2', pt2], ['m_ee', m], ['eta1', input.eta1[e]!], ['eta2', input.eta2[e]!]] as const)
-      if (!Number.isFinite(v)) throw new DataError(source, col, `non-finite value at row ${e}`, v);
+      if (!Number.isFinite(v)) throw new DataError(source, col, `non-finite value at row ${e + 1}`, v);
     const c = input.sc[e]!;
-    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e}`, c);
+    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e + 1}`, c);
     const w = input.w ? input.w[e]! : 1;
-    if (!(Number.isFinite(w) && w >= 0)) throw new DataError(source, 'w', `the folded fit needs finite weights ≥ 0 (no sideband subtraction); row ${e}`, w);
+    if (!(Number.isFinite(w) && w >= 0)) throw new DataError(source, 'w', `the folded fit needs finite weights ≥ 0 (no sideband subtraction); row ${e + 1}`, w);
     if (!(m >= rLo && m < rHi && Math.max(pt1, pt2) > p1Min && Math.min(pt1, pt2) > p2Min)) {
       outsideRange++;
       continue;

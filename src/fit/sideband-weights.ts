@@ -18,7 +18,7 @@ export function sidebandSubtractionWeights(region: TypedColumn | Int8Array, regi
     const b = base ? base[e]! : 1;
     if (r === REGION.window) out[e] = b;
     else if (r === REGION.lowSideband || r === REGION.highSideband) out[e] = f * b;
-    else throw new DataError(source, 'region', `expected ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands) at row ${e}`, r);
+    else throw new DataError(source, 'region', `expected ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands) at row ${e + 1}`, r);
   }
   return out;
 }

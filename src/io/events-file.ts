@@ -5,19 +5,20 @@
  * sit in memory at once. Every file is written to a temporary name beside the target and renamed when
  * complete; a sidecar `<file>.json` carries the resolved config, seed and package version (Parquet and Arrow
  * also carry it in the file's key-value metadata under `qmisid`). Reading checks every standard column it
- * finds (type, finiteness, allowed values) and names the file, column and row of the first bad value.
+ * finds (type, finiteness, allowed values) and names the file, column and row of the first bad value. Rows
+ * are numbered from 1 in every format, counting data rows only (a CSV header line is not a row).
  */
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { RecordBatch, RecordBatchFileWriter, Schema, tableFromArrays, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { basename, dirname, extname } from 'node:path';
+import { DataType, RecordBatch, RecordBatchFileWriter, Schema, tableFromArrays, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { DataError } from '../errors.js';
+import { DataError, QmisidError, fileError } from '../errors.js';
 import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
-import { writeFileAtomic } from './atomic.js';
+import { makeParents, tempBeside, writeFileAtomic } from './atomic.js';
+import { onExit, sweepStaleTemps } from './cleanup.js';
 import { REGION } from '../selection/selection.js';
 
 /** Provenance stored with every event file. */
@@ -53,10 +54,6 @@ export function sidecarPath(path: string): string {
   return `${path}.json`;
 }
 
-function tempBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-}
-
 function toArrowTable(chunk: EventTable, names: readonly string[]): Table {
   const cols: Record<string, TypedColumn> = {};
   for (const name of names) {
@@ -71,15 +68,37 @@ function toArrowTable(chunk: EventTable, names: readonly string[]): Table {
 /** Open a streaming writer; the file appears at `path` only on close(). */
 export async function openEventWriter(path: string, meta: EventFileMeta): Promise<EventWriter> {
   const format = formatOf(path);
-  mkdirSync(dirname(path) || '.', { recursive: true });
+  const parents = makeParents(dirname(path) || '.', path);
+  sweepStaleTemps(dirname(path) || '.');
   const tmp = tempBeside(path);
   const metaJson = JSON.stringify(meta);
   let names: string[] | undefined;
   let rows = 0;
   let closed = false;
-  const sink = createWriteStream(tmp);
+  // Opened synchronously: an asynchronous open could create the file after an early abort() removed it.
+  // Registered before the file exists, so no signal can fall between its creation and its cleanup handler.
+  const forgetTmp = onExit(() => {
+    rmSync(tmp, { force: true });
+    parents.undo();
+  });
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    forgetTmp();
+    parents.undo();
+    throw fileError(path, 'cannot write', err);
+  }
+  const sink = createWriteStream(tmp, { fd });
   const sinkDone = finished(sink);
   sinkDone.catch(() => undefined);
+  const fail = (err: unknown): QmisidError => fileError(path, 'cannot write', err);
+  const drop = (): void => {
+    sink.destroy();
+    rmSync(tmp, { force: true });
+    forgetTmp();
+    parents.undo();
+  };
 
   let pushBatch: (t: Table) => Promise<void>;
   let finish: () => Promise<void>;
@@ -166,7 +185,11 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
       if (closed) throw new Error('write after close');
       names ??= Object.keys(chunk.columns);
       if (chunk.n === 0 && format !== 'csv') return;
-      await pushBatch(toArrowTable(chunk, names));
+      try {
+        await pushBatch(toArrowTable(chunk, names));
+      } catch (err) {
+        throw fail(err);
+      }
       rows += chunk.n;
     },
     async close() {
@@ -181,18 +204,17 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
         }
         await finish();
         renameSync(tmp, path);
+        forgetTmp();
       } catch (err) {
-        sink.destroy();
-        rmSync(tmp, { force: true });
-        throw err;
+        drop();
+        throw fail(err);
       }
       writeFileAtomic(sidecarPath(path), `${JSON.stringify({ ...meta, file: basename(path), format, rows, columns: names }, null, 2)}\n`);
       return rows;
     },
     async abort() {
       closed = true;
-      sink.destroy();
-      rmSync(tmp, { force: true });
+      drop();
     },
   };
 }
@@ -220,12 +242,19 @@ export interface ReadOptions {
 export async function readEvents(path: string, opts: ReadOptions = {}): Promise<{ table: EventTable; meta: EventFileMeta | undefined }> {
   const format = formatOf(path);
   if (!existsSync(path) || !statSync(path).isFile()) throw new DataError(path, undefined, 'no such file');
+  // An empty file reads as an empty Arrow table without complaint: say what it is instead.
+  if (statSync(path).size === 0) throw new DataError(path, undefined, `empty file (0 bytes): expected ${format === 'csv' ? 'a CSV' : format === 'arrow' ? 'an Arrow IPC' : 'a Parquet'} file`);
   let raw: { names: string[]; get: (name: string) => ArrayLike<number | bigint | boolean | null>; n: number };
   let meta: EventFileMeta | undefined;
   if (format === 'csv') {
     raw = readCsv(path);
   } else {
-    const bytes = readFileSync(path);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (err) {
+      throw fileError(path, 'cannot read', err);
+    }
     let table: Table;
     try {
       if (format === 'arrow') table = tableFromIPC(bytes);
@@ -234,11 +263,32 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
         table = tableFromIPC(pw.readParquet(bytes).intoIPCStream());
       }
     } catch (err) {
-      throw new DataError(path, undefined, `not a readable ${format} file: ${(err as Error).message ?? String(err)}`);
+      // apache-arrow meets a cut file as a null footer/schema (a TypeError deep inside), not a parse error.
+      const why = err instanceof TypeError ? 'truncated or corrupt' : ((err as Error).message ?? String(err));
+      throw new DataError(path, undefined, `not a readable ${format === 'arrow' ? 'Arrow IPC' : 'Parquet'} file (${why})`);
     }
     const m = table.schema.metadata.get(META_KEY);
-    if (m) meta = JSON.parse(m) as EventFileMeta;
-    raw = { names: table.schema.fields.map((f) => f.name), get: (name) => table.getChild(name)!.toArray() as ArrayLike<number>, n: table.numRows };
+    if (m) {
+      try {
+        meta = JSON.parse(m) as EventFileMeta;
+      } catch {
+        throw new DataError(path, undefined, `file metadata "${META_KEY}" is not valid JSON`, m.slice(0, 60));
+      }
+    }
+    const types = new Map(table.schema.fields.map((f) => [f.name, f.type]));
+    raw = {
+      names: table.schema.fields.map((f) => f.name),
+      get: (name) => {
+        const col = table.getChild(name)!;
+        // Only numbers and booleans are event data: a text column is refused as a whole, with its type and
+        // first value, rather than judged value by value (its bytes are not rows).
+        if (!DataType.isInt(col.type) && !DataType.isFloat(col.type) && !DataType.isBool(col.type) && !DataType.isNull(col.type)) {
+          throw new DataError(path, name, `has type ${String(types.get(name))}: expected a numeric column`, table.numRows > 0 ? col.get(0) : undefined);
+        }
+        return col.toArray() as ArrayLike<number>;
+      },
+      n: table.numRows,
+    };
   }
   if (!meta && existsSync(sidecarPath(path))) {
     try {
@@ -262,8 +312,15 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
 function readCsv(path: string): { names: string[]; get: (name: string) => Float64Array; n: number } {
   let records: string[][];
   try {
-    records = parseCsv(readFileSync(path, 'utf8'), { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw fileError(path, 'cannot read', err);
+    }
+    records = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
   } catch (err) {
+    if (err instanceof QmisidError) throw err;
     throw new DataError(path, undefined, `not a readable CSV file: ${(err as Error).message}`);
   }
   if (records.length === 0) throw new DataError(path, undefined, 'empty CSV file: expected a header line');
@@ -297,16 +354,16 @@ function convertColumn(path: string, name: string, src: ArrayLike<number | bigin
   for (let i = 0; i < n; i++) {
     const s = src[i];
     const v = typeof s === 'bigint' ? Number(s) : typeof s === 'boolean' ? Number(s) : s == null ? Number.NaN : s;
-    if (!Number.isFinite(v)) throw new DataError(path, name, `row ${i} is not a finite number`, String(v));
+    if (!Number.isFinite(v)) throw new DataError(path, name, `row ${i + 1} is not a finite number`, String(v));
     if (spec) {
       if ((name === 'q1' || name === 'q2' || name === 'truth_q1' || name === 'truth_q2') && v !== 1 && v !== -1) {
-        throw new DataError(path, name, `row ${i}: a charge must be +1 or -1`, v);
+        throw new DataError(path, name, `row ${i + 1}: a charge must be +1 or -1`, v);
       }
-      if (spec.type === 'u8' && name !== 'region' && v !== 0 && v !== 1) throw new DataError(path, name, `row ${i}: a flag must be 0 or 1`, v);
+      if (spec.type === 'u8' && name !== 'region' && v !== 0 && v !== 1) throw new DataError(path, name, `row ${i + 1}: a flag must be 0 or 1`, v);
       if (name === 'region' && v !== REGION.window && v !== REGION.lowSideband && v !== REGION.highSideband) {
-        throw new DataError(path, name, `row ${i}: region must be ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands)`, v);
+        throw new DataError(path, name, `row ${i + 1}: region must be ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands)`, v);
       }
-      if (spec.type === 'u32' && (v < 0 || !Number.isInteger(v))) throw new DataError(path, name, `row ${i}: expected a non-negative integer`, v);
+      if (spec.type === 'u32' && (v < 0 || !Number.isInteger(v))) throw new DataError(path, name, `row ${i + 1}: expected a non-negative integer`, v);
     }
     out[i] = v;
   }

@@ -222,7 +222,7 @@ export function selectRows(table: EventTable, region: FitRegion, opts: SelectRow
       rows.push(e);
       w.push(f * b);
     } else if (!recompute && r !== REGION.lowSideband && r !== REGION.highSideband) {
-      throw new DataError(source, 'region', `expected ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands) at row ${e}`, r);
+      throw new DataError(source, 'region', `expected ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands) at row ${e + 1}`, r);
     }
   }
   const weighted = base != null || region === 'sideband-subtracted';

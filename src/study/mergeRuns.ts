@@ -4,27 +4,38 @@
  * both ran it from the same seed), and the output holds them sorted by toy index with a fresh summary — the
  * same records and summary as the unsharded run.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DataError, UsageError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { makeParents, writeFileAtomic } from '../io/atomic.js';
+import { acquireDirLock } from '../io/dirLock.js';
+import { checkOutputDir } from '../io/outputPath.js';
+import { readRunJson } from './readRunFile.js';
 import { STUDY_FILE, SUMMARY_FILE, TOYS_FILE, type StudyRunInfo } from './runStudy.js';
 import type { Shard } from './shard.js';
 import { summarizeStudy, type StudySummary } from './summarizeStudy.js';
 import type { ToyRecord } from './toyRecord.js';
 import { readToys, toysJsonl } from './toyStore.js';
 import { readReference, REFERENCE_FILE, studyExtras } from './verdict/studyExtras.js';
-import { resolve } from 'node:path';
 
+/**
+ * Everything is read and checked first; only then is `out` created (checked writable up front), locked, and
+ * its three files written atomically. Criteria are judged here, on the merged records.
+ */
 export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
   if (dirs.length === 0) throw new UsageError('DIR', dirs, 'at least one study output directory');
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError('DIR', dir, 'an existing study output directory');
+    if (resolve(dir) === resolve(out)) throw new UsageError('--out', out, 'a directory other than the inputs');
+  }
+  checkOutputDir('--out', out, 'a study output directory', (names) => names.includes(STUDY_FILE));
   let first: StudyRunInfo | undefined;
   const shards: Shard[] = [];
   const byToy = new Map<number, { rec: ToyRecord; line: string; dir: string }>();
   for (const dir of dirs) {
     const file = join(dir, STUDY_FILE);
     if (!existsSync(file)) throw new UsageError('DIR', dir, `a study output directory (no ${STUDY_FILE})`);
-    const info = JSON.parse(readFileSync(file, 'utf8')) as StudyRunInfo;
+    const info = readRunJson<StudyRunInfo>(file, 'study.json', ['study', 'shard']);
     if (!first) first = info;
     else if (JSON.stringify(info.study) !== JSON.stringify(first.study)) {
       throw new DataError(file, 'study', `holds a different resolved study from ${dirs[0]} (name ${info.study.name}, seed ${info.study.seed})`);
@@ -46,9 +57,21 @@ export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
   // Every shard made the same reference (seeded from the study seed); take the first one that matches.
   const reference = dirs.map((d) => readReference(d, study)).find((r) => r != null);
   const summary = summarizeStudy(study, records, undefined, studyExtras(study, reference, existsSync(resolve(first!.source)) ? resolve(first!.source) : undefined));
-  if (reference) writeFileAtomic(join(out, REFERENCE_FILE), `${JSON.stringify(reference)}\n`);
-  writeFileAtomic(join(out, STUDY_FILE), `${JSON.stringify(info, null, 2)}\n`);
-  writeFileAtomic(join(out, TOYS_FILE), toysJsonl(records));
-  writeFileAtomic(join(out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  const parents = makeParents(out, out);
+  let lock;
+  try {
+    lock = acquireDirLock(out);
+  } catch (err) {
+    parents.undo();
+    throw err;
+  }
+  try {
+    if (reference) writeFileAtomic(join(out, REFERENCE_FILE), `${JSON.stringify(reference)}\n`);
+    writeFileAtomic(join(out, STUDY_FILE), `${JSON.stringify(info, null, 2)}\n`);
+    writeFileAtomic(join(out, TOYS_FILE), toysJsonl(records));
+    writeFileAtomic(join(out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  } finally {
+    lock.release();
+  }
   return summary;
 }

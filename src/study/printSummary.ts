@@ -23,6 +23,6 @@ export function printSummary(s: StudySummary, seconds?: number): string {
     const k = c.criterion;
     lines.push(`${c.pass ? 'PASS' : 'FAIL'} ${k.metric}(${k.estimator}${k.relativeTo ? `/${k.relativeTo}` : ''}) @${c.point} = ${f(c.value, 4)} ${k.op} ${k.threshold}${k.why ? `  — ${k.why}` : ''}`);
   }
-  lines.push(s.pass ? 'all criteria pass' : 'criteria FAILED');
+  lines.push(s.criteriaDeferred ? `criteria not judged: ${s.criteriaDeferred}` : s.pass ? 'all criteria pass' : 'criteria FAILED');
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import { DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES, Binning } from '../binning/Binning.js';
 import { asResolvedGeneratorConfig, configForMetadata, resolveGeneratorConfig, type ResolvedGeneratorConfig } from '../config/generator-config.js';
 import type { Seed } from '../rng.js';
+import { MAX_TOYS } from '../limits.js';
 import { deepMerge } from './deepMerge.js';
 import type { Criterion, EstimatorKind, Pairing, Study } from './studySchema.js';
 
@@ -86,7 +87,7 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
     points.push({ label: p.label, events, generator, pairing: p.pairing ?? study.pairing, estimators });
   });
   const toys = opts.toys ?? quick?.toys ?? study.toys;
-  if (!(Number.isInteger(toys) && toys >= 1)) throw new ConfigError('toys', toys, 'a positive integer', opts.source);
+  if (!(Number.isInteger(toys) && toys >= 1 && toys <= MAX_TOYS)) throw new ConfigError('toys', toys, `a positive integer up to ${MAX_TOYS}`, opts.source);
   return {
     name: study.name,
     description: study.description,

@@ -8,6 +8,11 @@
  * reduced sizes for CI (`--quick`).
  */
 import { z } from 'zod';
+import { MAX_TOY_EVENTS, MAX_TOYS } from '../limits.js';
+
+/** Bounded sizes (src/limits.ts): a study that asks for more fails validation before anything is written. */
+const toyCount = z.number().int().positive().max(MAX_TOYS);
+const eventCount = z.number().int().positive().max(MAX_TOY_EVENTS);
 
 /** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and the README). */
 export const METRIC_NAMES = [
@@ -87,7 +92,7 @@ export const ScanPointSchema = z.strictObject({
   /** Overrides the study's pairing topology. */
   pairing: PairingSchema.optional(),
   /** Overrides the study's event count. */
-  events: z.number().int().positive().optional(),
+  events: eventCount.optional(),
   /** Deep-merged over each estimator's options, keyed by estimator name. */
   estimators: z.record(z.string(), patch).default({}),
 });
@@ -121,8 +126,8 @@ export const BinningSpecSchema = z.strictObject({
 });
 
 const QuickSchema = z.strictObject({
-  events: z.number().int().positive().optional(),
-  toys: z.number().int().positive().optional(),
+  events: eventCount.optional(),
+  toys: toyCount.optional(),
   /** Multiplies every event count (the study's and each scan point's); `events`, when given, then sets the study's. */
   eventsScale: z.number().positive().max(1).optional(),
   generator: patch.optional(),
@@ -138,8 +143,8 @@ export const StudySchema = z.strictObject({
   name,
   description: z.string(),
   seed: z.union([z.number().int(), z.string().min(1)]),
-  toys: z.number().int().positive(),
-  events: z.number().int().positive(),
+  toys: toyCount,
+  events: eventCount,
   generator: patch.default({}),
   /** Event topology kept after the generator's selection (the generator's own cuts live in generator.selection). */
   pairing: PairingSchema.default({ topology: 'any', etaSplit: 1.37 }),

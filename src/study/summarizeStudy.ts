@@ -40,6 +40,11 @@ export interface StudySummary {
   reference?: Record<string, PointReference>;
   /** Where the criteria's measured false-alarm rates come from (absent: not measured for this configuration). */
   calibration?: { file: string; nullToys: number; toysPerGroup: number } | { missing: string };
+  /**
+   * Set on a shard's summary: its criteria are not judged (coverage from a third of the toys means nothing);
+   * `qmisid merge` judges them on the merged result. Absent on full and merged runs.
+   */
+  criteriaDeferred?: string;
 }
 
 export interface SummarizeStudyExtras {
@@ -47,6 +52,11 @@ export interface SummarizeStudyExtras {
   calibration?: StudyCalibration & { file: string };
   /** Reason no calibration is attached (shown in the report). */
   calibrationMissing?: string;
+}
+
+export interface SummarizeOptions {
+  /** Judge the study's criteria (default true); false for a shard. */
+  judgeCriteria?: boolean;
 }
 
 const med = (xs: number[]): number => {
@@ -57,7 +67,13 @@ const med = (xs: number[]): number => {
 };
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord[], expectedToys?: readonly number[], extras: SummarizeStudyExtras = {}): StudySummary {
+export function summarizeStudy(
+  study: ResolvedStudy,
+  records: readonly ToyRecord[],
+  expectedToys?: readonly number[],
+  extras: SummarizeStudyExtras = {},
+  opts: SummarizeOptions = {},
+): StudySummary {
   const sorted = [...records].sort((a, b) => a.toy - b.toy);
   const have = new Set(sorted.map((r) => r.toy));
   const expected = expectedToys ?? Array.from({ length: study.toys }, (_, t) => t);
@@ -95,8 +111,9 @@ export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord
       mseRatio,
     };
   });
-  const criteria = evaluateCriteria(study.criteria, points);
-  if (extras.calibration) attachCalibration(criteria, extras.calibration);
+  const judge = opts.judgeCriteria !== false;
+  const criteria = judge ? evaluateCriteria(study.criteria, points) : [];
+  if (judge && extras.calibration) attachCalibration(criteria, extras.calibration);
   return {
     study: study.name,
     version,
@@ -116,5 +133,6 @@ export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord
       : extras.calibrationMissing
         ? { calibration: { missing: extras.calibrationMissing } }
         : {}),
+    ...(judge ? {} : { criteriaDeferred: `${study.criteria.length} criteria are judged on the merged result (qmisid merge), not on a shard` }),
   };
 }

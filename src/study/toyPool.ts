@@ -24,7 +24,12 @@ export async function runToysInPool(
   if (opts.workers <= 0 || toys.length === 0) {
     // A study read back from study.json (resume) is JSON: brand it once, so no toy resolves its configs again.
     asResolvedStudy(study);
-    for (const t of toys) onRecord(await runToy(study, t));
+    for (const t of toys) {
+      onRecord(await runToy(study, t));
+      // A macrotask between toys: a toy is synchronous work, and without this SIGINT/SIGTERM would wait for
+      // the whole study (signal handlers run on the event loop, src/io/cleanup.ts).
+      await new Promise<void>((r) => setImmediate(r));
+    }
     return;
   }
   const nWorkers = Math.min(opts.workers, toys.length);

@@ -42,7 +42,7 @@ function binary(table: EventTable, name: string, source: string): Uint8Array {
   const out = new Uint8Array(table.n);
   for (let i = 0; i < table.n; i++) {
     const v = c[i]!;
-    if (v !== 0 && v !== 1) throw new DataError(source, name, `row ${i}: expected 0 or 1`, v);
+    if (v !== 0 && v !== 1) throw new DataError(source, name, `row ${i + 1}: expected 0 or 1`, v);
     out[i] = v;
   }
   return out;
@@ -66,13 +66,18 @@ export function prepareTrainingSet(
   let hasNegative = false;
   for (let i = 0; i < table.n; i++) {
     const v = wc ? wc[i]! : 1;
-    if (!Number.isFinite(v)) throw new DataError(source, 'w', `row ${i} is not finite`, v);
+    if (!Number.isFinite(v)) throw new DataError(source, 'w', `row ${i + 1} is not finite`, v);
     w[i] = v;
     if (v < 0) hasNegative = true;
   }
   const binning = opts.binning ?? Binning.defaults();
   const hasKinematics = ['pt1', 'eta1', 'pt2', 'eta2'].every((c) => c in table.columns);
   const bins = hasKinematics ? { ...assignBins(table, binning, source), K: binning.size } : null;
+  // Degenerate inputs that would otherwise "train" to a meaningless answer without a word.
+  if (w.every((v) => v === 0)) throw new DataError(source, 'w', `every one of the ${table.n} weights is zero: nothing to train on`, 0);
+  if (head === 'pair' && !sc.some((s, i) => s === 1 && w[i] !== 0)) {
+    throw new DataError(source, 'sc', `no same-charge event (sc = 1) among ${table.n} events: the flip rate cannot be learned from opposite-charge pairs alone`, 0);
+  }
   let y1: Float32Array;
   let y2: Float32Array;
   if (head === 'pair') {

@@ -40,7 +40,7 @@ export function binAverage(values1: ArrayLike<number>, values2: ArrayLike<number
   const swv = new Float64Array(K);
   const add = (b: number, v: number, we: number, e: number, which: string): void => {
     if (b < 0) return;
-    if (!Number.isFinite(v)) throw new DataError(source, which, `non-finite value at row ${e}`, v);
+    if (!Number.isFinite(v)) throw new DataError(source, which, `non-finite value at row ${e + 1}`, v);
     sw[b] += we;
     sw2[b] += we * we;
     swv[b] += we * v;

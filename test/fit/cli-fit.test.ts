@@ -48,7 +48,8 @@ describe('qmisid fit', async () => {
     await run(['--input', input, '--out', out, '--bins-eta', '0,1.0,2.47', '--bins-pt', '25,60,1000', '--folded', '--loss-mean', '0', '--extra-smear', '0', '--seed', '5']);
     const j = JSON.parse(readFileSync(out, 'utf8'));
     expect(j.status).toBe('converged');
-    expect(j.folded).toEqual({ response: { lossMean: 0, extraSmear: 0 }, replicas: 16, seed: '5' });
+    // One seed rule (src/cli/flags.ts): a canonical integer is stored as a number.
+    expect(j.folded).toEqual({ response: { lossMean: 0, extraSmear: 0 }, replicas: 16, seed: 5 });
     for (let k = 0; k < 4; k++) expect(Math.abs(j.eps[k] - binEps[k]!) / j.errSandwich[k]).toBeLessThan(4);
   });
 
@@ -62,7 +63,7 @@ describe('qmisid fit', async () => {
     expect(existsSync(outF)).toBe(false);
     const out = join(dir, 'bad.json');
     await expect(run(['--input', input, '--out', out, '--bins-eta', '0,1.0,0.5'])).rejects.toThrow(UsageError);
-    await expect(run(['--input', input, '--out', out, '--bins-eta', '0,1.0,0.5'])).rejects.toThrow(/--bins-eta 0\.5: strictly increasing/);
+    await expect(run(['--input', input, '--out', out, '--bins-eta', '0,1.0,0.5'])).rejects.toThrow(/--bins-eta "0,1\.0,0\.5": strictly increasing.*bins\.eta\[2\]: 0\.5/);
     await expect(run(['--input', input, '--out', out, '--bins-pt', '25,x'])).rejects.toThrow(/--bins-pt "25,x"/);
     await expect(run(['--input', input, '--out', out, '--region', 'peak'])).rejects.toThrow(/--region "peak"/);
     await expect(run(['--input', input, '--out', out, '--weights', 'nope'])).rejects.toThrow(DataError);

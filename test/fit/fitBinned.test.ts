@@ -187,7 +187,7 @@ describe('fitBinned rejects bad input with typed errors', () => {
     expect(() => fitBinned({ ...ok, bin2: Int32Array.of(1, 5) }, 2)).toThrow(/bin2.*outside 0\.\.1.*got 5/);
   });
   it('NaN weight / sc not 0 or 1 / length mismatch', () => {
-    expect(() => fitBinned({ ...ok, w: Float64Array.of(1, NaN) }, 2)).toThrow(/column w: non-finite weight at row 1/);
+    expect(() => fitBinned({ ...ok, w: Float64Array.of(1, NaN) }, 2)).toThrow(/column w: non-finite weight at row 2/);
     expect(() => fitBinned({ ...ok, sc: Float64Array.of(0, 0.5) }, 2)).toThrow(/column sc: expected 0 or 1/);
     expect(() => fitBinned({ ...ok, sc: Uint8Array.of(0) }, 2)).toThrow(DataError);
   });
@@ -200,7 +200,7 @@ describe('sideband weights', () => {
     expect(Array.from(sidebandSubtractionWeights(Uint8Array.of(0, 1, 2), SELECTION_DEFAULTS, [2, 2, 4]))).toEqual([2, -1, -2]);
   });
   it('unknown region code and bad widths are typed errors', () => {
-    expect(() => sidebandSubtractionWeights(Uint8Array.of(0, 3), SELECTION_DEFAULTS)).toThrow(/region: expected 0.*row 1/);
+    expect(() => sidebandSubtractionWeights(Uint8Array.of(0, 3), SELECTION_DEFAULTS)).toThrow(/region: expected 0.*row 2/);
     expect(() => sidebandFactor({ window: [100, 80], lowSideband: [60, 80], highSideband: [100, 120] })).toThrow(ConfigError);
   });
 });

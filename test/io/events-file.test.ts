@@ -70,14 +70,14 @@ describe('event files', () => {
   it('names file, column, row and value of bad data', async () => {
     const path = join(dir, 'bad.csv');
     writeFileSync(path, 'pt1,q1,sc\n30,1,0\n40,0,0\n');
-    await expect(readEvents(path)).rejects.toThrow(/bad\.csv column q1: row 1: a charge must be \+1 or -1 \(got 0\)/);
+    await expect(readEvents(path)).rejects.toThrow(/bad\.csv column q1: row 2: a charge must be \+1 or -1 \(got 0\)/);
     writeFileSync(path, 'pt1,q1,sc\n30,1,0\nabc,1,0\n');
     await expect(readEvents(path)).rejects.toThrow(/column pt1: row 2 is not a number \(got "abc"\)/);
     writeFileSync(path, 'pt1,q1,sc\n30,1,0\n40,1,2\n');
     await expect(readEvents(path)).rejects.toThrow(DataError);
     const garbage = join(dir, 'garbage.parquet');
     writeFileSync(garbage, 'not parquet at all');
-    await expect(readEvents(garbage)).rejects.toThrow(/garbage\.parquet: not a readable parquet file/);
+    await expect(readEvents(garbage)).rejects.toThrow(/garbage\.parquet: not a readable Parquet file/);
     await expect(readEvents(join(dir, 'x.root'))).rejects.toThrow(/unknown event-file extension/);
     await expect(readEvents(join(dir, 'missing.arrow'))).rejects.toThrow(/no such file/);
   });

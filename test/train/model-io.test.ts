@@ -97,7 +97,7 @@ describe('qmisid train / apply', () => {
       process.stderr.write = write;
     }
     expect(errs.join('')).toMatch(/--epochs "many"/);
-    expect(errs.join('')).toMatch(/--oc-keep 0/);
+    expect(errs.join('')).toMatch(/--oc-keep "0"/);
     expect(errs.join('')).toMatch(/bogus1/);
     expect(errs.join('')).toMatch(/column sc/);
     expect(existsSync(out)).toBe(false);

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { parseInputDir, parseInputFile, parseOutputFile } from '../flags.js';
 
 interface ApplyFlags {
   model: string;
@@ -27,7 +28,18 @@ export function register(program: Command): void {
       const { selectBackend } = await import('../../train/backend.js');
       const { version } = await import('../../version.js');
 
-      if (flags.out === flags.input) throw new UsageError('--out', flags.out, 'must differ from --input');
+      parseInputDir('--model', flags.model);
+      parseInputFile('--input', flags.input);
+      const { resolve } = await import('node:path');
+      const { formatOf } = await import('../../io/events-file.js');
+      if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
+      try {
+        formatOf(flags.out);
+      } catch {
+        throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
+      }
+      parseOutputFile('--out', flags.out);
+      parseOutputFile('--out', `${flags.out}.json`);
       const model = loadModel(flags.model);
       const backend = await selectBackend((flags.backend ?? 'auto') as Parameters<typeof selectBackend>[0]);
       const { table, meta } = await readEvents(flags.input);

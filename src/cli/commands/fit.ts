@@ -23,6 +23,7 @@ import type { Command } from 'commander';
 import type { Binning as BinningType } from '../../binning/Binning.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
+import { parseInputFile, parseInteger, parseNumberList, parseOutputFile, parseSeed } from '../flags.js';
 import {
   FIT_REGIONS as REGIONS,
   FIT_WEIGHT,
@@ -48,13 +49,6 @@ function checkInsideFile(sel: Selection, file: Selection): void {
 }
 
 
-function parseEdges(flag: string, value: string): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  const nums = parts.map(Number);
-  if (parts.some((s) => s === '') || nums.some((x) => !Number.isFinite(x))) throw new UsageError(flag, value, 'comma-separated numbers, e.g. 0,0.5,1.0');
-  return nums;
-}
-
 interface FitFlags extends SelectionFlags {
   input?: string;
   out?: string;
@@ -67,12 +61,6 @@ interface FitFlags extends SelectionFlags {
   extraSmear?: string;
   replicas?: string;
   seed: string;
-}
-
-function parseNumber(flag: string, value: string | undefined, check: (x: number) => boolean, expected: string): number {
-  const x = Number(value);
-  if (value == null || value.trim() === '' || !Number.isFinite(x) || !check(x)) throw new UsageError(flag, value, expected);
-  return x;
 }
 
 /** --loss-mean / --extra-smear through the flip response's one schema (src/fit/flipResponse.ts); errors name the flag. */
@@ -116,17 +104,23 @@ export function register(program: Command): void {
     .option('--replicas <n>', 'folded fit: Monte Carlo draws of the response per parent and leg (default 16)')
     .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0')
     .action(async (flags: FitFlags) => {
-      if (!flags.input) throw new UsageError('--input', flags.input, 'an event file');
-      if (!flags.out) throw new UsageError('--out', flags.out, 'an output JSON path');
+      if (flags.input == null) throw new UsageError('--input', null, 'an event file');
+      if (flags.out == null) throw new UsageError('--out', null, 'an output JSON path');
+      parseInputFile('--input', flags.input);
+      parseOutputFile('--out', flags.out);
+      const seed = parseSeed('--seed', flags.seed);
       if (!(REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, REGIONS.join(' | '));
       const { Binning, DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES } = await import('../../binning/Binning.js');
-      const eta = flags.binsEta != null ? parseEdges('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES];
-      const pt = flags.binsPt != null ? parseEdges('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES];
+      const eta = flags.binsEta != null ? parseNumberList('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES];
+      const pt = flags.binsPt != null ? parseNumberList('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES];
       let binning: BinningType;
       try {
         binning = Binning.fromEdges(eta, pt);
       } catch (err) {
-        if (err instanceof ConfigError) throw new UsageError(err.path.startsWith('bins.eta') ? '--bins-eta' : '--bins-pt', err.value, err.expected);
+        if (err instanceof ConfigError) {
+          const eta = err.path.startsWith('bins.eta');
+          throw new UsageError(eta ? '--bins-eta' : '--bins-pt', (eta ? flags.binsEta : flags.binsPt) ?? err.value, `${err.expected} (at ${err.path}: ${JSON.stringify(err.value)})`);
+        }
         throw err;
       }
       const [{ readEvents }, { fitBinnedTable }, { binnedFitToJson }, { truthMatchedRates }, { writeFileAtomic }, { version }] = await Promise.all([
@@ -140,7 +134,7 @@ export function register(program: Command): void {
       if (!flags.folded && (flags.lossMean != null || flags.extraSmear != null)) throw new UsageError('--loss-mean', flags.lossMean ?? flags.extraSmear, 'only with --folded');
       const response = flags.folded ? await flipResponseFlags(flags) : undefined;
       // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
-      const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_REPLICAS, `an integer in 1..${MAX_REPLICAS}`);
+      const replicas = flags.replicas == null ? undefined : parseInteger('--replicas', flags.replicas, { min: 1, max: MAX_REPLICAS });
       if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole selection (window and sidebands) as parents and fits the window: leave --region at window');
       const { table, meta } = await readEvents(flags.input);
       const fileSel = selectionFromFile(meta, flags.input);
@@ -150,7 +144,7 @@ export function register(program: Command): void {
       const region = flags.region as (typeof REGIONS)[number];
       const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
       const folded = response
-        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, selection, ...(replicas != null ? { replicas } : {}), seed: flags.seed, source: flags.input, ...weightOpt })
+        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, selection, ...(replicas != null ? { replicas } : {}), seed, source: flags.input, ...weightOpt })
         : undefined;
       const result = folded ?? fitBinnedTable(table, binning, { region, selection, regionsFromKinematics: fromKinematics, source: flags.input, ...weightOpt });
       const hasTruth = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'].every((c) => c in table.columns);
@@ -175,7 +169,7 @@ export function register(program: Command): void {
         region,
         selection: { ...selectionToJson(selection), sidebandWeight: sidebandFactor(selection), source: selectionSource },
         weights: flags.weights ?? null,
-        ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed: flags.seed } } : {}),
+        ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed } } : {}),
         ...binnedFitToJson(result),
         ...(truth ? { truth } : {}),
       };

@@ -8,6 +8,8 @@
  */
 import type { Command } from 'commander';
 import { ConfigError, UsageError } from '../../errors.js';
+import { MAX_BATCH, MAX_ENSEMBLE, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH } from '../../limits.js';
+import { parseConfigFile, parseInputFile, parseIntList, parseInteger, parseList, parseNumber, parseOutputDir, parseSeed } from '../flags.js';
 import type { SelectionFlags } from '../../selection/selection.js';
 
 interface TrainFlags extends SelectionFlags {
@@ -44,15 +46,9 @@ const FLAG_OF: Record<string, string> = {
   valFrac: '--val-frac', backend: '--backend', gradient: '--gradient', threads: '--threads',
 };
 
-function num(flag: string, v: string | undefined): number | undefined {
-  if (v == null) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(flag, v, 'expected a number');
-  return n;
-}
-
-function list(v: string | undefined): string[] | undefined {
-  return v == null ? undefined : v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+/** Apply a parser to a flag that may be absent. */
+function opt<T>(v: string | undefined, parse: (v: string) => T): T | undefined {
+  return v == null ? undefined : parse(v);
 }
 
 export function register(program: Command): void {
@@ -87,41 +83,34 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar (default: shown when stderr is a terminal)')
     .option('--json', 'print a JSON summary on stdout')
     .action(async (flags: TrainFlags) => {
-      const { readFileSync } = await import('node:fs');
+      // Every flag is parsed and the outputs checked before the event file is read.
+      const fromFlags: Record<string, unknown> = {
+        features: opt(flags.features, (v) => parseList('--features', v)),
+        hidden: opt(flags.hidden, (v) => parseIntList('--hidden', v, { min: 1, max: MAX_HIDDEN_WIDTH }, MAX_HIDDEN_LAYERS)),
+        activation: flags.activation,
+        epochs: opt(flags.epochs, (v) => parseInteger('--epochs', v, { min: 1, max: MAX_EPOCHS })),
+        batch: opt(flags.batch, (v) => parseInteger('--batch', v, { min: 1, max: MAX_BATCH })),
+        lr: opt(flags.lr, (v) => parseNumber('--lr', v, { min: 0, minExclusive: true })),
+        schedule: flags.schedule,
+        patience: opt(flags.patience, (v) => parseInteger('--patience', v, { min: 1, max: MAX_EPOCHS })),
+        ensemble: opt(flags.ensemble, (v) => parseInteger('--ensemble', v, { min: 1, max: MAX_ENSEMBLE })),
+        bootstrap: flags.bootstrap,
+        ocKeep: opt(flags.ocKeep, (v) => parseNumber('--oc-keep', v, { min: 0, minExclusive: true, max: 1 })),
+        seed: opt(flags.seed, (v) => parseSeed('--seed', v)),
+        valFrac: opt(flags.valFrac, (v) => parseNumber('--val-frac', v, { min: 0, max: 1, maxExclusive: true })),
+        backend: flags.backend,
+        gradient: flags.gradient,
+        threads: opt(flags.threads, (v) => parseInteger('--threads', v, { min: 1, max: 16 })),
+        flipMirror: flags.flipMirror,
+        progress: flags.progress === false ? false : undefined,
+      };
+      parseInputFile('--input', flags.input);
+      parseOutputDir('--out', flags.out, 'a model directory (model.json, weights.bin)', 'model.json');
+      const base = flags.config != null ? parseConfigFile('--config', flags.config) : {};
       const { readEvents } = await import('../../io/events-file.js');
       const { resolveTrainConfig } = await import('../../train/config.js');
       const { modelProblems, trainWithHead } = await import('../../train/train-model.js');
       const { saveModel } = await import('../../train/model-io.js');
-
-      let base: Record<string, unknown> = {};
-      if (flags.config != null) {
-        try {
-          base = JSON.parse(readFileSync(flags.config, 'utf8')) as Record<string, unknown>;
-        } catch (err) {
-          throw new UsageError('--config', flags.config, `cannot read JSON: ${(err as Error).message}`);
-        }
-      }
-      const seed = flags.seed == null ? undefined : /^-?\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed;
-      const fromFlags: Record<string, unknown> = {
-        features: list(flags.features),
-        hidden: list(flags.hidden)?.map((h) => num('--hidden', h)),
-        activation: flags.activation,
-        epochs: num('--epochs', flags.epochs),
-        batch: num('--batch', flags.batch),
-        lr: num('--lr', flags.lr),
-        schedule: flags.schedule,
-        patience: num('--patience', flags.patience),
-        ensemble: num('--ensemble', flags.ensemble),
-        bootstrap: flags.bootstrap,
-        ocKeep: num('--oc-keep', flags.ocKeep),
-        seed,
-        valFrac: num('--val-frac', flags.valFrac),
-        backend: flags.backend,
-        gradient: flags.gradient,
-        threads: num('--threads', flags.threads),
-        flipMirror: flags.flipMirror,
-        progress: flags.progress === false ? false : undefined,
-      };
       const input = { ...base };
       for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
       try {
