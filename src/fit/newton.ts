@@ -280,7 +280,11 @@ export function fitEpsObjective(
       covSandwich[k]![k] = cov[k]![k]!;
     }
   }
-  const hessian = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => (binStatus[i] !== 'empty' && binStatus[j] !== 'empty' && binStatus[i] !== 'zero' && binStatus[j] !== 'zero' ? fin.hess[i * K + j]! : 0)));
+  const hessian = Array.from({ length: K }, (_, i) =>
+    Array.from({ length: K }, (_, j) =>
+      binStatus[i] !== 'empty' && binStatus[j] !== 'empty' && binStatus[i] !== 'zero' && binStatus[j] !== 'zero' ? fin.hess[i * K + j]! : 0,
+    ),
+  );
   const gradientNorm = Math.hypot(...free.map((k) => fin.grad[k]!));
 
   // 5. Identifiability: the pairing graph and the Hessian must tell the same story.
