@@ -18,6 +18,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { DataError } from '../errors.js';
 import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
 import { writeFileAtomic } from './atomic.js';
+import { checkFormatVersion, withFormatVersion } from './formatVersion.js';
 import { REGION } from '../selection/selection.js';
 
 /** Provenance stored with every event file. */
@@ -73,7 +74,7 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
   const format = formatOf(path);
   mkdirSync(dirname(path) || '.', { recursive: true });
   const tmp = tempBeside(path);
-  const metaJson = JSON.stringify(meta);
+  const metaJson = JSON.stringify(withFormatVersion('events', meta));
   let names: string[] | undefined;
   let rows = 0;
   let closed = false;
@@ -186,7 +187,7 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
         rmSync(tmp, { force: true });
         throw err;
       }
-      writeFileAtomic(sidecarPath(path), `${JSON.stringify({ ...meta, file: basename(path), format, rows, columns: names }, null, 2)}\n`);
+      writeFileAtomic(sidecarPath(path), `${JSON.stringify({ ...withFormatVersion('events', meta), file: basename(path), format, rows, columns: names }, null, 2)}\n`);
       return rows;
     },
     async abort() {
@@ -238,6 +239,7 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
     }
     const m = table.schema.metadata.get(META_KEY);
     if (m) meta = JSON.parse(m) as EventFileMeta;
+    checkFormatVersion('events', path, meta);
     raw = { names: table.schema.fields.map((f) => f.name), get: (name) => table.getChild(name)!.toArray() as ArrayLike<number>, n: table.numRows };
   }
   if (!meta && existsSync(sidecarPath(path))) {
@@ -246,6 +248,7 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
     } catch {
       throw new DataError(sidecarPath(path), undefined, 'sidecar is not valid JSON');
     }
+    checkFormatVersion('events', sidecarPath(path), meta);
   }
   for (const r of opts.require ?? []) {
     if (!raw.names.includes(r)) throw new DataError(path, r, `required column is missing (columns present: ${raw.names.join(' ')})`);

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { checkFormatVersion, withFormatVersion } from '../io/formatVersion.js';
 import { STUDY_FILE, SUMMARY_FILE, TOYS_FILE, type StudyRunInfo } from './runStudy.js';
 import type { Shard } from './shard.js';
 import { summarizeStudy, type StudySummary } from './summarizeStudy.js';
@@ -23,6 +24,7 @@ export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
     const file = join(dir, STUDY_FILE);
     if (!existsSync(file)) throw new UsageError('DIR', dir, `a study output directory (no ${STUDY_FILE})`);
     const info = JSON.parse(readFileSync(file, 'utf8')) as StudyRunInfo;
+    checkFormatVersion('study', file, info);
     if (!first) first = info;
     else if (JSON.stringify(info.study) !== JSON.stringify(first.study)) {
       throw new DataError(file, 'study', `holds a different resolved study from ${dirs[0]} (name ${info.study.name}, seed ${info.study.seed})`);
@@ -42,8 +44,8 @@ export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
   for (const r of records) toySeeds[String(r.toy)] = r.seed;
   const info: StudyRunInfo = { ...first!, shard: { merged: shards }, toySeeds };
   const summary = summarizeStudy(study, records);
-  writeFileAtomic(join(out, STUDY_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  writeFileAtomic(join(out, STUDY_FILE), `${JSON.stringify(withFormatVersion('study', info), null, 2)}\n`);
   writeFileAtomic(join(out, TOYS_FILE), toysJsonl(records));
-  writeFileAtomic(join(out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(join(out, SUMMARY_FILE), `${JSON.stringify(withFormatVersion('summary', summary), null, 2)}\n`);
   return summary;
 }

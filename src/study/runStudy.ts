@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { checkFormatVersion, withFormatVersion } from '../io/formatVersion.js';
 import type { Seed } from '../rng.js';
 import { gitCommit } from '../report/gitCommit.js';
 import { version } from '../version.js';
@@ -75,6 +76,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
   const studyFile = join(dir, STUDY_FILE);
   if (existsSync(studyFile)) {
     const prev = JSON.parse(readFileSync(studyFile, 'utf8')) as StudyRunInfo;
+    checkFormatVersion('study', studyFile, prev);
     if (JSON.stringify(prev.study) !== JSON.stringify(study) || JSON.stringify(prev.shard) !== JSON.stringify(shard)) {
       throw new UsageError('--out', dir, `a new directory, or one holding this same study and shard (it holds ${prev.study.name}, shard ${JSON.stringify(prev.shard)})`);
     }
@@ -90,7 +92,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     // Relative to the working directory, so a committed run does not carry one machine's absolute path.
     source: relative(process.cwd(), source) || source,
   };
-  writeFileAtomic(studyFile, `${JSON.stringify(info, null, 2)}\n`);
+  writeFileAtomic(studyFile, `${JSON.stringify(withFormatVersion('study', info), null, 2)}\n`);
 
   const toysFile = join(dir, TOYS_FILE);
   const done = new Set(readToys(toysFile).records.map((r) => r.toy));
@@ -109,6 +111,6 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
   }
   const records = readToys(toysFile).records.filter((r) => toys.includes(r.toy));
   const summary = summarizeStudy(study, records, toys);
-  writeFileAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(withFormatVersion('summary', summary), null, 2)}\n`);
   return { summary, info };
 }
