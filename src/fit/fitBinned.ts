@@ -120,7 +120,11 @@ export function fitBinnedTable(table: EventTable, binning: Binning, opts: Binned
       if (sel.w) keepW.push(sel.w[q]!);
     }
   });
-  if (keep.length === 0) throw new DataError(source, undefined, `no events inside the binning and region ${region}`, { events: table.n, outside: eventsOutside });
+  if (keep.length === 0)
+    throw new DataError(source, undefined, `no events inside the binning and region ${region}`, {
+      events: table.n,
+      outside: eventsOutside,
+    });
   const scSel = new Uint8Array(keep.length);
   keep.forEach((e, q) => {
     const c = sc[e]!;
