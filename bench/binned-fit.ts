@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Binning } from '../src/binning/Binning.js';
 import { Matrix, inverse } from 'ml-matrix';
-import { binnedNllDerivatives, pairFlipProbability } from '../src/fit/binnedLikelihood.js';
+import { binnedNllDerivatives } from '../src/fit/binnedLikelihood.js';
+import { eps12 } from '../src/method/pair-function.js';
 import { fitBinned } from '../src/fit/fitBinned.js';
 import { pairCounts } from '../src/fit/pairCounts.js';
 import { createRng } from '../src/rng.js';
@@ -100,7 +101,7 @@ const H = binnedNllDerivatives(peerEps, pc).hess;
 for (let q = 0; q < pc.n.length; q++) {
   const i = pc.i[q]!;
   const j = pc.j[q]!;
-  const r = pc.n[q]! - pc.s[q]! / pairFlipProbability(peerEps[i]!, peerEps[j]!);
+  const r = pc.n[q]! - pc.s[q]! / eps12(peerEps[i]!, peerEps[j]!);
   if (i === j) H[i * K + i] += 8 * r;
   else {
     H[i * K + j] += 4 * r;

@@ -69,11 +69,11 @@ export function generateTruth(rng: UniformStream, s: TruthSamplers, n: number, o
     // 1. Z mass, pT, rapidity (|y| and e^|y| from the table), azimuth.
     const m = Math.sqrt(breitWignerM2(s, u[o]!));
     const m2 = m * m;
-    let pt = 0;
-    let ay = 0;
-    let ea = 1;
-    let mt = 0;
-    let neg = false;
+    let pt: number;
+    let ay: number;
+    let ea: number;
+    let mt: number;
+    let neg: boolean;
     for (let tries = 0; ; tries++) {
       if (tries === MAX_RESAMPLE) throw new NumericalError('truth kinematics', `no (pT, y) with x1,2 <= 1 after ${MAX_RESAMPLE} tries: check truth.sqrtS against truth.zPt.max and truth.massRange`);
       const tPt = zSqrtPt.sample(tries === 0 ? u[o + 1]! : rng.next());

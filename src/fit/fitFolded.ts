@@ -36,7 +36,7 @@ import type { Binning } from '../binning/Binning.js';
 import { requireColumn } from '../binning/assignBins.js';
 import type { EventTable } from '../events/columns.js';
 import type { Seed } from '../rng.js';
-import { fitEpsObjective, type BinnedFitOptions, type BinnedFitResult, type BinStatus, type EpsObjective } from './fitBinned.js';
+import { fitEpsObjective, type BinnedFitOptions, type BinnedFitResult, type BinStatus, type EpsObjective } from './newton.js';
 import { flipMigration, type FlipMigration, type FoldingInput, type ParentMode } from './flipMigration.js';
 import type { FlipResponse } from './flipResponse.js';
 import { foldedNll, foldedNllDerivatives, foldedYields } from './foldedLikelihood.js';

@@ -224,7 +224,12 @@ export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipM
         const c = tmp[a]!;
         if (c < 0) continue;
         let cnt = 1;
-        for (let b = a + 1; b < k; b++) if (tmp[b] === c) (cnt++, (tmp[b] = -1));
+        for (let b = a + 1; b < k; b++) {
+          if (tmp[b] === c) {
+            cnt++;
+            tmp[b] = -1;
+          }
+        }
         landCell.push(c);
         landCount.push(cnt);
         const key = ((bin[leg]! * K + bin[other]!) * K * K) + cellI[c]! * K + cellJ[c]!;

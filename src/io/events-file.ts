@@ -19,6 +19,7 @@ import { DataError, QmisidError, fileError } from '../errors.js';
 import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
 import { makeParents, tempBeside, writeFileAtomic } from './atomic.js';
 import { onExit, sweepStaleTemps } from './cleanup.js';
+import { checkFormatVersion, withFormatVersion } from './formatVersion.js';
 import { REGION } from '../selection/selection.js';
 
 /** Provenance stored with every event file. */
@@ -71,7 +72,7 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
   const parents = makeParents(dirname(path) || '.', path);
   sweepStaleTemps(dirname(path) || '.');
   const tmp = tempBeside(path);
-  const metaJson = JSON.stringify(meta);
+  const metaJson = JSON.stringify(withFormatVersion('events', meta));
   let names: string[] | undefined;
   let rows = 0;
   let closed = false;
@@ -209,7 +210,7 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
         drop();
         throw fail(err);
       }
-      writeFileAtomic(sidecarPath(path), `${JSON.stringify({ ...meta, file: basename(path), format, rows, columns: names }, null, 2)}\n`);
+      writeFileAtomic(sidecarPath(path), `${JSON.stringify({ ...withFormatVersion('events', meta), file: basename(path), format, rows, columns: names }, null, 2)}\n`);
       return rows;
     },
     async abort() {
@@ -275,6 +276,7 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
         throw new DataError(path, undefined, `file metadata "${META_KEY}" is not valid JSON`, m.slice(0, 60));
       }
     }
+    checkFormatVersion('events', path, meta);
     const types = new Map(table.schema.fields.map((f) => [f.name, f.type]));
     raw = {
       names: table.schema.fields.map((f) => f.name),
@@ -296,6 +298,7 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
     } catch {
       throw new DataError(sidecarPath(path), undefined, 'sidecar is not valid JSON');
     }
+    checkFormatVersion('events', sidecarPath(path), meta);
   }
   for (const r of opts.require ?? []) {
     if (!raw.names.includes(r)) throw new DataError(path, r, `required column is missing (columns present: ${raw.names.join(' ')})`);

@@ -11,6 +11,7 @@ import { makeParents, writeFileAtomic } from '../io/atomic.js';
 import { acquireDirLock } from '../io/dirLock.js';
 import { checkOutputDir } from '../io/outputPath.js';
 import { readRunJson } from './readRunFile.js';
+import { checkFormatVersion, withFormatVersion } from '../io/formatVersion.js';
 import { STUDY_FILE, SUMMARY_FILE, TOYS_FILE, type StudyRunInfo } from './runStudy.js';
 import type { Shard } from './shard.js';
 import { summarizeStudy, type StudySummary } from './summarizeStudy.js';
@@ -36,6 +37,7 @@ export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
     const file = join(dir, STUDY_FILE);
     if (!existsSync(file)) throw new UsageError('DIR', dir, `a study output directory (no ${STUDY_FILE})`);
     const info = readRunJson<StudyRunInfo>(file, 'study.json', ['study', 'shard']);
+    checkFormatVersion('study', file, info);
     if (!first) first = info;
     else if (JSON.stringify(info.study) !== JSON.stringify(first.study)) {
       throw new DataError(file, 'study', `holds a different resolved study from ${dirs[0]} (name ${info.study.name}, seed ${info.study.seed})`);
@@ -67,9 +69,9 @@ export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
   }
   try {
     if (reference) writeFileAtomic(join(out, REFERENCE_FILE), `${JSON.stringify(reference)}\n`);
-    writeFileAtomic(join(out, STUDY_FILE), `${JSON.stringify(info, null, 2)}\n`);
+    writeFileAtomic(join(out, STUDY_FILE), `${JSON.stringify(withFormatVersion('study', info), null, 2)}\n`);
     writeFileAtomic(join(out, TOYS_FILE), toysJsonl(records));
-    writeFileAtomic(join(out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileAtomic(join(out, SUMMARY_FILE), `${JSON.stringify(withFormatVersion('summary', summary), null, 2)}\n`);
   } finally {
     lock.release();
   }

@@ -18,6 +18,7 @@ import { acquireDirLock } from '../io/dirLock.js';
 import { checkOutputDir } from '../io/outputPath.js';
 import { readRunJson } from './readRunFile.js';
 import { validateEstimators } from './validateEstimators.js';
+import { checkFormatVersion, withFormatVersion } from '../io/formatVersion.js';
 import type { Seed } from '../rng.js';
 import { gitCommit } from '../report/gitCommit.js';
 import { version } from '../version.js';
@@ -109,6 +110,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
       if (existsSync(studyFile)) {
         fresh = false;
         const prev = readRunJson<StudyRunInfo>(studyFile, 'study.json', ['study', 'shard']);
+        checkFormatVersion('study', studyFile, prev);
         if (JSON.stringify(prev.study) !== JSON.stringify(study) || JSON.stringify(prev.shard) !== JSON.stringify(shard)) {
           throw new UsageError('--out', dir, `a new directory, or one holding this same study and shard (it holds ${prev.study?.name}, shard ${JSON.stringify(prev.shard)})`);
         }
@@ -129,7 +131,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
       // Relative to the working directory, so a committed run does not carry one machine's absolute path.
       source: relative(process.cwd(), source) || source,
     };
-    writeFileAtomic(studyFile, `${JSON.stringify(info, null, 2)}\n`);
+    writeFileAtomic(studyFile, `${JSON.stringify(withFormatVersion('study', info), null, 2)}\n`);
 
     // Reachable targets from a large independent sample (same for every shard: seeded from the study seed).
     const reference = await ensureReference(dir, study, generate, log);
@@ -153,7 +155,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     // 6. Summary; a shard's criteria wait for the merge.
     const records = readToys(toysFile).records.filter((r) => toys.includes(r.toy));
     const summary = summarizeStudy(study, records, toys, studyExtras(study, reference, opts.noCalibration ? undefined : source), { judgeCriteria: shard.count === 1 });
-    writeFileAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(withFormatVersion('summary', summary), null, 2)}\n`);
     if (opts.report) {
       const { writeStudyReport } = await import('./writeStudyReport.js');
       await writeStudyReport(dir);

@@ -28,6 +28,7 @@ import {
   type Plot,
   type ScanRow,
 } from '../report/index.js';
+import { slug } from '../report/slug.js';
 import type { ProfileVariable } from './metrics/profiles.js';
 import { P68, studentTAbsQuantile, Z95 } from './metrics/pullStats.js';
 import type { ResolvedEstimator } from './resolveStudy.js';
@@ -101,7 +102,6 @@ function add(ctx: Ctx, id: string, build: () => Plot | string): void {
   }
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 
 function estimatorsOf(ctx: Ctx, label: string): ResolvedEstimator[] {
   return ctx.data.info.study.points.find((p) => p.label === label)?.estimators ?? [];

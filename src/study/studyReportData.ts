@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { readRunJson } from './readRunFile.js';
+import { checkFormatVersion } from '../io/formatVersion.js';
 import { STUDY_FILE, SUMMARY_FILE, TOYS_FILE, type StudyRunInfo } from './runStudy.js';
 import type { StudySummary } from './summarizeStudy.js';
 import type { ToyRecord } from './toyRecord.js';
@@ -18,6 +19,8 @@ export interface StudyReportData {
 export function studyReportData(dir: string): StudyReportData {
   const info = readRunJson<StudyRunInfo>(join(dir, STUDY_FILE), 'study.json', ['study', 'shard', 'toySeeds']);
   const summary = readRunJson<StudySummary>(join(dir, SUMMARY_FILE), 'summary.json', ['study', 'toys', 'points', 'criteria']);
+  checkFormatVersion('study', join(dir, STUDY_FILE), info);
+  checkFormatVersion('summary', join(dir, SUMMARY_FILE), summary);
   const records = readToys(join(dir, TOYS_FILE)).records.sort((a, b) => a.toy - b.toy);
   return { info, summary, records };
 }

@@ -23,7 +23,8 @@ import { Matrix, inverse } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { fitBinned } from '../../src/fit/fitBinned.js';
 import { pairCounts } from '../../src/fit/pairCounts.js';
-import { binnedNllDerivatives, pairFlipProbability } from '../../src/fit/binnedLikelihood.js';
+import { binnedNllDerivatives } from '../../src/fit/binnedLikelihood.js';
+import { eps12 } from '../../src/method/pair-function.js';
 import { FIXTURES } from '../fixtures/peer-binned/scenarios.js';
 import { PYTHON, peerPath } from '../../bench/peers.js';
 
@@ -108,7 +109,7 @@ describe.each(FIXTURES.map((f) => [f.name, f] as const))(`binned fit vs peer (${
     for (let q = 0; q < pc.n.length; q++) {
       const i = pc.i[q]!;
       const j = pc.j[q]!;
-      const r = pc.n[q]! - pc.s[q]! / pairFlipProbability(eps[i]!, eps[j]!);
+      const r = pc.n[q]! - pc.s[q]! / eps12(eps[i]!, eps[j]!);
       if (i === j) Hp.set(i, i, Hp.get(i, i) + 8 * r);
       else {
         Hp.set(i, j, Hp.get(i, j) + 4 * r);

@@ -70,10 +70,20 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
     let nb = 0;
     for (let i = 0; i < n; i++) {
       if ((bg && bg[i] === 1) || region[i] !== REGION.window) continue;
-      if (Math.abs(eta1[i]!) < split) (sa += m1[m]![i]!), na++;
-      else (sb += m1[m]![i]!), nb++;
-      if (Math.abs(eta2[i]!) < split) (sa += m2[m]![i]!), na++;
-      else (sb += m2[m]![i]!), nb++;
+      if (Math.abs(eta1[i]!) < split) {
+        sa += m1[m]![i]!;
+        na++;
+      } else {
+        sb += m1[m]![i]!;
+        nb++;
+      }
+      if (Math.abs(eta2[i]!) < split) {
+        sa += m2[m]![i]!;
+        na++;
+      } else {
+        sb += m2[m]![i]!;
+        nb++;
+      }
     }
     tradeA.push(na > 0 ? sa / na : NaN);
     tradeB.push(nb > 0 ? sb / nb : NaN);

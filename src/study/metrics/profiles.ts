@@ -56,8 +56,14 @@ export function profileMean(bins: ProfileBins, nb: number, v1: ArrayLike<number>
   for (let i = 0; i < bins.bin1.length; i++) {
     const b1 = bins.bin1[i]!;
     const b2 = bins.bin2[i]!;
-    if (b1 >= 0 && Number.isFinite(v1[i]!)) (sum[b1] += v1[i]!), cnt[b1]++;
-    if (b2 >= 0 && Number.isFinite(v2[i]!)) (sum[b2] += v2[i]!), cnt[b2]++;
+    if (b1 >= 0 && Number.isFinite(v1[i]!)) {
+      sum[b1] += v1[i]!;
+      cnt[b1]++;
+    }
+    if (b2 >= 0 && Number.isFinite(v2[i]!)) {
+      sum[b2] += v2[i]!;
+      cnt[b2]++;
+    }
   }
   return { mean: Array.from(sum, (s, k) => (cnt[k]! > 0 ? s / cnt[k]! : NaN)), count: Array.from(cnt) };
 }
