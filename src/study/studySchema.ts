@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 
-/** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and the README). */
+/** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and docs/studies.md, "Metrics"). */
 export const METRIC_NAMES = [
   'failureRate',
   'meanAbsRelBias',
