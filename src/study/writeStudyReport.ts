@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ReportManifest, WriteReportOptions } from '../report/index.js';
 import { studyPlots } from './studyPlots.js';
 import { studyReportData } from './studyReportData.js';
+import { studyCriteria, studyVerdicts } from './studyVerdicts.js';
 
 export interface StudyReportOptions extends WriteReportOptions {
   /** Where to write the report (default DIR/report). */
@@ -33,7 +34,6 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
   }
   const { plots, leftOut } = studyPlots(data);
   for (const [id, why] of Object.entries(leftOut)) headline[`plot left out: ${id}`] = why;
-  const fmt = (x: number | null): number | string => (x == null ? 'n/a' : Number(x.toPrecision(5)));
   const { outDir, ...writeOptions } = options;
   return writeReport(
     outDir ?? join(dir, 'report'),
@@ -53,13 +53,9 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
         backend: info.backend,
         version: info.version,
         ...(info.gitCommit != null ? { gitCommit: info.gitCommit } : {}),
-        criteria: summary.criteria.map((c) => ({
-          name: `${c.criterion.metric}(${c.criterion.estimator}${c.criterion.relativeTo ? `/${c.criterion.relativeTo}` : ''}) @ ${c.point}${c.criterion.why ? ` — ${c.criterion.why}` : ''}`,
-          value: fmt(c.value),
-          threshold: `${c.criterion.op} ${c.criterion.threshold}`,
-          pass: c.pass,
-        })),
+        criteria: studyCriteria(summary),
         headline,
+        verdicts: studyVerdicts(summary, info.study.binning),
       },
       plots,
     },
