@@ -89,7 +89,10 @@ th { background: #f6f6f6; } td.num { text-align: right; font-variant-numeric: ta
 .plots { display: flex; flex-direction: column; gap: 1.5em; }
 figure.plot { margin: 0; padding: 0.8em; border: 1px solid #e3e3e3; border-radius: 6px; width: 100%; box-sizing: border-box; }
 figure.plot h3 { margin: 0 0 0.4em; font-size: 1.05em; }
-.view svg.marks { width: 100%; height: auto; max-width: 1400px; }
+/* vega-embed makes the view an inline-block sized to the spec; stretch it and the SVG (it has a viewBox) to the column. */
+figure.plot .view { display: block; width: 100%; max-width: 1200px; box-sizing: border-box; }
+.view .chart-wrapper { width: 100%; }
+.view svg.marks { width: 100%; height: auto; }
 figcaption { max-width: 900px; margin: 0.5em 0; font-style: italic; }
 table.facts { font-size: 0.82em; } table.facts th { font-weight: normal; }
 .files { font-size: 0.8em; color: #666; } pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; font-size: 0.85em; }

@@ -114,6 +114,7 @@ describe.skipIf(!haveChromium && !inCi)('report page in Chromium', () => {
           text: c.textContent ?? '',
         })),
         figureWidths: [...document.querySelectorAll('figure.plot')].map((f) => f.getBoundingClientRect().width / inner),
+        chartWidths: [...document.querySelectorAll('.view svg.marks')].map((s) => s.getBoundingClientRect().width / Math.min(inner, 1200)),
         configOpen: document.querySelector<HTMLDetailsElement>('details#resolved-config')!.open,
         // A closed <details> hides its content from rendering (checkVisibility is false), though it stays in the DOM.
         configVisible: document.querySelector<HTMLElement>('details#resolved-config pre')!.checkVisibility(),
@@ -151,6 +152,9 @@ describe.skipIf(!haveChromium && !inCi)('report page in Chromium', () => {
     expect(phi!.text).toContain('collapsed × 1');
     // Full width: every figure spans the content column (the old layout put two side by side, ≤ 0.5 each).
     for (const w of before.figureWidths) expect(w).toBeGreaterThan(0.95);
+    // …and so does the chart itself (up to 1200 px), not only its frame.
+    expect(before.chartWidths.length).toBe(report.plots.length);
+    for (const w of before.chartWidths) expect(w).toBeGreaterThan(0.9);
     expect(before.configOpen).toBe(false);
     expect(before.configVisible).toBe(false);
     expect(before.configShownWhenOpened).toBe(true);
