@@ -50,6 +50,8 @@ const summarySchema = z.strictObject({
   gitCommit: z.string().optional(),
   criteria: z.array(criterionSchema),
   headline: z.record(z.string(), scalar),
+  /** Estimates that did not succeed (not identifiable, collapsed, failed, …), one line each; shown in red. */
+  alerts: z.array(z.string()).optional(),
   /** One entry per estimator for its verdict card (optional: cards are also made from criteria alone). */
   verdicts: z.array(verdictSchema).optional(),
 });

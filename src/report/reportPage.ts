@@ -178,6 +178,7 @@ ${cards.length ? `<div class="cards">\n${cards.map(cardHtml).join('\n')}\n</div>
 <section id="criteria">
 <h2>Criteria</h2>
 ${criteria}
+${s.alerts?.length ? `<h3 id="alerts">Estimates that did not succeed</h3>\n<ul class="alerts">${s.alerts.map((a) => `<li class="fail">${esc(a)}</li>`).join('')}</ul>` : ''}
 </section>
 ${headline ? `<section id="headline">\n<h2>Headline numbers</h2>\n${headline}\n</section>\n` : ''}<section id="plots">
 <h2>Plots</h2>
