@@ -3,7 +3,7 @@
  * 28-bin binning, ε per bin from the physics.md default truth function at the bin centre. Prints one JSON
  * object: sizes, our times (pair aggregation + fit; and including CSV parsing, to match the peer's
  * end-to-end figure), the peer's wall time, the ratio, and the agreement (max relative ε and error
- * differences, the latter with and without the peer's Hessian sign convention; see the README).
+ * differences, the latter with and without the peer's Hessian sign convention; see docs/estimators.md, "Agreement with the peer").
  *
  *   npm run bench   (all benchmarks)   or   node dist/bench/binned-fit.js [nEvents=1000000] [seed=1]
  */
@@ -94,7 +94,7 @@ rmSync(dir, { recursive: true, force: true });
 if (process.env.BENCH_VERBOSE) console.error(ours.binStatus.map((s, k) => `${k} ${s} truth=${eps[k]!.toExponential(2)} ours=${ours.eps[k]!.toExponential(4)} peer=${peer.eps[k]!.toExponential(4)} n1=${bin1.filter((b) => b === k).length}`).join("\n"));
 const fitted = Array.from({ length: K }, (_, k) => k).filter((k) => ours.binStatus[k] === 'fitted');
 const polished = fitBinned({ bin1, bin2, sc }, K, { start: peer.eps });
-// The peer's errors with its sign of the r·∂²p term, recomputed from its ε (see the README).
+// The peer's errors with its sign of the r·∂²p term, recomputed from its ε (see docs/estimators.md, "Agreement with the peer").
 const pc = pairCounts({ bin1, bin2, sc }, K);
 const peerEps = Float64Array.from(peer.eps);
 const H = binnedNllDerivatives(peerEps, pc).hess;

@@ -180,7 +180,7 @@ export interface OcKeepVarianceOptions {
   lr?: number;
   /** Early-stopping patience (default: the number of epochs, i.e. none). */
   patience?: number;
-  /** Restore the best-validation epoch (default false: keep the last, see the README). */
+  /** Restore the best-validation epoch (default false: keep the last, see docs/training.md). */
   restoreBest?: boolean;
 }
 
@@ -193,7 +193,7 @@ export interface OcKeepVarianceOptions {
 export async function benchOcKeepVariance(opts: OcKeepVarianceOptions = {}) {
   // Defaults train to convergence: ~600 Adam steps at lr 0.01 with the cosine schedule, kept at the last
   // epoch. (The first protocol, 10–20 epochs at lr 3e-3 with patience 4 and the best-validation epoch
-  // restored, left every r under-trained by a different, seed-dependent amount: the README.)
+  // restored, left every r under-trained by a different, seed-dependent amount: docs/training.md.)
   const { events = 400_000, seeds = 4, keep = [1, 0.1, 0.02], epochs = 30, epsScale = 0.1, lr = 0.01, restoreBest = false } = opts;
   const patience = opts.patience ?? epochs;
   const eps = (pt: number, ae: number) => epsScale * defaultToyEps(pt, ae);

@@ -27,7 +27,7 @@
  *     (+6.5σ) at the stress test's ε = 8 % and 8 % loss, against +0.7 % (+1.3σ) for 'oc'.
  * The window's SC events are the observations in both cases.
  *
- * Assumptions (what remains): R is known (a wrong lossMean is a systematic; see the README); ε is a
+ * Assumptions (what remains): R is known (a wrong lossMean is a systematic; see docs/estimators.md, "The forward-folded fit"); ε is a
  * property of the parent (unflipped) electron's bin; parents outside the parent range or below the pT
  * threshold that a flip (upward smearing) would bring into the window are not modelled — the range must be
  * wider than the window on both sides; no backgrounds (weights must be ≥ 0, no sideband subtraction).

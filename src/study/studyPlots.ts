@@ -39,7 +39,7 @@ import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
 
 export type PlotSet = 'closure' | 'coverage' | 'scaling' | 'degeneracy' | 'scan' | 'substructure';
 
-/** What each shipped study shows (see the README). */
+/** What each shipped study shows (see docs/studies.md, "Outputs"). */
 export const PLOT_SETS: Record<string, PlotSet[]> = {
   closure: ['closure'],
   coverage: ['coverage'],

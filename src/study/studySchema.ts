@@ -14,7 +14,7 @@ import { MAX_TOY_EVENTS, MAX_TOYS } from '../limits.js';
 const toyCount = z.number().int().positive().max(MAX_TOYS);
 const eventCount = z.number().int().positive().max(MAX_TOY_EVENTS);
 
-/** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and the README). */
+/** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and docs/studies.md, "Metrics"). */
 export const METRIC_NAMES = [
   'failureRate',
   'meanAbsRelBias',

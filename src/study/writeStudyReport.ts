@@ -10,6 +10,7 @@ import type { CriterionResult } from './evaluateCriteria.js';
 import { studyPlots } from './studyPlots.js';
 import { verdictPlots } from './verdictPlots.js';
 import { studyReportData, type StudyReportData } from './studyReportData.js';
+import { studyCriteria, studyVerdicts } from './studyVerdicts.js';
 
 export interface StudyReportOptions extends WriteReportOptions {
   /** Where to write the report (default DIR/report). */
@@ -47,7 +48,6 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
   const plots = [...verdictPlots(data), ...basePlots];
   if (summary.calibration && 'missing' in summary.calibration) headline['false-alarm calibration'] = summary.calibration.missing;
   for (const [id, why] of Object.entries(leftOut)) headline[`plot left out: ${id}`] = why;
-  const fmt = (x: number | null): number | string => (x == null ? 'n/a' : Number(x.toPrecision(5)));
   const { outDir, ...writeOptions } = options;
   return writeReport(
     outDir ?? join(dir, 'report'),
@@ -67,15 +67,11 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
         backend: info.backend,
         version: info.version,
         ...(info.gitCommit != null ? { gitCommit: info.gitCommit } : {}),
-        criteria: summary.criteria.map((c) => ({
-          name: `${c.criterion.metric}(${c.criterion.estimator}${c.criterion.relativeTo ? `/${c.criterion.relativeTo}` : ''}) @ ${c.point}${c.target ? ` vs ${c.target} target` : ''}${c.criterion.why ? ` — ${c.criterion.why}` : ''}`,
-          value: fmt(c.value),
-          threshold: `${c.criterion.op} ${c.criterion.threshold}`,
-          pass: c.pass,
-          calibration: calibrationText(c),
-        })),
+        // The verdict cards' criteria, each with its calibration line (stated budget, measured false alarms, power).
+        criteria: studyCriteria(summary).map((c, i) => ({ ...c, calibration: calibrationText(summary.criteria[i]!) })),
         headline,
         ...(alerts.length ? { alerts } : {}),
+        verdicts: studyVerdicts(summary, info.study.binning),
       },
       plots,
     },

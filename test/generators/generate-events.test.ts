@@ -94,7 +94,7 @@ describe('generateEvents', () => {
     const nSc = s.window.sc + s.lowSideband.sc + s.highSideband.sc;
     expect(Math.abs(s.scFraction - 0.003)).toBeLessThan(0.0005 + 4 * Math.sqrt(nSc) / all.n);
     // The default selection (|η| < 2.47 without the crack, both pT > 25, 60–120 GeV) keeps fewer than the 39 %
-    // of the looser |η| < 2.5 count; report the figure in the README.
+    // of the looser |η| < 2.5 count; report the figure in docs/generator.md.
     expect(s.selectedEvents / s.truthEvents).toBeGreaterThan(0.3);
     expect(s.selectedEvents / s.truthEvents).toBeLessThan(0.39);
   });

@@ -127,12 +127,17 @@ export function sampleReport(seed = 7): Report {
       version: '0.1.0-test',
       gitCommit: '0123456789abcdef0123456789abcdef01234567',
       criteria: [
-        { name: 'mean pull |μ|', value: 0.1, threshold: 0.2, pass: true },
-        { name: 'pull width σ', value: 1.1, threshold: '0.9–1.1', pass: true },
-        { name: '95 % coverage φ-trainer', value: 0.945, threshold: '≥ 0.93', pass: true },
-        { name: 'SC closure χ²/ndf (m_ee)', value: 1.9, threshold: '≤ 1.5', pass: false },
+        { name: 'mean pull |μ|', value: 0.1, threshold: 0.2, pass: true, estimator: 'binned', metric: 'pullMean' },
+        { name: 'pull width σ', value: 1.1, threshold: '0.9–1.1', pass: true, estimator: 'binned', metric: 'pullWidth', details: { falseAlarmRate: 0.003, power: 0.92 } },
+        { name: '95 % coverage φ-trainer', value: 0.945, threshold: '≥ 0.93', pass: true, estimator: 'phi', metric: 'coverage95', why: 'errors neither under- nor overstated' },
+        { name: 'SC closure χ²/ndf (m_ee)', value: 1.9, threshold: '≤ 1.5', pass: false, estimator: 'phi', metric: 'closureChi2NdfMee' },
       ],
       headline: { 'mean ε (φ-trainer)': 1.52e-3, 'mean ε (truth)': 1.5e-3, 'SC fraction': '0.31 %' },
+      verdicts: [
+        { estimator: 'binned', worst: { bin: '|η| 1.52–1.80, pT 25–60 GeV', metric: '⟨ε̂ − τ⟩/σ', value: -2.31 }, numbers: { pullWidth: 1.1 } },
+        { estimator: 'phi', worst: { bin: '|η| 2.00–2.47, pT 90–130 GeV', metric: '⟨ε̂ − τ⟩/σ', value: 3.4 }, failures: { collapsed: 1 } },
+        { estimator: 'oracle' },
+      ],
     },
     plots: samplePlots(seed),
   };

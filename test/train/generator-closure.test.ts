@@ -45,7 +45,7 @@ describe('φ trainer on generator events', () => {
     const table = windowEvents(60_000);
     const K = 4;
     // Trained to convergence (≈ 300 Adam steps at lr 0.01 down a cosine schedule, last epoch kept): with 8 epochs at
-    // lr 3e-3 the members stop under-trained and share a flattening bias that no spread covers (the README).
+    // lr 3e-3 the members stop under-trained and share a flattening bias that no spread covers (docs/training.md).
     const model = await trainModel(table, { epochs: 16, batch: 2048, lr: 0.01, hidden: [32, 32], patience: 16, restoreBest: false, seed: 2, ensemble: K, bootstrap: true, progress: false });
     const m1 = memberEps(model, table, 1);
     const m2 = memberEps(model, table, 2);
