@@ -8,6 +8,7 @@ import type { TrainConfig } from './config.js';
 import type { Normalisation } from './normalisation.js';
 import type { MlpArch, MlpParams } from './mlp.js';
 import type { BackendName } from './backend.js';
+import type { MappingReport } from '../io/columnMap.js';
 
 export const MODEL_FORMAT = 'qmisid-phi-model/1';
 
@@ -52,4 +53,6 @@ export interface PhiModel {
   seed: string;
   backend: BackendName;
   members: Member[];
+  /** How the training file's columns were read (src/io/columnMap.ts), when a mapping was given or sc/region derived. */
+  columnMap?: MappingReport;
 }

@@ -16,6 +16,7 @@ import type { Command } from 'commander';
 import type { Binning as BinningType } from '../../binning/Binning.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
+import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../columnMapOptions.js';
 
 const REGIONS = ['window', 'all', 'sideband-subtracted'] as const;
 
@@ -26,7 +27,7 @@ function parseEdges(flag: string, value: string): number[] {
   return nums;
 }
 
-interface FitFlags {
+interface FitFlags extends ColumnMapFlags {
   input?: string;
   out?: string;
   binsEta?: string;
@@ -47,7 +48,7 @@ function parseNumber(flag: string, value: string | undefined, check: (x: number)
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('fit')
     .description('binned likelihood fit of the charge-flip rate per (|eta|, pT) bin, with identifiability diagnostics')
     .option('--input <file>', 'event file (.parquet, .arrow, .csv)')
@@ -60,7 +61,8 @@ export function register(program: Command): void {
     .option('--loss-mean <x>', 'flip response: mean fractional energy loss of a flipped electron, e.g. 0.015')
     .option('--extra-smear <x>', 'flip response: extra Gaussian fractional smearing of a flipped electron, e.g. 0.025')
     .option('--replicas <n>', 'folded fit: Monte Carlo draws of the response per parent and leg (default 16)')
-    .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0')
+    .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0');
+  addColumnMapOptions(cmd)
     .action(async (flags: FitFlags) => {
       if (!flags.input) throw new UsageError('--input', flags.input, 'an event file');
       if (!flags.out) throw new UsageError('--out', flags.out, 'an output JSON path');
@@ -93,7 +95,11 @@ export function register(program: Command): void {
       // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
       const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_REPLICAS, `an integer in 1..${MAX_REPLICAS}`);
       if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole 60–120 GeV selection and fits the window: leave --region at window');
-      const { table } = await readEvents(flags.input);
+      const map = columnMapFrom(flags);
+      const { table, mapping } = await readEvents(flags.input, {
+        ...(map ? { map } : {}),
+        require: ['pt1', 'eta1', 'pt2', 'eta2', 'sc', 'region', ...(flags.weights != null ? [flags.weights] : []), ...(response ? ['m_ee'] : [])],
+      });
       const region = flags.region as (typeof REGIONS)[number];
       const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
       const folded = response
@@ -113,6 +119,7 @@ export function register(program: Command): void {
         binning: binning.toJSON(),
         region,
         weights: flags.weights ?? null,
+        ...(mapping ? { columnMap: mapping } : {}),
         ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed: flags.seed } } : {}),
         ...binnedFitToJson(result),
         ...(truth ? { truth } : {}),

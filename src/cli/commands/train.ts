@@ -4,8 +4,9 @@
  */
 import type { Command } from 'commander';
 import { ConfigError, UsageError } from '../../errors.js';
+import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../columnMapOptions.js';
 
-interface TrainFlags {
+interface TrainFlags extends ColumnMapFlags {
   input: string;
   out: string;
   features?: string;
@@ -50,7 +51,7 @@ function list(v: string | undefined): string[] | undefined {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('train')
     .description('train the per-electron network phi(e) on OC/SC pairs (eps = sigmoid(phi)); saves a model directory')
     .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv) with <feature>1/<feature>2, sc and optional w')
@@ -75,7 +76,8 @@ export function register(program: Command): void {
     .option('--oracle', 'train per electron on truth_flip1/2 instead (supervised reference)')
     .option('--config <FILE.json>', 'trainer options as JSON (flags override)')
     .option('--no-progress', 'no progress bar (default: shown when stderr is a terminal)')
-    .option('--json', 'print a JSON summary on stdout')
+    .option('--json', 'print a JSON summary on stdout');
+  addColumnMapOptions(cmd)
     .action(async (flags: TrainFlags) => {
       const { readFileSync } = await import('node:fs');
       const { readEvents } = await import('../../io/events-file.js');
@@ -114,8 +116,9 @@ export function register(program: Command): void {
       };
       const input = { ...base };
       for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
+      let features: string[];
       try {
-        resolveTrainConfig(input, flags.config);
+        features = resolveTrainConfig(input, flags.config).features;
       } catch (err) {
         const key = err instanceof ConfigError ? err.path.split('.')[1] : undefined;
         if (err instanceof ConfigError && key && FLAG_OF[key] && fromFlags[key] !== undefined) {
@@ -123,8 +126,15 @@ export function register(program: Command): void {
         }
         throw err;
       }
-      const { table } = await readEvents(flags.input);
+      const { parseFeatures } = await import('../../train/features.js');
+      const perElectron = parseFeatures(features).flatMap((f) => [`${f.column}1`, `${f.column}2`]);
+      const map = columnMapFrom(flags);
+      const { table, mapping } = await readEvents(flags.input, {
+        ...(map ? { map } : {}),
+        require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
+      });
       const model = await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input });
+      if (mapping) model.columnMap = mapping;
       await saveModel(flags.out, model);
 
       process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
