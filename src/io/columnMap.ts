@@ -134,10 +134,16 @@ export function massRegion(m: number, s: MassSelection): number {
 const num = (v: number | bigint | boolean | null | undefined): number => (typeof v === 'bigint' || typeof v === 'boolean' ? Number(v) : v == null ? NaN : v);
 
 /**
- * Apply a mapping to the raw columns of `path`. Renames first; then derives or checks `sc` from q1, q2 and
- * derives `region` from m_ee (when `deriveRegion`). With no map only the checks and derivations run.
+ * Apply a mapping to the raw columns of `path`. Renames first; then derives `sc` from q1, q2 or, with a map
+ * or `checkSc` (a caller that needs sc), checks it against them; derives `region` from m_ee (when
+ * `deriveRegion`). With no map only the checks and derivations run.
  */
-export function mapColumns(raw: RawColumns, map: ColumnMap | undefined, path: string, opts: { deriveRegion?: boolean } = {}): { raw: RawColumns; report?: MappingReport } {
+export function mapColumns(
+  raw: RawColumns,
+  map: ColumnMap | undefined,
+  path: string,
+  opts: { deriveRegion?: boolean; checkSc?: boolean } = {},
+): { raw: RawColumns; report?: MappingReport } {
   const m = map ?? IDENTITY_MAP;
   const rename = new Map<string, string>();
   for (const [from, to] of Object.entries(m.columns)) {
@@ -169,7 +175,7 @@ export function mapColumns(raw: RawColumns, map: ColumnMap | undefined, path: st
       derived.set('sc', sc);
       derivedNames.push('sc');
       names.push('sc');
-    } else {
+    } else if (map != null || opts.checkSc) {
       const sc = getNum('sc');
       const bad: number[] = [];
       for (let i = 0; i < raw.n; i++) if (num(sc[i]) !== sameCharge(i)) bad.push(i);

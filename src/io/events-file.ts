@@ -252,7 +252,7 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
     }
   }
   // The one place a column mapping enters: renames, sc derived/checked from the charges, region from m_ee.
-  const mapped = mapColumns(raw, opts.map, path, { deriveRegion: opts.deriveRegion ?? true });
+  const mapped = mapColumns(raw, opts.map, path, { deriveRegion: opts.deriveRegion ?? true, checkSc: opts.require?.includes('sc') ?? false });
   raw = mapped.raw;
   for (const r of opts.require ?? []) {
     if (!raw.names.includes(r)) throw new DataError(path, r, missingColumnDetail(r, raw.names));

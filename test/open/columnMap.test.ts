@@ -64,7 +64,7 @@ describe('column mapping', async () => {
     const nSC = bench.columns.sc!.reduce((a, b) => a + b, 0);
     let firstSC = 0;
     while (bench.columns.sc![firstSC] !== 1) firstSC++;
-    const err = await readEvents(bad).catch((e: unknown) => e);
+    const err = await readEvents(bad, { require: ['sc'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
     expect((err as Error).message).toContain(`column sc: disagrees with the charges q1, q2 in ${nSC} of ${bench.n} rows (first rows: ${firstSC},`);
   });
