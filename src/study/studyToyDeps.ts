@@ -9,8 +9,12 @@ import { createBlockContext, type BlockContext } from '../../generators/zee/gene
 import { generateTruthEventsSync } from '../../generators/zee/generate-events.js';
 import { estimatorFor } from './estimatorFor.js';
 import type { GenerateFn, ToyDeps } from './runToy.js';
+import type { ResolvedSample } from './resolveStudy.js';
+import { bootstrapSample, loadSample } from './userSample.js';
 
-export function studyToyDeps(threads: number): ToyDeps {
+/** With a user sample, toys are Poisson bootstraps of its file (userSample.ts) instead of generated events. */
+export function studyToyDeps(threads: number, sample?: ResolvedSample): ToyDeps {
+  if (sample) return { generate: async (_config, _n, seed) => bootstrapSample(await loadSample(sample), seed), estimator: estimatorFor, threads };
   const contexts = new Map<string, BlockContext>();
   const generate: GenerateFn = async (config, n, seed) => {
     const key = JSON.stringify(config);

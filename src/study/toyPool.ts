@@ -26,7 +26,7 @@ export async function runToysInPool(
 ): Promise<void> {
   const threads = opts.threads ?? 1;
   if (opts.workers <= 0 || toys.length === 0) {
-    const deps = studyToyDeps(threads);
+    const deps = studyToyDeps(threads, study.sample);
     for (const t of toys) onRecord(await runToy(study, t, deps));
     return;
   }

@@ -14,7 +14,7 @@ interface Init {
 }
 
 const { study, threads } = workerData as Init;
-const deps = studyToyDeps(threads);
+const deps = studyToyDeps(threads, study.sample);
 const port = parentPort!;
 
 port.on('message', (msg: { toy: number } | { stop: true }) => {
