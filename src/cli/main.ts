@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   study: () => import('./commands/study.js'),
   merge: () => import('./commands/merge.js'),
   report: () => import('./commands/report.js'),
+  export: () => import('./commands/export.js'),
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

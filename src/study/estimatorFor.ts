@@ -12,6 +12,7 @@ const LOADERS: Record<EstimatorKind, () => Promise<Estimator>> = {
   phi: async () => (await import('./estimators/phi.js')).phiEstimator,
   oracle: async () => (await import('./estimators/oracle.js')).oracleEstimator,
   external: async () => (await import('./estimators/external.js')).externalEstimator,
+  onnx: async () => (await import('./estimators/onnx.js')).onnxEstimator,
 };
 
 const cache = new Map<EstimatorKind, Promise<Estimator>>();

@@ -114,7 +114,7 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
 /** External commands run in the study file's directory; model paths are relative to it. */
 function withPaths(kind: EstimatorKind, sidebandSubtraction: boolean, baseDir: string, options: Record<string, unknown>): Record<string, unknown> {
   if (kind === 'external') return { cwd: baseDir, ...options, sidebandSubtraction };
-  if ((kind as string) === 'onnx' && typeof options.model === 'string') return { ...options, model: resolve(baseDir, options.model) };
+  if (kind === 'onnx' && typeof options.model === 'string') return { ...options, model: resolve(baseDir, options.model) };
   return options;
 }
 

@@ -38,7 +38,7 @@ export const METRIC_NAMES = [
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */
-export const ESTIMATOR_KINDS = ['binned', 'binnedFolded', 'truthMatched', 'phi', 'oracle', 'external'] as const;
+export const ESTIMATOR_KINDS = ['binned', 'binnedFolded', 'truthMatched', 'phi', 'oracle', 'external', 'onnx'] as const;
 export type EstimatorKind = (typeof ESTIMATOR_KINDS)[number];
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -');

@@ -8,6 +8,7 @@ import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../colu
 
 interface ApplyFlags extends ColumnMapFlags {
   model: string;
+  inputs?: string;
   input: string;
   out: string;
   backend?: string;
@@ -17,7 +18,8 @@ export function register(program: Command): void {
   const cmd = program
     .command('apply')
     .description('add per-electron eps1, eps2 (and eps1_sd, eps2_sd for an ensemble) from a trained model')
-    .requiredOption('--model <DIR>', 'model directory written by `qmisid train`')
+    .requiredOption('--model <DIR|FILE.onnx>', 'model directory written by `qmisid train`, or an ONNX phi (docs/open-bench.md)')
+    .option('--inputs <LIST>', 'ONNX model: raw per-electron columns it reads, in order, e.g. pt,eta (default: its qmisid.inputs metadata)')
     .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv)')
     .requiredOption('--out <FILE>', 'output event file (format by extension)')
     .option('--backend <NAME>', 'auto (default) | node | wasm | cpu');
@@ -30,6 +32,8 @@ export function register(program: Command): void {
       const { version } = await import('../../version.js');
 
       if (flags.out === flags.input) throw new UsageError('--out', flags.out, 'must differ from --input');
+      if (flags.model.endsWith('.onnx')) return applyOnnx(flags);
+      if (flags.inputs != null) throw new UsageError('--inputs', flags.inputs, 'only with an ONNX --model');
       const model = loadModel(flags.model);
       const backend = await selectBackend((flags.backend ?? 'auto') as Parameters<typeof selectBackend>[0]);
       const { parseFeatures } = await import('../../train/features.js');
@@ -49,4 +53,28 @@ export function register(program: Command): void {
       );
       process.stderr.write(`qmisid apply: backend ${backend}; ${n} events, ${model.members.length} member(s) -> ${flags.out}\n`);
     });
+}
+
+/** apply with an ONNX φ: eps1, eps2 = sigmoid(φ) of each electron (no spread: one fixed model). */
+async function applyOnnx(flags: ApplyFlags): Promise<void> {
+  const { readEvents, writeEvents } = await import('../../io/events-file.js');
+  const { loadOnnxPhi } = await import('../../onnx/onnxPhi.js');
+  const { sigmoid } = await import('../../train/predict.js');
+  const { version } = await import('../../version.js');
+  const inputs = flags.inputs?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const model = await loadOnnxPhi(flags.model, inputs);
+  const map = columnMapFrom(flags);
+  const { table, meta, mapping } = await readEvents(flags.input, {
+    ...(map ? { map } : {}),
+    deriveRegion: false,
+    require: model.inputs.flatMap((c) => [`${c}1`, `${c}2`]),
+  });
+  const eps1 = Float64Array.from(await model.phi(table, 1, flags.input), sigmoid);
+  const eps2 = Float64Array.from(await model.phi(table, 2, flags.input), sigmoid);
+  const n = await writeEvents(
+    flags.out,
+    { n: table.n, columns: { ...table.columns, eps1, eps2 } },
+    { config: meta?.config ?? null, seed: meta?.seed ?? '', version, input: flags.input, model: { onnx: flags.model, inputs: model.inputs }, ...(mapping ? { columnMap: mapping } : {}) },
+  );
+  process.stderr.write(`qmisid apply: onnxruntime; ${n} events, inputs ${model.inputs.join(', ')} -> ${flags.out}\n`);
 }
