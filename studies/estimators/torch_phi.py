@@ -34,10 +34,11 @@ def main(manifest_path):
     rng = np.random.default_rng(m["seed32"])
     torch.manual_seed(m["seed32"])
 
-    # Inputs per electron: log pT and |eta|, standardised over both electrons (stored in the ONNX graph).
-    raw1 = np.stack([pt1, eta1], axis=1)
-    raw2 = np.stack([pt2, eta2], axis=1)
-    both = np.concatenate([transform(raw1), transform(raw2)])
+    # Inputs per electron: raw (pT, eta) as float32; log pT and |eta|, standardised over both electrons,
+    # happen inside the network (Phi below), so the exported ONNX graph computes exactly what was trained.
+    raw1 = np.stack([pt1, eta1], axis=1).astype(np.float32)
+    raw2 = np.stack([pt2, eta2], axis=1).astype(np.float32)
+    both = np.concatenate([transform(raw1), transform(raw2)]).astype(np.float64)
     mean, sd = both.mean(axis=0), both.std(axis=0)
     sd[sd == 0] = 1.0
 
@@ -49,8 +50,8 @@ def main(manifest_path):
     bootstrap = bool(cfg.get("bootstrap", True))
     oc_keep = float(cfg.get("ocKeep", 0.2))
 
-    x1 = torch.tensor((transform(raw1) - mean) / sd, dtype=torch.float32)
-    x2 = torch.tensor((transform(raw2) - mean) / sd, dtype=torch.float32)
+    x1 = torch.tensor(raw1)
+    x2 = torch.tensor(raw2)
     y = torch.tensor(sc, dtype=torch.float32)
     sc_frac = float(np.sum(w * sc) / np.sum(w))
     # Start at the rate that reproduces the overall SC fraction: p_SC ~ 2 eps.
@@ -62,7 +63,7 @@ def main(manifest_path):
         wk = w * np.where(sc == 1, 1.0, 1.0 / oc_keep) * keep
         if bootstrap:
             wk = wk * rng.poisson(1.0, n)
-        net = mlp(2, hidden, bias0)
+        net = Phi(mlp(2, hidden, bias0), mean, sd)
         losses = train(net, x1, x2, y, torch.tensor(wk, dtype=torch.float32), epochs, batch, lr, rng)
         nets.append(net)
         curves.append(losses)
@@ -75,7 +76,7 @@ def main(manifest_path):
             p2 = torch.sigmoid(net(x2)).squeeze(1).numpy().astype(float)
             if np.median(np.concatenate([p1, p2])) > 0.5:
                 # The mirror branch eps -> 1 - eps fits the pairs equally well (eq. 3); negating phi is exact.
-                last = net[-1]
+                last = net.mlp[-1]
                 last.weight.mul_(-1)
                 last.bias.mul_(-1)
                 p1, p2 = 1 - p1, 1 - p2
@@ -139,25 +140,39 @@ def train(net, x1, x2, y, w, epochs, batch, lr, rng):
     return losses
 
 
-class Exported(torch.nn.Module):
-    """The bench's ONNX phi convention: input x [N, 2] = raw (pt [GeV], eta) of each electron; transforms,
-    standardisation and the ensemble combination phi = logit(mean over members of sigmoid(phi_k)) inside."""
+class Phi(torch.nn.Module):
+    """One member: raw (pt [GeV], eta) rows -> log pT, |eta| -> standardised -> MLP -> phi."""
 
-    def __init__(self, nets, mean, sd):
+    def __init__(self, mlp, mean, sd):
         super().__init__()
-        self.nets = torch.nn.ModuleList(nets)
+        self.mlp = mlp
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32))
         self.register_buffer("sd", torch.tensor(sd, dtype=torch.float32))
 
     def forward(self, x):
         z = torch.stack([torch.log(x[:, 0]), torch.abs(x[:, 1])], dim=1)
-        z = (z - self.mean) / self.sd
-        p = torch.stack([torch.sigmoid(net(z)) for net in self.nets], dim=0).mean(dim=0)
-        return torch.log(p) - torch.log1p(-p)
+        return self.mlp((z - self.mean) / self.sd)
+
+
+class Exported(torch.nn.Module):
+    """The bench's ONNX phi convention: input x [N, 2] = raw (pt [GeV], eta) of each electron; output
+    phi = logit(mean over members of sigmoid(phi_k)), so sigmoid(phi) is the eps this script reports."""
+
+    def __init__(self, nets):
+        super().__init__()
+        self.nets = torch.nn.ModuleList(nets)
+
+    def forward(self, x):
+        # logit(mean_k sigmoid(phi_k)) = LSE_k log sigmoid(phi_k) - LSE_k log sigmoid(-phi_k), with
+        # log sigmoid(t) = -softplus(-t): exact in float32 for small eps (onnxruntime's Sigmoid kernel is an
+        # approximation good to ~1e-5 relative, too coarse for a 1e-5 comparison).
+        phis = torch.cat([net(x) for net in self.nets], dim=1)
+        sp = torch.nn.functional.softplus
+        return (torch.logsumexp(-sp(-phis), dim=1, keepdim=True) - torch.logsumexp(-sp(phis), dim=1, keepdim=True))
 
 
 def export_onnx(nets, mean, sd, path):
-    model = Exported(nets, mean, sd).eval()
+    model = Exported(nets).eval()
     torch.onnx.export(model, torch.tensor([[40.0, 0.5]]), path, input_names=["x"], output_names=["phi"],
                       dynamic_axes={"x": {0: "n"}, "phi": {0: "n"}}, opset_version=13)
 
