@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   merge: () => import('./commands/merge.js'),
   report: () => import('./commands/report.js'),
   export: () => import('./commands/export.js'),
+  check: () => import('./commands/check.js'),
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
