@@ -20,7 +20,7 @@ import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../colu
 
 const REGIONS = ['window', 'all', 'sideband-subtracted'] as const;
 
-function parseEdges(flag: string, value: string): number[] {
+export function parseEdges(flag: string, value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
   const nums = parts.map(Number);
   if (parts.some((s) => s === '') || nums.some((x) => !Number.isFinite(x))) throw new UsageError(flag, value, 'comma-separated numbers, e.g. 0,0.5,1.0');
