@@ -69,6 +69,9 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     ...(opts.toys != null ? { toys: opts.toys } : {}),
     ...(opts.seed != null ? { seed: opts.seed } : {}),
   });
+  // A user sample is read (and its mapping checked) once, up front: a bad file stops the study with exit 2
+  // instead of failing every toy.
+  if (study.sample) await (await import('./userSample.js')).loadSample(study.sample);
   const shard = opts.shard ?? NO_SHARD;
   const toys = shardToys(study.toys, shard);
   const dir = opts.out;
