@@ -15,7 +15,7 @@
  * message carries the program's stderr.
  */
 import { z } from 'zod';
-import { REGION } from '../events/columns.js';
+import { REGION } from '../selection/selection.js';
 
 export const PROTOCOL = 'qmisid-external/1';
 
@@ -34,7 +34,7 @@ export interface Manifest {
   /** Name of the event-weight column (negative for sideband events under sideband subtraction). */
   weights: 'w';
   /** Values of the `region` column. */
-  regions: typeof REGION;
+  regions: { window: 0; lowSideband: 1; highSideband: 2 };
   /** Whether sideband rows (region 1, 2) with negative weights are part of the sample. */
   sidebandSubtraction: boolean;
   /** Bench binning (|η| and pT edges, half-open bins) — the binning the per-bin metrics are computed in. */

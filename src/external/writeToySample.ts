@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../errors.js';
-import { columnSpec, REGION, type EventTable, type TypedColumn } from '../events/columns.js';
+import { columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
+import { REGION } from '../selection/selection.js';
 import { writeEvents } from '../io/events-file.js';
 import { createRng } from '../rng.js';
 import { version } from '../version.js';
@@ -47,7 +48,7 @@ export async function writeToySample(dir: string, table: EventTable, spec: ToySa
       return { name, type: s.type === 'f64' ? 'float64' : s.type === 'i8' ? 'int8' : s.type === 'u8' ? 'uint8' : 'uint32', doc: s.doc };
     }),
     weights: 'w',
-    regions: REGION,
+    regions: { window: REGION.window, lowSideband: REGION.lowSideband, highSideband: REGION.highSideband },
     sidebandSubtraction: spec.sidebandSubtraction,
     binning: spec.binning,
     seed: spec.seed,

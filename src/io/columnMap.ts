@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, DataError, UsageError } from '../errors.js';
 import { zodConfigError } from '../config/zodConfigError.js';
-import { REGION } from '../events/columns.js';
+import { regionOf } from '../selection/selection.js';
 
 const ident = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'a column name');
 const benchName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a bench column name of letters, digits or _ (e.g. pt1, q2, m_ee)');
@@ -123,12 +123,9 @@ export function resolveColumnMap(flags: { mapFile?: string; map?: string; window
   return parseColumnMap({ ...raw, columns, ...(hasSel ? { selection: sel } : {}) }, source);
 }
 
-/** Region code of a mass, half-open ranges as the generator's acceptance; −1 outside all three. */
+/** Region code of a mass under the selection module's half-open ranges (src/selection/); −1 outside all three. */
 export function massRegion(m: number, s: MassSelection): number {
-  if (m >= s.window[0] && m < s.window[1]) return REGION.window;
-  if (m >= s.lowSideband[0] && m < s.lowSideband[1]) return REGION.lowSideband;
-  if (m >= s.highSideband[0] && m < s.highSideband[1]) return REGION.highSideband;
-  return -1;
+  return regionOf(m, s);
 }
 
 const num = (v: number | bigint | boolean | null | undefined): number => (typeof v === 'bigint' || typeof v === 'boolean' ? Number(v) : v == null ? NaN : v);

@@ -19,6 +19,7 @@ import { DataError } from '../errors.js';
 import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
 import { writeFileAtomic } from './atomic.js';
 import { mapColumns, missingColumnDetail, type ColumnMap, type MappingReport } from './columnMap.js';
+import { REGION } from '../selection/selection.js';
 
 /** Provenance stored with every event file. */
 export interface EventFileMeta {
@@ -310,7 +311,9 @@ function convertColumn(path: string, name: string, src: ArrayLike<number | bigin
         throw new DataError(path, name, `row ${i}: a charge must be +1 or -1`, v);
       }
       if (spec.type === 'u8' && name !== 'region' && v !== 0 && v !== 1) throw new DataError(path, name, `row ${i}: a flag must be 0 or 1`, v);
-      if (name === 'region' && v !== 0 && v !== 1 && v !== 2) throw new DataError(path, name, `row ${i}: region must be 0, 1 or 2`, v);
+      if (name === 'region' && v !== REGION.window && v !== REGION.lowSideband && v !== REGION.highSideband) {
+        throw new DataError(path, name, `row ${i}: region must be ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands)`, v);
+      }
       if (spec.type === 'u32' && (v < 0 || !Number.isInteger(v))) throw new DataError(path, name, `row ${i}: expected a non-negative integer`, v);
     }
     out[i] = v;

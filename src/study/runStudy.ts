@@ -30,7 +30,6 @@ export interface RunStudyOptions {
   shard?: Shard;
   quick?: boolean;
   seed?: Seed;
-  threads?: number;
   /** Progress lines (toy k of n done). */
   log?: (line: string) => void;
 }
@@ -103,7 +102,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
   const store = openToyStore(toysFile);
   let finished = done.size;
   try {
-    await runToysInPool(study, todo, { workers: opts.workers ?? 0, threads: opts.threads ?? 1 }, (rec) => {
+    await runToysInPool(study, todo, { workers: opts.workers ?? 0 }, (rec) => {
       store.append(rec);
       finished++;
       log(`toy ${rec.toy} ${rec.status} (${finished}/${toys.length})`);

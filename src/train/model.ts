@@ -55,4 +55,6 @@ export interface PhiModel {
   members: Member[];
   /** How the training file's columns were read (src/io/columnMap.ts), when a mapping was given or sc/region derived. */
   columnMap?: MappingReport;
+  /** The events it was trained on (written by `qmisid train`): region, window, sidebands, pT thresholds, where they came from. */
+  selection?: Record<string, unknown>;
 }

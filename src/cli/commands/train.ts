@@ -1,12 +1,18 @@
 /**
  * `qmisid train`: fit φ(e) on an event file through the pair classifier f(φ1, φ2) (method note eq. 3), or
  * with --oracle per electron on the truth flip label, and save the model directory (atomically).
+ *
+ * It trains on the events `qmisid fit` would fit: by default the mass window of the file's own selection
+ * (src/selection: from the file's metadata, defaults without), or `--region sideband-subtracted` / `all`, with
+ * the same --window, --sidebands and --pt-min overrides. The selection used is stored in model.json and printed.
  */
 import type { Command } from 'commander';
 import { ConfigError, UsageError } from '../../errors.js';
-import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../columnMapOptions.js';
+import type { SelectionFlags } from '../../selection/selection.js';
+import { addColumnMapOptions, columnMapFrom, withMapSelection, type ColumnMapFlags } from '../columnMapOptions.js';
 
-interface TrainFlags extends ColumnMapFlags {
+interface TrainFlags extends SelectionFlags, ColumnMapFlags {
+  region: string;
   input: string;
   out: string;
   features?: string;
@@ -56,6 +62,10 @@ export function register(program: Command): void {
     .description('train the per-electron network phi(e) on OC/SC pairs (eps = sigmoid(phi)); saves a model directory')
     .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv) with <feature>1/<feature>2, sc and optional w')
     .requiredOption('--out <DIR>', 'model directory to write (replaced atomically)')
+    .option('--region <REGION>', 'events to train on: window (default) | sideband-subtracted | all, as in qmisid fit', 'window')
+    .option('--window <lo,hi>', "mass window [GeV] (default: the file's selection)")
+    .option('--sidebands <lo1,hi1,lo2,hi2>', "low and high sideband [GeV] (default: the file's)")
+    .option('--pt-min <a,b>', "leading and subleading pT thresholds [GeV] (default: the file's)")
     .option('--features <LIST>', 'per-electron features, e.g. pt,eta | pt,abseta,phi,q | log:pt,id:phi (default pt,eta)')
     .option('--hidden <LIST>', 'hidden-layer widths (default 64,64,64)')
     .option('--activation <NAME>', 'leakyRelu (default, slope 0.01) | relu | elu | tanh')
@@ -126,18 +136,30 @@ export function register(program: Command): void {
         }
         throw err;
       }
+      const sel = await import('../../selection/selection.js');
+      if (!(sel.FIT_REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, sel.FIT_REGIONS.join(' | '));
+      const region = flags.region as (typeof sel.FIT_REGIONS)[number];
       const { parseFeatures } = await import('../../train/features.js');
       const perElectron = parseFeatures(features).flatMap((f) => [`${f.column}1`, `${f.column}2`]);
       const map = columnMapFrom(flags);
-      const { table, mapping } = await readEvents(flags.input, {
+      const { table: all, meta, mapping } = await readEvents(flags.input, {
         ...(map ? { map } : {}),
-        require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
+        require: [...perElectron, 'region', ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
       });
-      const model = await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input });
-      if (mapping) model.columnMap = mapping;
+      // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
+      const { selection, source: selectionSource } = sel.selectionWithFlags(sel.selectionFromFile(meta, flags.input), withMapSelection(flags, map));
+      const rows = sel.selectRows(all, region, { selection, fromKinematics: selectionSource === 'flags', ...(all.columns.w ? { base: all.columns.w } : {}), source: flags.input });
+      const picked = sel.selectedTable(all, rows);
+      // The trainer reads its event weights from `w`: the selection's weights (sideband subtraction included).
+      const table = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
+      const selectionRecord = { region, ...sel.selectionToJson(selection), sidebandWeight: sel.sidebandFactor(selection), source: selectionSource, events: table.n };
+      const model = { ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input })), selection: selectionRecord, ...(mapping ? { columnMap: mapping } : {}) };
       await saveModel(flags.out, model);
 
       process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
+      process.stderr.write(
+        `  trained on ${table.n} of ${all.n} events: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
+      );
       for (const m of model.members) {
         const b = m.branch;
         process.stderr.write(
@@ -154,6 +176,7 @@ export function register(program: Command): void {
           backend: model.backend,
           kind: model.kind,
           inputs: model.inputs,
+          selection: selectionRecord,
           members: model.members.map(({ params: _p, ...info }) => info),
         };
         process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -14,8 +14,6 @@ export interface EstimatorContext {
   options: Record<string, unknown>;
   /** The source of the table, for error messages. */
   source: string;
-  /** How many threads the estimator may use (the worker pool already spreads toys over cores). */
-  threads: number;
 }
 
 export interface EstimatorResult {

@@ -54,7 +54,7 @@ export const externalEstimator: Estimator = async (table, ctx) => {
     const { manifestPath, manifest } = await writeToySample(dir, table, {
       binning: { eta: [...ctx.binning.etaEdges], pt: [...ctx.binning.ptEdges] },
       seed: ctx.seed,
-      threads: ctx.threads,
+      threads: 1,
       sidebandSubtraction: o.sidebandSubtraction ?? false,
       config: o.config,
       source: ctx.source,
