@@ -14,16 +14,10 @@
  * electrons in one bin taken as fully correlated, as an ensemble's are); else none.
  * A non-zero exit, a timeout, a missing or malformed answer: a failed toy with the program's message.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { assignBins } from '../../binning/assignBins.js';
 import { zodConfigError } from '../../config/zodConfigError.js';
-import { NumericalError } from '../../errors.js';
-import { readExternalOutput } from '../../external/readExternalOutput.js';
-import { runCommand } from '../../external/runCommand.js';
-import { writeToySample } from '../../external/writeToySample.js';
+import { runExternal } from '../../external/runExternal.js';
 import { binMeans } from '../metrics/binMeans.js';
 import type { Estimator, EstimatorResult } from './Estimator.js';
 
@@ -49,45 +43,38 @@ export const externalEstimator: Estimator = async (table, ctx) => {
   const parsed = ExternalOptionsSchema.safeParse(ctx.options);
   if (!parsed.success) throw zodConfigError(parsed.error, ctx.options, ctx.source, 'options');
   const o = parsed.data;
-  const dir = mkdtempSync(join(tmpdir(), 'qmisid-ext-'));
-  try {
-    const { manifestPath, manifest } = await writeToySample(dir, table, {
-      binning: { eta: [...ctx.binning.etaEdges], pt: [...ctx.binning.ptEdges] },
-      seed: ctx.seed,
-      threads: 1,
-      sidebandSubtraction: o.sidebandSubtraction ?? false,
-      config: o.config,
-      source: ctx.source,
-    });
-    const res = await runCommand(o.command, { cwd: o.cwd ?? process.cwd(), manifestPath, timeoutMs: o.timeoutSeconds * 1000 });
-    const tail = res.stderr.trim().split('\n').slice(-5).join(' | ');
-    if (res.spawnError) throw new NumericalError(`external ${o.command.join(' ')}`, `could not start: ${res.spawnError}`);
-    if (res.timedOut) throw new NumericalError(`external ${o.command.join(' ')}`, `timed out after ${o.timeoutSeconds} s${tail ? `: ${tail}` : ''}`);
-    if (res.code !== 0) throw new NumericalError(`external ${o.command.join(' ')}`, `exit ${res.code ?? res.signal}${tail ? `: ${tail}` : ''}`);
-    const out = readExternalOutput(manifest.output, table.n);
-    const eps1 = toNum(out.eps1);
-    const eps2 = toNum(out.eps2);
-    const bins = assignBins(table, ctx.binning, ctx.source);
-    const K = ctx.binning.size;
-    const bg = table.columns.is_background;
-    const mean = binMeans(bins, K, eps1, eps2, bg).mean;
-    const members = out.members?.map((m) => ({ eps1: toNum(m.eps1), eps2: toNum(m.eps2), train: m.train ?? [], val: m.val ?? [] }));
-    let binsOut: EstimatorResult['bins'] = { eps: mean };
-    if (members && members.length > 1) {
-      const memberBins = members.map((m) => binMeans(bins, K, m.eps1, m.eps2, bg).mean);
-      binsOut = { eps: mean, err: mean.map((_, k) => sd(memberBins.map((b) => b[k]!).filter(Number.isFinite))), errDof: members.length - 1 };
-    } else if (out.eps1_sd && out.eps2_sd) {
-      binsOut = { eps: mean, err: binMeans(bins, K, toNum(out.eps1_sd), toNum(out.eps2_sd), bg).mean };
-    }
-    return {
-      status: out.status,
-      ...(out.message != null ? { message: out.message } : {}),
-      bins: binsOut,
-      electrons: { eps1, eps2 },
-      ...(members ? { members } : {}),
-      diagnostics: { ...out.diagnostics, ...(members ? { members: members.length } : {}) },
-    };
-  } finally {
-    if (!o.keep) rmSync(dir, { recursive: true, force: true });
+  const out = await runExternal(table, {
+    command: o.command,
+    cwd: o.cwd ?? process.cwd(),
+    timeoutSeconds: o.timeoutSeconds,
+    keep: o.keep,
+    binning: { eta: [...ctx.binning.etaEdges], pt: [...ctx.binning.ptEdges] },
+    seed: ctx.seed,
+    threads: 1,
+    sidebandSubtraction: o.sidebandSubtraction ?? false,
+    config: o.config,
+    source: ctx.source,
+  });
+  const eps1 = toNum(out.eps1);
+  const eps2 = toNum(out.eps2);
+  const bins = assignBins(table, ctx.binning, ctx.source);
+  const K = ctx.binning.size;
+  const bg = table.columns.is_background;
+  const mean = binMeans(bins, K, eps1, eps2, bg).mean;
+  const members = out.members?.map((m) => ({ eps1: toNum(m.eps1), eps2: toNum(m.eps2), train: m.train ?? [], val: m.val ?? [] }));
+  let binsOut: EstimatorResult['bins'] = { eps: mean };
+  if (members && members.length > 1) {
+    const memberBins = members.map((m) => binMeans(bins, K, m.eps1, m.eps2, bg).mean);
+    binsOut = { eps: mean, err: mean.map((_, k) => sd(memberBins.map((b) => b[k]!).filter(Number.isFinite))), errDof: members.length - 1 };
+  } else if (out.eps1_sd && out.eps2_sd) {
+    binsOut = { eps: mean, err: binMeans(bins, K, toNum(out.eps1_sd), toNum(out.eps2_sd), bg).mean };
   }
+  return {
+    status: out.status,
+    ...(out.message != null ? { message: out.message } : {}),
+    bins: binsOut,
+    electrons: { eps1, eps2 },
+    ...(members ? { members } : {}),
+    diagnostics: { ...out.diagnostics, ...(members ? { members: members.length } : {}) },
+  };
 };
