@@ -144,7 +144,7 @@ export function register(program: Command): void {
       const map = columnMapFrom(flags);
       const { table: all, meta, mapping } = await readEvents(flags.input, {
         ...(map ? { map } : {}),
-        require: [...perElectron, 'region', ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
+        require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
       });
       // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
       const { selection, source: selectionSource } = sel.selectionWithFlags(sel.selectionFromFile(meta, flags.input), withMapSelection(flags, map));
