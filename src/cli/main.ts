@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   merge: () => import('./commands/merge.js'),
   report: () => import('./commands/report.js'),
   calibrate: () => import('./commands/calibrate.js'),
+  export: () => import('./commands/export.js'),
   check: () => import('./commands/check.js'),
 };
 

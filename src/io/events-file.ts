@@ -20,6 +20,7 @@ import { allocate, columnSpec, type EventTable, type TypedColumn } from '../even
 import { makeParents, tempBeside, writeFileAtomic } from './atomic.js';
 import { onExit, sweepStaleTemps } from './cleanup.js';
 import { checkFormatVersion, withFormatVersion } from './formatVersion.js';
+import { mapColumns, missingColumnDetail, type ColumnMap, type MappingReport } from './columnMap.js';
 import { REGION } from '../selection/selection.js';
 
 /** Provenance stored with every event file. */
@@ -235,12 +236,16 @@ export async function writeEvents(path: string, table: EventTable, meta: EventFi
 export interface ReadOptions {
   /** Read only these columns (all by default). */
   columns?: readonly string[];
-  /** Fail unless these columns are present. */
+  /** Fail unless these columns are present (after mapping; the error suggests a mapping). */
   require?: readonly string[];
+  /** Read the file's columns under bench names (src/io/columnMap.ts); sc and region are derived when absent. */
+  map?: ColumnMap;
+  /** Derive `region` from m_ee when the file has none (default true); rows outside the selection are dropped. */
+  deriveRegion?: boolean;
 }
 
 /** Read an event file; standard columns come back with their standard typed-array types. */
-export async function readEvents(path: string, opts: ReadOptions = {}): Promise<{ table: EventTable; meta: EventFileMeta | undefined }> {
+export async function readEvents(path: string, opts: ReadOptions = {}): Promise<{ table: EventTable; meta: EventFileMeta | undefined; mapping?: MappingReport }> {
   const format = formatOf(path);
   if (!existsSync(path) || !statSync(path).isFile()) throw new DataError(path, undefined, 'no such file');
   // An empty file reads as an empty Arrow table without complaint: say what it is instead.
@@ -300,8 +305,11 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
     }
     checkFormatVersion('events', sidecarPath(path), meta);
   }
+  // The one place a column mapping enters: renames, sc derived/checked from the charges, region from m_ee.
+  const mapped = mapColumns(raw, opts.map, path, { deriveRegion: opts.deriveRegion ?? true, checkSc: opts.require?.includes('sc') ?? false });
+  raw = mapped.raw;
   for (const r of opts.require ?? []) {
-    if (!raw.names.includes(r)) throw new DataError(path, r, `required column is missing (columns present: ${raw.names.join(' ')})`);
+    if (!raw.names.includes(r)) throw new DataError(path, r, missingColumnDetail(r, raw.names));
   }
   const wanted = opts.columns ?? raw.names;
   const columns: Record<string, TypedColumn> = {};
@@ -309,7 +317,7 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
     if (!raw.names.includes(name)) throw new DataError(path, name, `requested column is missing (columns present: ${raw.names.join(' ')})`);
     columns[name] = convertColumn(path, name, raw.get(name), raw.n);
   }
-  return { table: { n: raw.n, columns }, meta };
+  return { table: { n: raw.n, columns }, meta, ...(mapped.report ? { mapping: mapped.report } : {}) };
 }
 
 function readCsv(path: string): { names: string[]; get: (name: string) => Float64Array; n: number } {

@@ -93,6 +93,9 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
   // full study for the first full run.
   if (opts.quick) await validateEstimators(raw, resolveStudy(raw, { source }), source);
   else if (raw.quick) await validateEstimators(raw, resolveStudy(raw, { source, quick: true }), source);
+  // A user sample is read (and its mapping checked) once, up front: a bad file stops the study with exit 2
+  // instead of failing every toy.
+  if (study.sample) await (await import('./userSample.js')).loadSample(study.sample);
   const shard = opts.shard ?? NO_SHARD;
   if (shard.count > study.toys) throw new UsageError('--shard', `${shard.index}/${shard.count}`, `at most as many shards as toys (${study.toys})`);
   const toys = shardToys(study.toys, shard);

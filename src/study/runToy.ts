@@ -16,6 +16,7 @@ import type { ResolvedGeneratorConfig } from '../config/generator-config.js';
 import { createBlockContext, type BlockContext } from '../../generators/zee/generate-block.js';
 import { generateTruthEventsSync } from '../../generators/zee/generate-events.js';
 import { estimatorFor } from './estimatorFor.js';
+import { bootstrapSample, loadSample } from './userSample.js';
 import { ConfigError, QmisidError, UsageError } from '../errors.js';
 import { deriveSeed } from '../rng.js';
 import type { EstimatorResult } from './estimators/Estimator.js';
@@ -58,7 +59,8 @@ export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyReco
   const points: PointRecord[] = [];
   try {
     for (const point of study.points) {
-      const generated = generate(point.generator, point.events, deriveSeed(seed, 'events'));
+      // A user sample (userSample.ts): a Poisson bootstrap of its file instead of generated events.
+      const generated = study.sample ? bootstrapSample(await loadSample(study.sample), deriveSeed(seed, 'events')) : generate(point.generator, point.events, deriveSeed(seed, 'events'));
       const events = applyPairing(generated, point.pairing);
       const window = windowTable(events);
       const wBins = assignBins(window, binning);

@@ -56,7 +56,7 @@ export interface StudyPlots {
   leftOut: Record<string, string>;
 }
 
-const SERIES: Record<EstimatorKind, string> = { binned: 'binned fit', binnedFolded: 'folded binned fit', truthMatched: 'truth-matched', phi: 'φ-trainer', oracle: 'oracle', reachTarget: 'reachable target' };
+const SERIES: Record<EstimatorKind, string> = { binned: 'binned fit', binnedFolded: 'folded binned fit', truthMatched: 'truth-matched', phi: 'φ-trainer', oracle: 'oracle', reachTarget: 'reachable target', external: 'external', onnx: 'ONNX φ' };
 
 interface Ctx {
   data: StudyReportData;

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { MAX_TOY_EVENTS, MAX_TOYS } from '../limits.js';
+import { ColumnMapSchema } from '../io/columnMap.js';
 
 /** Bounded sizes (src/limits.ts): a study that asks for more fails validation before anything is written. */
 const toyCount = z.number().int().positive().max(MAX_TOYS);
@@ -56,7 +57,7 @@ export const P_VALUE_METRICS: ReadonlySet<string> = new Set(['biasP', 'pooledBia
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */
-export const ESTIMATOR_KINDS = ['binned', 'binnedFolded', 'truthMatched', 'phi', 'oracle', 'reachTarget'] as const;
+export const ESTIMATOR_KINDS = ['binned', 'binnedFolded', 'truthMatched', 'phi', 'oracle', 'reachTarget', 'external', 'onnx'] as const;
 export type EstimatorKind = (typeof ESTIMATOR_KINDS)[number];
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -');
@@ -69,7 +70,8 @@ export const EstimatorSpecSchema = z.strictObject({
   /**
    * Options handed to the estimator (trainer options for phi/oracle, fit options for binned; for binnedFolded
    * the flip response { lossMean, extraSmear }, replicas, window, range, ptMin, parents, errors — checked by
-   * src/study/estimators/binnedFolded.ts).
+   * src/study/estimators/binnedFolded.ts; for external { command, timeoutSeconds, config, keep } — checked by
+   * src/study/estimators/external.ts; for onnx { model, features } — src/study/estimators/onnx.ts).
    */
   options: patch.default({}),
   /** Use window + sidebands with the sideband weights (negative for sideband events) instead of the window alone. */
@@ -138,6 +140,19 @@ const QuickSchema = z.strictObject({
   criteria: z.array(CriterionSchema).optional(),
 });
 
+/**
+ * A user's simulated sample as the truth source instead of the generator: events from `file` read through a
+ * column mapping (inline `map` or `mapFile`, paths relative to the study file), which must supply truth flip
+ * labels truth_flip1, truth_flip2 (truth_eps1/2 when the sample has them). Each toy is a Poisson(1) bootstrap
+ * of the file, seeded per toy; the study's `events` and `generator` (except its mass selection, used for
+ * sideband weights) are then not used.
+ */
+export const SampleSchema = z.strictObject({
+  file: z.string().min(1),
+  map: ColumnMapSchema.optional(),
+  mapFile: z.string().min(1).optional(),
+});
+
 export const StudySchema = z.strictObject({
   $schema: z.string().optional(),
   name,
@@ -170,6 +185,7 @@ export const StudySchema = z.strictObject({
     })
     .optional(),
   quick: QuickSchema.optional(),
+  sample: SampleSchema.optional(),
 });
 
 export type StudyInput = z.input<typeof StudySchema>;
@@ -178,6 +194,7 @@ export type EstimatorSpec = z.output<typeof EstimatorSpecSchema>;
 export type ScanPoint = z.output<typeof ScanPointSchema>;
 export type Criterion = z.output<typeof CriterionSchema>;
 export type Pairing = z.output<typeof PairingSchema>;
+export type Sample = z.output<typeof SampleSchema>;
 
 /** The JSON Schema of a study file (draft 2020-12), as written to studies/study.schema.json. */
 export function exportStudyJsonSchema(): Record<string, unknown> {

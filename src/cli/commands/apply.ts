@@ -5,22 +5,26 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { parseInputDir, parseInputFile, parseOutputFile } from '../flags.js';
+import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../columnMapOptions.js';
 
-interface ApplyFlags {
+interface ApplyFlags extends ColumnMapFlags {
   model: string;
+  inputs?: string;
   input: string;
   out: string;
   backend?: string;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('apply')
     .description('add per-electron eps1, eps2 (and eps1_sd, eps2_sd for an ensemble) from a trained model')
-    .requiredOption('--model <DIR>', 'model directory written by `qmisid train`')
+    .requiredOption('--model <DIR|FILE.onnx>', 'model directory written by `qmisid train`, or an ONNX phi (docs/open-bench.md)')
+    .option('--inputs <LIST>', 'ONNX model: raw per-electron columns it reads, in order, e.g. pt,eta (default: its qmisid.inputs metadata)')
     .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv)')
     .requiredOption('--out <FILE>', 'output event file (format by extension)')
-    .option('--backend <NAME>', 'auto (default) | node | wasm | cpu')
+    .option('--backend <NAME>', 'auto (default) | node | wasm | cpu');
+  addColumnMapOptions(cmd)
     .action(async (flags: ApplyFlags) => {
       const { readEvents, writeEvents } = await import('../../io/events-file.js');
       const { loadModel } = await import('../../train/model-io.js');
@@ -28,7 +32,6 @@ export function register(program: Command): void {
       const { selectBackend } = await import('../../train/backend.js');
       const { version } = await import('../../version.js');
 
-      parseInputDir('--model', flags.model);
       parseInputFile('--input', flags.input);
       const { resolve } = await import('node:path');
       const { formatOf } = await import('../../io/events-file.js');
@@ -40,16 +43,53 @@ export function register(program: Command): void {
       }
       parseOutputFile('--out', flags.out);
       parseOutputFile('--out', `${flags.out}.json`);
+      if (flags.model.endsWith('.onnx')) {
+        parseInputFile('--model', flags.model);
+        return applyOnnx(flags);
+      }
+      parseInputDir('--model', flags.model);
+      if (flags.inputs != null) throw new UsageError('--inputs', flags.inputs, 'only with an ONNX --model');
       const model = loadModel(flags.model);
       const backend = await selectBackend((flags.backend ?? 'auto') as Parameters<typeof selectBackend>[0]);
-      const { table, meta } = await readEvents(flags.input);
+      const { parseFeatures } = await import('../../train/features.js');
+      const map = columnMapFrom(flags);
+      // Every row is kept (no region is derived): apply annotates the file, it selects nothing.
+      const { table, meta, mapping } = await readEvents(flags.input, {
+        ...(map ? { map } : {}),
+        deriveRegion: false,
+        require: parseFeatures(model.features).flatMap((f) => [`${f.column}1`, `${f.column}2`]),
+      });
       const eps = applyModel(model, table, flags.input);
       const columns = { ...table.columns, ...eps } as typeof table.columns;
       const n = await writeEvents(
         flags.out,
         { n: table.n, columns },
-        { config: meta?.config ?? null, seed: meta?.seed ?? '', version, input: flags.input, model: { dir: flags.model, kind: model.kind, features: model.features, seed: model.seed, members: model.members.length } },
+        { config: meta?.config ?? null, seed: meta?.seed ?? '', version, input: flags.input, model: { dir: flags.model, kind: model.kind, features: model.features, seed: model.seed, members: model.members.length }, ...(mapping ? { columnMap: mapping } : {}) },
       );
       process.stderr.write(`qmisid apply: backend ${backend}; ${n} events, ${model.members.length} member(s) -> ${flags.out}\n`);
     });
+}
+
+/** apply with an ONNX φ: eps1, eps2 = sigmoid(φ) of each electron (no spread: one fixed model). */
+async function applyOnnx(flags: ApplyFlags): Promise<void> {
+  const { readEvents, writeEvents } = await import('../../io/events-file.js');
+  const { loadOnnxPhi } = await import('../../onnx/onnxPhi.js');
+  const { sigmoid } = await import('../../train/predict.js');
+  const { version } = await import('../../version.js');
+  const inputs = flags.inputs?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const model = await loadOnnxPhi(flags.model, inputs);
+  const map = columnMapFrom(flags);
+  const { table, meta, mapping } = await readEvents(flags.input, {
+    ...(map ? { map } : {}),
+    deriveRegion: false,
+    require: model.inputs.flatMap((c) => [`${c}1`, `${c}2`]),
+  });
+  const eps1 = Float64Array.from(await model.phi(table, 1, flags.input), sigmoid);
+  const eps2 = Float64Array.from(await model.phi(table, 2, flags.input), sigmoid);
+  const n = await writeEvents(
+    flags.out,
+    { n: table.n, columns: { ...table.columns, eps1, eps2 } },
+    { config: meta?.config ?? null, seed: meta?.seed ?? '', version, input: flags.input, model: { onnx: flags.model, inputs: model.inputs }, ...(mapping ? { columnMap: mapping } : {}) },
+  );
+  process.stderr.write(`qmisid apply: onnxruntime; ${n} events, inputs ${model.inputs.join(', ')} -> ${flags.out}\n`);
 }

@@ -37,6 +37,7 @@ import {
   type Selection,
   type SelectionFlags,
 } from '../../selection/selection.js';
+import { addColumnMapOptions, columnMapFrom, withMapSelection, type ColumnMapFlags } from '../columnMapOptions.js';
 
 /** A selection other than the file's can only narrow it: events outside the file's selection were never written. */
 function checkInsideFile(sel: Selection, file: Selection): void {
@@ -49,7 +50,14 @@ function checkInsideFile(sel: Selection, file: Selection): void {
 }
 
 
-interface FitFlags extends SelectionFlags {
+export function parseEdges(flag: string, value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  const nums = parts.map(Number);
+  if (parts.some((s) => s === '') || nums.some((x) => !Number.isFinite(x))) throw new UsageError(flag, value, 'comma-separated numbers, e.g. 0,0.5,1.0');
+  return nums;
+}
+
+interface FitFlags extends SelectionFlags, ColumnMapFlags {
   input?: string;
   out?: string;
   binsEta?: string;
@@ -86,7 +94,7 @@ async function flipResponseFlags(flags: FitFlags): Promise<{ lossMean: number; e
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('fit')
     .description('binned likelihood fit of the charge-flip rate per (|eta|, pT) bin, with identifiability diagnostics')
     .option('--input <file>', 'event file (.parquet, .arrow, .csv)')
@@ -102,7 +110,8 @@ export function register(program: Command): void {
     .option('--loss-mean <x>', 'flip response: mean fractional energy loss of a flipped electron, e.g. 0.015')
     .option('--extra-smear <x>', 'flip response: extra Gaussian fractional smearing of a flipped electron, e.g. 0.025')
     .option('--replicas <n>', 'folded fit: Monte Carlo draws of the response per parent and leg (default 16)')
-    .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0')
+    .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0');
+  addColumnMapOptions(cmd)
     .action(async (flags: FitFlags) => {
       if (flags.input == null) throw new UsageError('--input', null, 'an event file');
       if (flags.out == null) throw new UsageError('--out', null, 'an output JSON path');
@@ -136,9 +145,14 @@ export function register(program: Command): void {
       // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
       const replicas = flags.replicas == null ? undefined : parseInteger('--replicas', flags.replicas, { min: 1, max: MAX_REPLICAS });
       if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole selection (window and sidebands) as parents and fits the window: leave --region at window');
-      const { table, meta } = await readEvents(flags.input);
+      const map = columnMapFrom(flags);
+      const { table, meta, mapping } = await readEvents(flags.input, {
+        ...(map ? { map } : {}),
+        require: ['pt1', 'eta1', 'pt2', 'eta2', 'sc', 'region', 'm_ee', ...(flags.weights != null ? [flags.weights] : [])],
+      });
       const fileSel = selectionFromFile(meta, flags.input);
-      const { selection, source: selectionSource } = selectionWithFlags(fileSel, flags);
+      // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
+      const { selection, source: selectionSource } = selectionWithFlags(fileSel, withMapSelection(flags, map));
       const fromKinematics = selectionSource === 'flags';
       if (fromKinematics && fileSel.source === 'file') checkInsideFile(selection, fileSel.selection);
       const region = flags.region as (typeof REGIONS)[number];
@@ -169,6 +183,7 @@ export function register(program: Command): void {
         region,
         selection: { ...selectionToJson(selection), sidebandWeight: sidebandFactor(selection), source: selectionSource },
         weights: flags.weights ?? null,
+        ...(mapping ? { columnMap: mapping } : {}),
         ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed } } : {}),
         ...binnedFitToJson(result),
         ...(truth ? { truth } : {}),

@@ -11,8 +11,9 @@ import { ConfigError, UsageError } from '../../errors.js';
 import { MAX_BATCH, MAX_ENSEMBLE, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH } from '../../limits.js';
 import { parseConfigFile, parseInputFile, parseIntList, parseInteger, parseList, parseNumber, parseOutputDir, parseSeed } from '../flags.js';
 import type { SelectionFlags } from '../../selection/selection.js';
+import { addColumnMapOptions, columnMapFrom, withMapSelection, type ColumnMapFlags } from '../columnMapOptions.js';
 
-interface TrainFlags extends SelectionFlags {
+interface TrainFlags extends SelectionFlags, ColumnMapFlags {
   region: string;
   input: string;
   out: string;
@@ -52,7 +53,7 @@ function opt<T>(v: string | undefined, parse: (v: string) => T): T | undefined {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('train')
     .description('train the per-electron network phi(e) on OC/SC pairs (eps = sigmoid(phi)); saves a model directory')
     .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv) with <feature>1/<feature>2, sc and optional w')
@@ -81,7 +82,8 @@ export function register(program: Command): void {
     .option('--oracle', 'train per electron on truth_flip1/2 instead (supervised reference)')
     .option('--config <FILE.json>', 'trainer options as JSON (flags override)')
     .option('--no-progress', 'no progress bar (default: shown when stderr is a terminal)')
-    .option('--json', 'print a JSON summary on stdout')
+    .option('--json', 'print a JSON summary on stdout');
+  addColumnMapOptions(cmd)
     .action(async (flags: TrainFlags) => {
       // Every flag is parsed and the outputs checked before the event file is read.
       const fromFlags: Record<string, unknown> = {
@@ -113,8 +115,9 @@ export function register(program: Command): void {
       const { saveModel } = await import('../../train/model-io.js');
       const input = { ...base };
       for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
+      let features: string[];
       try {
-        resolveTrainConfig(input, flags.config);
+        features = resolveTrainConfig(input, flags.config).features;
       } catch (err) {
         const key = err instanceof ConfigError ? err.path.split('.')[1] : undefined;
         if (err instanceof ConfigError && key && FLAG_OF[key] && fromFlags[key] !== undefined) {
@@ -125,14 +128,21 @@ export function register(program: Command): void {
       const sel = await import('../../selection/selection.js');
       if (!(sel.FIT_REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, sel.FIT_REGIONS.join(' | '));
       const region = flags.region as (typeof sel.FIT_REGIONS)[number];
-      const { table: all, meta } = await readEvents(flags.input);
-      const { selection, source: selectionSource } = sel.selectionWithFlags(sel.selectionFromFile(meta, flags.input), flags);
+      const { parseFeatures } = await import('../../train/features.js');
+      const perElectron = parseFeatures(features).flatMap((f) => [`${f.column}1`, `${f.column}2`]);
+      const map = columnMapFrom(flags);
+      const { table: all, meta, mapping } = await readEvents(flags.input, {
+        ...(map ? { map } : {}),
+        require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
+      });
+      // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
+      const { selection, source: selectionSource } = sel.selectionWithFlags(sel.selectionFromFile(meta, flags.input), withMapSelection(flags, map));
       const rows = sel.selectRows(all, region, { selection, fromKinematics: selectionSource === 'flags', ...(all.columns.w ? { base: all.columns.w } : {}), source: flags.input });
       const picked = sel.selectedTable(all, rows);
       // The trainer reads its event weights from `w`: the selection's weights (sideband subtraction included).
       const table = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
       const selectionRecord = { region, ...sel.selectionToJson(selection), sidebandWeight: sel.sidebandFactor(selection), source: selectionSource, events: table.n };
-      const model = { ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input })), selection: selectionRecord };
+      const model = { ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input })), selection: selectionRecord, ...(mapping ? { columnMap: mapping } : {}) };
       // A collapsed training is not a model (collapseGuard.ts): say why, write nothing, exit 1.
       const problems = modelProblems(model);
       if (problems.length > 0) {
