@@ -82,7 +82,8 @@ describe('qmisid train / apply', () => {
   it('bad flags and missing columns exit 2 and write nothing', async () => {
     const input = join(dir, 'nosc.csv');
     const t = toyPairs({ n: 100, seed: 'nosc' });
-    const { sc: _sc, ...rest } = t.columns;
+    // Neither sc nor the charges it could be derived from (src/io/columnMap.ts derives sc from q1, q2).
+    const { sc: _sc, q1: _q1, q2: _q2, ...rest } = t.columns;
     await writeEvents(input, { n: t.n, columns: rest }, { config: null, seed: 'x', version: 'test' });
     const out = join(dir, 'never');
     const errs: string[] = [];
