@@ -33,7 +33,9 @@ export function perBin(res: EstimatorResult, table: EventTable, binning: Binning
     eps1 = new Float64Array(table.n).fill(NaN);
     eps2 = new Float64Array(table.n).fill(NaN);
   }
-  const eps = res.bins ? Float64Array.from(res.bins.eps) : Float64Array.from(binMeans(bins, K, eps1, eps2, table.columns.is_background).mean);
+  const eps = res.bins
+    ? Float64Array.from(res.bins.eps)
+    : Float64Array.from(binMeans(bins, K, eps1, eps2, table.columns.is_background).mean);
   const err = res.bins?.err ? Float64Array.from(res.bins.err) : new Float64Array(K).fill(NaN);
   return { eps, err, eps1, eps2 };
 }

@@ -42,7 +42,8 @@ export function parseInteger(flag: string, text: string, { min, max }: IntBounds
   if (!/^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?$/.test(t)) throw new UsageError(flag, text, expected);
   const n = Number(t);
   if (!Number.isInteger(n)) throw new UsageError(flag, text, expected);
-  if (n < min || n > max) throw new UsageError(flag, text, `${expected}${n > max ? ' (the bench\'s upper bound, see docs/reliability.md)' : ''}`);
+  if (n < min || n > max)
+    throw new UsageError(flag, text, `${expected}${n > max ? " (the bench's upper bound, see docs/reliability.md)" : ''}`);
   return n;
 }
 
@@ -71,7 +72,8 @@ export function parseNumber(flag: string, text: string, b: NumberBounds = {}): n
 /** A comma-separated list of non-empty items, e.g. `pt,eta`. Rejects "" and empty items (`a,,b`). */
 export function parseList(flag: string, text: string, maxItems = 64): string[] {
   const items = text.split(',').map((s) => s.trim());
-  if (text.trim() === '' || items.some((s) => s === '')) throw new UsageError(flag, text, 'a comma-separated list of non-empty items, e.g. a,b');
+  if (text.trim() === '' || items.some((s) => s === ''))
+    throw new UsageError(flag, text, 'a comma-separated list of non-empty items, e.g. a,b');
   if (items.length > maxItems) throw new UsageError(flag, text, `at most ${maxItems} items`);
   return items;
 }
@@ -116,7 +118,11 @@ export function parseWorkers(flag: string, text: string, force = false): number 
   const max = force ? MAX_FORCED_WORKERS : cores;
   const t = text.trim();
   if (/^\d+$/.test(t) && Number(t) > max && !force) {
-    throw new UsageError(flag, text, `an integer in 0..${cores} (the cores available here); add --force-workers to use up to ${MAX_FORCED_WORKERS}`);
+    throw new UsageError(
+      flag,
+      text,
+      `an integer in 0..${cores} (the cores available here); add --force-workers to use up to ${MAX_FORCED_WORKERS}`,
+    );
   }
   return parseInteger(flag, text, { min: 0, max });
 }

@@ -30,7 +30,9 @@ function cell(s: string): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join(
+    '\n',
+  );
 }
 
 function get(o: unknown, path: string): unknown {
@@ -67,7 +69,13 @@ export function renderBench(file: string, doc: Json): string {
       ratio(g.ratioToPeer),
       `≥ ${num(get(g, 'floors.kinematicsRatio.floor'))}× (${get(g, 'floors.kinematicsRatio.pass') ? 'pass' : 'FAIL'})`,
     ]);
-    rows.push(['generator, truth kinematics, 1 thread', `${num(get(g, 'kinematics.singleThreadEventsPerSecond'))} events/s`, '', ratio(g.singleThreadRatioToPeer), '']);
+    rows.push([
+      'generator, truth kinematics, 1 thread',
+      `${num(get(g, 'kinematics.singleThreadEventsPerSecond'))} events/s`,
+      '',
+      ratio(g.singleThreadRatioToPeer),
+      '',
+    ]);
     rows.push([
       `generator, full chain, ${num(get(g, 'fullChain.selectedEvents'))} selected events (${num(get(g, 'fullChain.truthEvents'))} truth), ${String(get(g, 'fullChain.workers'))} workers`,
       `${num(get(g, 'fullChain.seconds'))} s`,
@@ -79,10 +87,34 @@ export function renderBench(file: string, doc: Json): string {
   const t = r.train as Json | undefined;
   for (const row of (t?.rows ?? []) as Json[]) {
     const model = `${String(row.model)}, batch ${String(row.batch)}`;
-    rows.push([`φ-trainer ${model}, training, 2 threads`, `${num(get(row, 'train_pairs_per_s.manual_2threads'))} pairs/s`, `PyTorch ${num(get(row, 'peer.train_pairs_per_s'))} pairs/s`, ratio(get(row, 'ratio_to_peer.train_manual_2threads')), '']);
-    rows.push([`φ-trainer ${String(row.model)}, training, 1 thread`, `${num(get(row, 'train_pairs_per_s.manual_1thread'))} pairs/s`, '', ratio(get(row, 'ratio_to_peer.train_manual_1thread')), '']);
-    rows.push([`φ-trainer ${String(row.model)}, tf autodiff, 1 thread`, `${num(get(row, 'train_pairs_per_s.autodiff_1thread'))} pairs/s`, '', ratio(get(row, 'ratio_to_peer.train_autodiff_1thread')), '']);
-    rows.push([`φ-trainer ${String(row.model)}, inference`, `${num(row.inference_electrons_per_s)} electrons/s`, `${num(get(row, 'peer.inference_electrons_per_s'))} electrons/s`, ratio(get(row, 'ratio_to_peer.inference')), '']);
+    rows.push([
+      `φ-trainer ${model}, training, 2 threads`,
+      `${num(get(row, 'train_pairs_per_s.manual_2threads'))} pairs/s`,
+      `PyTorch ${num(get(row, 'peer.train_pairs_per_s'))} pairs/s`,
+      ratio(get(row, 'ratio_to_peer.train_manual_2threads')),
+      '',
+    ]);
+    rows.push([
+      `φ-trainer ${String(row.model)}, training, 1 thread`,
+      `${num(get(row, 'train_pairs_per_s.manual_1thread'))} pairs/s`,
+      '',
+      ratio(get(row, 'ratio_to_peer.train_manual_1thread')),
+      '',
+    ]);
+    rows.push([
+      `φ-trainer ${String(row.model)}, tf autodiff, 1 thread`,
+      `${num(get(row, 'train_pairs_per_s.autodiff_1thread'))} pairs/s`,
+      '',
+      ratio(get(row, 'ratio_to_peer.train_autodiff_1thread')),
+      '',
+    ]);
+    rows.push([
+      `φ-trainer ${String(row.model)}, inference`,
+      `${num(row.inference_electrons_per_s)} electrons/s`,
+      `${num(get(row, 'peer.inference_electrons_per_s'))} electrons/s`,
+      ratio(get(row, 'ratio_to_peer.inference')),
+      '',
+    ]);
   }
   const b = r['binned-fit'] as Json | undefined;
   if (b) {
@@ -96,8 +128,11 @@ export function renderBench(file: string, doc: Json): string {
   }
   out.push(table(['benchmark', 'ours', 'peer (same run)', 'ratio', 'floor'], rows));
   if (b?.agreement) {
-    out.push('', `Binned fit against the peer: max relative difference of ε ${num(get(b, 'agreement.maxRelEps'))}, ` +
-      `peer −ln L minus ours ${num(get(b, 'agreement.peerNllMinusOurs'))}; closure max |pull| ${num(get(b, 'closure.maxAbsPull'))}.`);
+    out.push(
+      '',
+      `Binned fit against the peer: max relative difference of ε ${num(get(b, 'agreement.maxRelEps'))}, ` +
+        `peer −ln L minus ours ${num(get(b, 'agreement.peerNllMinusOurs'))}; closure max |pull| ${num(get(b, 'closure.maxAbsPull'))}.`,
+    );
   }
   // Benchmarks this renderer does not know yet are listed, not dropped.
   const known = new Set(['generate', 'train', 'binned-fit']);
@@ -143,18 +178,34 @@ export function renderStudy(dir: string, summary: Json): string {
           .filter((key) => !CRITERION_KEYS.has(key))
           .map((key) => `${key} ${typeof c[key] === 'object' ? JSON.stringify(c[key]) : num(c[key])}`)
           .join('; ');
-        return [String(k.estimator), String(c.point ?? k.point ?? ''), `${String(k.metric)}${rel}`, `${String(k.op)} ${num(k.threshold)}`, num(c.value), c.pass ? 'pass' : '**FAIL**', more, String(k.why ?? '')];
+        return [
+          String(k.estimator),
+          String(c.point ?? k.point ?? ''),
+          `${String(k.metric)}${rel}`,
+          `${String(k.op)} ${num(k.threshold)}`,
+          num(c.value),
+          c.pass ? 'pass' : '**FAIL**',
+          more,
+          String(k.why ?? ''),
+        ];
       }),
     ),
   );
   for (const p of (summary.points ?? []) as Json[]) {
     const est = (p.estimators ?? {}) as Record<string, Json>;
     const names = Object.keys(est);
-    out.push('', `Point \`${String(p.label)}\`: ${num(p.events)} selected events, ${num(p.window)} in the window, ${num(p.windowSC)} same-charge.`, '');
+    out.push(
+      '',
+      `Point \`${String(p.label)}\`: ${num(p.events)} selected events, ${num(p.window)} in the window, ${num(p.windowSC)} same-charge.`,
+      '',
+    );
     out.push(
       table(
         ['metric', ...names],
-        HEADLINE.filter(([k]) => names.some((n) => get(est[n], `metrics.${k}`) != null)).map(([k, label]) => [label, ...names.map((n) => num(get(est[n], `metrics.${k}`)))]),
+        HEADLINE.filter(([k]) => names.some((n) => get(est[n], `metrics.${k}`) != null)).map(([k, label]) => [
+          label,
+          ...names.map((n) => num(get(est[n], `metrics.${k}`))),
+        ]),
       ),
     );
   }
@@ -164,7 +215,10 @@ export function renderStudy(dir: string, summary: Json): string {
 /** The generated block: every reports/bench/*.json (newest first) and the example study. */
 export function renderResultsBlock(root: string): string {
   const benchDir = join(root, 'reports', 'bench');
-  const files = readdirSync(benchDir).filter((f) => f.endsWith('.json')).sort().reverse();
+  const files = readdirSync(benchDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .reverse();
   const parts = ['## Benchmarks', ''];
   for (const f of files) parts.push(renderBench(`reports/bench/${f}`, JSON.parse(readFileSync(join(benchDir, f), 'utf8')) as Json), '');
   parts.push('## Closure study', '');
@@ -176,6 +230,10 @@ export function renderResultsBlock(root: string): string {
 export function renderResultsPage(page: string, root: string): string {
   const a = page.indexOf(RESULTS_BEGIN);
   const b = page.indexOf(RESULTS_END);
-  if (a < 0 || b < a) throw new DataError('docs/results.md', 'markers', 'the generated-block markers are missing or out of order', [RESULTS_BEGIN, RESULTS_END]);
+  if (a < 0 || b < a)
+    throw new DataError('docs/results.md', 'markers', 'the generated-block markers are missing or out of order', [
+      RESULTS_BEGIN,
+      RESULTS_END,
+    ]);
   return `${page.slice(0, a + RESULTS_BEGIN.length)}\n\n${renderResultsBlock(root)}\n\n${page.slice(b)}`;
 }

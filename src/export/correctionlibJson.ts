@@ -22,8 +22,15 @@ export function labelOf(m: EpsMap, k: number): string {
 
 export function correctionSet(m: EpsMap, name: string, extraDescription = ''): Record<string, unknown> {
   const empty = m.eps.flatMap((x, k) => (Number.isFinite(x) ? [] : [labelOf(m, k)]));
-  const val = (f: (e: number, s: number) => number) => m.eps.map((e, k) => (Number.isFinite(e) ? f(e, Number.isFinite(m.err[k]!) ? m.err[k]! : 0) : 0));
-  const grid = (content: number[]) => ({ nodetype: 'multibinning', inputs: ['abseta', 'pt'], edges: [m.etaEdges, m.ptEdges], content, flow: 'clamp' });
+  const val = (f: (e: number, s: number) => number) =>
+    m.eps.map((e, k) => (Number.isFinite(e) ? f(e, Number.isFinite(m.err[k]!) ? m.err[k]! : 0) : 0));
+  const grid = (content: number[]) => ({
+    nodetype: 'multibinning',
+    inputs: ['abseta', 'pt'],
+    edges: [m.etaEdges, m.ptEdges],
+    content,
+    flow: 'clamp',
+  });
   return {
     schema_version: 2,
     description: `qmisid-bench charge-flip rates. ${m.source}.${extraDescription ? ` ${extraDescription}` : ''}`,
@@ -62,7 +69,17 @@ export function epsMapCsv(m: EpsMap): string {
     const j = k % nPt;
     const s = m.err[k]!;
     rows.push(
-      [m.etaEdges[i], m.etaEdges[i + 1], m.ptEdges[j], m.ptEdges[j + 1], num(e), num(s), num(e + s), num(Number.isFinite(e) && Number.isFinite(s) ? Math.max(e - s, 0) : NaN), num(m.count[k]!)].join(','),
+      [
+        m.etaEdges[i],
+        m.etaEdges[i + 1],
+        m.ptEdges[j],
+        m.ptEdges[j + 1],
+        num(e),
+        num(s),
+        num(e + s),
+        num(Number.isFinite(e) && Number.isFinite(s) ? Math.max(e - s, 0) : NaN),
+        num(m.count[k]!),
+      ].join(','),
     );
   });
   return `${rows.join('\n')}\n`;

@@ -47,12 +47,15 @@ export function epsMapFromFit(fit: Record<string, unknown>, path: string, errors
 }
 
 export function epsMapFromElectrons(table: EventTable, binning: Binning, path: string): EpsMap {
-  for (const c of ['eps1', 'eps2']) if (!table.columns[c]) throw new DataError(path, c, 'missing: run `qmisid apply` on the file first (it writes eps1, eps2)');
+  for (const c of ['eps1', 'eps2'])
+    if (!table.columns[c]) throw new DataError(path, c, 'missing: run `qmisid apply` on the file first (it writes eps1, eps2)');
   const bins = assignBins(table, binning, path);
   const K = binning.size;
   const m = binMeans(bins, K, table.columns.eps1!, table.columns.eps2!);
   const hasSd = table.columns.eps1_sd != null && table.columns.eps2_sd != null;
-  const err = hasSd ? binMeans(bins, K, table.columns.eps1_sd!, table.columns.eps2_sd!).mean : m.mean.map((x) => (Number.isFinite(x) ? 0 : NaN));
+  const err = hasSd
+    ? binMeans(bins, K, table.columns.eps1_sd!, table.columns.eps2_sd!).mean
+    : m.mean.map((x) => (Number.isFinite(x) ? 0 : NaN));
   return {
     etaEdges: [...binning.etaEdges],
     ptEdges: [...binning.ptEdges],
@@ -60,6 +63,8 @@ export function epsMapFromElectrons(table: EventTable, binning: Binning, path: s
     err,
     count: m.count,
     source: `per-electron phi of ${path}, averaged over the electrons of each bin`,
-    errorNote: hasSd ? 'bin mean of the per-electron ensemble sd (eps1_sd, eps2_sd)' : 'none: the file has no eps1_sd/eps2_sd (single-member model); stat_up = stat_down = nominal',
+    errorNote: hasSd
+      ? 'bin mean of the per-electron ensemble sd (eps1_sd, eps2_sd)'
+      : 'none: the file has no eps1_sd/eps2_sd (single-member model); stat_up = stat_down = nominal',
   };
 }

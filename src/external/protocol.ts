@@ -15,7 +15,6 @@
  * message carries the program's stderr.
  */
 import { z } from 'zod';
-import { REGION } from '../selection/selection.js';
 
 export const PROTOCOL = 'qmisid-external/1';
 
@@ -61,7 +60,9 @@ export const OutputSchema = z.strictObject({
   eps1_sd: sds.optional(),
   eps2_sd: sds.optional(),
   /** Ensemble members' per-electron ε: the per-bin error is then the spread of the members' bin means. */
-  members: z.array(z.strictObject({ eps1: probs, eps2: probs, train: z.array(z.number()).optional(), val: z.array(z.number()).optional() })).optional(),
+  members: z
+    .array(z.strictObject({ eps1: probs, eps2: probs, train: z.array(z.number()).optional(), val: z.array(z.number()).optional() }))
+    .optional(),
   status: z.enum(['ok', 'notConverged', 'unphysicalBranch', 'failed']).default('ok'),
   message: z.string().optional(),
   diagnostics: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])).default({}),

@@ -16,7 +16,10 @@ export interface CommandResult {
 
 const KEEP = 4096;
 
-export function runCommand(argv: readonly string[], opts: { cwd: string; manifestPath: string; timeoutMs: number; env?: Record<string, string> }): Promise<CommandResult> {
+export function runCommand(
+  argv: readonly string[],
+  opts: { cwd: string; manifestPath: string; timeoutMs: number; env?: Record<string, string> },
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     const [cmd, ...args] = argv;
     let stderr = '';

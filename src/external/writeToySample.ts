@@ -21,14 +21,18 @@ export interface ToySampleSpec {
   source: string;
 }
 
-export async function writeToySample(dir: string, table: EventTable, spec: ToySampleSpec): Promise<{ manifestPath: string; manifest: Manifest }> {
+export async function writeToySample(
+  dir: string,
+  table: EventTable,
+  spec: ToySampleSpec,
+): Promise<{ manifestPath: string; manifest: Manifest }> {
   mkdirSync(join(dir, 'columns'), { recursive: true });
   const columns: Record<string, TypedColumn> = {};
   const raw: Record<string, string> = {};
   for (const name of SAMPLE_COLUMNS) {
     let col = table.columns[name];
     if (!col && name === 'w') col = new Float64Array(table.n).fill(1);
-    if (!col) throw new DataError(spec.source, name, 'the external estimator\'s sample needs this column');
+    if (!col) throw new DataError(spec.source, name, "the external estimator's sample needs this column");
     columns[name] = col;
     const f64 = Float64Array.from(col);
     const rel = `columns/${name}.f64`;

@@ -132,7 +132,8 @@ export function fitBinnedTable(table: EventTable, binning: Binning, opts: Binned
     scSel[q] = c;
   });
   // All-zero weights would "converge" with every bin empty: say so instead.
-  if (sel.w && keepW.every((x) => x === 0)) throw new DataError(source, opts.weightColumn ?? 'w', `every weight of the ${keep.length} fitted events is zero: nothing to fit`, 0);
+  if (sel.w && keepW.every((x) => x === 0))
+    throw new DataError(source, opts.weightColumn ?? 'w', `every weight of the ${keep.length} fitted events is zero: nothing to fit`, 0);
   const res = fitBinned(
     {
       bin1: Int32Array.from(keep, (e) => bin1[e]!),

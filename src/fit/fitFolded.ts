@@ -106,7 +106,15 @@ export function fitFoldedTable(table: EventTable, binning: Binning, opts: Folded
   const source = opts.source ?? 'events';
   const col = (c: string): ArrayLike<number> => requireColumn(table, c, source);
   return fitFolded(
-    { pt1: col('pt1'), eta1: col('eta1'), pt2: col('pt2'), eta2: col('eta2'), m_ee: col('m_ee'), sc: col('sc'), w: opts.weightColumn != null ? col(opts.weightColumn) : undefined },
+    {
+      pt1: col('pt1'),
+      eta1: col('eta1'),
+      pt2: col('pt2'),
+      eta2: col('eta2'),
+      m_ee: col('m_ee'),
+      sc: col('sc'),
+      w: opts.weightColumn != null ? col(opts.weightColumn) : undefined,
+    },
     binning,
     { ...opts, source },
   );
@@ -146,8 +154,19 @@ export function fitMigration(mig: FlipMigration, opts: BinnedFitOptions & { resp
     pairs.add(a * K + b);
   }
   const edges = [...pairs].sort((x, y) => x - y).map((p) => [Math.floor(p / K), p % K] as [number, number]);
-  const objective: EpsObjective = { K, edges, nll: (e) => foldedNll(e, mig), derivatives: (e, withMeat) => foldedNllDerivatives(e, mig, withMeat) };
-  const res = fitEpsObjective(objective, binStatus, start, { nEvents: mig.counts.selected, sumW: mig.counts.parentSumW, pairs: mig.cellI.length, droppedPairs: [], clampedPairs: [] }, opts);
+  const objective: EpsObjective = {
+    K,
+    edges,
+    nll: (e) => foldedNll(e, mig),
+    derivatives: (e, withMeat) => foldedNllDerivatives(e, mig, withMeat),
+  };
+  const res = fitEpsObjective(
+    objective,
+    binStatus,
+    start,
+    { nEvents: mig.counts.selected, sumW: mig.counts.parentSumW, pairs: mig.cellI.length, droppedPairs: [], clampedPairs: [] },
+    opts,
+  );
   const mu = foldedYields(res.eps, mig);
   const unreachableCells: { i: number; j: number; s: number }[] = [];
   let expectedSC = 0;

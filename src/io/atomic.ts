@@ -91,7 +91,9 @@ export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Prom
     }
     // The previous directory is parked under a name the sweep restores (not deletes) if we die right here.
     const old = existsSync(dir) ? tempBeside(dir, 'old') : undefined;
-    const forgetOld = old ? onExit(() => (existsSync(dir) ? rmSync(old, { recursive: true, force: true }) : renameSync(old, dir))) : () => {};
+    const forgetOld = old
+      ? onExit(() => (existsSync(dir) ? rmSync(old, { recursive: true, force: true }) : renameSync(old, dir)))
+      : () => {};
     try {
       if (old) renameSync(dir, old);
       try {

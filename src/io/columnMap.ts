@@ -73,7 +73,12 @@ export function parseColumnMap(raw: unknown, source: string): ColumnMap {
   }
   const s = map.selection;
   if (s && (s.lowSideband[1] > s.window[0] || s.highSideband[0] < s.window[1])) {
-    throw new ConfigError('selection', s, 'sidebands outside the window: lowSideband ends at or below window start, highSideband starts at or above window end', source);
+    throw new ConfigError(
+      'selection',
+      s,
+      'sidebands outside the window: lowSideband ends at or below window start, highSideband starts at or above window end',
+      source,
+    );
   }
   return map;
 }
@@ -81,7 +86,10 @@ export function parseColumnMap(raw: unknown, source: string): ColumnMap {
 /** `el1_pt=pt1,el1_eta=eta1` → { el1_pt: 'pt1', el1_eta: 'eta1' }. */
 export function parseMapFlag(value: string, flag = '--map'): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const part of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const m = /^([^=\s]+)=([^=\s]+)$/.exec(part);
     if (!m) throw new UsageError(flag, part, 'file_column=bench_column pairs, comma-separated, e.g. el1_pt=pt1,mll=m_ee');
     out[m[1]!] = m[2]!;
@@ -91,7 +99,8 @@ export function parseMapFlag(value: string, flag = '--map'): Record<string, stri
 
 function pairOf(flag: string, value: string, count: 2 | 4): number[] {
   const xs = value.split(',').map((s) => Number(s.trim()));
-  if (xs.length !== count || xs.some((x) => !Number.isFinite(x))) throw new UsageError(flag, value, `${count} comma-separated numbers in GeV`);
+  if (xs.length !== count || xs.some((x) => !Number.isFinite(x)))
+    throw new UsageError(flag, value, `${count} comma-separated numbers in GeV`);
   return xs;
 }
 
@@ -109,7 +118,8 @@ export function resolveColumnMap(flags: { mapFile?: string; map?: string; window
     } catch (err) {
       throw new UsageError('--map-file', flags.mapFile, `a readable JSON mapping file (${(err as Error).message})`);
     }
-    if (raw == null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('', raw, 'a JSON object { "columns": {...}, "selection": {...} }', source);
+    if (raw == null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new ConfigError('', raw, 'a JSON object { "columns": {...}, "selection": {...} }', source);
   }
   const columns = { ...((raw.columns as Record<string, string> | undefined) ?? {}), ...(flags.map != null ? parseMapFlag(flags.map) : {}) };
   const sel = { ...((raw.selection as Record<string, unknown> | undefined) ?? {}) };
@@ -128,7 +138,8 @@ export function massRegion(m: number, s: MassSelection): number {
   return regionOf(m, s);
 }
 
-const num = (v: number | bigint | boolean | null | undefined): number => (typeof v === 'bigint' || typeof v === 'boolean' ? Number(v) : v == null ? NaN : v);
+const num = (v: number | bigint | boolean | null | undefined): number =>
+  typeof v === 'bigint' || typeof v === 'boolean' ? Number(v) : v == null ? NaN : v;
 
 /**
  * Apply a mapping to the raw columns of `path`. Renames first; then derives `sc` from q1, q2 or, with a map
@@ -144,7 +155,12 @@ export function mapColumns(
   const m = map ?? IDENTITY_MAP;
   const rename = new Map<string, string>();
   for (const [from, to] of Object.entries(m.columns)) {
-    if (!raw.names.includes(from)) throw new DataError(path, from, `the mapping names this column (→ ${to}) but the file has no such column (columns present: ${raw.names.join(' ')})`);
+    if (!raw.names.includes(from))
+      throw new DataError(
+        path,
+        from,
+        `the mapping names this column (→ ${to}) but the file has no such column (columns present: ${raw.names.join(' ')})`,
+      );
     rename.set(to, from);
   }
   // Columns the file has under a bench name that a mapped column replaces are shadowed (not read).
@@ -286,6 +302,11 @@ export function suggestMapping(missing: string, present: readonly string[]): str
 /** The message for a required column the (mapped) file lacks. */
 export function missingColumnDetail(missing: string, present: readonly string[]): string {
   const hint = suggestMapping(missing, present);
-  const derive = missing === 'sc' ? '; or map the charges to q1, q2 and sc is derived' : missing === 'region' ? '; or map the di-electron mass to m_ee and region is derived from it' : '';
+  const derive =
+    missing === 'sc'
+      ? '; or map the charges to q1, q2 and sc is derived'
+      : missing === 'region'
+        ? '; or map the di-electron mass to m_ee and region is derived from it'
+        : '';
   return `required column is missing (columns present: ${present.join(' ')})${hint ? `; map it, e.g. --map ${hint}` : ''}${derive}`;
 }

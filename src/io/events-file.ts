@@ -49,7 +49,12 @@ export function formatOf(path: string): EventFormat {
   if (ext === '.parquet' || ext === '.pq') return 'parquet';
   if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return 'arrow';
   if (ext === '.csv') return 'csv';
-  throw new DataError(path, undefined, 'unknown event-file extension: expected .parquet, .arrow (or .feather/.ipc) or .csv', ext || '(none)');
+  throw new DataError(
+    path,
+    undefined,
+    'unknown event-file extension: expected .parquet, .arrow (or .feather/.ipc) or .csv',
+    ext || '(none)',
+  );
 }
 
 export function sidecarPath(path: string): string {
@@ -211,7 +216,10 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
         drop();
         throw fail(err);
       }
-      writeFileAtomic(sidecarPath(path), `${JSON.stringify({ ...withFormatVersion('events', meta), file: basename(path), format, rows, columns: names }, null, 2)}\n`);
+      writeFileAtomic(
+        sidecarPath(path),
+        `${JSON.stringify({ ...withFormatVersion('events', meta), file: basename(path), format, rows, columns: names }, null, 2)}\n`,
+      );
       return rows;
     },
     async abort() {
@@ -245,11 +253,19 @@ export interface ReadOptions {
 }
 
 /** Read an event file; standard columns come back with their standard typed-array types. */
-export async function readEvents(path: string, opts: ReadOptions = {}): Promise<{ table: EventTable; meta: EventFileMeta | undefined; mapping?: MappingReport }> {
+export async function readEvents(
+  path: string,
+  opts: ReadOptions = {},
+): Promise<{ table: EventTable; meta: EventFileMeta | undefined; mapping?: MappingReport }> {
   const format = formatOf(path);
   if (!existsSync(path) || !statSync(path).isFile()) throw new DataError(path, undefined, 'no such file');
   // An empty file reads as an empty Arrow table without complaint: say what it is instead.
-  if (statSync(path).size === 0) throw new DataError(path, undefined, `empty file (0 bytes): expected ${format === 'csv' ? 'a CSV' : format === 'arrow' ? 'an Arrow IPC' : 'a Parquet'} file`);
+  if (statSync(path).size === 0)
+    throw new DataError(
+      path,
+      undefined,
+      `empty file (0 bytes): expected ${format === 'csv' ? 'a CSV' : format === 'arrow' ? 'an Arrow IPC' : 'a Parquet'} file`,
+    );
   let raw: { names: string[]; get: (name: string) => ArrayLike<number | bigint | boolean | null>; n: number };
   let meta: EventFileMeta | undefined;
   if (format === 'csv') {
@@ -290,7 +306,12 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
         // Only numbers and booleans are event data: a text column is refused as a whole, with its type and
         // first value, rather than judged value by value (its bytes are not rows).
         if (!DataType.isInt(col.type) && !DataType.isFloat(col.type) && !DataType.isBool(col.type) && !DataType.isNull(col.type)) {
-          throw new DataError(path, name, `has type ${String(types.get(name))}: expected a numeric column`, table.numRows > 0 ? col.get(0) : undefined);
+          throw new DataError(
+            path,
+            name,
+            `has type ${String(types.get(name))}: expected a numeric column`,
+            table.numRows > 0 ? col.get(0) : undefined,
+          );
         }
         return col.toArray() as ArrayLike<number>;
       },
@@ -306,7 +327,10 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
     checkFormatVersion('events', sidecarPath(path), meta);
   }
   // The one place a column mapping enters: renames, sc derived/checked from the charges, region from m_ee.
-  const mapped = mapColumns(raw, opts.map, path, { deriveRegion: opts.deriveRegion ?? true, checkSc: opts.require?.includes('sc') ?? false });
+  const mapped = mapColumns(raw, opts.map, path, {
+    deriveRegion: opts.deriveRegion ?? true,
+    checkSc: opts.require?.includes('sc') ?? false,
+  });
   raw = mapped.raw;
   for (const r of opts.require ?? []) {
     if (!raw.names.includes(r)) throw new DataError(path, r, missingColumnDetail(r, raw.names));
@@ -370,11 +394,18 @@ function convertColumn(path: string, name: string, src: ArrayLike<number | bigin
       if ((name === 'q1' || name === 'q2' || name === 'truth_q1' || name === 'truth_q2') && v !== 1 && v !== -1) {
         throw new DataError(path, name, `row ${i + 1}: a charge must be +1 or -1`, v);
       }
-      if (spec.type === 'u8' && name !== 'region' && v !== 0 && v !== 1) throw new DataError(path, name, `row ${i + 1}: a flag must be 0 or 1`, v);
+      if (spec.type === 'u8' && name !== 'region' && v !== 0 && v !== 1)
+        throw new DataError(path, name, `row ${i + 1}: a flag must be 0 or 1`, v);
       if (name === 'region' && v !== REGION.window && v !== REGION.lowSideband && v !== REGION.highSideband) {
-        throw new DataError(path, name, `row ${i + 1}: region must be ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands)`, v);
+        throw new DataError(
+          path,
+          name,
+          `row ${i + 1}: region must be ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands)`,
+          v,
+        );
       }
-      if (spec.type === 'u32' && (v < 0 || !Number.isInteger(v))) throw new DataError(path, name, `row ${i + 1}: expected a non-negative integer`, v);
+      if (spec.type === 'u32' && (v < 0 || !Number.isInteger(v)))
+        throw new DataError(path, name, `row ${i + 1}: expected a non-negative integer`, v);
     }
     out[i] = v;
   }

@@ -23,7 +23,7 @@ const CHUNK = 65536;
 
 export async function loadOnnxPhi(path: string, inputs?: readonly string[]): Promise<OnnxPhi> {
   let bytes: Buffer;
-  let meta: Record<string, string> = {};
+  let meta: Record<string, string>;
   try {
     bytes = readFileSync(path);
     const proto = onnx.ModelProto.decode(bytes);
@@ -33,7 +33,12 @@ export async function loadOnnxPhi(path: string, inputs?: readonly string[]): Pro
   }
   let cols = inputs ? [...inputs] : undefined;
   if (!cols && meta['qmisid.inputs']) cols = JSON.parse(meta['qmisid.inputs']) as string[];
-  if (!cols || cols.length === 0) throw new DataError(path, undefined, 'the model does not say which columns it reads (no qmisid.inputs metadata): give them, e.g. --inputs pt,eta or options.inputs ["pt", "eta"]');
+  if (!cols || cols.length === 0)
+    throw new DataError(
+      path,
+      undefined,
+      'the model does not say which columns it reads (no qmisid.inputs metadata): give them, e.g. --inputs pt,eta or options.inputs ["pt", "eta"]',
+    );
   const ort = await import('onnxruntime-node');
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
   try {
@@ -50,7 +55,8 @@ export async function loadOnnxPhi(path: string, inputs?: readonly string[]): Pro
     async phi(table, k, source) {
       const src = cols.map((c) => {
         const col = table.columns[`${c}${k}`];
-        if (!col) throw new DataError(source, `${c}${k}`, `missing; the ONNX model ${path} reads ${cols.map((x) => `${x}${k}`).join(', ')}`);
+        if (!col)
+          throw new DataError(source, `${c}${k}`, `missing; the ONNX model ${path} reads ${cols.map((x) => `${x}${k}`).join(', ')}`);
         return col;
       });
       const out = new Float64Array(table.n);
@@ -62,11 +68,16 @@ export async function loadOnnxPhi(path: string, inputs?: readonly string[]): Pro
         try {
           res = (await session.run({ [inName]: new ort.Tensor('float32', x, [r, C]) })) as typeof res;
         } catch (err) {
-          throw new DataError(path, undefined, `onnxruntime failed on ${r} rows of ${C} inputs (${cols.join(', ')}): ${(err as Error).message}`);
+          throw new DataError(
+            path,
+            undefined,
+            `onnxruntime failed on ${r} rows of ${C} inputs (${cols.join(', ')}): ${(err as Error).message}`,
+          );
         }
         const y = res[outName]!;
         const data = y.data as Float32Array;
-        if (data.length !== r) throw new DataError(path, outName, `expected one phi per row (${r}), output shape ${JSON.stringify(y.dims)}`);
+        if (data.length !== r)
+          throw new DataError(path, outName, `expected one phi per row (${r}), output shape ${JSON.stringify(y.dims)}`);
         for (let i = 0; i < r; i++) {
           // ±∞ is a saturated ε (0 or 1, e.g. the logit of a float32 mean that underflowed); NaN is a broken model.
           if (Number.isNaN(data[i]!)) throw new DataError(path, outName, `phi of row ${s + i} is NaN`, data[i]);

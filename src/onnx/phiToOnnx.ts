@@ -47,7 +47,11 @@ export function phiToOnnx(model: PhiModel): Uint8Array {
   };
   const attrF = (name: string, f: number): OnnxTypes.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f });
   const attrI = (name: string, i: number): OnnxTypes.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
-  const attrInts = (name: string, v: number[]): OnnxTypes.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: v });
+  const attrInts = (name: string, v: number[]): OnnxTypes.IAttributeProto => ({
+    name,
+    type: onnx.AttributeProto.AttributeType.INTS,
+    ints: v,
+  });
 
   // 1. Transforms: one [N, 1] column per network input, in the order of features.ts inputNames.
   const cols = onnxInputColumns(model);
@@ -62,7 +66,10 @@ export function phiToOnnx(model: PhiModel): Uint8Array {
   const raw = parts.length === 1 ? parts[0]! : node('Concat', parts, [attrI('axis', 1)]);
   // 2. Standardisation (normalisation.ts): (x − mean) / sd.
   const d = model.normalisation.mean.length;
-  const z = node('Div', [node('Sub', [raw, floats('norm_mean', [d], model.normalisation.mean)]), floats('norm_sd', [d], model.normalisation.sd)]);
+  const z = node('Div', [
+    node('Sub', [raw, floats('norm_mean', [d], model.normalisation.mean)]),
+    floats('norm_sd', [d], model.normalisation.sd),
+  ]);
   // 3. Each member's MLP (mlp.ts: weights row-major [fanIn, fanOut], hidden activation, linear output).
   const shapes = layerShapes(model.arch);
   const phis = model.members.map((m, k) => {
@@ -88,7 +95,8 @@ export function phiToOnnx(model: PhiModel): Uint8Array {
   if (phis.length === 1) phi = phis[0]!;
   else {
     const all = node('Concat', phis, [attrI('axis', 1)]);
-    const lse = (t: string): string => node('ReduceLogSumExp', [node('Neg', [node('Softplus', [t])])], [attrInts('axes', [1]), attrI('keepdims', 1)]);
+    const lse = (t: string): string =>
+      node('ReduceLogSumExp', [node('Neg', [node('Softplus', [t])])], [attrInts('axes', [1]), attrI('keepdims', 1)]);
     phi = node('Sub', [lse(node('Neg', [all])), lse(all)]);
   }
   nodes.push({ opType: 'Identity', input: [phi], output: ['phi'], name: 'phi_out' });

@@ -20,7 +20,8 @@ export async function rebuildReport(dir: string, options: WriteReportOptions & {
   }
   checkFormatVersion('report', file, value);
   // The version belongs to the file, not to the report schema (strict): drop it before parsing.
-  const { formatVersion: _version, ...report } = value != null && typeof value === 'object' ? (value as Record<string, unknown>) : { formatVersion: undefined };
+  const { formatVersion: _version, ...report } =
+    value != null && typeof value === 'object' ? (value as Record<string, unknown>) : { formatVersion: undefined };
   const { outDir, ...rest } = options;
   return writeReport(outDir ?? dir, value != null && typeof value === 'object' ? report : value, rest);
 }

@@ -110,9 +110,13 @@ export function parseReport(value: unknown, source = 'report'): Report {
   const res = reportSchema.safeParse(value);
   if (!res.success) {
     const issue = res.error.issues[0]!;
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const path = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
     let at: unknown = value;
-    for (const p of issue.path) at = at != null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
+    for (const p of issue.path)
+      at = at != null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
     throw new ConfigError(path, at, issue.message, source);
   }
   const report = res.data as unknown as Report;
@@ -121,7 +125,13 @@ export function parseReport(value: unknown, source = 'report'): Report {
     if (seen.has(p.id)) throw new ConfigError(`plots[${i}].id`, p.id, 'plot ids must be unique (they name the files)', source);
     seen.add(p.id);
     const url = findDataUrl(p.spec, `plots[${i}].spec`);
-    if (url) throw new ConfigError(url, (p.spec as { data?: { url?: unknown } }).data?.url ?? 'url', 'data must be inlined (values), the report is offline', source);
+    if (url)
+      throw new ConfigError(
+        url,
+        (p.spec as { data?: { url?: unknown } }).data?.url ?? 'url',
+        'data must be inlined (values), the report is offline',
+        source,
+      );
   });
   return report;
 }

@@ -23,7 +23,10 @@ function esc(s: unknown): string {
 
 /** JSON safe inside <script>: '<' escaped so no "</script>" or "<!--" can end the block early. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Inline a library: a "</script" inside its text would close the tag, so it is split. */
@@ -126,7 +129,12 @@ const EMBED = `
 export function reportPage({ report, generatedAt, bundles }: PageInput): string {
   const s = report.summary;
   const allPass = s.criteria.every((c) => c.pass);
-  const nText = typeof s.N === 'number' ? String(s.N) : Object.entries(s.N).map(([k, v]) => `${k} = ${v}`).join(', ');
+  const nText =
+    typeof s.N === 'number'
+      ? String(s.N)
+      : Object.entries(s.N)
+          .map(([k, v]) => `${k} = ${v}`)
+          .join(', ');
   const withCal = s.criteria.some((c) => c.calibration != null);
   const cards = verdictCards(s);
   const criteria = s.criteria.length

@@ -19,7 +19,13 @@ export function summaryMarkdown(report: Report, generatedAt: string): string {
     '',
     `**Verdict: ${failing === 0 ? 'all criteria pass' : `${failing} of ${s.criteria.length} criteria fail`}.**`,
     '',
-    `- N: ${typeof s.N === 'number' ? s.N : Object.entries(s.N).map(([k, v]) => `${k} = ${v}`).join(', ')}`,
+    `- N: ${
+      typeof s.N === 'number'
+        ? s.N
+        : Object.entries(s.N)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join(', ')
+    }`,
     `- seeds: \`${JSON.stringify(s.seeds)}\``,
     '',
   ];
@@ -40,9 +46,14 @@ export function summaryMarkdown(report: Report, generatedAt: string): string {
   lines.push('## Criteria', '');
   if (s.criteria.length) {
     const withCal = s.criteria.some((c) => c.calibration != null);
-    lines.push(`| criterion | value | threshold | result |${withCal ? ' false alarms and power |' : ''}`, `|---|---:|---:|---|${withCal ? '---|' : ''}`);
+    lines.push(
+      `| criterion | value | threshold | result |${withCal ? ' false alarms and power |' : ''}`,
+      `|---|---:|---:|---|${withCal ? '---|' : ''}`,
+    );
     for (const c of s.criteria)
-      lines.push(`| ${cell(c.name)} | ${cell(c.value)} | ${cell(c.threshold)} | ${c.pass ? 'pass' : '**FAIL**'} |${withCal ? ` ${cell(c.calibration ?? '')} |` : ''}`);
+      lines.push(
+        `| ${cell(c.name)} | ${cell(c.value)} | ${cell(c.threshold)} | ${c.pass ? 'pass' : '**FAIL**'} |${withCal ? ` ${cell(c.calibration ?? '')} |` : ''}`,
+      );
   } else lines.push('No criteria were set for this study.');
   if (s.alerts?.length) {
     lines.push('', '## Estimates that did not succeed', '');

@@ -62,12 +62,18 @@ export function cardHtml(card: Card): string {
   const worst = v?.worst
     ? `<p class="worst">worst bin: <b>${esc(v.worst.bin)}</b>${v.worst.point ? ` @ ${esc(v.worst.point)}` : ''}, ${esc(v.worst.metric)} = <span class="num">${esc(fmt(v.worst.value))}</span></p>`
     : '';
-  const failures = v?.failures && Object.keys(v.failures).length
-    ? `<p class="failures">not ok: ${Object.entries(v.failures).map(([k, n]) => `${esc(k)} × ${esc(n)}`).join(', ')}</p>`
-    : '';
-  const numbers = v?.numbers && Object.keys(v.numbers).length
-    ? `<table class="numbers">${Object.entries(v.numbers).map(([k, x]) => `<tr><th scope="row">${esc(k)}</th><td class="num">${esc(fmt(x))}</td></tr>`).join('')}</table>`
-    : '';
+  const failures =
+    v?.failures && Object.keys(v.failures).length
+      ? `<p class="failures">not ok: ${Object.entries(v.failures)
+          .map(([k, n]) => `${esc(k)} × ${esc(n)}`)
+          .join(', ')}</p>`
+      : '';
+  const numbers =
+    v?.numbers && Object.keys(v.numbers).length
+      ? `<table class="numbers">${Object.entries(v.numbers)
+          .map(([k, x]) => `<tr><th scope="row">${esc(k)}</th><td class="num">${esc(fmt(x))}</td></tr>`)
+          .join('')}</table>`
+      : '';
   return `<article class="card ${card.state}" id="${esc(cardId(card.estimator))}" data-estimator="${esc(card.estimator)}" data-state="${card.state}">
 <h3>${esc(card.estimator)} <span class="badge ${card.state}">${label}</span></h3>
 ${rows ? `<ul class="checks">${rows}</ul>` : '<p>No criteria judge this estimator.</p>'}

@@ -40,14 +40,19 @@ export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
     checkFormatVersion('study', file, info);
     if (!first) first = info;
     else if (JSON.stringify(info.study) !== JSON.stringify(first.study)) {
-      throw new DataError(file, 'study', `holds a different resolved study from ${dirs[0]} (name ${info.study.name}, seed ${info.study.seed})`);
+      throw new DataError(
+        file,
+        'study',
+        `holds a different resolved study from ${dirs[0]} (name ${info.study.name}, seed ${info.study.seed})`,
+      );
     }
     if ('merged' in info.shard) shards.push(...info.shard.merged);
     else shards.push(info.shard);
     for (const rec of readToys(join(dir, TOYS_FILE)).records) {
       const line = JSON.stringify(rec);
       const prev = byToy.get(rec.toy);
-      if (prev && prev.line !== line) throw new DataError(join(dir, TOYS_FILE), 'toy', `toy ${rec.toy} differs from the copy in ${prev.dir}`, rec.toy);
+      if (prev && prev.line !== line)
+        throw new DataError(join(dir, TOYS_FILE), 'toy', `toy ${rec.toy} differs from the copy in ${prev.dir}`, rec.toy);
       if (!prev) byToy.set(rec.toy, { rec, line, dir });
     }
   }
@@ -58,7 +63,12 @@ export function mergeRuns(dirs: readonly string[], out: string): StudySummary {
   const info: StudyRunInfo = { ...first!, shard: { merged: shards }, toySeeds };
   // Every shard made the same reference (seeded from the study seed); take the first one that matches.
   const reference = dirs.map((d) => readReference(d, study)).find((r) => r != null);
-  const summary = summarizeStudy(study, records, undefined, studyExtras(study, reference, existsSync(resolve(first!.source)) ? resolve(first!.source) : undefined));
+  const summary = summarizeStudy(
+    study,
+    records,
+    undefined,
+    studyExtras(study, reference, existsSync(resolve(first!.source)) ? resolve(first!.source) : undefined),
+  );
   const parents = makeParents(out, out);
   let lock;
   try {

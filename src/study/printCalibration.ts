@@ -9,7 +9,8 @@ export function printCalibration(cal: StudyCalibration): string {
   ];
   for (const c of cal.criteria) {
     const k = c.calibration;
-    const budget = k.status === 'no budget' ? 'no budget' : `budget ${pct(k.budget ?? NaN)}: ${k.status === 'ok' ? 'calibrated' : 'FAILED CALIBRATION'}`;
+    const budget =
+      k.status === 'no budget' ? 'no budget' : `budget ${pct(k.budget ?? NaN)}: ${k.status === 'ok' ? 'calibrated' : 'FAILED CALIBRATION'}`;
     lines.push(`  ${c.key}`);
     lines.push(`    false alarms ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]  ${budget}`);
     for (const [d, p] of Object.entries(k.power)) lines.push(`    power ${d}: ${pct(p)}`);

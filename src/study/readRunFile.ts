@@ -19,7 +19,8 @@ export function readRunJson<T>(file: string, what: string, required: readonly st
   } catch (err) {
     throw new DataError(file, undefined, `corrupt ${what}: not valid JSON (${(err as Error).message})`);
   }
-  if (value == null || typeof value !== 'object' || Array.isArray(value)) throw new DataError(file, undefined, `corrupt ${what}: expected a JSON object`, value);
+  if (value == null || typeof value !== 'object' || Array.isArray(value))
+    throw new DataError(file, undefined, `corrupt ${what}: expected a JSON object`, value);
   for (const key of required) {
     if (!(key in value)) throw new DataError(file, key, `corrupt ${what}: the field is missing`);
   }

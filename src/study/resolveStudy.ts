@@ -9,7 +9,12 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { parseColumnMap, type ColumnMap } from '../io/columnMap.js';
 import { DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES, Binning } from '../binning/Binning.js';
-import { asResolvedGeneratorConfig, configForMetadata, resolveGeneratorConfig, type ResolvedGeneratorConfig } from '../config/generator-config.js';
+import {
+  asResolvedGeneratorConfig,
+  configForMetadata,
+  resolveGeneratorConfig,
+  type ResolvedGeneratorConfig,
+} from '../config/generator-config.js';
 import type { Seed } from '../rng.js';
 import { MAX_TOYS } from '../limits.js';
 import { deepMerge } from './deepMerge.js';
@@ -96,12 +101,18 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
       name: e.name,
       kind: e.kind,
       sidebandSubtraction: e.sidebandSubtraction,
-      options: withPaths(e.kind, e.sidebandSubtraction, baseDir, deepMerge<Record<string, unknown>>({}, e.options, p.estimators[e.name], quick?.estimators?.[e.name])),
+      options: withPaths(
+        e.kind,
+        e.sidebandSubtraction,
+        baseDir,
+        deepMerge<Record<string, unknown>>({}, e.options, p.estimators[e.name], quick?.estimators?.[e.name]),
+      ),
     }));
     points.push({ label: p.label, events, generator, pairing: p.pairing ?? study.pairing, estimators });
   });
   const toys = opts.toys ?? quick?.toys ?? study.toys;
-  if (!(Number.isInteger(toys) && toys >= 1 && toys <= MAX_TOYS)) throw new ConfigError('toys', toys, `a positive integer up to ${MAX_TOYS}`, opts.source);
+  if (!(Number.isInteger(toys) && toys >= 1 && toys <= MAX_TOYS))
+    throw new ConfigError('toys', toys, `a positive integer up to ${MAX_TOYS}`, opts.source);
   return {
     name: study.name,
     description: study.description,
@@ -117,7 +128,12 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
 }
 
 /** External commands run in the study file's directory; model paths are relative to it. */
-function withPaths(kind: EstimatorKind, sidebandSubtraction: boolean, baseDir: string, options: Record<string, unknown>): Record<string, unknown> {
+function withPaths(
+  kind: EstimatorKind,
+  sidebandSubtraction: boolean,
+  baseDir: string,
+  options: Record<string, unknown>,
+): Record<string, unknown> {
   if (kind === 'external') return { cwd: baseDir, ...options, sidebandSubtraction };
   if (kind === 'onnx' && typeof options.model === 'string') return { ...options, model: resolve(baseDir, options.model) };
   return options;

@@ -29,7 +29,10 @@ export interface RunCalibrationOptions {
   log?: (line: string) => void;
 }
 
-export async function runCalibration(nameOrFile: string, opts: RunCalibrationOptions): Promise<{ calibration: StudyCalibration; written?: string }> {
+export async function runCalibration(
+  nameOrFile: string,
+  opts: RunCalibrationOptions,
+): Promise<{ calibration: StudyCalibration; written?: string }> {
   const { study: raw, source } = loadStudy(nameOrFile);
   const quick = opts.quick === true;
   const real = resolveStudy(raw, { quick, source });
@@ -37,9 +40,16 @@ export async function runCalibration(nameOrFile: string, opts: RunCalibrationOpt
   const nullToys = opts.toys ?? (quick ? (cal?.quickToys ?? cal?.toys) : cal?.toys);
   if (nullToys == null) throw new ConfigError('calibration.toys', undefined, 'the number of null toys (or --toys N)', source);
   for (const [i, n] of (cal?.estimators ?? []).entries()) {
-    if (!raw.estimators.some((e) => e.name === n)) throw new ConfigError(`calibration.estimators.${i}`, n, `an estimator of this study (${raw.estimators.map((e) => e.name).join(', ')})`, source);
+    if (!raw.estimators.some((e) => e.name === n))
+      throw new ConfigError(
+        `calibration.estimators.${i}`,
+        n,
+        `an estimator of this study (${raw.estimators.map((e) => e.name).join(', ')})`,
+        source,
+      );
   }
-  if (nullToys < real.toys) throw new ConfigError('calibration.toys', nullToys, `at least the study's ${real.toys} toys per verdict`, source);
+  if (nullToys < real.toys)
+    throw new ConfigError('calibration.toys', nullToys, `at least the study's ${real.toys} toys per verdict`, source);
   const seed = deriveSeed(raw.seed, 'null');
   const scale = raw.reference?.scale ?? Math.max(10, real.toys);
   await runStudy(nameOrFile, {
@@ -51,7 +61,8 @@ export async function runCalibration(nameOrFile: string, opts: RunCalibrationOpt
     noCalibration: true,
     patch: (s) => {
       const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
-      const kept = (c: { estimator: string; relativeTo?: string | undefined }): boolean => !keep || (keep.has(c.estimator) && (c.relativeTo == null || keep.has(c.relativeTo)));
+      const kept = (c: { estimator: string; relativeTo?: string | undefined }): boolean =>
+        !keep || (keep.has(c.estimator) && (c.relativeTo == null || keep.has(c.relativeTo)));
       return {
         ...s,
         generator: deepMerge<Record<string, unknown>>({}, s.generator, cal?.generator ?? {}),
@@ -63,7 +74,9 @@ export async function runCalibration(nameOrFile: string, opts: RunCalibrationOpt
               quick: {
                 ...s.quick,
                 ...(s.quick.criteria ? { criteria: s.quick.criteria.filter(kept) } : {}),
-                ...(s.quick.estimators && keep ? { estimators: Object.fromEntries(Object.entries(s.quick.estimators).filter(([k]) => keep.has(k))) } : {}),
+                ...(s.quick.estimators && keep
+                  ? { estimators: Object.fromEntries(Object.entries(s.quick.estimators).filter(([k]) => keep.has(k))) }
+                  : {}),
               },
             }
           : {}),

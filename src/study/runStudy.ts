@@ -97,7 +97,8 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
   // instead of failing every toy.
   if (study.sample) await (await import('./userSample.js')).loadSample(study.sample);
   const shard = opts.shard ?? NO_SHARD;
-  if (shard.count > study.toys) throw new UsageError('--shard', `${shard.index}/${shard.count}`, `at most as many shards as toys (${study.toys})`);
+  if (shard.count > study.toys)
+    throw new UsageError('--shard', `${shard.index}/${shard.count}`, `at most as many shards as toys (${study.toys})`);
   const toys = shardToys(study.toys, shard);
   const dir = opts.out;
   checkOutputDir('--out', dir, 'a study output directory', (names) => names.includes(STUDY_FILE));
@@ -115,7 +116,11 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
         const prev = readRunJson<StudyRunInfo>(studyFile, 'study.json', ['study', 'shard']);
         checkFormatVersion('study', studyFile, prev);
         if (JSON.stringify(prev.study) !== JSON.stringify(study) || JSON.stringify(prev.shard) !== JSON.stringify(shard)) {
-          throw new UsageError('--out', dir, `a new directory, or one holding this same study and shard (it holds ${prev.study?.name}, shard ${JSON.stringify(prev.shard)})`);
+          throw new UsageError(
+            '--out',
+            dir,
+            `a new directory, or one holding this same study and shard (it holds ${prev.study?.name}, shard ${JSON.stringify(prev.shard)})`,
+          );
         }
       }
     } catch (err) {
@@ -157,7 +162,9 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     }
     // 6. Summary; a shard's criteria wait for the merge.
     const records = readToys(toysFile).records.filter((r) => toys.includes(r.toy));
-    const summary = summarizeStudy(study, records, toys, studyExtras(study, reference, opts.noCalibration ? undefined : source), { judgeCriteria: shard.count === 1 });
+    const summary = summarizeStudy(study, records, toys, studyExtras(study, reference, opts.noCalibration ? undefined : source), {
+      judgeCriteria: shard.count === 1,
+    });
     writeFileAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(withFormatVersion('summary', summary), null, 2)}\n`);
     if (opts.report) {
       const { writeStudyReport } = await import('./writeStudyReport.js');

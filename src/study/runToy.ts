@@ -28,7 +28,15 @@ import { featureClosures } from './metrics/featureClosure.js';
 import { applyPairing, sidebandSubtractedTable, windowTable } from './prepareTable.js';
 import type { ResolvedStudy, ResolvedEstimator } from './resolveStudy.js';
 import { massSpectra, PROFILE_EDGES, profileBins, profileMean, sig6, type ProfileVariable } from './metrics/profiles.js';
-import { jsonNumber, type ClosureHistRecord, type EstimatorRecord, type MemberRecord, type PointRecord, type ProfileRecord, type ToyRecord } from './toyRecord.js';
+import {
+  jsonNumber,
+  type ClosureHistRecord,
+  type EstimatorRecord,
+  type MemberRecord,
+  type PointRecord,
+  type ProfileRecord,
+  type ToyRecord,
+} from './toyRecord.js';
 
 const PROFILE_VARIABLES: readonly ProfileVariable[] = ['pt', 'abseta', 'phi'];
 
@@ -60,7 +68,9 @@ export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyReco
   try {
     for (const point of study.points) {
       // A user sample (userSample.ts): a Poisson bootstrap of its file instead of generated events.
-      const generated = study.sample ? bootstrapSample(await loadSample(study.sample), deriveSeed(seed, 'events')) : generate(point.generator, point.events, deriveSeed(seed, 'events'));
+      const generated = study.sample
+        ? bootstrapSample(await loadSample(study.sample), deriveSeed(seed, 'events'))
+        : generate(point.generator, point.events, deriveSeed(seed, 'events'));
       const events = applyPairing(generated, point.pairing);
       const window = windowTable(events);
       const wBins = assignBins(window, binning);
@@ -75,9 +85,17 @@ export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyReco
         const source = `study ${study.name} toy ${toy} point ${point.label} estimator ${spec.name}`;
         const sel = point.generator.selection;
         // The folded fit needs the parents outside the window: it gets the whole selection and applies its own window.
-        const table = spec.kind === 'binnedFolded' ? events : spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
+        const table =
+          spec.kind === 'binnedFolded' ? events : spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
         const bins = table === window ? wBins : assignBins(table, binning);
-        estimators[spec.name] = await runEstimator(spec, table, bins, binning, deriveSeed(seed, 'point', point.label, 'estimator', spec.name), source);
+        estimators[spec.name] = await runEstimator(
+          spec,
+          table,
+          bins,
+          binning,
+          deriveSeed(seed, 'point', point.label, 'estimator', spec.name),
+          source,
+        );
       }
       const profiles: NonNullable<PointRecord['profiles']> = {};
       for (const v of PROFILE_VARIABLES) {
@@ -145,7 +163,11 @@ async function runEstimator(
   let allWindow = true;
   for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== REGION.window) allWindow = false;
   const el = electronMetrics(table, maskRows(eps1, region, allWindow), maskRows(eps2, region, allWindow));
-  const hists = { pt: closureChi2(table, eps1, eps2, 'pt'), eta: closureChi2(table, eps1, eps2, 'eta'), m_ee: closureChi2(table, eps1, eps2, 'm_ee') };
+  const hists = {
+    pt: closureChi2(table, eps1, eps2, 'pt'),
+    eta: closureChi2(table, eps1, eps2, 'eta'),
+    m_ee: closureChi2(table, eps1, eps2, 'm_ee'),
+  };
   const fc = featureClosures(table, eps1, eps2);
   const cl = (v: 'pt' | 'eta' | 'm_ee') => ({ chi2: hists[v].chi2, ndf: hists[v].ndf });
   const histRecord = (v: 'pt' | 'eta' | 'm_ee'): ClosureHistRecord => ({
@@ -180,7 +202,9 @@ async function runEstimator(
     eps: eps.map(jsonNumber),
     err: err.map(jsonNumber),
     ...(res.bins?.errDof != null ? { errDof: res.bins.errDof } : {}),
-    ...(res.bins?.errLo && res.bins.errHi ? { errLo: Array.from(res.bins.errLo, jsonNumber), errHi: Array.from(res.bins.errHi, jsonNumber) } : {}),
+    ...(res.bins?.errLo && res.bins.errHi
+      ? { errLo: Array.from(res.bins.errLo, jsonNumber), errHi: Array.from(res.bins.errHi, jsonNumber) }
+      : {}),
     ...(res.bins?.interval != null ? { interval: res.bins.interval } : {}),
     scan: scanPredicted(table, eps1, eps2).map(sig6),
     electron: {
@@ -192,7 +216,9 @@ async function runEstimator(
       ...(Number.isFinite(el.mseReach) ? { mseReach: jsonNumber(el.mseReach) } : {}),
     },
     closure: { pt: cl('pt'), eta: cl('eta'), m_ee: cl('m_ee') },
-    ...(Object.keys(fc).length > 0 ? { featureClosure: Object.fromEntries(Object.entries(fc).map(([f, h]) => [f, { chi2: h.chi2, ndf: h.ndf }])) } : {}),
+    ...(Object.keys(fc).length > 0
+      ? { featureClosure: Object.fromEntries(Object.entries(fc).map(([f, h]) => [f, { chi2: h.chi2, ndf: h.ndf }])) }
+      : {}),
     diagnostics: res.diagnostics ?? {},
     profiles,
     closureHist: { pt: histRecord('pt'), eta: histRecord('eta'), m_ee: histRecord('m_ee') },

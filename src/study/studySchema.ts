@@ -53,7 +53,15 @@ export const METRIC_NAMES = [
 ] as const;
 
 /** Metrics that are p-values: `metric > threshold` has the false-alarm budget `threshold` unless `budget` says otherwise. */
-export const P_VALUE_METRICS: ReadonlySet<string> = new Set(['biasP', 'pooledBiasP', 'pullMeanP', 'pullWidthP', 'coverage68P', 'coverage95P', 'closureScanP']);
+export const P_VALUE_METRICS: ReadonlySet<string> = new Set([
+  'biasP',
+  'pooledBiasP',
+  'pullMeanP',
+  'pullWidthP',
+  'coverage68P',
+  'coverage95P',
+  'closureScanP',
+]);
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */
@@ -100,7 +108,10 @@ export const ScanPointSchema = z.strictObject({
 });
 
 /** A named metric, or `diagnostics.<name>`: the mean over toys of a numeric/boolean estimator diagnostic. */
-export const MetricSchema = z.union([z.enum(METRIC_NAMES), z.string().regex(/^diagnostics\.[A-Za-z][A-Za-z0-9_]*$/, 'a metric name or diagnostics.<name>')]);
+export const MetricSchema = z.union([
+  z.enum(METRIC_NAMES),
+  z.string().regex(/^diagnostics\.[A-Za-z][A-Za-z0-9_]*$/, 'a metric name or diagnostics.<name>'),
+]);
 
 export const CriterionSchema = z.strictObject({
   metric: MetricSchema,
@@ -164,7 +175,10 @@ export const StudySchema = z.strictObject({
   /** Event topology kept after the generator's selection (the generator's own cuts live in generator.selection). */
   pairing: PairingSchema.default({ topology: 'any', etaSplit: 1.37 }),
   binning: BinningSpecSchema.optional(),
-  scan: z.array(ScanPointSchema).min(1).default([{ label: 'default', generator: {}, estimators: {} }]),
+  scan: z
+    .array(ScanPointSchema)
+    .min(1)
+    .default([{ label: 'default', generator: {}, estimators: {} }]),
   estimators: z.array(EstimatorSpecSchema).min(1),
   criteria: z.array(CriterionSchema).default([]),
   /** Reference sample for the reachable targets: `scale` × the point's events (default max(10, toys)). */

@@ -32,7 +32,8 @@ export function studyCriteria(summary: StudySummary): Criterion[] {
     const k = c.criterion as unknown as Record<string, unknown>;
     const details: Record<string, Detail> = {};
     for (const [key, v] of Object.entries(k)) if (!CRITERION_KEYS.has(key) && asDetail(v) !== undefined) details[key] = asDetail(v)!;
-    for (const [key, v] of Object.entries(c as unknown as Record<string, unknown>)) if (!RESULT_KEYS.has(key) && asDetail(v) !== undefined) details[key] = asDetail(v)!;
+    for (const [key, v] of Object.entries(c as unknown as Record<string, unknown>))
+      if (!RESULT_KEYS.has(key) && asDetail(v) !== undefined) details[key] = asDetail(v)!;
     const metric = `${c.criterion.metric}${c.criterion.relativeTo ? ` / ${c.criterion.relativeTo}` : ''}`;
     return {
       name: `${c.criterion.metric}(${c.criterion.estimator}${c.criterion.relativeTo ? `/${c.criterion.relativeTo}` : ''}) @ ${c.point}${c.criterion.why ? ` — ${c.criterion.why}` : ''}`,
@@ -64,7 +65,12 @@ export function studyVerdicts(summary: StudySummary, binning: { eta: number[]; p
       for (const b of e.bins) {
         if (!b.used || b.biasOverSigma == null || !Number.isFinite(b.biasOverSigma)) continue;
         if (!worst || Math.abs(b.biasOverSigma) > Math.abs(worst.value)) {
-          worst = { bin: b.bin < bins.size ? bins.label(b.bin) : `bin ${b.bin}`, metric: '⟨ε̂ − τ⟩/σ', value: Number(b.biasOverSigma.toPrecision(4)), ...(many ? { point: p.label } : {}) };
+          worst = {
+            bin: b.bin < bins.size ? bins.label(b.bin) : `bin ${b.bin}`,
+            metric: '⟨ε̂ − τ⟩/σ',
+            value: Number(b.biasOverSigma.toPrecision(4)),
+            ...(many ? { point: p.label } : {}),
+          };
         }
       }
       for (const key of CARD_NUMBERS) {
@@ -72,6 +78,11 @@ export function studyVerdicts(summary: StudySummary, binning: { eta: number[]; p
         if (v != null && Number.isFinite(v)) numbers[`${many ? `${p.label} / ` : ''}${key}`] = Number(v.toPrecision(4));
       }
     }
-    return { estimator, ...(worst ? { worst } : {}), ...(Object.keys(failures).length ? { failures } : {}), ...(Object.keys(numbers).length ? { numbers } : {}) };
+    return {
+      estimator,
+      ...(worst ? { worst } : {}),
+      ...(Object.keys(failures).length ? { failures } : {}),
+      ...(Object.keys(numbers).length ? { numbers } : {}),
+    };
   });
 }

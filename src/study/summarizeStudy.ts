@@ -129,10 +129,18 @@ export function summarizeStudy(
     pass: criteria.every((c) => c.pass),
     ...(extras.reference ? { reference: extras.reference.points } : {}),
     ...(extras.calibration
-      ? { calibration: { file: extras.calibration.file, nullToys: extras.calibration.nullToys, toysPerGroup: extras.calibration.toysPerGroup } }
+      ? {
+          calibration: {
+            file: extras.calibration.file,
+            nullToys: extras.calibration.nullToys,
+            toysPerGroup: extras.calibration.toysPerGroup,
+          },
+        }
       : extras.calibrationMissing
         ? { calibration: { missing: extras.calibrationMissing } }
         : {}),
-    ...(judge ? {} : { criteriaDeferred: `${study.criteria.length} criteria are judged on the merged result (qmisid merge), not on a shard` }),
+    ...(judge
+      ? {}
+      : { criteriaDeferred: `${study.criteria.length} criteria are judged on the merged result (qmisid merge), not on a shard` }),
   };
 }

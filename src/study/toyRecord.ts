@@ -44,7 +44,14 @@ export interface EstimatorRecord {
   /** Predicted same-charge electrons per fine (|η|, pT) cell for the binning-free closure scan (verdict/closureScan.ts). */
   scan?: (number | null)[];
   /** Per-electron comparison with the truth ε (signal electrons of the events the estimator used). */
-  electron: { n: number; mse: number | null; meanRelBias: number | null; phiKappaMean: number | null; phiKappaRms: number | null; mseReach?: number | null };
+  electron: {
+    n: number;
+    mse: number | null;
+    meanRelBias: number | null;
+    phiKappaMean: number | null;
+    phiKappaRms: number | null;
+    mseReach?: number | null;
+  };
   /** SC prediction from OC × ε12/(1−ε12) against observed SC. */
   closure: { pt: ClosureRecord; eta: ClosureRecord; m_ee: ClosureRecord };
   /** The same closure in each latent-model feature present in the table (metrics/featureClosure.ts). */

@@ -18,8 +18,7 @@ port.on('message', (msg: { toy: number } | { stop: true }) => {
   }
   runToy(study, msg.toy).then(
     (record) => port.postMessage({ toy: msg.toy, record }),
-    (err: unknown) =>
-      port.postMessage({ toy: msg.toy, error: toWorkerError(err) }),
+    (err: unknown) => port.postMessage({ toy: msg.toy, error: toWorkerError(err) }),
   );
 });
 port.postMessage({ ready: true });

@@ -17,7 +17,21 @@ import { createRng } from '../rng.js';
 import type { ResolvedSample } from './resolveStudy.js';
 
 /** Columns a sample must supply (after mapping and derivation). */
-export const SAMPLE_REQUIRED = ['pt1', 'eta1', 'phi1', 'q1', 'pt2', 'eta2', 'phi2', 'q2', 'm_ee', 'sc', 'region', 'truth_flip1', 'truth_flip2'] as const;
+export const SAMPLE_REQUIRED = [
+  'pt1',
+  'eta1',
+  'phi1',
+  'q1',
+  'pt2',
+  'eta2',
+  'phi2',
+  'q2',
+  'm_ee',
+  'sc',
+  'region',
+  'truth_flip1',
+  'truth_flip2',
+] as const;
 
 const cache = new Map<string, Promise<EventTable>>();
 

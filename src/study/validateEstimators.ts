@@ -63,7 +63,12 @@ export async function validateEstimators(raw: Study, study: ResolvedStudy, sourc
           : has(raw.scan[j]?.estimators[e.name], key)
             ? `scan.${j}.estimators.${e.name}`
             : `estimators.${i}.options`;
-        throw new ConfigError(`${where}${err.path ? `.${err.path}` : ''}`, err.value, `${err.expected} (estimator ${e.name}, kind ${e.kind})`, source);
+        throw new ConfigError(
+          `${where}${err.path ? `.${err.path}` : ''}`,
+          err.value,
+          `${err.expected} (estimator ${e.name}, kind ${e.kind})`,
+          source,
+        );
       }
     }
   }

@@ -27,10 +27,24 @@ export function verdictPlots(data: StudyReportData): Plot[] {
       const v = e.verdict?.reachable;
       if (!v) continue;
       intervals.push(`${name}: ${v.interval}; bias test from ${v.test === 'spread' ? 'the spread over toys' : 'the reported errors'}`);
-      migration = v.bins.filter((b) => b.judged && Number.isFinite(b.migration)).map((b) => ({ bin: binning.label(b.bin), value: 100 * b.migration, lo: 100 * b.migration, hi: 100 * b.migration, series: 'migration (reachable - model)/model' }));
+      migration = v.bins
+        .filter((b) => b.judged && Number.isFinite(b.migration))
+        .map((b) => ({
+          bin: binning.label(b.bin),
+          value: 100 * b.migration,
+          lo: 100 * b.migration,
+          hi: 100 * b.migration,
+          series: 'migration (reachable - model)/model',
+        }));
       for (const b of v.bins) {
         if (!b.judged) continue;
-        rows.push({ bin: binning.label(b.bin), value: 100 * b.relBias, lo: 100 * (b.relBias - b.relBiasErr), hi: 100 * (b.relBias + b.relBiasErr), series: name });
+        rows.push({
+          bin: binning.label(b.bin),
+          value: 100 * b.relBias,
+          lo: 100 * (b.relBias - b.relBiasErr),
+          hi: 100 * (b.relBias + b.relBiasErr),
+          series: name,
+        });
         table.push([
           name,
           binning.label(b.bin),
@@ -60,7 +74,15 @@ export function verdictPlots(data: StudyReportData): Plot[] {
         height: 280,
         data: { values },
         layer: [
-          { mark: { type: 'rule' }, encoding: { y: { field: 'bin', type: 'nominal', title: 'bin (|eta|, pT)' }, x: { field: 'lo', type: 'quantitative', title: 'relative bias [%]' }, x2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: null } } },
+          {
+            mark: { type: 'rule' },
+            encoding: {
+              y: { field: 'bin', type: 'nominal', title: 'bin (|eta|, pT)' },
+              x: { field: 'lo', type: 'quantitative', title: 'relative bias [%]' },
+              x2: { field: 'hi' },
+              color: { field: 'series', type: 'nominal', title: null },
+            },
+          },
           {
             mark: { type: 'point', filled: true },
             encoding: {
@@ -75,7 +97,18 @@ export function verdictPlots(data: StudyReportData): Plot[] {
       } as Plot['spec'],
       facts: Object.fromEntries(intervals.map((s, i) => [`pulls ${i + 1}`, s])),
       table: {
-        columns: ['estimator', 'bin', 'expected flips / toy', 'model target', 'reachable target', 'migration [%]', 'bias [%] vs reachable', 'p (bin)', 'pull mean', 'MDB [%] (alpha 1 %, power 0.9)'],
+        columns: [
+          'estimator',
+          'bin',
+          'expected flips / toy',
+          'model target',
+          'reachable target',
+          'migration [%]',
+          'bias [%] vs reachable',
+          'p (bin)',
+          'pull mean',
+          'MDB [%] (alpha 1 %, power 0.9)',
+        ],
         rows: table,
       },
     });
@@ -90,7 +123,9 @@ export function verdictPlots(data: StudyReportData): Plot[] {
         `${k.failures}/${k.groups} = ${pct(k.rate)} % [${pct(k.rateLo)}, ${pct(k.rateHi)}]`,
         k.budget != null ? `${pct(k.budget)} %` : 'none',
         k.status === 'failed' ? 'FAILED CALIBRATION' : k.status,
-        Object.entries(k.power).map(([d, pw]) => `${d}: ${pct(pw)} %`).join('; ') || 'n/a',
+        Object.entries(k.power)
+          .map(([d, pw]) => `${d}: ${pct(pw)} %`)
+          .join('; ') || 'n/a',
         k.unjudgedBins?.length ? k.unjudgedBins.join('; ') : 'none',
       ]);
     }
@@ -104,13 +139,38 @@ export function verdictPlots(data: StudyReportData): Plot[] {
         config: plotConfig,
         width: 420,
         height: 40 + 18 * cal.length,
-        data: { values: cal.map((c) => ({ criterion: `${c.criterion.metric}(${c.criterion.estimator})`, rate: 100 * c.calibration!.rate, budget: 100 * (c.calibration!.budget ?? NaN) })) },
+        data: {
+          values: cal.map((c) => ({
+            criterion: `${c.criterion.metric}(${c.criterion.estimator})`,
+            rate: 100 * c.calibration!.rate,
+            budget: 100 * (c.calibration!.budget ?? NaN),
+          })),
+        },
         layer: [
-          { mark: { type: 'bar' }, encoding: { y: { field: 'criterion', type: 'nominal', title: null }, x: { field: 'rate', type: 'quantitative', title: 'measured false-alarm rate [%]' } } },
-          { mark: { type: 'tick', color: 'black', thickness: 2 }, encoding: { y: { field: 'criterion', type: 'nominal' }, x: { field: 'budget', type: 'quantitative' } } },
+          {
+            mark: { type: 'bar' },
+            encoding: {
+              y: { field: 'criterion', type: 'nominal', title: null },
+              x: { field: 'rate', type: 'quantitative', title: 'measured false-alarm rate [%]' },
+            },
+          },
+          {
+            mark: { type: 'tick', color: 'black', thickness: 2 },
+            encoding: { y: { field: 'criterion', type: 'nominal' }, x: { field: 'budget', type: 'quantitative' } },
+          },
         ],
       } as Plot['spec'],
-      table: { columns: ['criterion', 'false alarms', 'budget', 'calibration', 'power', 'bins it cannot judge (>= 100 flips, +-20 %, power < 0.9)'], rows },
+      table: {
+        columns: [
+          'criterion',
+          'false alarms',
+          'budget',
+          'calibration',
+          'power',
+          'bins it cannot judge (>= 100 flips, +-20 %, power < 0.9)',
+        ],
+        rows,
+      },
     });
   }
   return plots;

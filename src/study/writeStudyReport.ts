@@ -18,14 +18,25 @@ export interface StudyReportOptions extends WriteReportOptions {
 }
 
 /** Headline metrics: one line per scan point and estimator and metric that exists for it. */
-const HEADLINE_METRICS = ['failureRate', 'meanAbsRelBias', 'maxAbsBiasOverSigma', 'pullWidth', 'coverage68', 'mse', 'closureChi2NdfEta', 'closureChi2NdfMee'] as const;
+const HEADLINE_METRICS = [
+  'failureRate',
+  'meanAbsRelBias',
+  'maxAbsBiasOverSigma',
+  'pullWidth',
+  'coverage68',
+  'mse',
+  'closureChi2NdfEta',
+  'closureChi2NdfMee',
+] as const;
 
 function calibrationText(c: CriterionResult): string {
   const k = c.calibration;
   const budget = c.budget != null ? `budget ${(100 * c.budget).toPrecision(2)} %` : 'no stated budget';
   if (!k) return `${budget}; false-alarm rate not measured`;
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
-  const power = Object.entries(k.power).map(([d, p]) => `${d} ${pct(p)}`).join(', ');
+  const power = Object.entries(k.power)
+    .map(([d, p]) => `${d} ${pct(p)}`)
+    .join(', ');
   return `${budget}; measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${k.status === 'failed' ? ' FAILED CALIBRATION' : ''}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
 }
 
@@ -89,8 +100,12 @@ export function studyAlerts(data: StudyReportData): string[] {
   for (const p of data.summary.points) {
     for (const [name, e] of Object.entries(p.estimators)) {
       for (const [status, n] of Object.entries(e.failures)) {
-        const first = data.records.map((r) => r.points.find((q) => q.label === p.label)?.estimators[name]).find((r) => r?.status === status);
-        alerts.push(`${many ? `${p.label} / ` : ''}${name}: ${status} in ${n} of ${e.toys} toy(s)${first?.message ? ` — ${first.message}` : ''}`);
+        const first = data.records
+          .map((r) => r.points.find((q) => q.label === p.label)?.estimators[name])
+          .find((r) => r?.status === status);
+        alerts.push(
+          `${many ? `${p.label} / ` : ''}${name}: ${status} in ${n} of ${e.toys} toy(s)${first?.message ? ` — ${first.message}` : ''}`,
+        );
       }
     }
   }

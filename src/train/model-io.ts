@@ -67,7 +67,8 @@ const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every
  * the member slices. Weights are checked finite after reading weights.bin.
  */
 function validateStored(file: string, stored: unknown): StoredModel {
-  if (stored == null || typeof stored !== 'object' || Array.isArray(stored)) bad(file, '<root>', 'a JSON object describing a model', stored);
+  if (stored == null || typeof stored !== 'object' || Array.isArray(stored))
+    bad(file, '<root>', 'a JSON object describing a model', stored);
   const m = stored as Record<string, unknown>;
   if (m.format !== MODEL_FORMAT) bad(file, 'format', `unknown model format version: expected ${JSON.stringify(MODEL_FORMAT)}`, m.format);
   if (m.kind !== 'phi' && m.kind !== 'oracle') bad(file, 'kind', 'expected "phi" or "oracle"', m.kind);
@@ -76,13 +77,15 @@ function validateStored(file: string, stored: unknown): StoredModel {
   if (arch == null || typeof arch !== 'object') bad(file, 'arch', 'an object { inputs, hidden, activation, alpha }', arch);
   if (!isPosInt(arch.inputs)) bad(file, 'arch.inputs', 'a positive integer', arch.inputs);
   if (!Array.isArray(arch.hidden) || !arch.hidden.every(isPosInt)) bad(file, 'arch.hidden', 'an array of positive integers', arch.hidden);
-  if (!(ACTIVATIONS as readonly unknown[]).includes(arch.activation)) bad(file, 'arch.activation', `one of ${ACTIVATIONS.join(', ')}`, arch.activation);
+  if (!(ACTIVATIONS as readonly unknown[]).includes(arch.activation))
+    bad(file, 'arch.activation', `one of ${ACTIVATIONS.join(', ')}`, arch.activation);
   if (typeof arch.alpha !== 'number' || !Number.isFinite(arch.alpha)) bad(file, 'arch.alpha', 'a finite number', arch.alpha);
   const norm = m.normalisation as Record<string, unknown> | undefined;
   if (norm == null || typeof norm !== 'object') bad(file, 'normalisation', 'an object { mean, sd }', norm);
   for (const key of ['mean', 'sd'] as const) {
     const a = norm[key];
-    if (!Array.isArray(a) || a.length !== arch.inputs) bad(file, `normalisation.${key}`, `an array of ${arch.inputs} numbers (arch.inputs)`, a);
+    if (!Array.isArray(a) || a.length !== arch.inputs)
+      bad(file, `normalisation.${key}`, `an array of ${arch.inputs} numbers (arch.inputs)`, a);
     a.forEach((v, j) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) bad(file, `normalisation.${key}.${j}`, 'a finite number', v);
       if (key === 'sd' && !(v > 0)) bad(file, `normalisation.sd.${j}`, 'a standard deviation > 0', v);
@@ -91,8 +94,12 @@ function validateStored(file: string, stored: unknown): StoredModel {
   if (!Array.isArray(m.members) || m.members.length === 0) bad(file, 'members', 'a non-empty array of ensemble members', m.members);
   m.members.forEach((mem: unknown, k: number) => {
     const p = (mem as { params?: { weights?: unknown; biases?: unknown } } | null)?.params;
-    if (p == null || !Array.isArray(p.weights) || !Array.isArray(p.biases)) bad(file, `members.${k}.params`, 'an object { weights, biases } of slices', p);
-    for (const [what, list] of [['weights', p.weights], ['biases', p.biases]] as const) {
+    if (p == null || !Array.isArray(p.weights) || !Array.isArray(p.biases))
+      bad(file, `members.${k}.params`, 'an object { weights, biases } of slices', p);
+    for (const [what, list] of [
+      ['weights', p.weights],
+      ['biases', p.biases],
+    ] as const) {
       (list as unknown[]).forEach((sl, l) => {
         const o = sl as Slice | null;
         if (o == null || !Number.isInteger(o.offset) || !Number.isInteger(o.length) || o.offset < 0 || o.length < 0) {

@@ -28,7 +28,10 @@ function addInto(acc: MlpParams, g: MlpParams): void {
   }
 }
 
-type Reply = { kind: 'ready'; backend: BackendName } | { kind: 'result'; loss: number; grads: MlpParams } | { kind: 'error'; error: WorkerErrorPayload };
+type Reply =
+  | { kind: 'ready'; backend: BackendName }
+  | { kind: 'result'; loss: number; grads: MlpParams }
+  | { kind: 'error'; error: WorkerErrorPayload };
 
 function request(w: Worker, msg: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -47,7 +50,13 @@ function request(w: Worker, msg: unknown): Promise<Reply> {
   });
 }
 
-export async function createBatchEngine(arch: MlpArch, head: Head, mode: GradientMode, threads: number, backend: BackendName): Promise<BatchEngine> {
+export async function createBatchEngine(
+  arch: MlpArch,
+  head: Head,
+  mode: GradientMode,
+  threads: number,
+  backend: BackendName,
+): Promise<BatchEngine> {
   const local = createGradEngine(arch, head, mode);
   const workers: Worker[] = [];
   try {
@@ -55,7 +64,8 @@ export async function createBatchEngine(arch: MlpArch, head: Head, mode: Gradien
       const w = startWorker(import.meta.url, 'grad-worker');
       workers.push(w);
       const r = await request(w, { kind: 'init', arch, head, mode, backend });
-      if (r.kind !== 'ready' || r.backend !== backend) throw new Error(`gradient worker started on ${(r as { backend?: string }).backend}, expected ${backend}`);
+      if (r.kind !== 'ready' || r.backend !== backend)
+        throw new Error(`gradient worker started on ${(r as { backend?: string }).backend}, expected ${backend}`);
     }
   } catch (err) {
     local.dispose();

@@ -27,7 +27,10 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
   cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
   const specs = parseFeatures(cfg.features);
   const binning = cfg.bins ? Binning.fromEdges(cfg.bins.eta, cfg.bins.pt) : Binning.defaults();
-  const { set, normalisation } = prepareTrainingSet(table, specs, head, { binning, ...(opts.source != null ? { source: opts.source } : {}) });
+  const { set, normalisation } = prepareTrainingSet(table, specs, head, {
+    binning,
+    ...(opts.source != null ? { source: opts.source } : {}),
+  });
   const pairing = pairingDiagnostic(set, binning);
   const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
   const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend);

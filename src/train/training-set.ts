@@ -76,7 +76,12 @@ export function prepareTrainingSet(
   // Degenerate inputs that would otherwise "train" to a meaningless answer without a word.
   if (w.every((v) => v === 0)) throw new DataError(source, 'w', `every one of the ${table.n} weights is zero: nothing to train on`, 0);
   if (head === 'pair' && !sc.some((s, i) => s === 1 && w[i] !== 0)) {
-    throw new DataError(source, 'sc', `no same-charge event (sc = 1) among ${table.n} events: the flip rate cannot be learned from opposite-charge pairs alone`, 0);
+    throw new DataError(
+      source,
+      'sc',
+      `no same-charge event (sc = 1) among ${table.n} events: the flip rate cannot be learned from opposite-charge pairs alone`,
+      0,
+    );
   }
   let y1: Float32Array;
   let y2: Float32Array;
@@ -89,7 +94,14 @@ export function prepareTrainingSet(
   }
   return {
     set: {
-      n: table.n, d, x1: normalise(raw1, normalisation), x2: normalise(raw2, normalisation), y1, y2, w, sc,
+      n: table.n,
+      d,
+      x1: normalise(raw1, normalisation),
+      x2: normalise(raw2, normalisation),
+      y1,
+      y2,
+      w,
+      sc,
       bins: bins ? { bin1: bins.bin1, bin2: bins.bin2, K: bins.K } : null,
       hasNegative,
     },

@@ -46,8 +46,18 @@ const badInt = (min: number, max: number): fc.Arbitrary<string> =>
 const badNumber = (below: number, above?: number): fc.Arbitrary<string> =>
   fc.oneof(
     notNumber,
-    fc.double({ min: -1e6, max: below, noNaN: true, maxExcluded: true }).filter((x) => x < below).map(String),
-    ...(above != null ? [fc.double({ min: above, max: 1e6, noNaN: true, minExcluded: true }).filter((x) => x > above).map(String)] : []),
+    fc
+      .double({ min: -1e6, max: below, noNaN: true, maxExcluded: true })
+      .filter((x) => x < below)
+      .map(String),
+    ...(above != null
+      ? [
+          fc
+            .double({ min: above, max: 1e6, noNaN: true, minExcluded: true })
+            .filter((x) => x > above)
+            .map(String),
+        ]
+      : []),
   );
 
 /** Replace or add `--flag=value` in a base argument list (the = form keeps values like "-5" from reading as flags). */
@@ -64,12 +74,55 @@ function withFlag(base: string[], flag: string, value: string): string[] {
 }
 
 const BASE = {
-  generate: (fx: Fixtures, dir: string) => ['generate', '--events', '100', '--seed', '1', '--workers', '0', '--out', join(dir, 'out.parquet')],
-  train: (fx: Fixtures, dir: string) => ['train', '--input', fx.events.parquet, '--out', join(dir, 'model'), '--hidden', '4', '--epochs', '1', '--backend', 'cpu', '--no-progress'],
+  generate: (fx: Fixtures, dir: string) => [
+    'generate',
+    '--events',
+    '100',
+    '--seed',
+    '1',
+    '--workers',
+    '0',
+    '--out',
+    join(dir, 'out.parquet'),
+  ],
+  train: (fx: Fixtures, dir: string) => [
+    'train',
+    '--input',
+    fx.events.parquet,
+    '--out',
+    join(dir, 'model'),
+    '--hidden',
+    '4',
+    '--epochs',
+    '1',
+    '--backend',
+    'cpu',
+    '--no-progress',
+  ],
   /** Without the size flags, so a --config file's values are the ones checked. */
-  trainBare: (fx: Fixtures, dir: string) => ['train', '--input', fx.events.parquet, '--out', join(dir, 'model'), '--backend', 'cpu', '--no-progress'],
+  trainBare: (fx: Fixtures, dir: string) => [
+    'train',
+    '--input',
+    fx.events.parquet,
+    '--out',
+    join(dir, 'model'),
+    '--backend',
+    'cpu',
+    '--no-progress',
+  ],
   fit: (fx: Fixtures, dir: string) => ['fit', '--input', fx.events.parquet, '--out', join(dir, 'fit.json')],
-  folded: (fx: Fixtures, dir: string) => ['fit', '--input', fx.events.parquet, '--out', join(dir, 'fit.json'), '--folded', '--loss-mean', '0.01', '--extra-smear', '0.02'],
+  folded: (fx: Fixtures, dir: string) => [
+    'fit',
+    '--input',
+    fx.events.parquet,
+    '--out',
+    join(dir, 'fit.json'),
+    '--folded',
+    '--loss-mean',
+    '0.01',
+    '--extra-smear',
+    '0.02',
+  ],
   study: (fx: Fixtures, dir: string) => ['study', fx.studyFile, '--out', join(dir, 'run'), '--no-report'],
   apply: (fx: Fixtures, dir: string) => ['apply', '--model', fx.model, '--input', fx.events.parquet, '--out', join(dir, 'out.parquet')],
 } as const;
@@ -92,7 +145,12 @@ function fixed(base: Base, flag: string, values: string[]): CaseSpec[] {
 
 const FLAG_CASES: CaseSpec[] = [
   ...flagCases('generate', '--events', badInt(1, 500_000_000), 1),
-  ...flagCases('generate', '--workers', badInt(0, 2).filter((v) => !/^\d+$/.test(v) || Number(v) > 256 || Number(v) < 0), 2),
+  ...flagCases(
+    'generate',
+    '--workers',
+    badInt(0, 2).filter((v) => !/^\d+$/.test(v) || Number(v) > 256 || Number(v) < 0),
+    2,
+  ),
   ...fixed('generate', '--workers', ['3', '100', '256']),
   ...flagCases('generate', '--chunk-events', badInt(1, 16_777_216), 3),
   ...fixed('generate', '--seed', ['', ' ', ' 7', 'x'.repeat(300)]),
@@ -113,9 +171,21 @@ const FLAG_CASES: CaseSpec[] = [
   ...fixed('train', '--schedule', ['linear']),
   ...fixed('train', '--backend', ['gpu']),
   ...fixed('train', '--gradient', ['numeric']),
-  ...flagCases('fit', '--bins-eta', notNumber.map((s) => `0,${s},2.47`), 20, 4),
+  ...flagCases(
+    'fit',
+    '--bins-eta',
+    notNumber.map((s) => `0,${s},2.47`),
+    20,
+    4,
+  ),
   ...fixed('fit', '--bins-eta', ['', '0,,1', '1,0.5,2', '0']),
-  ...flagCases('fit', '--bins-pt', notNumber.map((s) => `25,${s}`), 21, 4),
+  ...flagCases(
+    'fit',
+    '--bins-pt',
+    notNumber.map((s) => `25,${s}`),
+    21,
+    4,
+  ),
   ...fixed('fit', '--bins-pt', ['60,25', '25,25,60']),
   ...fixed('fit', '--region', ['sidebands', '', 'WINDOW']),
   ...fixed('fit', '--seed', ['']),
@@ -124,7 +194,13 @@ const FLAG_CASES: CaseSpec[] = [
   ...flagCases('folded', '--extra-smear', badNumber(0, 1), 23, 3),
   ...flagCases('folded', '--replicas', badInt(1, 65_535), 24, 4),
   ...flagCases('study', '--toys', badInt(1, 100_000), 30),
-  ...flagCases('study', '--workers', badInt(0, 2).filter((v) => !/^\d+$/.test(v) || Number(v) > 256 || Number(v) < 0), 31, 3),
+  ...flagCases(
+    'study',
+    '--workers',
+    badInt(0, 2).filter((v) => !/^\d+$/.test(v) || Number(v) > 256 || Number(v) < 0),
+    31,
+    3,
+  ),
   ...fixed('study', '--workers', ['3', '64']),
   ...fixed('study', '--shard', ['', '1', '2/2', '3/2', '-1/2', 'a/b', '0/0', '0/200000', '1/3/4']),
   ...fixed('study', '--seed', ['', ' ']),
@@ -143,15 +219,30 @@ const FLAG_EXTRA: CaseSpec[] = [
   },
   ...sample(badInt(1, 2_147_483_647), 40).map((v, k) => ({
     name: `generate --truth-events #${k} ${JSON.stringify(v)}`,
-    make: (fx: Fixtures, dir: string) => ({ args: ['generate', '--seed', '1', '--out', join(dir, 'x.parquet'), `--truth-events=${v}`], needles: ['--truth-events', shown(v)] }),
+    make: (fx: Fixtures, dir: string) => ({
+      args: ['generate', '--seed', '1', '--out', join(dir, 'x.parquet'), `--truth-events=${v}`],
+      needles: ['--truth-events', shown(v)],
+    }),
   })),
-  { name: 'generate missing --seed', make: (fx, dir) => ({ args: ['generate', '--events', '10', '--out', join(dir, 'x.parquet')], needles: ['--seed'] }) },
+  {
+    name: 'generate missing --seed',
+    make: (fx, dir) => ({ args: ['generate', '--events', '10', '--out', join(dir, 'x.parquet')], needles: ['--seed'] }),
+  },
   { name: 'generate unknown flag', make: (fx, dir) => ({ args: [...BASE.generate(fx, dir), '--colour', 'blue'], needles: ['--colour'] }) },
   { name: 'train unknown flag', make: (fx, dir) => ({ args: [...BASE.train(fx, dir), '--epochz', '3'], needles: ['--epochz'] }) },
-  { name: 'fit --loss-mean without --folded', make: (fx, dir) => ({ args: [...BASE.fit(fx, dir), '--loss-mean', '0.01'], needles: ['--loss-mean', 'only with --folded'] }) },
+  {
+    name: 'fit --loss-mean without --folded',
+    make: (fx, dir) => ({ args: [...BASE.fit(fx, dir), '--loss-mean', '0.01'], needles: ['--loss-mean', 'only with --folded'] }),
+  },
   { name: 'fit --folded without response', make: (fx, dir) => ({ args: [...BASE.fit(fx, dir), '--folded'], needles: ['--loss-mean'] }) },
-  { name: 'fit --folded with --region all', make: (fx, dir) => ({ args: [...BASE.folded(fx, dir), '--region', 'all'], needles: ['--region', '"all"'] }) },
-  { name: 'fit --weights missing column', make: (fx, dir) => ({ args: [...BASE.fit(fx, dir), '--weights', 'wt'], needles: [fx.events.parquet, 'wt'] }) },
+  {
+    name: 'fit --folded with --region all',
+    make: (fx, dir) => ({ args: [...BASE.folded(fx, dir), '--region', 'all'], needles: ['--region', '"all"'] }),
+  },
+  {
+    name: 'fit --weights missing column',
+    make: (fx, dir) => ({ args: [...BASE.fit(fx, dir), '--weights', 'wt'], needles: [fx.events.parquet, 'wt'] }),
+  },
   { name: 'unknown command', make: () => ({ args: ['frobnicate'], needles: ['frobnicate'] }) },
 ];
 
@@ -179,7 +270,10 @@ function configCases(): CaseSpec[] {
     }
     out.push({
       name: `${cmd} --config missing file`,
-      make: (fx, dir) => ({ args: [...BASE[cmd](fx, dir), '--config', join(dir, 'nope.json')], needles: ['--config', join(dir, 'nope.json'), 'no such file'] }),
+      make: (fx, dir) => ({
+        args: [...BASE[cmd](fx, dir), '--config', join(dir, 'nope.json')],
+        needles: ['--config', join(dir, 'nope.json'), 'no such file'],
+      }),
     });
     out.push({
       name: `${cmd} --config is a directory`,
@@ -225,20 +319,48 @@ function studyFileCases(): CaseSpec[] {
     ['events fraction', { ...TINY_STUDY, events: 10.5 }, ['events', '10.5']],
     ['seed empty', { ...TINY_STUDY, seed: '' }, ['seed']],
     ['estimator kind', { ...TINY_STUDY, estimators: [{ name: 'x', kind: 'magic' }] }, ['estimators.0.kind', '"magic"']],
-    ['binned option typo', { ...TINY_STUDY, estimators: [{ ...est[0], options: { errorz: 'sandwich' } }, est[1]] }, ['estimators.0.options.errorz']],
-    ['binned option value', { ...TINY_STUDY, estimators: [{ ...est[0], options: { errors: 'bootstrap' } }, est[1]] }, ['estimators.0.options.errors', '"bootstrap"']],
+    [
+      'binned option typo',
+      { ...TINY_STUDY, estimators: [{ ...est[0], options: { errorz: 'sandwich' } }, est[1]] },
+      ['estimators.0.options.errorz'],
+    ],
+    [
+      'binned option value',
+      { ...TINY_STUDY, estimators: [{ ...est[0], options: { errors: 'bootstrap' } }, est[1]] },
+      ['estimators.0.options.errors', '"bootstrap"'],
+    ],
     ['truth option', { ...TINY_STUDY, estimators: [est[0], { ...est[1], options: { x: 1 } }] }, ['estimators.1.options.x']],
-    ['phi option typo', { ...TINY_STUDY, estimators: [...est, { name: 'phi', kind: 'phi', options: { epochz: 3 } }] }, ['estimators.2.options.epochz', '3']],
-    ['phi seed option', { ...TINY_STUDY, estimators: [...est, { name: 'phi', kind: 'phi', options: { seed: 5 } }] }, ['estimators.2.options.seed', '5']],
-    ['phi hidden above bound', { ...TINY_STUDY, estimators: [...est, { name: 'phi', kind: 'phi', options: { hidden: [100000] } }] }, ['estimators.2.options.hidden.0']],
-    ['folded without response', { ...TINY_STUDY, estimators: [...est, { name: 'fold', kind: 'binnedFolded' }] }, ['estimators.2.options.response']],
+    [
+      'phi option typo',
+      { ...TINY_STUDY, estimators: [...est, { name: 'phi', kind: 'phi', options: { epochz: 3 } }] },
+      ['estimators.2.options.epochz', '3'],
+    ],
+    [
+      'phi seed option',
+      { ...TINY_STUDY, estimators: [...est, { name: 'phi', kind: 'phi', options: { seed: 5 } }] },
+      ['estimators.2.options.seed', '5'],
+    ],
+    [
+      'phi hidden above bound',
+      { ...TINY_STUDY, estimators: [...est, { name: 'phi', kind: 'phi', options: { hidden: [100000] } }] },
+      ['estimators.2.options.hidden.0'],
+    ],
+    [
+      'folded without response',
+      { ...TINY_STUDY, estimators: [...est, { name: 'fold', kind: 'binnedFolded' }] },
+      ['estimators.2.options.response'],
+    ],
     [
       'option typo in a scan point',
       { ...TINY_STUDY, scan: [{ label: 'a' }, { label: 'b', estimators: { binned: { maxIteration: 3 } } }] },
       ['scan.1.estimators.binned.maxIteration'],
     ],
     ['option typo in quick', { ...TINY_STUDY, quick: { estimators: { binned: { errorz: 1 } } } }, ['quick.estimators.binned.errorz']],
-    ['criterion estimator unknown', { ...TINY_STUDY, criteria: [{ metric: 'failureRate', estimator: 'nope', op: '<', threshold: 1 }] }, ['criteria.0.estimator', '"nope"']],
+    [
+      'criterion estimator unknown',
+      { ...TINY_STUDY, criteria: [{ metric: 'failureRate', estimator: 'nope', op: '<', threshold: 1 }] },
+      ['criteria.0.estimator', '"nope"'],
+    ],
     ['generator key unknown', { ...TINY_STUDY, generator: { detectr: {} } }, ['generator.detectr']],
     ['binning not increasing', { ...TINY_STUDY, binning: { eta: [0, 2, 1], pt: [25, 1000] } }, ['binning.eta']],
   ];
@@ -258,7 +380,10 @@ function studyFileCases(): CaseSpec[] {
       return { args: ['study', file, '--out', join(dir, 'run')], needles: [file, 'valid JSON'] };
     },
   });
-  out.push({ name: 'study unknown name', make: (fx, dir) => ({ args: ['study', 'no-such-study', '--out', join(dir, 'run')], needles: ['<study>', '"no-such-study"'] }) });
+  out.push({
+    name: 'study unknown name',
+    make: (fx, dir) => ({ args: ['study', 'no-such-study', '--out', join(dir, 'run')], needles: ['<study>', '"no-such-study"'] }),
+  });
   out.push({
     name: 'study --toys above bound',
     make: (fx, dir) => ({ args: ['study', fx.studyFile, '--out', join(dir, 'run'), '--toys', '1e12'], needles: ['--toys', '"1e12"'] }),
@@ -278,11 +403,25 @@ function eventFileCases(): CaseSpec[] {
     ['fit', (fx, dir, file) => withFlag(BASE.fit(fx, dir), '--input', file)],
     ['apply', (fx, dir, file) => withFlag(BASE.apply(fx, dir), '--input', file)],
   ];
-  const DEFECTS = ['nan-pt1', 'inf-eta2', 'bad-charge', 'bad-sc', 'bad-region', 'text-pt1', 'truncated', 'empty', 'garbage', 'no-pt1', 'no-sc', 'bad-meta'];
+  const DEFECTS = [
+    'nan-pt1',
+    'inf-eta2',
+    'bad-charge',
+    'bad-sc',
+    'bad-region',
+    'text-pt1',
+    'truncated',
+    'empty',
+    'garbage',
+    'no-pt1',
+    'no-sc',
+    'bad-meta',
+  ];
   const extra = (defect: string, f: Format): string[] => {
     if (defect === 'text-pt1') return f === 'csv' ? ['row 4', '"abc"'] : ['Utf8'];
     if (defect === 'bad-meta') return f === 'csv' ? ['sidecar'] : [];
-    if (defect === 'truncated' || defect === 'empty' || defect === 'garbage') return f === 'csv' && defect === 'garbage' ? [] : [f === 'csv' ? 'CSV' : f === 'arrow' ? 'Arrow' : 'Parquet'];
+    if (defect === 'truncated' || defect === 'empty' || defect === 'garbage')
+      return f === 'csv' && defect === 'garbage' ? [] : [f === 'csv' ? 'CSV' : f === 'arrow' ? 'Arrow' : 'Parquet'];
     return [];
   };
   for (const [cmd, argv] of commands) {
@@ -300,7 +439,10 @@ function eventFileCases(): CaseSpec[] {
         });
       }
     }
-    out.push({ name: `${cmd} input missing`, make: (fx, dir) => ({ args: argv(fx, dir, join(dir, 'nope.parquet')), needles: ['--input', join(dir, 'nope.parquet')] }) });
+    out.push({
+      name: `${cmd} input missing`,
+      make: (fx, dir) => ({ args: argv(fx, dir, join(dir, 'nope.parquet')), needles: ['--input', join(dir, 'nope.parquet')] }),
+    });
     out.push({ name: `${cmd} input is a directory`, make: (fx, dir) => ({ args: argv(fx, dir, dir), needles: ['--input', dir] }) });
     out.push({
       name: `${cmd} input unknown extension`,
@@ -317,20 +459,51 @@ function eventFileCases(): CaseSpec[] {
 /** Damaged or wrong model directories for apply. */
 function modelCases(): CaseSpec[] {
   const names = [
-    'sd-zero', 'sd-negative', 'mean-null', 'mean-short', 'format', 'no-format', 'kind', 'features', 'arch-inputs', 'arch-hidden',
-    'activation', 'members', 'slice', 'slice-long', 'nan-weight', 'inf-weight', 'weights-odd', 'weights-missing', 'json-garbage', 'json-null', 'json-array',
+    'sd-zero',
+    'sd-negative',
+    'mean-null',
+    'mean-short',
+    'format',
+    'no-format',
+    'kind',
+    'features',
+    'arch-inputs',
+    'arch-hidden',
+    'activation',
+    'members',
+    'slice',
+    'slice-long',
+    'nan-weight',
+    'inf-weight',
+    'weights-odd',
+    'weights-missing',
+    'json-garbage',
+    'json-null',
+    'json-array',
   ];
   const out: CaseSpec[] = names.map((name) => ({
     name: `apply model ${name}`,
     make: (fx, dir) => ({ args: withFlag(BASE.apply(fx, dir), '--model', fx.badModels[name]!.dir), needles: fx.badModels[name]!.needles }),
   }));
-  out.push({ name: 'apply model missing', make: (fx, dir) => ({ args: withFlag(BASE.apply(fx, dir), '--model', join(dir, 'nomodel')), needles: ['--model', join(dir, 'nomodel')] }) });
-  out.push({ name: 'apply model is a file', make: (fx, dir) => ({ args: withFlag(BASE.apply(fx, dir), '--model', fx.events.csv), needles: ['--model', fx.events.csv] }) });
+  out.push({
+    name: 'apply model missing',
+    make: (fx, dir) => ({
+      args: withFlag(BASE.apply(fx, dir), '--model', join(dir, 'nomodel')),
+      needles: ['--model', join(dir, 'nomodel')],
+    }),
+  });
+  out.push({
+    name: 'apply model is a file',
+    make: (fx, dir) => ({ args: withFlag(BASE.apply(fx, dir), '--model', fx.events.csv), needles: ['--model', fx.events.csv] }),
+  });
   out.push({
     name: 'apply model directory without model.json',
     make: (fx, dir) => {
       mkdirSync(join(dir, 'empty-model'));
-      return { args: withFlag(BASE.apply(fx, dir), '--model', join(dir, 'empty-model')), needles: [join(dir, 'empty-model', 'model.json')] };
+      return {
+        args: withFlag(BASE.apply(fx, dir), '--model', join(dir, 'empty-model')),
+        needles: [join(dir, 'empty-model', 'model.json')],
+      };
     },
   });
   return out;
@@ -371,7 +544,10 @@ function outputCases(): CaseSpec[] {
     out.push({ name: `${cmd} --out empty`, make: (fx, dir) => ({ args: withFlag(base(fx, dir), '--out', ''), needles: ['--out'] }) });
   }
   for (const cmd of ['generate', 'apply'] as const) {
-    out.push({ name: `${cmd} --out unknown extension`, make: (fx, dir) => ({ args: withFlag(BASE[cmd](fx, dir), '--out', join(dir, 'x.txt')), needles: ['--out', join(dir, 'x.txt')] }) });
+    out.push({
+      name: `${cmd} --out unknown extension`,
+      make: (fx, dir) => ({ args: withFlag(BASE[cmd](fx, dir), '--out', join(dir, 'x.txt')), needles: ['--out', join(dir, 'x.txt')] }),
+    });
     out.push({
       name: `${cmd} --out sidecar path is a directory`,
       make: (fx, dir) => {
@@ -380,7 +556,13 @@ function outputCases(): CaseSpec[] {
       },
     });
   }
-  out.push({ name: 'apply --out equals --input', make: (fx, dir) => ({ args: withFlag(BASE.apply(fx, dir), '--out', fx.events.parquet), needles: ['--out', fx.events.parquet, '--input'] }) });
+  out.push({
+    name: 'apply --out equals --input',
+    make: (fx, dir) => ({
+      args: withFlag(BASE.apply(fx, dir), '--out', fx.events.parquet),
+      needles: ['--out', fx.events.parquet, '--input'],
+    }),
+  });
   // Directory outputs: train (model), study (run directory).
   for (const cmd of ['train', 'study'] as const) {
     out.push({
@@ -410,14 +592,20 @@ function outputCases(): CaseSpec[] {
     name: 'study --out holds another study',
     make: (fx, dir) => {
       cpSync(fx.run, join(dir, 'run'), { recursive: true });
-      return { args: ['study', fx.studyFile, '--out', join(dir, 'run'), '--seed', '99', '--no-report'], needles: ['--out', join(dir, 'run'), 'same study'] };
+      return {
+        args: ['study', fx.studyFile, '--out', join(dir, 'run'), '--seed', '99', '--no-report'],
+        needles: ['--out', join(dir, 'run'), 'same study'],
+      };
     },
   });
   out.push({
     name: 'study --out holds another shard',
     make: (fx, dir) => {
       cpSync(fx.run, join(dir, 'run'), { recursive: true });
-      return { args: ['study', fx.studyFile, '--out', join(dir, 'run'), '--shard', '1/2', '--no-report'], needles: ['--out', join(dir, 'run'), 'shard'] };
+      return {
+        args: ['study', fx.studyFile, '--out', join(dir, 'run'), '--shard', '1/2', '--no-report'],
+        needles: ['--out', join(dir, 'run'), 'shard'],
+      };
     },
   });
   return out;
@@ -431,7 +619,8 @@ function runDirCases(): CaseSpec[] {
     cpSync(fx.badRuns[name]!.dir, d, { recursive: true });
     return d;
   };
-  const needlesIn = (fx: Fixtures, name: string, d: string): string[] => fx.badRuns[name]!.needles.map((n) => n.replace(fx.badRuns[name]!.dir, d));
+  const needlesIn = (fx: Fixtures, name: string, d: string): string[] =>
+    fx.badRuns[name]!.needles.map((n) => n.replace(fx.badRuns[name]!.dir, d));
   for (const name of ['study-garbage', 'study-null', 'study-nofields']) {
     out.push({
       name: `study resume with ${name}`,
@@ -441,7 +630,15 @@ function runDirCases(): CaseSpec[] {
       },
     });
   }
-  for (const name of ['study-garbage', 'study-null', 'study-nofields', 'summary-garbage', 'summary-array', 'summary-nofields', 'toys-middle']) {
+  for (const name of [
+    'study-garbage',
+    'study-null',
+    'study-nofields',
+    'summary-garbage',
+    'summary-array',
+    'summary-nofields',
+    'toys-middle',
+  ]) {
     out.push({
       name: `report with ${name}`,
       make: (fx, dir) => {
@@ -459,7 +656,10 @@ function runDirCases(): CaseSpec[] {
       },
     });
   }
-  out.push({ name: 'report DIR missing', make: (fx, dir) => ({ args: ['report', join(dir, 'nope')], needles: ['DIR', join(dir, 'nope')] }) });
+  out.push({
+    name: 'report DIR missing',
+    make: (fx, dir) => ({ args: ['report', join(dir, 'nope')], needles: ['DIR', join(dir, 'nope')] }),
+  });
   out.push({
     name: 'report DIR not a run',
     make: (fx, dir) => {
@@ -482,7 +682,10 @@ function runDirCases(): CaseSpec[] {
       return { args: ['report', fx.run, '--out', join(dir, 'mine')], needles: ['--out', join(dir, 'mine')] };
     },
   });
-  out.push({ name: 'merge input missing', make: (fx, dir) => ({ args: ['merge', join(dir, 'nope'), '--out', join(dir, 'merged')], needles: ['DIR', join(dir, 'nope')] }) });
+  out.push({
+    name: 'merge input missing',
+    make: (fx, dir) => ({ args: ['merge', join(dir, 'nope'), '--out', join(dir, 'merged')], needles: ['DIR', join(dir, 'nope')] }),
+  });
   out.push({
     name: 'merge input not a study',
     make: (fx, dir) => {
@@ -512,7 +715,10 @@ function runDirCases(): CaseSpec[] {
       const info = JSON.parse(readFileSync(join(other, 'study.json'), 'utf8'));
       info.study.seed = 12345;
       writeFileSync(join(other, 'study.json'), JSON.stringify(info));
-      return { args: ['merge', fx.run, other, '--out', join(dir, 'merged'), '--no-report'], needles: [join(other, 'study.json'), 'different resolved study'] };
+      return {
+        args: ['merge', fx.run, other, '--out', join(dir, 'merged'), '--no-report'],
+        needles: [join(other, 'study.json'), 'different resolved study'],
+      };
     },
   });
   return out;
@@ -523,19 +729,46 @@ function degenerateCases(): CaseSpec[] {
   return [
     {
       name: 'fit all-zero weights',
-      make: (fx, dir) => ({ args: [...BASE.fit(fx, dir).slice(0, 1), '--input', fx.bad['zero-w']!.files.parquet, '--out', join(dir, 'fit.json'), '--weights', 'w'], needles: [fx.bad['zero-w']!.files.parquet, 'w', 'zero'] }),
+      make: (fx, dir) => ({
+        args: [
+          ...BASE.fit(fx, dir).slice(0, 1),
+          '--input',
+          fx.bad['zero-w']!.files.parquet,
+          '--out',
+          join(dir, 'fit.json'),
+          '--weights',
+          'w',
+        ],
+        needles: [fx.bad['zero-w']!.files.parquet, 'w', 'zero'],
+      }),
     },
     {
       name: 'train all-zero weights',
-      make: (fx, dir) => ({ args: withFlag(BASE.train(fx, dir), '--input', fx.bad['zero-w']!.files.csv), needles: [fx.bad['zero-w']!.files.csv, 'w', 'zero'] }),
+      make: (fx, dir) => ({
+        args: withFlag(BASE.train(fx, dir), '--input', fx.bad['zero-w']!.files.csv),
+        needles: [fx.bad['zero-w']!.files.csv, 'w', 'zero'],
+      }),
     },
     {
       name: 'train all-OC file',
-      make: (fx, dir) => ({ args: withFlag(BASE.train(fx, dir), '--input', fx.bad['all-oc']!.files.arrow), needles: [fx.bad['all-oc']!.files.arrow, 'sc', 'same-charge'] }),
+      make: (fx, dir) => ({
+        args: withFlag(BASE.train(fx, dir), '--input', fx.bad['all-oc']!.files.arrow),
+        needles: [fx.bad['all-oc']!.files.arrow, 'sc', 'same-charge'],
+      }),
     },
   ];
 }
 
 export function allCases(): CaseSpec[] {
-  return [...FLAG_CASES, ...FLAG_EXTRA, ...configCases(), ...studyFileCases(), ...eventFileCases(), ...modelCases(), ...outputCases(), ...runDirCases(), ...degenerateCases()];
+  return [
+    ...FLAG_CASES,
+    ...FLAG_EXTRA,
+    ...configCases(),
+    ...studyFileCases(),
+    ...eventFileCases(),
+    ...modelCases(),
+    ...outputCases(),
+    ...runDirCases(),
+    ...degenerateCases(),
+  ];
 }

@@ -45,7 +45,8 @@ function without(t: EventTable, name: string): EventTable {
 /** A file of the given format holding `t`, plus a text-typed `pt1` column variant written by hand. */
 async function writeTextColumn(path: string, t: EventTable, format: Format): Promise<void> {
   const cols: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(t.columns)) cols[k] = k === 'pt1' ? vectorFromArray(Array.from(v, (x, i) => (i === 3 ? 'abc' : String(x)))) : v;
+  for (const [k, v] of Object.entries(t.columns))
+    cols[k] = k === 'pt1' ? vectorFromArray(Array.from(v, (x, i) => (i === 3 ? 'abc' : String(x)))) : v;
   const table = tableFromArrays(cols as Record<string, Float64Array>);
   if (format === 'arrow') writeFileSync(path, tableToIPC(table, 'file'));
   else if (format === 'parquet') {
@@ -53,7 +54,9 @@ async function writeTextColumn(path: string, t: EventTable, format: Format): Pro
     writeFileSync(path, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(table, 'stream'))));
   } else {
     const names = Object.keys(t.columns);
-    const rows = Array.from({ length: t.n }, (_, i) => names.map((n) => (n === 'pt1' && i === 3 ? 'abc' : String(t.columns[n]![i]))).join(','));
+    const rows = Array.from({ length: t.n }, (_, i) =>
+      names.map((n) => (n === 'pt1' && i === 3 ? 'abc' : String(t.columns[n]![i]))).join(','),
+    );
     writeFileSync(path, `${names.join(',')}\n${rows.join('\n')}\n`);
   }
 }
@@ -82,11 +85,41 @@ export async function buildFixtures(): Promise<Fixtures> {
     }
     bad[name] = { files, needles };
   };
-  await variant('nan-pt1', ['pt1', 'row 6', 'NaN'], (f, p) => writeEvents(p, withColumn(t, 'pt1', (c) => (c[5] = NaN)), META).then(() => undefined));
-  await variant('inf-eta2', ['eta2', 'row 2', 'Infinity'], (f, p) => writeEvents(p, withColumn(t, 'eta2', (c) => (c[1] = Infinity)), META).then(() => undefined));
-  await variant('bad-charge', ['q1', 'row 3', 'charge', '(got 0)'], (f, p) => writeEvents(p, withColumn(t, 'q1', (c) => (c[2] = 0)), META).then(() => undefined));
-  await variant('bad-sc', ['sc', 'row 1', '(got 2)'], (f, p) => writeEvents(p, withColumn(t, 'sc', (c) => (c[0] = 2)), META).then(() => undefined));
-  await variant('bad-region', ['region', 'row 5', '(got 7)'], (f, p) => writeEvents(p, withColumn(t, 'region', (c) => (c[4] = 7)), META).then(() => undefined));
+  await variant('nan-pt1', ['pt1', 'row 6', 'NaN'], (f, p) =>
+    writeEvents(
+      p,
+      withColumn(t, 'pt1', (c) => (c[5] = NaN)),
+      META,
+    ).then(() => undefined),
+  );
+  await variant('inf-eta2', ['eta2', 'row 2', 'Infinity'], (f, p) =>
+    writeEvents(
+      p,
+      withColumn(t, 'eta2', (c) => (c[1] = Infinity)),
+      META,
+    ).then(() => undefined),
+  );
+  await variant('bad-charge', ['q1', 'row 3', 'charge', '(got 0)'], (f, p) =>
+    writeEvents(
+      p,
+      withColumn(t, 'q1', (c) => (c[2] = 0)),
+      META,
+    ).then(() => undefined),
+  );
+  await variant('bad-sc', ['sc', 'row 1', '(got 2)'], (f, p) =>
+    writeEvents(
+      p,
+      withColumn(t, 'sc', (c) => (c[0] = 2)),
+      META,
+    ).then(() => undefined),
+  );
+  await variant('bad-region', ['region', 'row 5', '(got 7)'], (f, p) =>
+    writeEvents(
+      p,
+      withColumn(t, 'region', (c) => (c[4] = 7)),
+      META,
+    ).then(() => undefined),
+  );
   await variant('text-pt1', ['pt1'], (f, p) => writeTextColumn(p, t, f));
   await variant('truncated', [], (f, p) => {
     const good = readFileSync(events[f]);
@@ -97,8 +130,20 @@ export async function buildFixtures(): Promise<Fixtures> {
   });
   await variant('empty', [], (f, p) => writeFileSync(p, ''));
   await variant('garbage', [], (f, p) => writeFileSync(p, 'this is not an event file\u0000\u0001\u0002'));
-  await variant('zero-w', ['w'], (f, p) => writeEvents(p, withColumn(t, 'w', (c) => c.fill(0)), META).then(() => undefined));
-  await variant('all-oc', ['sc'], (f, p) => writeEvents(p, withColumn(t, 'sc', (c) => c.fill(0)), META).then(() => undefined));
+  await variant('zero-w', ['w'], (f, p) =>
+    writeEvents(
+      p,
+      withColumn(t, 'w', (c) => c.fill(0)),
+      META,
+    ).then(() => undefined),
+  );
+  await variant('all-oc', ['sc'], (f, p) =>
+    writeEvents(
+      p,
+      withColumn(t, 'sc', (c) => c.fill(0)),
+      META,
+    ).then(() => undefined),
+  );
   await variant('no-pt1', ['pt1'], (f, p) => writeEvents(p, without(t, 'pt1'), META).then(() => undefined));
   await variant('no-sc', ['sc'], (f, p) => writeEvents(p, without(t, 'sc'), META).then(() => undefined));
   await variant('bad-meta', ['metadata', 'qmisid'], async (f, p) => {
@@ -112,13 +157,34 @@ export async function buildFixtures(): Promise<Fixtures> {
     if (f === 'arrow') writeFileSync(p, tableToIPC(arrowTable, 'file'));
     else {
       const pw = await import('parquet-wasm/node');
-      writeFileSync(p, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(arrowTable, 'stream')), new pw.WriterPropertiesBuilder().setKeyValueMetadata(new Map([['qmisid', '{ not json']])).build()));
+      writeFileSync(
+        p,
+        pw.writeParquet(
+          pw.Table.fromIPCStream(tableToIPC(arrowTable, 'stream')),
+          new pw.WriterPropertiesBuilder().setKeyValueMetadata(new Map([['qmisid', '{ not json']])).build(),
+        ),
+      );
     }
   });
   log('event files');
   // A model: tiny network, one epoch, pure-JS backend.
   const model = join(fx, 'model');
-  const r = await runCli(['train', '--input', events.parquet, '--out', model, '--hidden', '4', '--epochs', '1', '--batch', '1024', '--backend', 'cpu', '--no-progress']);
+  const r = await runCli([
+    'train',
+    '--input',
+    events.parquet,
+    '--out',
+    model,
+    '--hidden',
+    '4',
+    '--epochs',
+    '1',
+    '--batch',
+    '1024',
+    '--backend',
+    'cpu',
+    '--no-progress',
+  ]);
   if (r.code !== 0) throw new Error(`fixture model: ${r.stderr}`);
   log('model');
   const badModels: Fixtures['badModels'] = {};
@@ -154,10 +220,16 @@ export async function buildFixtures(): Promise<Fixtures> {
     b.writeFloatLE(Number.POSITIVE_INFINITY, 0);
     writeFileSync(join(dir, 'weights.bin'), b);
   });
-  editModel('weights-odd', ['weights.bin', 'multiple of 4'], (_m, dir) => writeFileSync(join(dir, 'weights.bin'), Buffer.concat([readFileSync(join(dir, 'weights.bin')), Buffer.from([1])])));
+  editModel('weights-odd', ['weights.bin', 'multiple of 4'], (_m, dir) =>
+    writeFileSync(join(dir, 'weights.bin'), Buffer.concat([readFileSync(join(dir, 'weights.bin')), Buffer.from([1])])),
+  );
   editModel('weights-missing', ['weights.bin', 'ENOENT'], (_m, dir) => rmSync(join(dir, 'weights.bin')));
   // Model directories that are not JSON at all.
-  for (const [name, text] of [['json-garbage', '{ nope'], ['json-null', 'null'], ['json-array', '[1,2]']] as const) {
+  for (const [name, text] of [
+    ['json-garbage', '{ nope'],
+    ['json-null', 'null'],
+    ['json-array', '[1,2]'],
+  ] as const) {
     const dir = join(fx, `model-${name}`);
     cpSync(model, dir, { recursive: true });
     writeFileSync(join(dir, 'model.json'), text);
@@ -183,7 +255,9 @@ export async function buildFixtures(): Promise<Fixtures> {
   damage('summary-garbage', 'summary.json', '{{{', ['not valid JSON']);
   damage('summary-array', 'summary.json', '[]', ['expected a JSON object']);
   damage('summary-nofields', 'summary.json', '{"study": "tiny"}', ['toys']);
-  damage('toys-middle', 'toys.jsonl', `${readFileSync(join(run, 'toys.jsonl'), 'utf8').split('\n')[0]}\nnot json\n{"toy": 1}\n`, ['line 2']);
+  damage('toys-middle', 'toys.jsonl', `${readFileSync(join(run, 'toys.jsonl'), 'utf8').split('\n')[0]}\nnot json\n{"toy": 1}\n`, [
+    'line 2',
+  ]);
   return { root, events, bad, model, badModels, studyFile, run, badRuns };
 }
 
@@ -200,4 +274,3 @@ export const TINY_STUDY = {
   ],
   criteria: [{ metric: 'failureRate', estimator: 'binned', op: '<=', threshold: 0 }],
 };
-

@@ -26,7 +26,9 @@ describe('run-directory lock', () => {
     const held = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'));
     expect(held).toMatchObject({ pid: process.pid, host: hostname(), command: 'study a' });
     expect(() => acquireDirLock(dir, 'study b')).toThrow(LockError);
-    expect(() => acquireDirLock(dir, 'study b')).toThrow(new RegExp(`in use by pid ${process.pid} on ${hostname()} since ${held.started}.*study a`));
+    expect(() => acquireDirLock(dir, 'study b')).toThrow(
+      new RegExp(`in use by pid ${process.pid} on ${hostname()} since ${held.started}.*study a`),
+    );
     a.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     const b = acquireDirLock(dir, 'study b');
@@ -36,7 +38,10 @@ describe('run-directory lock', () => {
   it('takes over a stale lock whose process is gone', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qmisid-lock-'));
     const pid = deadPid();
-    writeFileSync(join(dir, LOCK_FILE), `${JSON.stringify({ pid, host: hostname(), started: '2020-01-01T00:00:00.000Z', command: 'killed' })}\n`);
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      `${JSON.stringify({ pid, host: hostname(), started: '2020-01-01T00:00:00.000Z', command: 'killed' })}\n`,
+    );
     const lock = acquireDirLock(dir, 'new');
     expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
     lock.release();
@@ -45,7 +50,10 @@ describe('run-directory lock', () => {
 
   it('respects a lock held from another host (its pid cannot be checked here)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qmisid-lock-'));
-    writeFileSync(join(dir, LOCK_FILE), `${JSON.stringify({ pid: deadPid(), host: 'elsewhere.example', started: '2020-01-01T00:00:00.000Z', command: 'remote' })}\n`);
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      `${JSON.stringify({ pid: deadPid(), host: 'elsewhere.example', started: '2020-01-01T00:00:00.000Z', command: 'remote' })}\n`,
+    );
     expect(() => acquireDirLock(dir)).toThrow(/in use by pid \d+ on elsewhere\.example/);
   });
 

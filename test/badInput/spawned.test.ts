@@ -49,7 +49,12 @@ describe('spawned qmisid', () => {
     expectCleanError(run('train', '--input', join(dir, 'none.parquet'), '--out', join(dir, 'm'), '--hidden', ''), '--hidden', '""');
     expectCleanError(run('study', 'closure', '--out', join(dir, 's'), '--toys', '1e12'), '--toys', '"1e12"');
     expectCleanError(run('apply', '--model', join(dir, 'nomodel'), '--input', 'x.parquet', '--out', join(dir, 'o.parquet')), '--model');
-    expectCleanError(run('generate', '--events', '10', '--seed', '1', '--workers', '999', '--out', join(dir, 'b.parquet')), '--workers', '"999"', '--force-workers');
+    expectCleanError(
+      run('generate', '--events', '10', '--seed', '1', '--workers', '999', '--out', join(dir, 'b.parquet')),
+      '--workers',
+      '"999"',
+      '--force-workers',
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -72,7 +77,10 @@ describe('spawned qmisid', () => {
     const aDone = exited(a);
     // Wait until A holds the lock and has recorded a toy, then freeze it (SIGSTOP) so it still holds the lock
     // however fast or slow this machine is, and start B (another seed: it must not get in).
-    await until(() => existsSync(join(out, 'toys.jsonl')) && readFileSync(join(out, 'toys.jsonl'), 'utf8').length > 0, 'the first study to record a toy');
+    await until(
+      () => existsSync(join(out, 'toys.jsonl')) && readFileSync(join(out, 'toys.jsonl'), 'utf8').length > 0,
+      'the first study to record a toy',
+    );
     a.kill('SIGSTOP');
     const b = run('study', study, '--out', out, '--seed', '6', '--no-report');
     expectCleanError(b, out, `in use by pid ${a.pid}`, 'study');
@@ -84,13 +92,18 @@ describe('spawned qmisid', () => {
     expect(ra.code, ra.stderr).toBe(143);
     expect(readdirSync(out).sort()).toEqual(['study.json', 'toys.jsonl']);
     // Resume in-process to completion, then rebuild the report: the directory is valid.
-    const before = readFileSync(join(out, 'toys.jsonl'), 'utf8').split('\n').filter((l) => l !== '').length;
+    const before = readFileSync(join(out, 'toys.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length;
     expect(before).toBeGreaterThan(0);
     expect(before).toBeLessThan(8);
     const resumed = await runCli(['study', study, '--out', out, '--no-report']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`resuming: ${before} toys already`));
-    const toys = readFileSync(join(out, 'toys.jsonl'), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l).toy as number);
+    const toys = readFileSync(join(out, 'toys.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l).toy as number);
     expect([...toys].sort((x, y) => x - y)).toEqual(Array.from({ length: 8 }, (_, i) => i));
     const rep = await runCli(['report', out]);
     expect(rep.code, rep.stderr).toBe(0);
@@ -100,7 +113,11 @@ describe('spawned qmisid', () => {
 
   it('a generate ended by SIGTERM mid-write leaves nothing at or beside its output', async () => {
     const outDir = join(dir, 'gen');
-    const g = spawn(process.execPath, [BIN, 'generate', '--truth-events', '50000000', '--seed', '1', '--workers', '0', '--out', join(outDir, 'big.parquet')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const g = spawn(
+      process.execPath,
+      [BIN, 'generate', '--truth-events', '50000000', '--seed', '1', '--workers', '0', '--out', join(outDir, 'big.parquet')],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     const gDone = exited(g);
     await until(() => existsSync(outDir) && readdirSync(outDir).some((f) => f.includes('.tmp-')), 'the temporary file');
     g.kill('SIGTERM');

@@ -22,11 +22,29 @@ function qmisid(args: string[]) {
 describe('qmisid check', () => {
   it('passes the binned fit on every property and writes JUnit, JSON and a report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qmisid-check-'));
-    const r = qmisid(['check', '--estimator', 'binned', '--quick', '--junit', join(dir, 'junit.xml'), '--json', join(dir, 's.json'), '--out', join(dir, 'report')]);
+    const r = qmisid([
+      'check',
+      '--estimator',
+      'binned',
+      '--quick',
+      '--junit',
+      join(dir, 'junit.xml'),
+      '--json',
+      join(dir, 's.json'),
+      '--out',
+      join(dir, 'report'),
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^qmisid check binned: PASSED \(seed 20261130, quick\)/);
     const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
-    expect(summary.properties.map((p: { property: string }) => p.property)).toEqual(['physicalBranch', 'recovery', 'identifiability', 'invariance', 'pulls', 'flipLoss']);
+    expect(summary.properties.map((p: { property: string }) => p.property)).toEqual([
+      'physicalBranch',
+      'recovery',
+      'identifiability',
+      'invariance',
+      'pulls',
+      'flipLoss',
+    ]);
     expect(summary.properties.every((p: { status: string }) => p.status === 'passed')).toBe(true);
     // The budget is stated: the union of the per-property false-alarm rates.
     expect(summary.falseAlarm).toBeGreaterThan(0);
@@ -44,7 +62,16 @@ describe('qmisid check', () => {
     ['regionBias', 'recovery', /\|η\| row 1\.52–2(\.0)?: .* pull together/],
   ])('fails the broken estimator %s on property %s, and the replay command reproduces it', (name, property, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'qmisid-check-'));
-    const r = qmisid(['check', '--module', fixture(name), '--quick', '--only', 'physicalBranch,recovery', '--junit', join(dir, 'junit.xml')]);
+    const r = qmisid([
+      'check',
+      '--module',
+      fixture(name),
+      '--quick',
+      '--only',
+      'physicalBranch,recovery',
+      '--junit',
+      join(dir, 'junit.xml'),
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/FAILED \(seed 20261130, quick\)/);
     expect(r.stdout).toMatch(new RegExp(`failed\\s+${property}:`));
@@ -52,7 +79,9 @@ describe('qmisid check', () => {
     const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
     expect(xml).toMatch(new RegExp(`<testcase [^>]*name="${property}"[^>]*>\\s*<failure`));
     // The printed replay command runs that property alone from the failing case, and fails the same way.
-    const replay = new RegExp(`replay: qmisid check (--module \\S+ --seed \\d+ --quick --only ${property}(?: --replay \\S+)?)`).exec(r.stdout);
+    const replay = new RegExp(`replay: qmisid check (--module \\S+ --seed \\d+ --quick --only ${property}(?: --replay \\S+)?)`).exec(
+      r.stdout,
+    );
     expect(replay, r.stdout).not.toBeNull();
     const again = qmisid(['check', ...replay![1]!.split(' ')]);
     expect(again.status, again.stdout + again.stderr).toBe(1);

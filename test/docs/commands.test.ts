@@ -10,17 +10,50 @@
  * block. Relative links between the pages must resolve (files and #anchors).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 /** Pages this test requires to show at least one command that really runs. */
-const MUST_RUN = ['README.md', 'docs/method.md', 'docs/generator.md', 'docs/training.md', 'docs/estimators.md', 'docs/studies.md', 'docs/reports.md', 'docs/properties.md', 'docs/results.md', 'docs/file-formats.md', 'docs/check.md'];
+const MUST_RUN = [
+  'README.md',
+  'docs/method.md',
+  'docs/generator.md',
+  'docs/training.md',
+  'docs/estimators.md',
+  'docs/studies.md',
+  'docs/reports.md',
+  'docs/properties.md',
+  'docs/results.md',
+  'docs/file-formats.md',
+  'docs/check.md',
+];
 
-interface Block { page: string; line: number; marker: string | null; code: string[] }
+interface Block {
+  page: string;
+  line: number;
+  marker: string | null;
+  code: string[];
+}
 
 function shBlocks(page: string): Block[] {
   const lines = readFileSync(join(root, page), 'utf8').split('\n');
@@ -59,7 +92,21 @@ afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true }
 function sandbox(): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'qmisid-docs-'));
   scratch.push(dir);
-  for (const name of ['bin', 'dist', 'node_modules', 'src', 'generators', 'bench', 'studies', 'scripts', 'test', 'docs', 'package.json', 'tsconfig.json', 'vitest.config.ts']) {
+  for (const name of [
+    'bin',
+    'dist',
+    'node_modules',
+    'src',
+    'generators',
+    'bench',
+    'studies',
+    'scripts',
+    'test',
+    'docs',
+    'package.json',
+    'tsconfig.json',
+    'vitest.config.ts',
+  ]) {
     if (existsSync(join(root, name))) symlinkSync(join(root, name), join(dir, name));
   }
   cpSync(join(root, 'reports'), join(dir, 'reports'), { recursive: true });
@@ -72,9 +119,13 @@ function sandbox(): { dir: string; path: string } {
 
 describe('docs: every ```sh block is marked', () => {
   it.each(pages)('%s', (page) => {
-    const unmarked = shBlocks(page).filter((b) => b.marker === null).map((b) => `${b.page}:${b.line}`);
+    const unmarked = shBlocks(page)
+      .filter((b) => b.marker === null)
+      .map((b) => `${b.page}:${b.line}`);
     expect(unmarked, 'mark each block <!-- runs-in-test --> or <!-- documented-only: reason --> (test/docs/commands.test.ts)').toEqual([]);
-    for (const b of shBlocks(page)) if (b.marker?.startsWith('documented-only')) expect(b.marker.replace('documented-only:', '').trim().length, `${b.page}:${b.line} needs a reason`).toBeGreaterThan(5);
+    for (const b of shBlocks(page))
+      if (b.marker?.startsWith('documented-only'))
+        expect(b.marker.replace('documented-only:', '').trim().length, `${b.page}:${b.line} needs a reason`).toBeGreaterThan(5);
   });
   it.each(MUST_RUN.filter((p) => pages.includes(p)))('%s has at least one command that runs', (page) => {
     expect(shBlocks(page).filter((b) => runnable(b) !== null).length).toBeGreaterThan(0);
@@ -84,7 +135,12 @@ describe('docs: every ```sh block is marked', () => {
 describe('docs: runnable commands exit 0', () => {
   const byPage = pages.filter((p) => blocks.some((b) => b.page === p && runnable(b) !== null));
   it.each(byPage)('%s', (page) => {
-    const script = blocks.filter((b) => b.page === page).map(runnable).filter((c): c is string[] => c !== null).flat().join('\n');
+    const script = blocks
+      .filter((b) => b.page === page)
+      .map(runnable)
+      .filter((c): c is string[] => c !== null)
+      .flat()
+      .join('\n');
     const { dir, path } = sandbox();
     const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
       cwd: dir,
@@ -93,13 +149,21 @@ describe('docs: runnable commands exit 0', () => {
       timeout: 540_000,
       maxBuffer: 64 << 20,
     });
-    expect(r.status, `${page} commands failed (exit ${r.status}, signal ${r.signal}):\n${script}\n--- stderr ---\n${r.stderr.slice(-4000)}`).toBe(0);
+    expect(
+      r.status,
+      `${page} commands failed (exit ${r.status}, signal ${r.signal}):\n${script}\n--- stderr ---\n${r.stderr.slice(-4000)}`,
+    ).toBe(0);
   });
 });
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
 function slug(h: string): string {
-  return h.trim().toLowerCase().replace(/`/g, '').replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return h
+    .trim()
+    .toLowerCase()
+    .replace(/`/g, '')
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 function anchors(file: string): Set<string> {

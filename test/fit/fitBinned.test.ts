@@ -66,7 +66,13 @@ describe('fitBinned on toys', () => {
       const r = fitBinned({ bin1: t.bin1, bin2: t.bin2, sc: t.sc }, 5);
       expect(r.status).toBe('converged');
       z.push(...whitened(r.eps, truth, r.cov));
-      zFromErr1.push(...whitened(r.eps, truth, r.cov.map((row) => row.map((v) => 2 * v))));
+      zFromErr1.push(
+        ...whitened(
+          r.eps,
+          truth,
+          r.cov.map((row) => row.map((v) => 2 * v)),
+        ),
+      );
     }
     const n = z.length;
     expect(Math.abs(mean(z))).toBeLessThan(4 / Math.sqrt(n));
@@ -134,13 +140,17 @@ describe('fitBinned on toys', () => {
   });
 
   it('a bin with no same-charge events is fixed at ε = 0 with a one-sided error; an unpopulated bin is empty', () => {
-    const t = toyPairs('fit/zero', [0, 0.01, 0.02, 0.5], [
-      { i: 0, j: 0, n: 2000 },
-      { i: 0, j: 1, n: 2000 },
-      { i: 1, j: 1, n: 5000 },
-      { i: 1, j: 2, n: 5000 },
-      { i: 2, j: 2, n: 5000 },
-    ]);
+    const t = toyPairs(
+      'fit/zero',
+      [0, 0.01, 0.02, 0.5],
+      [
+        { i: 0, j: 0, n: 2000 },
+        { i: 0, j: 1, n: 2000 },
+        { i: 1, j: 1, n: 5000 },
+        { i: 1, j: 2, n: 5000 },
+        { i: 2, j: 2, n: 5000 },
+      ],
+    );
     const r = fitBinned({ bin1: t.bin1, bin2: t.bin2, sc: t.sc }, 4, { labels: ['a', 'b', 'c', 'd'] });
     expect(r.status).toBe('converged');
     expect(r.binStatus).toEqual(['zero', 'fitted', 'fitted', 'empty']);

@@ -37,7 +37,11 @@ describe('column mapping', async () => {
       expect(Array.from(table.columns[c]!), c).toEqual(Array.from(bench.columns[c]!));
     }
     expect(table.columns.run_number![0]).toBe(358031);
-    expect(mapping).toEqual({ columns: FOREIGN_MAP.columns, derived: ['sc', 'region'], selection: { window: [80, 100], lowSideband: [60, 80], highSideband: [100, 120] } });
+    expect(mapping).toEqual({
+      columns: FOREIGN_MAP.columns,
+      derived: ['sc', 'region'],
+      selection: { window: [80, 100], lowSideband: [60, 80], highSideband: [100, 120] },
+    });
   });
 
   it('derives region with a given window and sidebands, dropping and counting events outside them', async () => {
@@ -66,7 +70,9 @@ describe('column mapping', async () => {
     while (bench.columns.sc![firstSC] !== 1) firstSC++;
     const err = await readEvents(bad, { require: ['sc'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
-    expect((err as Error).message).toContain(`column sc: disagrees with the charges q1, q2 in ${nSC} of ${bench.n} rows (first rows: ${firstSC},`);
+    expect((err as Error).message).toContain(
+      `column sc: disagrees with the charges q1, q2 in ${nSC} of ${bench.n} rows (first rows: ${firstSC},`,
+    );
   });
 
   it('a missing column suggests the mapping that would supply it', async () => {
@@ -90,7 +96,9 @@ describe('column mapping', async () => {
     const badKey = join(dir, 'bad-key.json');
     writeFileSync(badKey, JSON.stringify({ colums: {} }));
     expect(() => resolveColumnMap({ mapFile: badKey })).toThrow(/config colums/);
-    await expect(readEvents(file, { map: resolveColumnMap({ map: 'el3_pt=pt1' })! })).rejects.toThrow(/column el3_pt: the mapping names this column/);
+    await expect(readEvents(file, { map: resolveColumnMap({ map: 'el3_pt=pt1' })! })).rejects.toThrow(
+      /column el3_pt: the mapping names this column/,
+    );
   });
 
   it('fit with --map-file on the foreign file gives the fit of the renamed file, and records the mapping', async () => {
@@ -113,12 +121,45 @@ describe('column mapping', async () => {
 
   it('train and apply with the same mapping: apply keeps every row and records the mapping', async () => {
     const model = join(dir, 'model');
-    await cli('train', ['--input', file, '--map-file', mapFile, '--out', model, '--features', 'pt,abseta,phi', '--hidden', '8', '--epochs', '2', '--batch', '4096', '--backend', 'cpu', '--no-progress', '--seed', '3']);
+    await cli('train', [
+      '--input',
+      file,
+      '--map-file',
+      mapFile,
+      '--out',
+      model,
+      '--features',
+      'pt,abseta,phi',
+      '--hidden',
+      '8',
+      '--epochs',
+      '2',
+      '--batch',
+      '4096',
+      '--backend',
+      'cpu',
+      '--no-progress',
+      '--seed',
+      '3',
+    ]);
     const m = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
     expect(m.columnMap.derived).toContain('sc');
     expect(m.inputs).toEqual(['log(pt)', 'abs(eta)', 'cos(phi)', 'sin(phi)']);
     const out = join(dir, 'applied.parquet');
-    await cli('apply', ['--model', model, '--input', file, '--map', Object.entries(FOREIGN_MAP.columns).map(([a, b]) => `${a}=${b}`).join(','), '--out', out, '--backend', 'cpu']);
+    await cli('apply', [
+      '--model',
+      model,
+      '--input',
+      file,
+      '--map',
+      Object.entries(FOREIGN_MAP.columns)
+        .map(([a, b]) => `${a}=${b}`)
+        .join(','),
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+    ]);
     const { table, meta } = await readEvents(out);
     expect(table.n).toBe(bench.n);
     expect(table.columns.eps1!.every((e) => e > 0 && e < 0.5)).toBe(true);

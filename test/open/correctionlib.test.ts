@@ -75,7 +75,13 @@ describe('correctionlib export', async () => {
     const corr = cset.corrections[0];
     expect(corr.name).toBe('eps_fit');
     // (|eta|, pT) points inside each bin, and one pT above the last edge (clamped to the last bin).
-    const points: [number, number, number][] = [[0.3, 40, 0], [0.3, 100, 1], [1.8, 30, 2], [2.2, 500, 3], [2.2, 5000, 3]];
+    const points: [number, number, number][] = [
+      [0.3, 40, 0],
+      [0.3, 100, 1],
+      [1.8, 30, 2],
+      [2.2, 500, 3],
+      [2.2, 5000, 3],
+    ];
     for (const [a, pt, k] of points) {
       expect(evaluate(corr.data, { syst: 'nominal', abseta: a, pt })).toBe(fit.eps[k]);
       expect(evaluate(corr.data, { syst: 'stat_up', abseta: a, pt })).toBeCloseTo(fit.eps[k] + fit.err[k], 15);
@@ -90,13 +96,31 @@ describe('correctionlib export', async () => {
   }, 60_000);
 
   it('phi averaged in a binning of choice: valid v2, bin means of the applied eps, errors from the ensemble sd', async () => {
-    const model = await trainModel(bench, { features: ['pt', 'abseta'], hidden: [8], epochs: 2, batch: 4096, ensemble: 2, seed: 4, backend: 'cpu', progress: false });
+    const model = await trainModel(bench, {
+      features: ['pt', 'abseta'],
+      hidden: [8],
+      epochs: 2,
+      batch: 4096,
+      ensemble: 2,
+      seed: 4,
+      backend: 'cpu',
+      progress: false,
+    });
     const modelDir = join(dir, 'model');
     await saveModel(modelDir, model);
     const applied = join(dir, 'applied.parquet');
     await cli(registerApply, 'apply', ['--model', modelDir, '--input', events, '--out', applied, '--backend', 'cpu']);
     const out = join(dir, 'phi.corr.json');
-    await cli(registerExport, 'export', ['--applied', applied, '--correctionlib', out, '--bins-eta', '0,0.8,1.6,2.47', '--bins-pt', '25,40,200,1000']);
+    await cli(registerExport, 'export', [
+      '--applied',
+      applied,
+      '--correctionlib',
+      out,
+      '--bins-eta',
+      '0,0.8,1.6,2.47',
+      '--bins-pt',
+      '25,40,200,1000',
+    ]);
     const cset = JSON.parse(readFileSync(out, 'utf8'));
     expect(validate(cset) ? [] : validate.errors).toEqual([]);
     // Recompute one bin's mean by hand: window electrons with |eta| in [0.8, 1.6), pT in [40, 200).
@@ -128,7 +152,18 @@ describe('correctionlib export', async () => {
     const ok = { schema_version: 2, corrections: [] };
     expect(validate(ok)).toBe(true);
     expect(validate({ ...ok, schema_version: 1 })).toBe(false);
-    const bad = { schema_version: 2, corrections: [{ name: 'x', version: 1, inputs: [], output: { name: 'y', type: 'real' }, data: { nodetype: 'multibinning', inputs: ['a'], edges: [[0, 1]], content: [1] } }] };
+    const bad = {
+      schema_version: 2,
+      corrections: [
+        {
+          name: 'x',
+          version: 1,
+          inputs: [],
+          output: { name: 'y', type: 'real' },
+          data: { nodetype: 'multibinning', inputs: ['a'], edges: [[0, 1]], content: [1] },
+        },
+      ],
+    };
     expect(validate(bad)).toBe(false); // no flow
     expect(validate({ ...ok, extra: 1 })).toBe(false);
   });

@@ -28,10 +28,14 @@ function studyFile(name: string, estimators: unknown[], extra: Record<string, un
 
 describe('external estimators', () => {
   it('the Node binned fit agrees with the built-in fit bin by bin and is scored identically', async () => {
-    const file = studyFile('node', [
-      { name: 'binned', kind: 'binned' },
-      { name: 'nodeFit', kind: 'external', options: { command: ['node', NODE_FIT], timeoutSeconds: 60 } },
-    ], { toys: 2 });
+    const file = studyFile(
+      'node',
+      [
+        { name: 'binned', kind: 'binned' },
+        { name: 'nodeFit', kind: 'external', options: { command: ['node', NODE_FIT], timeoutSeconds: 60 } },
+      ],
+      { toys: 2 },
+    );
     const out = join(root, 'node-out');
     const { summary } = await runStudy(file, { out });
     const recs = readToys(join(out, 'toys.jsonl')).records;
@@ -92,7 +96,10 @@ describe('external estimators', () => {
 
   it('a failing, hanging or garbled program is a failed toy with its message; bad options stop the study', async () => {
     const garbled = join(root, 'garbled.mjs');
-    writeFileSync(garbled, `import { readFileSync, writeFileSync } from 'node:fs'; const m = JSON.parse(readFileSync(process.argv.at(-1), 'utf8')); writeFileSync(m.output, JSON.stringify({ eps1: [0.1], eps2: [0.1] }));`);
+    writeFileSync(
+      garbled,
+      `import { readFileSync, writeFileSync } from 'node:fs'; const m = JSON.parse(readFileSync(process.argv.at(-1), 'utf8')); writeFileSync(m.output, JSON.stringify({ eps1: [0.1], eps2: [0.1] }));`,
+    );
     const file = studyFile('bad', [
       { name: 'fails', kind: 'external', options: { command: ['node', NODE_FIT], config: { fail: true } } },
       { name: 'hangs', kind: 'external', options: { command: ['node', '-e', 'setTimeout(() => {}, 1e6)'], timeoutSeconds: 1 } },

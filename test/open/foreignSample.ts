@@ -13,9 +13,18 @@ import { toyTable } from '../truth/toyTable.js';
 
 export const FOREIGN_MAP = {
   columns: {
-    el1_pt: 'pt1', el1_eta: 'eta1', el1_phi: 'phi1', el1_charge: 'q1',
-    el2_pt: 'pt2', el2_eta: 'eta2', el2_phi: 'phi2', el2_charge: 'q2',
-    mll: 'm_ee', weight: 'w', el1_isflip: 'truth_flip1', el2_isflip: 'truth_flip2',
+    el1_pt: 'pt1',
+    el1_eta: 'eta1',
+    el1_phi: 'phi1',
+    el1_charge: 'q1',
+    el2_pt: 'pt2',
+    el2_eta: 'eta2',
+    el2_phi: 'phi2',
+    el2_charge: 'q2',
+    mll: 'm_ee',
+    weight: 'w',
+    el1_isflip: 'truth_flip1',
+    el2_isflip: 'truth_flip2',
   },
 };
 
@@ -40,7 +49,11 @@ export function foreignTables(n: number, seed: string): { bench: EventTable; for
   return { bench, foreign };
 }
 
-export async function writeForeignSample(dir: string, n: number, seed: string): Promise<{ bench: EventTable; file: string; mapFile: string }> {
+export async function writeForeignSample(
+  dir: string,
+  n: number,
+  seed: string,
+): Promise<{ bench: EventTable; file: string; mapFile: string }> {
   const { bench, foreign } = foreignTables(n, seed);
   const file = join(dir, 'ntuple.parquet');
   await writeEvents(file, foreign, { config: null, seed, version: 'test' });

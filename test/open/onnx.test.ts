@@ -75,7 +75,7 @@ describe('ONNX', async () => {
     }
   }, 300_000);
 
-  it('an ensemble: φ = logit of the members\' mean ε, within 1e-5 of the tfjs ensemble; export and apply CLIs agree', async () => {
+  it("an ensemble: φ = logit of the members' mean ε, within 1e-5 of the tfjs ensemble; export and apply CLIs agree", async () => {
     const model = await trainModel(bench, { ...train, features: ['pt', 'abseta'], ensemble: 3, bootstrap: true, seed: 2 });
     const modelDir = join(dir, 'ens');
     await saveModel(modelDir, model);
@@ -86,7 +86,8 @@ describe('ONNX', async () => {
     const members = memberEps(model, bench, 1);
     const got = await onnx.phi(bench, 1, 'test');
     let worst = 0;
-    for (let i = 0; i < bench.n; i++) worst = Math.max(worst, Math.abs(got[i]! - logit(members.reduce((a, m) => a + m[i]!, 0) / members.length)));
+    for (let i = 0; i < bench.n; i++)
+      worst = Math.max(worst, Math.abs(got[i]! - logit(members.reduce((a, m) => a + m[i]!, 0) / members.length)));
     expect(worst).toBeLessThan(1e-5);
     // Members differ: the combination is not a single member's φ.
     expect(Math.abs(members[0]![0]! - members[1]![0]!)).toBeGreaterThan(1e-6);
@@ -97,7 +98,8 @@ describe('ONNX', async () => {
     await cli(registerApply, 'apply', ['--model', onnxPath, '--input', input, '--out', join(dir, 'a-onnx.parquet')]);
     const a = (await readEvents(join(dir, 'a-tf.parquet'))).table.columns;
     const b = (await readEvents(join(dir, 'a-onnx.parquet'))).table.columns;
-    for (const c of ['eps1', 'eps2']) for (let i = 0; i < bench.n; i++) expect(Math.abs(b[c]![i]! - a[c]![i]!) / a[c]![i]!).toBeLessThan(2e-5);
+    for (const c of ['eps1', 'eps2'])
+      for (let i = 0; i < bench.n; i++) expect(Math.abs(b[c]![i]! - a[c]![i]!) / a[c]![i]!).toBeLessThan(2e-5);
   }, 120_000);
 
   it('a model trained elsewhere: PyTorch-exported ONNX (or the committed fixture) evaluated with the input convention', async () => {
@@ -121,7 +123,12 @@ x = torch.tensor(json.loads(sys.argv[2]), dtype=torch.float32)
 torch.onnx.export(m, x[:1], sys.argv[1], input_names=['x'], output_names=['phi'], dynamic_axes={'x': {0: 'n'}, 'phi': {0: 'n'}}, opset_version=13)
 print(json.dumps(m(x).detach().squeeze(1).tolist()))
 `;
-      expected = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, path, JSON.stringify(rows)], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as number[];
+      expected = JSON.parse(
+        execFileSync('/usr/bin/python3', ['-c', script, path, JSON.stringify(rows)], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .at(-1)!,
+      ) as number[];
     } else {
       console.warn('python3-torch is not installed: checking the committed ONNX fixture instead of a fresh torch.onnx.export');
       path = join(FIXTURE, 'phi-small.onnx');
@@ -135,5 +142,4 @@ print(json.dumps(m(x).detach().squeeze(1).tolist()))
     expected.forEach((e, i) => expect(Math.abs(got[i]! - e)).toBeLessThan(1e-5));
     await expect(onnx.phi(t, 2, 'test')).rejects.toThrow(/column pt2: missing; the ONNX model/);
   }, 60_000);
-
 });

@@ -34,7 +34,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const EST = resolve(import.meta.dirname, '../../studies/estimators');
 
 describe.skipIf(!torch)('PyTorch phi through the external kind', () => {
-  it('same verdicts as the built-in phi, and the ONNX route gives the external route\'s eps', async () => {
+  it("same verdicts as the built-in phi, and the ONNX route gives the external route's eps", async () => {
     const study = JSON.parse(readFileSync(join(EST, 'closure-torch.json'), 'utf8'));
     const onnxPath = join(root, 'torch-phi.onnx');
     const torchEst = study.estimators.find((e: { name: string }) => e.name === 'torchPhi');
@@ -62,7 +62,12 @@ describe.skipIf(!torch)('PyTorch phi through the external kind', () => {
     expect(compared).toBeGreaterThan(5);
 
     // The ONNX route on the same toy (same seed, same events).
-    const onnxStudy = { ...study, name: 'closure-onnx', estimators: [{ name: 'onnxPhi', kind: 'onnx', options: { model: onnxPath, inputs: ['pt', 'eta'] } }], criteria: [] };
+    const onnxStudy = {
+      ...study,
+      name: 'closure-onnx',
+      estimators: [{ name: 'onnxPhi', kind: 'onnx', options: { model: onnxPath, inputs: ['pt', 'eta'] } }],
+      criteria: [],
+    };
     delete onnxStudy.quick;
     const file2 = join(root, 'closure-onnx.json');
     writeFileSync(file2, JSON.stringify({ ...onnxStudy, events: study.quick.events }));

@@ -68,11 +68,28 @@ describe('user sample as truth source', async () => {
 
   it('a sample without truth labels or with a bad mapping is a typed error', async () => {
     const noTruth = join(dir, 'map-notruth.json');
-    writeFileSync(noTruth, JSON.stringify({ columns: { el1_pt: 'pt1', el1_eta: 'eta1', el1_phi: 'phi1', el1_charge: 'q1', el2_pt: 'pt2', el2_eta: 'eta2', el2_phi: 'phi2', el2_charge: 'q2', mll: 'm_ee' } }));
+    writeFileSync(
+      noTruth,
+      JSON.stringify({
+        columns: {
+          el1_pt: 'pt1',
+          el1_eta: 'eta1',
+          el1_phi: 'phi1',
+          el1_charge: 'q1',
+          el2_pt: 'pt2',
+          el2_eta: 'eta2',
+          el2_phi: 'phi2',
+          el2_charge: 'q2',
+          mll: 'm_ee',
+        },
+      }),
+    );
     const f2 = join(dir, 'study-notruth.json');
     writeFileSync(f2, JSON.stringify({ ...study, sample: { file: 'ntuple.parquet', mapFile: 'map-notruth.json' } }));
     await expect(runStudy(f2, { out: join(dir, 'c') })).rejects.toThrow(DataError);
-    await expect(runStudy(f2, { out: join(dir, 'c2') })).rejects.toThrow(/column truth_flip1: required column is missing.*--map el1_isflip=truth_flip1/);
+    await expect(runStudy(f2, { out: join(dir, 'c2') })).rejects.toThrow(
+      /column truth_flip1: required column is missing.*--map el1_isflip=truth_flip1/,
+    );
     const f3 = join(dir, 'study-badmap.json');
     writeFileSync(f3, JSON.stringify({ ...study, sample: { file: 'ntuple.parquet', map: { columns: { a: 'pt1', b: 'pt1' } } } }));
     await expect(runStudy(f3, { out: join(dir, 'd') })).rejects.toThrow(ConfigError);

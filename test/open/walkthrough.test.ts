@@ -25,7 +25,9 @@ function blocks(name: string): string[] {
 }
 
 function run(name: string): void {
-  const script = [`set -euo pipefail`, `qmisid() { node ${JSON.stringify(join(ROOT, 'bin/qmisid.js'))} "$@"; }`, ...blocks(name)].join('\n');
+  const script = [`set -euo pipefail`, `qmisid() { node ${JSON.stringify(join(ROOT, 'bin/qmisid.js'))} "$@"; }`, ...blocks(name)].join(
+    '\n',
+  );
   execFileSync('bash', ['-c', script], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], timeout: 540_000 });
 }
 
@@ -43,11 +45,27 @@ describe('docs/open-bench.md walkthroughs', () => {
     expect(fit.status).toBe('converged');
     expect(fit.columnMap.derived).toEqual(['sc', 'region']);
     // The fit on the mapped ntuple is the fit on the generated file it came from.
-    execFileSync('node', [join(ROOT, 'bin/qmisid.js'), 'fit', '--input', 'mc.csv', '--out', 'fit-mc.json', '--bins-eta', '0,1.37,2.47', '--bins-pt', '25,60,1000'], { cwd: work, stdio: 'ignore' });
+    execFileSync(
+      'node',
+      [
+        join(ROOT, 'bin/qmisid.js'),
+        'fit',
+        '--input',
+        'mc.csv',
+        '--out',
+        'fit-mc.json',
+        '--bins-eta',
+        '0,1.37,2.47',
+        '--bins-pt',
+        '25,60,1000',
+      ],
+      { cwd: work, stdio: 'ignore' },
+    );
     expect(fit.eps).toEqual(JSON.parse(readFileSync(join(work, 'fit-mc.json'), 'utf8')).eps);
     const summary = JSON.parse(readFileSync(join(work, 'my-mc', 'summary.json'), 'utf8'));
     expect(summary.pass).toBe(true);
-    for (const f of ['eps-fit.corr.json', 'eps-fit.csv', 'eps-phi.corr.json', 'eps-phi.csv', 'phi.onnx']) expect(existsSync(join(work, f)), f).toBe(true);
+    for (const f of ['eps-fit.corr.json', 'eps-fit.csv', 'eps-phi.corr.json', 'eps-phi.csv', 'phi.onnx'])
+      expect(existsSync(join(work, f)), f).toBe(true);
     const a = (await readEvents(join(work, 'applied.parquet'))).table.columns;
     const b = (await readEvents(join(work, 'applied-onnx.parquet'))).table.columns;
     for (let i = 0; i < a.eps1!.length; i += 97) expect(Math.abs(b.eps1![i]! - a.eps1![i]!) / a.eps1![i]!).toBeLessThan(2e-5);

@@ -31,7 +31,15 @@ describe.skipIf(!haveChromium && !inCi)('report page in Chromium', () => {
     root = mkdtempSync(join(tmpdir(), 'qmisid-report-browser-'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -88,7 +96,10 @@ describe.skipIf(!haveChromium && !inCi)('report page in Chromium', () => {
     const report = sampleReport();
     const dir = join(root, 'report');
     await writeReport(dir, report, { generatedAt: '2030-01-01T00:00:00.000Z' });
-    expectRenderedOffline(await openPage(join(dir, 'index.html'), process.env.REPORT_SCREENSHOT), report.plots.map((p) => p.id));
+    expectRenderedOffline(
+      await openPage(join(dir, 'index.html'), process.env.REPORT_SCREENSHOT),
+      report.plots.map((p) => p.id),
+    );
   });
 
   it('has a sticky table of contents, one verdict card per estimator, full-width plots and the configuration collapsed', async () => {
@@ -136,7 +147,8 @@ describe.skipIf(!haveChromium && !inCi)('report page in Chromium', () => {
     expect(tocTop).toBeGreaterThanOrEqual(0);
     expect(tocTop).toBeLessThan(5);
     expect(before.brokenLinks).toEqual([]);
-    for (const id of ['#summary', '#verdicts', '#criteria', '#plots', '#configuration', ...report.plots.map((p) => `#plot-${p.id}`)]) expect(before.tocLinks).toContain(id);
+    for (const id of ['#summary', '#verdicts', '#criteria', '#plots', '#configuration', ...report.plots.map((p) => `#plot-${p.id}`)])
+      expect(before.tocLinks).toContain(id);
     expect(before.cards.map((c) => [c.estimator, c.state])).toEqual([
       ['binned', 'pass'],
       ['phi', 'fail'],

@@ -35,7 +35,18 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('shipped studies (--quick)', () => {
   it('are the seven of issue 5, features (issue 15) and the two of issue 10', () => {
-    expect(shippedStudies().sort()).toEqual(['background', 'bias-vs-n', 'closure', 'coverage', 'degeneracy', 'features', 'flip-smearing', 'local-structure', 'substructure', 'verdicts']);
+    expect(shippedStudies().sort()).toEqual([
+      'background',
+      'bias-vs-n',
+      'closure',
+      'coverage',
+      'degeneracy',
+      'features',
+      'flip-smearing',
+      'local-structure',
+      'substructure',
+      'verdicts',
+    ]);
   });
 
   for (const name of shippedStudies().filter((n) => n !== 'closure')) {

@@ -34,7 +34,11 @@ function snapshot(dir: string, masks: Record<string, string>): Map<string, strin
 }
 
 const reportMeta = (dir: string) =>
-  JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { generatedAt: string; summary: { gitCommit: string }; plots: { id: string }[] };
+  JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+    generatedAt: string;
+    summary: { gitCommit: string };
+    plots: { id: string }[];
+  };
 const masksOf = (dir: string) => {
   const s = reportMeta(dir);
   expect(s.summary.gitCommit, `${dir}/summary.json summary.gitCommit`).toMatch(/^([0-9a-f]{40}|unknown)$/);
@@ -149,7 +153,8 @@ describe('study report', () => {
 
   it('the committed example reports/example is regenerated identically from its seed', () => {
     expect(existsSync(join(EXAMPLE, 'report', 'index.html')), 'reports/example is missing').toBe(true);
-    for (const f of ['toys.jsonl', 'summary.json']) expect(readFileSync(join(run, f), 'utf8'), f).toBe(readFileSync(join(EXAMPLE, f), 'utf8'));
+    for (const f of ['toys.jsonl', 'summary.json'])
+      expect(readFileSync(join(run, f), 'utf8'), f).toBe(readFileSync(join(EXAMPLE, f), 'utf8'));
     const fresh = snapshot(join(run, 'report'), masksOf(join(run, 'report')));
     const committed = snapshot(join(EXAMPLE, 'report'), masksOf(join(EXAMPLE, 'report')));
     expect([...committed.keys()]).toEqual([...fresh.keys()]);

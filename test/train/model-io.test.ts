@@ -65,7 +65,32 @@ describe('qmisid train / apply', () => {
     await writeEvents(input, toyPairs({ n: 6000, seed: 'cli' }), { config: null, seed: 'cli', version: 'test' });
     const modelDir = join(dir, 'cli-model');
     // Toy pairs carry no mass: train on every row, explicitly (the default is the mass window, as in qmisid fit).
-    const code = await main(['node', 'qmisid', 'train', '--input', input, '--out', modelDir, '--region', 'all', '--features', 'pt,eta', '--epochs', '2', '--batch', '1024', '--ensemble', '2', '--oc-keep', '0.5', '--seed', '3', '--val-frac', '0.25', '--no-progress']);
+    const code = await main([
+      'node',
+      'qmisid',
+      'train',
+      '--input',
+      input,
+      '--out',
+      modelDir,
+      '--region',
+      'all',
+      '--features',
+      'pt,eta',
+      '--epochs',
+      '2',
+      '--batch',
+      '1024',
+      '--ensemble',
+      '2',
+      '--oc-keep',
+      '0.5',
+      '--seed',
+      '3',
+      '--val-frac',
+      '0.25',
+      '--no-progress',
+    ]);
     expect(code).toBe(0);
     const m = loadModel(modelDir);
     expect(m.members.length).toBe(2);

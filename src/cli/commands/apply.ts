@@ -24,50 +24,56 @@ export function register(program: Command): void {
     .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv)')
     .requiredOption('--out <FILE>', 'output event file (format by extension)')
     .option('--backend <NAME>', 'auto (default) | node | wasm | cpu');
-  addColumnMapOptions(cmd)
-    .action(async (flags: ApplyFlags) => {
-      const { readEvents, writeEvents } = await import('../../io/events-file.js');
-      const { loadModel } = await import('../../train/model-io.js');
-      const { applyModel } = await import('../../train/apply.js');
-      const { selectBackend } = await import('../../train/backend.js');
-      const { version } = await import('../../version.js');
+  addColumnMapOptions(cmd).action(async (flags: ApplyFlags) => {
+    const { readEvents, writeEvents } = await import('../../io/events-file.js');
+    const { loadModel } = await import('../../train/model-io.js');
+    const { applyModel } = await import('../../train/apply.js');
+    const { selectBackend } = await import('../../train/backend.js');
+    const { version } = await import('../../version.js');
 
-      parseInputFile('--input', flags.input);
-      const { resolve } = await import('node:path');
-      const { formatOf } = await import('../../io/events-file.js');
-      if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
-      try {
-        formatOf(flags.out);
-      } catch {
-        throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
-      }
-      parseOutputFile('--out', flags.out);
-      parseOutputFile('--out', `${flags.out}.json`);
-      if (flags.model.endsWith('.onnx')) {
-        parseInputFile('--model', flags.model);
-        return applyOnnx(flags);
-      }
-      parseInputDir('--model', flags.model);
-      if (flags.inputs != null) throw new UsageError('--inputs', flags.inputs, 'only with an ONNX --model');
-      const model = loadModel(flags.model);
-      const backend = await selectBackend((flags.backend ?? 'auto') as Parameters<typeof selectBackend>[0]);
-      const { parseFeatures } = await import('../../train/features.js');
-      const map = columnMapFrom(flags);
-      // Every row is kept (no region is derived): apply annotates the file, it selects nothing.
-      const { table, meta, mapping } = await readEvents(flags.input, {
-        ...(map ? { map } : {}),
-        deriveRegion: false,
-        require: parseFeatures(model.features).flatMap((f) => [`${f.column}1`, `${f.column}2`]),
-      });
-      const eps = applyModel(model, table, flags.input);
-      const columns = { ...table.columns, ...eps } as typeof table.columns;
-      const n = await writeEvents(
-        flags.out,
-        { n: table.n, columns },
-        { config: meta?.config ?? null, seed: meta?.seed ?? '', version, input: flags.input, model: { dir: flags.model, kind: model.kind, features: model.features, seed: model.seed, members: model.members.length }, ...(mapping ? { columnMap: mapping } : {}) },
-      );
-      process.stderr.write(`qmisid apply: backend ${backend}; ${n} events, ${model.members.length} member(s) -> ${flags.out}\n`);
+    parseInputFile('--input', flags.input);
+    const { resolve } = await import('node:path');
+    const { formatOf } = await import('../../io/events-file.js');
+    if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
+    try {
+      formatOf(flags.out);
+    } catch {
+      throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
+    }
+    parseOutputFile('--out', flags.out);
+    parseOutputFile('--out', `${flags.out}.json`);
+    if (flags.model.endsWith('.onnx')) {
+      parseInputFile('--model', flags.model);
+      return applyOnnx(flags);
+    }
+    parseInputDir('--model', flags.model);
+    if (flags.inputs != null) throw new UsageError('--inputs', flags.inputs, 'only with an ONNX --model');
+    const model = loadModel(flags.model);
+    const backend = await selectBackend((flags.backend ?? 'auto') as Parameters<typeof selectBackend>[0]);
+    const { parseFeatures } = await import('../../train/features.js');
+    const map = columnMapFrom(flags);
+    // Every row is kept (no region is derived): apply annotates the file, it selects nothing.
+    const { table, meta, mapping } = await readEvents(flags.input, {
+      ...(map ? { map } : {}),
+      deriveRegion: false,
+      require: parseFeatures(model.features).flatMap((f) => [`${f.column}1`, `${f.column}2`]),
     });
+    const eps = applyModel(model, table, flags.input);
+    const columns = { ...table.columns, ...eps } as typeof table.columns;
+    const n = await writeEvents(
+      flags.out,
+      { n: table.n, columns },
+      {
+        config: meta?.config ?? null,
+        seed: meta?.seed ?? '',
+        version,
+        input: flags.input,
+        model: { dir: flags.model, kind: model.kind, features: model.features, seed: model.seed, members: model.members.length },
+        ...(mapping ? { columnMap: mapping } : {}),
+      },
+    );
+    process.stderr.write(`qmisid apply: backend ${backend}; ${n} events, ${model.members.length} member(s) -> ${flags.out}\n`);
+  });
 }
 
 /** apply with an ONNX φ: eps1, eps2 = sigmoid(φ) of each electron (no spread: one fixed model). */
@@ -76,7 +82,10 @@ async function applyOnnx(flags: ApplyFlags): Promise<void> {
   const { loadOnnxPhi } = await import('../../onnx/onnxPhi.js');
   const { sigmoid } = await import('../../train/predict.js');
   const { version } = await import('../../version.js');
-  const inputs = flags.inputs?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const inputs = flags.inputs
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const model = await loadOnnxPhi(flags.model, inputs);
   const map = columnMapFrom(flags);
   const { table, meta, mapping } = await readEvents(flags.input, {
@@ -89,7 +98,14 @@ async function applyOnnx(flags: ApplyFlags): Promise<void> {
   const n = await writeEvents(
     flags.out,
     { n: table.n, columns: { ...table.columns, eps1, eps2 } },
-    { config: meta?.config ?? null, seed: meta?.seed ?? '', version, input: flags.input, model: { onnx: flags.model, inputs: model.inputs }, ...(mapping ? { columnMap: mapping } : {}) },
+    {
+      config: meta?.config ?? null,
+      seed: meta?.seed ?? '',
+      version,
+      input: flags.input,
+      model: { onnx: flags.model, inputs: model.inputs },
+      ...(mapping ? { columnMap: mapping } : {}),
+    },
   );
   process.stderr.write(`qmisid apply: onnxruntime; ${n} events, inputs ${model.inputs.join(', ')} -> ${flags.out}\n`);
 }

@@ -14,7 +14,9 @@ function positiveInt(flag: string, v: string, min = 1): number {
 export function register(program: Command): void {
   program
     .command('calibrate')
-    .description("measure a study's criteria: false-alarm rate on null toys (groups of the study's toy count) and power against injected defects")
+    .description(
+      "measure a study's criteria: false-alarm rate on null toys (groups of the study's toy count) and power against injected defects",
+    )
     .argument('<study>', 'study name or JSON file (its `calibration` block says how many null toys and which null configuration)')
     .requiredOption('--out <dir>', 'output directory for the null toys and calibration.json (resumable)')
     .option('--toys <n>', 'null toys (overrides calibration.toys)')

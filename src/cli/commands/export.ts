@@ -49,11 +49,19 @@ export function register(program: Command): void {
         const { phiToOnnx, onnxInputColumns } = await import('../../onnx/phiToOnnx.js');
         const model = loadModel(flags.model);
         writeFileAtomic(flags.onnx, phiToOnnx(model));
-        process.stderr.write(`qmisid export: ${model.members.length} member(s), input x = [${onnxInputColumns(model).join(', ')}] per electron -> ${flags.onnx}\n`);
+        process.stderr.write(
+          `qmisid export: ${model.members.length} member(s), input x = [${onnxInputColumns(model).join(', ')}] per electron -> ${flags.onnx}\n`,
+        );
         return;
       }
-      if (flags.correctionlib == null && flags.csv == null) throw new UsageError('--correctionlib', undefined, 'an output: --onnx (with --model), or --correctionlib and/or --csv (with --fit or --applied)');
-      if ((flags.fit == null) === (flags.applied == null)) throw new UsageError('--fit', flags.fit ?? flags.applied, 'exactly one of --fit FILE.json or --applied FILE');
+      if (flags.correctionlib == null && flags.csv == null)
+        throw new UsageError(
+          '--correctionlib',
+          undefined,
+          'an output: --onnx (with --model), or --correctionlib and/or --csv (with --fit or --applied)',
+        );
+      if ((flags.fit == null) === (flags.applied == null))
+        throw new UsageError('--fit', flags.fit ?? flags.applied, 'exactly one of --fit FILE.json or --applied FILE');
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.name)) throw new UsageError('--name', flags.name, 'letters, digits and _');
       const { epsMapFromElectrons, epsMapFromFit } = await import('../../export/epsMapTable.js');
       const { correctionSet, epsMapCsv } = await import('../../export/correctionlibJson.js');
@@ -73,21 +81,31 @@ export function register(program: Command): void {
         const { Binning, DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES } = await import('../../binning/Binning.js');
         let binning;
         try {
-          binning = Binning.fromEdges(flags.binsEta != null ? parseEdges('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES], flags.binsPt != null ? parseEdges('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES]);
+          binning = Binning.fromEdges(
+            flags.binsEta != null ? parseEdges('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES],
+            flags.binsPt != null ? parseEdges('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES],
+          );
         } catch (err) {
-          if (err instanceof ConfigError) throw new UsageError(err.path.startsWith('bins.eta') ? '--bins-eta' : '--bins-pt', err.value, err.expected);
+          if (err instanceof ConfigError)
+            throw new UsageError(err.path.startsWith('bins.eta') ? '--bins-eta' : '--bins-pt', err.value, err.expected);
           throw err;
         }
         const { readEvents } = await import('../../io/events-file.js');
         const { filterTable } = await import('../../events/columns.js');
-        const { table } = await readEvents(flags.applied!, { deriveRegion: false, require: ['pt1', 'eta1', 'pt2', 'eta2', 'eps1', 'eps2'] });
+        const { table } = await readEvents(flags.applied!, {
+          deriveRegion: false,
+          require: ['pt1', 'eta1', 'pt2', 'eta2', 'eps1', 'eps2'],
+        });
         const region = table.columns.region;
         const t = flags.region === 'window' && region ? filterTable(table, (i) => region[i] === 0) : table;
         map = epsMapFromElectrons(t, binning, flags.applied!);
       }
       const note = flags.applied != null ? `Events: ${flags.region === 'window' ? 'mass window (region 0)' : 'all rows'} of the file.` : '';
-      if (flags.correctionlib != null) writeFileAtomic(flags.correctionlib, `${JSON.stringify(correctionSet(map, flags.name, note), null, 1)}\n`);
+      if (flags.correctionlib != null)
+        writeFileAtomic(flags.correctionlib, `${JSON.stringify(correctionSet(map, flags.name, note), null, 1)}\n`);
       if (flags.csv != null) writeFileAtomic(flags.csv, epsMapCsv(map));
-      process.stderr.write(`qmisid export: ${map.eps.length} bins (${map.source}) -> ${[flags.correctionlib, flags.csv].filter((x) => x != null).join(', ')}\n`);
+      process.stderr.write(
+        `qmisid export: ${map.eps.length} bins (${map.source}) -> ${[flags.correctionlib, flags.csv].filter((x) => x != null).join(', ')}\n`,
+      );
     });
 }

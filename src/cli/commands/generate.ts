@@ -35,10 +35,13 @@ export function register(program: Command): void {
     .option('--json', 'print a JSON summary on stdout')
     .action(async (flags: GenerateFlags) => {
       const selected = flags.events != null ? parseInteger('--events', flags.events, { min: 1, max: MAX_SELECTED_EVENTS }) : undefined;
-      const truth = flags.truthEvents != null ? parseInteger('--truth-events', flags.truthEvents, { min: 1, max: MAX_TRUTH_EVENTS }) : undefined;
-      if ((selected == null) === (truth == null)) throw new UsageError('--events', flags.events ?? null, 'give exactly one of --events (selected) or --truth-events');
+      const truth =
+        flags.truthEvents != null ? parseInteger('--truth-events', flags.truthEvents, { min: 1, max: MAX_TRUTH_EVENTS }) : undefined;
+      if ((selected == null) === (truth == null))
+        throw new UsageError('--events', flags.events ?? null, 'give exactly one of --events (selected) or --truth-events');
       const workers = flags.workers != null ? parseWorkers('--workers', flags.workers, flags.forceWorkers === true) : undefined;
-      const chunkEvents = flags.chunkEvents != null ? parseInteger('--chunk-events', flags.chunkEvents, { min: 1, max: MAX_CHUNK_EVENTS }) : undefined;
+      const chunkEvents =
+        flags.chunkEvents != null ? parseInteger('--chunk-events', flags.chunkEvents, { min: 1, max: MAX_CHUNK_EVENTS }) : undefined;
       const seed = parseSeed('--seed', flags.seed);
       const { formatOf } = await import('../../io/events-file.js');
       try {
@@ -68,7 +71,10 @@ export function register(program: Command): void {
       let bar: { start(total: number, v: number): void; update(v: number): void; stop(): void } | undefined;
       if (process.stderr.isTTY) {
         const { SingleBar, Presets } = await import('cli-progress');
-        bar = new SingleBar({ stream: process.stderr, format: `generate [{bar}] {percentage}% | {value}/{total} ${count} events | {eta_formatted} left` }, Presets.shades_classic);
+        bar = new SingleBar(
+          { stream: process.stderr, format: `generate [{bar}] {percentage}% | {value}/{total} ${count} events | {eta_formatted} left` },
+          Presets.shades_classic,
+        );
         bar.start(events, 0);
       }
       const t0 = performance.now();
@@ -94,7 +100,9 @@ export function register(program: Command): void {
       const seconds = (performance.now() - t0) / 1000;
       const s = result.summary;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ out: flags.out, seed, count, events, seconds: Number(seconds.toFixed(3)), version, summary: s }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ out: flags.out, seed, count, events, seconds: Number(seconds.toFixed(3)), version, summary: s }, null, 2)}\n`,
+        );
       } else {
         process.stdout.write(
           `${flags.out}: ${s.selectedEvents} selected events from ${s.truthEvents} truth events in ${seconds.toFixed(2)} s; ` +

@@ -25,7 +25,8 @@ export function register(program: Command): void {
     .action(async (dir: string, o: { out?: string }) => {
       parseInputDir('DIR', dir);
       if (o.out != null) {
-        if (resolve(o.out) === resolve(dir)) throw new UsageError('--out', o.out, 'a directory other than DIR (leave --out away to rebuild in place)');
+        if (resolve(o.out) === resolve(dir))
+          throw new UsageError('--out', o.out, 'a directory other than DIR (leave --out away to rebuild in place)');
         checkOutputDir('--out', o.out, 'a report directory', isReportDir);
       }
       let manifest;
@@ -47,9 +48,15 @@ export function register(program: Command): void {
         const { rebuildReport } = await import('../../report/rebuildReport.js');
         manifest = await rebuildReport(dir, o.out != null ? { outDir: o.out } : {});
       } else {
-        throw new UsageError('DIR', dir, 'a study output directory (study.json, toys.jsonl, summary.json) or a report directory (report.json)');
+        throw new UsageError(
+          'DIR',
+          dir,
+          'a study output directory (study.json, toys.jsonl, summary.json) or a report directory (report.json)',
+        );
       }
-      process.stdout.write(`report written to ${manifest.dir}/index.html (${manifest.allPass ? 'all criteria pass' : 'some criteria fail'})\n`);
+      process.stdout.write(
+        `report written to ${manifest.dir}/index.html (${manifest.allPass ? 'all criteria pass' : 'some criteria fail'})\n`,
+      );
       for (const [id, ws] of Object.entries(manifest.warnings)) for (const w of ws) process.stderr.write(`warning: plot ${id}: ${w}\n`);
     });
 }

@@ -17,29 +17,43 @@ export function register(program: Command): void {
     .option('--workers <k>', 'worker threads running toys in parallel (0 = in the main thread; at most the cores available)', '0')
     .option('--force-workers', 'allow --workers above the number of cores')
     .option('--shard <i/n>', 'run only toys with index mod n == i (batch job arrays; combine with qmisid merge)')
-    .option('--quick', 'use the study file\'s quick sizes (CI)')
+    .option('--quick', "use the study file's quick sizes (CI)")
     .option('--seed <s>', 'root seed (overrides the study file)')
     .option('--no-report', 'do not write DIR/report/')
-    .action(async (name: string, o: { out: string; toys?: string; workers: string; forceWorkers?: boolean; shard?: string; quick?: boolean; seed?: string; report: boolean }) => {
-      const { runStudy } = await import('../../study/runStudy.js');
-      const { printSummary } = await import('../../study/printSummary.js');
-      const workers = parseWorkers('--workers', o.workers, o.forceWorkers === true);
-      const toys = o.toys != null ? parseInteger('--toys', o.toys, { min: 1, max: MAX_TOYS }) : undefined;
-      const shard = o.shard != null ? parseShard('--shard', o.shard) : undefined;
-      const seed = o.seed != null ? parseSeed('--seed', o.seed) : undefined;
-      const started = Date.now();
-      const { summary } = await runStudy(name, {
-        out: o.out,
-        workers,
-        ...(toys != null ? { toys } : {}),
-        ...(shard != null ? { shard } : {}),
-        ...(o.quick ? { quick: true } : {}),
-        ...(seed != null ? { seed } : {}),
-        report: o.report,
-        log: (l) => process.stderr.write(`${l}\n`),
-      });
-      process.stdout.write(printSummary(summary, (Date.now() - started) / 1000));
-      // A shard judges no criteria: it succeeded when its toys ran (the merge judges them).
-      if (!summary.pass) process.exitCode = 1;
-    });
+    .action(
+      async (
+        name: string,
+        o: {
+          out: string;
+          toys?: string;
+          workers: string;
+          forceWorkers?: boolean;
+          shard?: string;
+          quick?: boolean;
+          seed?: string;
+          report: boolean;
+        },
+      ) => {
+        const { runStudy } = await import('../../study/runStudy.js');
+        const { printSummary } = await import('../../study/printSummary.js');
+        const workers = parseWorkers('--workers', o.workers, o.forceWorkers === true);
+        const toys = o.toys != null ? parseInteger('--toys', o.toys, { min: 1, max: MAX_TOYS }) : undefined;
+        const shard = o.shard != null ? parseShard('--shard', o.shard) : undefined;
+        const seed = o.seed != null ? parseSeed('--seed', o.seed) : undefined;
+        const started = Date.now();
+        const { summary } = await runStudy(name, {
+          out: o.out,
+          workers,
+          ...(toys != null ? { toys } : {}),
+          ...(shard != null ? { shard } : {}),
+          ...(o.quick ? { quick: true } : {}),
+          ...(seed != null ? { seed } : {}),
+          report: o.report,
+          log: (l) => process.stderr.write(`${l}\n`),
+        });
+        process.stdout.write(printSummary(summary, (Date.now() - started) / 1000));
+        // A shard judges no criteria: it succeeded when its toys ran (the merge judges them).
+        if (!summary.pass) process.exitCode = 1;
+      },
+    );
 }

@@ -36,7 +36,14 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
   const branch = res.branch;
   // A populated bipartite component or a flat direction: the bins there are not measured, so the estimate is
   // not judged (status notIdentifiable, counted as a failure by the summary), whatever the minimiser did.
-  const status = res.status !== 'converged' ? 'notConverged' : branch === 'high' || branch === 'mixed' ? 'unphysicalBranch' : bipartite > 0 || flat > 0 ? 'notIdentifiable' : 'ok';
+  const status =
+    res.status !== 'converged'
+      ? 'notConverged'
+      : branch === 'high' || branch === 'mixed'
+        ? 'unphysicalBranch'
+        : bipartite > 0 || flat > 0
+          ? 'notIdentifiable'
+          : 'ok';
   const reason = res.reason ?? (status === 'notIdentifiable' ? notIdentifiableMessage(res.identifiability.notes) : undefined);
   const component = new Array<number>(res.K).fill(-1);
   comps.forEach((c, ci) => c.bins.forEach((b) => (component[b] = ci)));
@@ -53,7 +60,7 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
       eps: res.eps,
       err: errors === 'sandwich' ? res.errSandwich : res.err,
       // Profile-likelihood intervals (ΔlnL = ½) beside the Hessian errors, where the likelihood is one.
-      ...(errors === 'hessian' && res.status === 'converged' ? tableProfileIntervals(table, ctx.binning, res, ctx.source) ?? {} : {}),
+      ...(errors === 'hessian' && res.status === 'converged' ? (tableProfileIntervals(table, ctx.binning, res, ctx.source) ?? {}) : {}),
     },
     diagnostics: {
       flagged: bipartite > 0 || flat > 0,

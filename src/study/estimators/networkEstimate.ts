@@ -25,7 +25,8 @@ const STUDY_KEYS = new Set(['tradeoffEtaSplit']);
 export function trainerOptions(ctx: EstimatorContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(ctx.options)) if (!STUDY_KEYS.has(k)) out[k] = v;
-  if ('seed' in out) throw new ConfigError('options.seed', out.seed, 'no seed: each toy derives the trainer seed from the study seed', ctx.source);
+  if ('seed' in out)
+    throw new ConfigError('options.seed', out.seed, 'no seed: each toy derives the trainer seed from the study seed', ctx.source);
   // The background model and the pairing diagnostic use the study binning unless the options name one.
   return { bins: { eta: [...ctx.binning.etaEdges], pt: [...ctx.binning.ptEdges] }, ...out, seed: ctx.seed, progress: false };
 }

@@ -13,7 +13,10 @@ import type { Estimator } from './Estimator.js';
 
 export const OnnxOptionsSchema = z.strictObject({
   model: z.string().min(1),
-  inputs: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).min(1).optional(),
+  inputs: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
+    .min(1)
+    .optional(),
 });
 
 const sessions = new Map<string, Promise<OnnxPhi>>();

@@ -50,7 +50,12 @@ export function profileBins(table: EventTable, variable: ProfileVariable): Profi
 }
 
 /** Mean of v over the electrons of each fine bin (NaN where a bin is empty or v is not finite). */
-export function profileMean(bins: ProfileBins, nb: number, v1: ArrayLike<number>, v2: ArrayLike<number>): { mean: number[]; count: number[] } {
+export function profileMean(
+  bins: ProfileBins,
+  nb: number,
+  v1: ArrayLike<number>,
+  v2: ArrayLike<number>,
+): { mean: number[]; count: number[] } {
   const sum = new Float64Array(nb);
   const cnt = new Float64Array(nb);
   for (let i = 0; i < bins.bin1.length; i++) {

@@ -44,7 +44,14 @@ export interface CalibrateMeta {
   seed: string;
 }
 
-function summarizeOne(study: ResolvedStudy, label: string, name: string, recs: readonly (PointRecord | undefined)[], reference: StudyReference | undefined, reuseScan?: EstimatorSummary['verdict']): EstimatorSummary {
+function summarizeOne(
+  study: ResolvedStudy,
+  label: string,
+  name: string,
+  recs: readonly (PointRecord | undefined)[],
+  reference: StudyReference | undefined,
+  reuseScan?: EstimatorSummary['verdict'],
+): EstimatorSummary {
   const s = summarizeEstimator(name, recs);
   // The scan's pseudo-experiments are the expensive part: only for estimators a scan criterion reads.
   const scanned = study.criteria.some((c) => c.metric === 'closureScanP' && (c.estimator === name || c.relativeTo === name));
@@ -57,7 +64,13 @@ function pointRecords(group: readonly ToyRecord[], label: string): (PointRecord 
   return group.map((r) => r.points.find((q) => q.label === label));
 }
 
-export function calibrate(study: ResolvedStudy, nullRecords: readonly ToyRecord[], reference: StudyReference | undefined, meta: CalibrateMeta, bump: Extract<Defect, { kind: 'bump' }> = DEFAULT_BUMP): StudyCalibration {
+export function calibrate(
+  study: ResolvedStudy,
+  nullRecords: readonly ToyRecord[],
+  reference: StudyReference | undefined,
+  meta: CalibrateMeta,
+  bump: Extract<Defect, { kind: 'bump' }> = DEFAULT_BUMP,
+): StudyCalibration {
   const T = study.toys;
   const sorted = [...nullRecords].sort((a, b) => a.toy - b.toy);
   const G = Math.floor(sorted.length / T);
@@ -75,7 +88,12 @@ export function calibrate(study: ResolvedStudy, nullRecords: readonly ToyRecord[
     }),
   );
   const nullResults: CriterionResult[][] = nullPoints.map((pts) => evaluateCriteria(study.criteria, pts));
-  const template = nullResults[0] ?? evaluateCriteria(study.criteria, study.points.map((p) => ({ label: p.label, estimators: {} })));
+  const template =
+    nullResults[0] ??
+    evaluateCriteria(
+      study.criteria,
+      study.points.map((p) => ({ label: p.label, estimators: {} })),
+    );
 
   const alarm = (r: CriterionResult): boolean => (isDetection(r.criterion) ? r.pass : !r.pass);
   // Power: fraction of groups failing per (result index, defect label); per-bin powers separately.
@@ -89,7 +107,10 @@ export function calibrate(study: ResolvedStudy, nullRecords: readonly ToyRecord[
         if (point != null && p.label !== point) return p;
         if (!p.estimators[name]) return p;
         const reuse = d.kind === 'bin' ? p.estimators[name]!.verdict : undefined;
-        return { ...p, estimators: { ...p.estimators, [name]: summarizeOne(study, p.label, name, pointRecords(injected, p.label), reference, reuse) } };
+        return {
+          ...p,
+          estimators: { ...p.estimators, [name]: summarizeOne(study, p.label, name, pointRecords(injected, p.label), reference, reuse) },
+        };
       });
       evaluateCriteria(study.criteria, pts).forEach((r, i) => {
         if (alarm(r)) fails[i]!++;
@@ -106,7 +127,10 @@ export function calibrate(study: ResolvedStudy, nullRecords: readonly ToyRecord[
       if (!involved.has(e.name)) continue;
       // The bins a verdict of T toys judges (not the pool's own, larger set).
       const minFlips = T >= SPREAD_MIN_TOYS ? MIN_FLIPS_SPREAD : MIN_FLIPS_REPORTED;
-      poolBins.set(`${p.label}/${e.name}`, summarizeVerdict(e.name, pointRecords(sorted, p.label), 'reachable', reference?.points[p.label], { minFlips }));
+      poolBins.set(
+        `${p.label}/${e.name}`,
+        summarizeVerdict(e.name, pointRecords(sorted, p.label), 'reachable', reference?.points[p.label], { minFlips }),
+      );
     }
   }
 

@@ -159,7 +159,13 @@ export interface ScanResult {
 }
 
 /** Global p-value of the scan for summed observed and predicted cells. */
-export function closureScanP(observed: ArrayLike<number>, predicted: ArrayLike<number>, seed: string, pseudo = SCAN_PSEUDO, minPredicted = 1): ScanResult {
+export function closureScanP(
+  observed: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  seed: string,
+  pseudo = SCAN_PSEUDO,
+  minPredicted = 1,
+): ScanResult {
   const obs = prefix(observed);
   const pred = prefix(predicted);
   const w = windows(pred, minPredicted);

@@ -25,7 +25,11 @@ export function estimatorVerdict(
   reuseScan?: ScanResult | null,
 ): EstimatorVerdict {
   if (reuseScan !== undefined) {
-    return { reachable: summarizeVerdict(name, points, 'reachable', reference, opts), model: summarizeVerdict(name, points, 'model', reference, opts), scan: reuseScan };
+    return {
+      reachable: summarizeVerdict(name, points, 'reachable', reference, opts),
+      model: summarizeVerdict(name, points, 'model', reference, opts),
+      scan: reuseScan,
+    };
   }
   const obs = new Float64Array(SCAN_CELLS);
   const pred = new Float64Array(SCAN_CELLS);

@@ -76,7 +76,10 @@ export async function referenceTargets(study: ResolvedStudy, binning: Binning, g
     for (let chunk = 0, done = 0; done < total; chunk++) {
       const n = Math.min(REFERENCE_CHUNK, total - done);
       done += n;
-      const events = applyPairing(await generate(point.generator, n, deriveSeed(study.seed, 'reference', point.label, chunk)), point.pairing);
+      const events = applyPairing(
+        await generate(point.generator, n, deriveSeed(study.seed, 'reference', point.label, chunk)),
+        point.pairing,
+      );
       const window = windowTable(events);
       const bins = assignBins(window, binning);
       const bg = window.columns.is_background;

@@ -62,11 +62,15 @@ export function attachCalibration(results: CriterionResult[], cal: StudyCalibrat
 }
 
 /** The stored calibration for this resolved study, or the reason there is none. */
-export function loadCalibration(study: ResolvedStudy, studySource: string): { calibration?: StudyCalibration & { file: string }; missing?: string } {
+export function loadCalibration(
+  study: ResolvedStudy,
+  studySource: string,
+): { calibration?: StudyCalibration & { file: string }; missing?: string } {
   const file = calibrationFile(studySource, study.name, study.quick);
   const shown = relative(process.cwd(), file) || file;
   if (!existsSync(file)) return { missing: `no ${shown}: false-alarm rates not measured for this configuration (qmisid calibrate)` };
   const cal = JSON.parse(readFileSync(file, 'utf8')) as StudyCalibration;
-  if (cal.toysPerGroup !== study.toys) return { missing: `${shown} was measured for verdicts of ${cal.toysPerGroup} toys, this run has ${study.toys}` };
+  if (cal.toysPerGroup !== study.toys)
+    return { missing: `${shown} was measured for verdicts of ${cal.toysPerGroup} toys, this run has ${study.toys}` };
   return { calibration: { ...cal, file: shown } };
 }

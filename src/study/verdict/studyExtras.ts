@@ -21,7 +21,12 @@ export function readReference(dir: string, study: ResolvedStudy): StudyReference
 }
 
 /** DIR/reference.json for this study: read when it matches, else generated and written atomically. */
-export async function ensureReference(dir: string, study: ResolvedStudy, generate: GenerateFn, log: (l: string) => void = () => {}): Promise<StudyReference> {
+export async function ensureReference(
+  dir: string,
+  study: ResolvedStudy,
+  generate: GenerateFn,
+  log: (l: string) => void = () => {},
+): Promise<StudyReference> {
   const have = readReference(dir, study);
   if (have) return have;
   log('reference sample for the reachable targets ...');
@@ -30,7 +35,11 @@ export async function ensureReference(dir: string, study: ResolvedStudy, generat
   return ref;
 }
 
-export function studyExtras(study: ResolvedStudy, reference: StudyReference | undefined, studySource: string | undefined): SummarizeStudyExtras {
+export function studyExtras(
+  study: ResolvedStudy,
+  reference: StudyReference | undefined,
+  studySource: string | undefined,
+): SummarizeStudyExtras {
   const extras: SummarizeStudyExtras = {};
   if (reference) extras.reference = reference;
   if (studySource) {

@@ -100,7 +100,8 @@ function sdev(xs: readonly number[]): number {
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 const twoSidedNormal = (z: number): number => (Number.isFinite(z) ? 2 * normalCdf(-Math.abs(z)) : NaN);
-const twoSidedT = (t: number, nu: number): number => (Number.isFinite(t) ? (nu === Infinity || nu > 1e6 ? twoSidedNormal(t) : 2 * studentTCdf(-Math.abs(t), nu)) : NaN);
+const twoSidedT = (t: number, nu: number): number =>
+  Number.isFinite(t) ? (nu === Infinity || nu > 1e6 ? twoSidedNormal(t) : 2 * studentTCdf(-Math.abs(t), nu)) : NaN;
 /** Exact two-sided binomial p (twice the smaller tail, capped at 1). */
 function binomialTwoSided(k: number, n: number, p: number): number {
   if (!(n > 0)) return NaN;
@@ -277,7 +278,8 @@ export function summarizeVerdict(
     vt.push(v / (sw * sw));
   }
   // The targets' own errors enter the pooled bias as a common offset.
-  const gPooled = judged.reduce((a, b, j) => a + (wk[j]! * (Number.isFinite(b.targetErr) ? b.targetErr : 0) / b.target) ** 2, 0) / (sw * sw);
+  const gPooled =
+    judged.reduce((a, b, j) => a + ((wk[j]! * (Number.isFinite(b.targetErr) ? b.targetErr : 0)) / b.target) ** 2, 0) / (sw * sw);
   let pooledErr: number;
   let pooledDof: number;
   if (useSpread && rt.length >= 2) {
@@ -297,7 +299,9 @@ export function summarizeVerdict(
   const sumSq = zAll.reduce((a, x) => a + x * x, 0);
   const in68 = zAll.filter((x) => Math.abs(x) < 1).length;
   const in95 = zAll.filter((x) => Math.abs(x) < 1.959963984540054).length;
-  const pullBinP = zByBin.map((zs) => (zs.length ? twoSidedNormal(zs.reduce((a, b) => a + b, 0) / Math.sqrt(zs.length)) : NaN)).filter(Number.isFinite);
+  const pullBinP = zByBin
+    .map((zs) => (zs.length ? twoSidedNormal(zs.reduce((a, b) => a + b, 0) / Math.sqrt(zs.length)) : NaN))
+    .filter(Number.isFinite);
   const metrics: Record<string, number> = {
     toys: T,
     binsJudged: m,

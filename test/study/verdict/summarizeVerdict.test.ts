@@ -38,7 +38,16 @@ function toys(T: number, seed: string, bias: (k: number) => number = () => 0): P
       windowSC: 1,
       truth: target.map((t) => t * 1.05),
       count: [...count],
-      estimators: { x: { status: 'ok', eps, err: target.map((t) => t * relErr), electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null }, closure: { pt: { chi2: 0, ndf: 0 }, eta: { chi2: 0, ndf: 0 }, m_ee: { chi2: 0, ndf: 0 } }, diagnostics: {} } },
+      estimators: {
+        x: {
+          status: 'ok',
+          eps,
+          err: target.map((t) => t * relErr),
+          electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null },
+          closure: { pt: { chi2: 0, ndf: 0 }, eta: { chi2: 0, ndf: 0 }, m_ee: { chi2: 0, ndf: 0 } },
+          diagnostics: {},
+        },
+      },
     };
   });
 }
@@ -60,7 +69,17 @@ describe('summarizeVerdict', () => {
       // 20 % in bin 0: 2.5 reported errors per toy, 2.5·√T standard errors of the mean. Power grows with T.
       const big = T === 1 ? 0.8 : 0.2;
       for (let r = 0; r < 50; r++) {
-        if (!(summarizeVerdict('x', toys(T, `bias/${T}/${r}`, (k) => (k === 0 ? big : 0)), 'reachable', reference).metrics.biasP! > 0.05)) detected++;
+        if (
+          !(
+            summarizeVerdict(
+              'x',
+              toys(T, `bias/${T}/${r}`, (k) => (k === 0 ? big : 0)),
+              'reachable',
+              reference,
+            ).metrics.biasP! > 0.05
+          )
+        )
+          detected++;
       }
       expect(alarms / R).toBeLessThan(0.05 + 3 * Math.sqrt((0.05 * 0.95) / R));
       expect(detected / 50).toBeGreaterThan(0.9);
@@ -68,7 +87,15 @@ describe('summarizeVerdict', () => {
   }
 
   it('more toys add power: the p-value of a fixed 5 % bias falls with T', () => {
-    const p = [5, 20, 80].map((T) => summarizeVerdict('x', toys(T, `more/${T}`, (k) => (k === 0 ? 0.05 : 0)), 'reachable', reference).bins[0]!.p);
+    const p = [5, 20, 80].map(
+      (T) =>
+        summarizeVerdict(
+          'x',
+          toys(T, `more/${T}`, (k) => (k === 0 ? 0.05 : 0)),
+          'reachable',
+          reference,
+        ).bins[0]!.p,
+    );
     expect(p[2]!).toBeLessThan(p[0]!);
     expect(p[2]!).toBeLessThan(1e-3);
   });

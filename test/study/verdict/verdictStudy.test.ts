@@ -45,7 +45,9 @@ describe('verdicts at CI size', () => {
     // Reachable and model targets both stored; their gap is the migration (no energy loss here: small).
     expect(Number.isFinite(best.migration)).toBe(true);
 
-    const red = summarizeStudy(info.study, injectDefect(records, 'binned', { kind: 'bin', bin: best.bin, factor: 1.2 }), undefined, { reference });
+    const red = summarizeStudy(info.study, injectDefect(records, 'binned', { kind: 'bin', bin: best.bin, factor: 1.2 }), undefined, {
+      reference,
+    });
     expect(red.criteria.find((c) => c.criterion.metric === 'biasP' && c.criterion.estimator === 'binned')!.pass).toBe(false);
     expect(red.pass).toBe(false);
     const scaled = summarizeStudy(info.study, injectDefect(records, 'binned', { kind: 'scale', factor: 1.2 }), undefined, { reference });
@@ -65,7 +67,8 @@ describe('verdicts at CI size', () => {
       expect(sharp.length, key).toBeGreaterThan(0);
       for (const b of sharp) expect(Math.min(b.powerUp, b.powerDown), `${key} ${b.label}`).toBeGreaterThanOrEqual(7 / 8);
       // A bin the criterion cannot judge at +-20 % is named, never silently passed.
-      for (const b of bias.bins!) if (b.expectedFlips >= 100 && Math.min(b.powerUp, b.powerDown) < 0.9) expect(bias.calibration.unjudgedBins).toContain(b.label);
+      for (const b of bias.bins!)
+        if (b.expectedFlips >= 100 && Math.min(b.powerUp, b.powerDown) < 0.9) expect(bias.calibration.unjudgedBins).toContain(b.label);
     }
     const pooled = calibration.criteria.find((c) => c.key.startsWith('pooledBiasP(binned)'))!;
     expect(pooled.calibration.power['scale +5 %']).toBeGreaterThanOrEqual(0);
