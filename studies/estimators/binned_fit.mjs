@@ -170,10 +170,44 @@ const err = new Float64Array(K).fill(NaN);
 const { H } = derivatives(e);
 const inner = idx.filter((k) => e[k] > 0);
 inner.forEach((k, a) => {
-  const col = solve(H, inner.map((_, b) => (b === a ? 1 : 0)), inner);
+  const col = solve(
+    H,
+    inner.map((_, b) => (b === a ? 1 : 0)),
+    inner,
+  );
   if (col && col[a] > 0) err[k] = Math.sqrt(col[a]);
 });
-const out = { eps1: [], eps2: [], eps1_sd: [], eps2_sd: [], status, diagnostics: { iterations, nll: f } };
+// Identifiability: a connected set of bins whose pairing graph has no odd cycle (2-colourable, no pair of two
+// electrons in one bin) leaves the flat direction e_A + d, e_B - d (method eq. 5): flag it rather than answer.
+const colour = new Map();
+let bipartite = 0;
+for (const start of used) {
+  if (colour.has(start)) continue;
+  colour.set(start, 0);
+  const queue = [start];
+  let odd = false;
+  while (queue.length > 0) {
+    const a = queue.pop();
+    for (const { i, j } of pairs) {
+      if (i !== a && j !== a) continue;
+      if (i === j) odd = true;
+      const b = i === a ? j : i;
+      if (!colour.has(b)) {
+        colour.set(b, 1 - colour.get(a));
+        queue.push(b);
+      } else if (colour.get(b) === colour.get(a)) odd = true;
+    }
+  }
+  if (!odd) bipartite++;
+}
+const out = {
+  eps1: [],
+  eps2: [],
+  eps1_sd: [],
+  eps2_sd: [],
+  status,
+  diagnostics: { iterations, nll: f, flagged: bipartite > 0, bipartiteComponents: bipartite },
+};
 const put = (b, key, sdKey) => {
   const ok = b >= 0 && Number.isFinite(e[b]);
   out[key].push(ok ? e[b] : null);

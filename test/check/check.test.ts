@@ -2,7 +2,8 @@
  * `qmisid check` as a user's CI runs it: a correct estimator passes every property at the default seed and
  * writes JUnit XML, a JSON summary and a report; each deliberately broken estimator (wrong label sign, mirror
  * branch, +20 % in one detector region: test/check/fixtures/) fails at least one property with a message that
- * names it, and the printed replay command reproduces the failure; bad flags exit 2.
+ * names it, and the printed replay command reproduces the failure; the external-protocol Node example passes;
+ * bad flags exit 2.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -86,6 +87,22 @@ describe('qmisid check', () => {
     const again = qmisid(['check', ...replay![1]!.split(' ')]);
     expect(again.status, again.stdout + again.stderr).toBe(1);
     expect(again.stdout).toMatch(message);
+  });
+
+  it('passes the external-protocol Node example (studies/estimators/binned_fit.mjs) run as `--estimator external`', () => {
+    const options = JSON.stringify({ command: ['node', join(repo, 'studies', 'estimators', 'binned_fit.mjs')], timeoutSeconds: 300 });
+    const r = qmisid([
+      'check',
+      '--estimator',
+      'external',
+      '--options',
+      options,
+      '--quick',
+      '--only',
+      'physicalBranch,recovery,identifiability',
+    ]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/passed\s+identifiability: connected: status ok, unflagged; bipartite: flagged/);
   });
 
   it.each([
