@@ -90,7 +90,8 @@ describe('spawned qmisid', () => {
     a.kill('SIGCONT');
     const ra = await aDone;
     expect(ra.code, ra.stderr).toBe(143);
-    expect(readdirSync(out).sort()).toEqual(['study.json', 'toys.jsonl']);
+    // reference.json: the reachable targets' independent sample, written before the first toy.
+    expect(readdirSync(out).sort()).toEqual(['reference.json', 'study.json', 'toys.jsonl']);
     // Resume in-process to completion, then rebuild the report: the directory is valid.
     const before = readFileSync(join(out, 'toys.jsonl'), 'utf8')
       .split('\n')

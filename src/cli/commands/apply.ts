@@ -31,6 +31,10 @@ export function register(program: Command): void {
     const { selectBackend } = await import('../../train/backend.js');
     const { version } = await import('../../version.js');
 
+    // The model first (the error names --model when both are missing), a directory or an ONNX file.
+    const onnxModel = flags.model.endsWith('.onnx');
+    if (onnxModel) parseInputFile('--model', flags.model);
+    else parseInputDir('--model', flags.model);
     parseInputFile('--input', flags.input);
     const { resolve } = await import('node:path');
     const { formatOf } = await import('../../io/events-file.js');
@@ -42,11 +46,7 @@ export function register(program: Command): void {
     }
     parseOutputFile('--out', flags.out);
     parseOutputFile('--out', `${flags.out}.json`);
-    if (flags.model.endsWith('.onnx')) {
-      parseInputFile('--model', flags.model);
-      return applyOnnx(flags);
-    }
-    parseInputDir('--model', flags.model);
+    if (onnxModel) return applyOnnx(flags);
     if (flags.inputs != null) throw new UsageError('--inputs', flags.inputs, 'only with an ONNX --model');
     const model = loadModel(flags.model);
     const backend = await selectBackend((flags.backend ?? 'auto') as Parameters<typeof selectBackend>[0]);
