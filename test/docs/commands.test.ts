@@ -62,7 +62,7 @@ function shBlocks(page: string): Block[] {
     if (!/^```(sh|bash)\s*$/.test(lines[i]!)) continue;
     let j = i - 1;
     while (j >= 0 && lines[j]!.trim() === '') j--;
-    const m = j >= 0 ? /^<!--\s*(runs-in-test(?::[^>]*)?|documented-only:[^>]*)\s*-->$/.exec(lines[j]!.trim()) : null;
+    const m = j >= 0 ? /^<!--\s*(runs-in-test(?::[^>]*)?|documented-only:[^>]*|walkthrough:[^>]*)\s*-->$/.exec(lines[j]!.trim()) : null;
     const code: string[] = [];
     let k = i + 1;
     for (; k < lines.length && !lines[k]!.startsWith('```'); k++) code.push(lines[k]!);

@@ -67,7 +67,8 @@ export function loadCalibration(
   studySource: string,
 ): { calibration?: StudyCalibration & { file: string }; missing?: string } {
   const file = calibrationFile(studySource, study.name, study.quick);
-  const shown = relative(process.cwd(), file) || file;
+  // Relative to the study file's directory: the same text from any working directory (summaries are compared byte for byte).
+  const shown = relative(dirname(studySource), file) || file;
   if (!existsSync(file)) return { missing: `no ${shown}: false-alarm rates not measured for this configuration (qmisid calibrate)` };
   const cal = JSON.parse(readFileSync(file, 'utf8')) as StudyCalibration;
   if (cal.toysPerGroup !== study.toys)
