@@ -196,7 +196,10 @@ export function mapColumns(
         throw new DataError(
           path,
           fileName('sc'),
-          `disagrees with the charges ${fileName('q1')}, ${fileName('q2')} in ${bad.length} of ${raw.n} rows (first rows: ${bad.slice(0, 5).join(', ')}); sc must be 1 exactly when q1 == q2 — drop the sc column to derive it`,
+          `disagrees with the charges ${fileName('q1')}, ${fileName('q2')} in ${bad.length} of ${raw.n} rows (first at row ${bad[0]! + 1}; data rows counted from 1: ${bad
+            .slice(0, 5)
+            .map((i) => i + 1)
+            .join(', ')}${bad.length > 5 ? ', …' : ''}); sc must be 1 exactly when q1 == q2 — drop the sc column to derive it`,
           num(sc[bad[0]!]),
         );
       }

@@ -137,15 +137,23 @@ export async function buildFixtures(): Promise<Fixtures> {
       META,
     ).then(() => undefined),
   );
+  // All opposite charge, and consistently so: sc = 0 and q2 = −q1 in every row (sc is cross-checked against them).
   await variant('all-oc', ['sc'], (f, p) =>
     writeEvents(
       p,
-      withColumn(t, 'sc', (c) => c.fill(0)),
+      withColumn(
+        withColumn(t, 'sc', (c) => c.fill(0)),
+        'q2',
+        (c) => {
+          for (let i = 0; i < c.length; i++) c[i] = -t.columns.q1![i]!;
+        },
+      ),
       META,
     ).then(() => undefined),
   );
   await variant('no-pt1', ['pt1'], (f, p) => writeEvents(p, without(t, 'pt1'), META).then(() => undefined));
-  await variant('no-sc', ['sc'], (f, p) => writeEvents(p, without(t, 'sc'), META).then(() => undefined));
+  // Neither sc nor the charges it is derived from when absent (src/io/columnMap.ts).
+  await variant('no-sc', ['sc'], (f, p) => writeEvents(p, without(without(without(t, 'sc'), 'q1'), 'q2'), META).then(() => undefined));
   await variant('bad-meta', ['metadata', 'qmisid'], async (f, p) => {
     if (f === 'csv') {
       copyFileSync(events.csv, p);
