@@ -1,6 +1,6 @@
 /**
  * The toy Z→ee generator's configuration: one zod schema (unknown keys rejected at every level), the defaults
- * (every physics number of ../shared/physics.md lives here and nowhere else), and `resolveGeneratorConfig`,
+ * (every physics number of the toy, documented in docs/generator.md, lives here and nowhere else), and `resolveGeneratorConfig`,
  * which turns a partial input into the fully resolved config that is written next to every output.
  *
  * Resolution = schema parse (types, signs, defaults) + cross-field checks (ordered ranges, window and sidebands
