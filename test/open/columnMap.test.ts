@@ -71,7 +71,7 @@ describe('column mapping', async () => {
     const err = await readEvents(bad, { require: ['sc'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
     expect((err as Error).message).toContain(
-      `column sc: disagrees with the charges q1, q2 in ${nSC} of ${bench.n} rows (first rows: ${firstSC},`,
+      `column sc: disagrees with the charges q1, q2 in ${nSC} of ${bench.n} rows (first at row ${firstSC + 1};`, // data rows counted from 1
     );
   });
 
