@@ -21,6 +21,7 @@ import { ConfigError, QmisidError, UsageError } from '../errors.js';
 import { deriveSeed } from '../rng.js';
 import type { EstimatorResult } from './estimators/Estimator.js';
 import { binMeans } from './metrics/binMeans.js';
+import { electronRates } from './estimators/electronRates.js';
 import { closureChi2 } from './metrics/closureChi2.js';
 import { electronMetrics } from './metrics/electronMetrics.js';
 import { scanObserved, scanPredicted } from './verdict/closureScan.js';
@@ -143,18 +144,9 @@ async function runEstimator(
   }
   const K = binning.size;
   // Per-electron rates: given, or looked up from the bins.
-  let eps1: ArrayLike<number>;
-  let eps2: ArrayLike<number>;
-  if (res.electrons) {
-    eps1 = res.electrons.eps1;
-    eps2 = res.electrons.eps2;
-  } else if (res.bins) {
-    const e = res.bins.eps;
-    eps1 = Float64Array.from(bins.bin1, (b) => (b >= 0 ? e[b]! : NaN));
-    eps2 = Float64Array.from(bins.bin2, (b) => (b >= 0 ? e[b]! : NaN));
-  } else {
-    return failedRecord(K, 'estimator returned neither per-bin nor per-electron rates');
-  }
+  const rates = electronRates(res, bins);
+  if (!rates) return failedRecord(K, 'estimator returned neither per-bin nor per-electron rates');
+  const { eps1, eps2 } = rates;
   // Per-bin rates: given, or the mean over the signal electrons of each bin (the truth reference's electrons).
   const eps = res.bins ? Array.from(res.bins.eps) : binMeans(bins, K, eps1, eps2, table.columns.is_background).mean;
   const err = res.bins?.err ? Array.from(res.bins.err) : new Array<number>(K).fill(NaN);
