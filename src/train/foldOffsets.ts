@@ -21,9 +21,10 @@
  * for bit.
  *
  * Events: the table is the whole selection (window and sidebands; parents); the trainer learns from the
- * window's events (m_ee in `window`). A window event outside the binning keeps ρ = 0 (no correction; counted).
- * A same-charge window event whose cell no parent reaches (r1 = r2 = 0) cannot be described and is left out
- * of the training (counted), as the folded fit leaves such a cell out. A leg with r = 0 (no flip of it lands
+ * window's events (m_ee in `window`). A window event outside the binning, or in a cell without window OC events
+ * (no yield to normalise the migration by), keeps ρ = 0 (no correction; counted). A same-charge window event
+ * whose legs no flipped parent reaches (r1 = r2 = 0) cannot be described and is left out of the training
+ * (counted), as the folded fit leaves such a cell out. A leg with r = 0 (no flip of it lands
  * there) gets ρ = RHO_FLOOR, a probability e^{−30} ≈ 10⁻¹³ instead of −∞.
  */
 import { z } from 'zod';
@@ -61,6 +62,8 @@ export interface FoldSummary {
   unreachableSC: number;
   /** Window events outside the binning (trained with ρ = 0, no correction). */
   outsideBinning: number;
+  /** Window events in a cell without window OC events (trained with ρ = 0, no correction). */
+  noOcCell: number;
   /** Σw(r1 + r2)/2 over the window's OC events divided by their Σw: the mean acceptance/migration factor. */
   meanFactor: number;
   /** Fraction of flipped-parent replicas (weighted) that leave the window, the thresholds or the binning. */
@@ -125,6 +128,7 @@ export function foldOffsets(
   const rho2: number[] = [];
   let unreachableSC = 0;
   let outsideBinning = 0;
+  let noOcCell = 0;
   let sumW = 0;
   let sumWr = 0;
   const rho = (r: number): number => (r > 0 ? Math.log(r) : RHO_FLOOR);
@@ -136,8 +140,10 @@ export function foldOffsets(
     let r2 = 1;
     if (b1 < 0 || b2 < 0) outsideBinning++;
     else if (c == null || !(O[c]! > 0)) {
-      // No OC parent in this window cell: nothing folds into it that the window's OC yield could normalise.
-      r1 = r2 = 0;
+      // No OC event of the window in this cell (a sparse cell holding only SC events): no yield to normalise
+      // the migration by, so the pair keeps the plain loss (counted) rather than being dropped (which would
+      // bias ε low). With R = 1 this keeps the folded trainer equal to the plain one.
+      noOcCell++;
     } else if (b1 === b2) r1 = r2 = U[2 * c]! / (2 * O[c]!);
     else {
       // Leg 1 flipped: the other leg (2) stays in b2; leg 2 flipped: the other leg stays in b1.
@@ -166,6 +172,7 @@ export function foldOffsets(
       windowEvents: rows.length,
       unreachableSC,
       outsideBinning,
+      noOcCell,
       meanFactor: sumW > 0 ? sumWr / sumW : NaN,
       lostFraction: mig.counts.lostFraction,
       replicas: mig.replicas,
