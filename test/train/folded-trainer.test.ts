@@ -28,6 +28,11 @@ import { foldedPairLogitValue, pairLogitValue, pairLossAndGrad, pairLoss, pairLo
 import { trainModel } from '../../src/train/train-model.js';
 import { resolveTrainConfig } from '../../src/train/config.js';
 import { sigmoid } from '../../src/method/pair-function.js';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeEvents } from '../../src/io/events-file.js';
+import { main } from '../../src/cli/main.js';
 
 beforeAll(async () => {
   await selectBackend('auto');
@@ -140,6 +145,45 @@ describe('(C) known migration: folded φ recovers ε, plain φ does not', () => 
     expect(Math.abs(folded - 0.04)).toBeLessThan(4 * se);
     expect(plain - 0.04).toBeLessThan(-4 * se);
   }, 240_000);
+});
+
+describe('qmisid train with fold', () => {
+  it('needs the whole selection: --region window is a usage error (exit 2, nothing written)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qmisid-fold-'));
+    try {
+      const t = await sample(0.08, 5000, 'folded-trainer/cli');
+      const file = join(dir, 'events.csv');
+      await writeEvents(file, t, { config: null, seed: 'cli', version: 'test' });
+      const cfg = join(dir, 'cfg.json');
+      writeFileSync(cfg, JSON.stringify({ fold: { response: { lossMean: 0.08, extraSmear: 0.025 } }, hidden: [4], epochs: 1 }));
+      const out = join(dir, 'model');
+      const errs: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((s: string) => (errs.push(String(s)), true)) as typeof process.stderr.write;
+      let code: number;
+      try {
+        code = await main(['node', 'qmisid', 'train', '--input', file, '--out', out, '--config', cfg, '--no-progress']);
+      } finally {
+        process.stderr.write = write;
+      }
+      expect(code).toBe(2);
+      expect(errs.join('')).toMatch(/--region.*window.*'all' with a folded trainer/s);
+      expect(existsSync(out)).toBe(false);
+      // --region all trains, and the model records the fold bookkeeping.
+      process.stderr.write = (() => true) as typeof process.stderr.write;
+      try {
+        code = await main(['node', 'qmisid', 'train', '--input', file, '--out', out, '--config', cfg, '--region', 'all', '--no-progress']);
+      } finally {
+        process.stderr.write = write;
+      }
+      expect(code).toBe(0);
+      const saved = JSON.parse((await import('node:fs')).readFileSync(join(out, 'model.json'), 'utf8'));
+      expect(saved.fold.meanFactor).toBeGreaterThan(0.5);
+      expect(saved.fold.meanFactor).toBeLessThan(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('config', () => {
