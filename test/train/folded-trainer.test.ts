@@ -8,6 +8,7 @@
  *     gradient equals tf autodiff and finite differences; with ρ1 = ρ2 the ε ↔ 1 − ε symmetry of eq. 3 holds.
  * (B) Zero flip loss (R = 1): every factor is exactly 1 (ρ ≡ 0), and the folded trainer on the whole selection
  *     returns the plain trainer's φ on the window, bit for bit.
+ * (D) Branch: a folded training started on the mirror branch is reported so, and flipMirror brings it back.
  * (C) A toy with known migration: ε = 4 % everywhere, flipped electrons lose an exponential 8 % of their energy
  *     (+2.5 % smearing). The mean ε̂ over the window's electrons against the truth 0.04, in units of the
  *     folded binned fit's sandwich error on the same sample (SE ≈ 1.4 % relative; a φ with a flat answer has
@@ -145,6 +146,22 @@ describe('(C) known migration: folded φ recovers ε, plain φ does not', () => 
     expect(Math.abs(folded - 0.04)).toBeLessThan(4 * se);
     expect(plain - 0.04).toBeLessThan(-4 * se);
   }, 240_000);
+});
+
+describe('(D) branch', () => {
+  it('a folded training started on the mirror branch is reported mirror; flipMirror negates it to the physical one', async () => {
+    const all = await sample(0.08, 30_000, 'folded-trainer/branch');
+    const fold = { response: { lossMean: 0.08, extraSmear: 0.025 } };
+    const physical = await trainModel(all, { ...TRAIN, epochs: 1, fold });
+    const mirror = await trainModel(all, { ...TRAIN, epochs: 1, fold, initBranch: 'mirror' });
+    const flipped = await trainModel(all, { ...TRAIN, epochs: 1, fold, initBranch: 'mirror', flipMirror: true });
+    expect(physical.members[0]!.branch.branch).toBe('physical');
+    expect(mirror.members[0]!.branch.branch).toBe('mirror');
+    expect(flipped.members[0]!.branch.flipped).toBe(true);
+    const e = applyModel(flipped, windowOf(all)).eps1;
+    const median = Float64Array.from(e).sort()[e.length >> 1]!;
+    expect(median).toBeLessThan(0.5);
+  }, 120_000);
 });
 
 describe('qmisid train with fold', () => {
