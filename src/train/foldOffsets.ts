@@ -7,7 +7,9 @@
  *   ⇒ f_fold = log(1 + e^{φ1+φ2}) − log(r1·e^{φ1} + r2·e^{φ2})
  *            = softplus(φ1 + φ2) − logaddexp(φ1 + ρ1, φ2 + ρ2),   ρ = ln r      (eq. 3 with offsets)
  *
- * r comes from the folded binned fit's own migration (flipMigration.ts, parents 'oc'): for the reco cell
+ * Two resolutions of r (option `factors`). 'leg' (default, legFoldOffsets below): per leg from its |η| bin and a
+ * fine pT slice, the same Monte Carlo of R as the folded fit, marginal over the partner and m_ee. 'cell': from
+ * the folded binned fit's own migration (flipMigration.ts, parents 'oc'): for the reco cell
  * c = {i, j} of the pair and its leg ℓ in bin i (the other leg in bin j, which a flip of ℓ does not move),
  *
  *   r_ℓ = U_{c, other = j} / O_c,   U_{c, j} = Σ_a V_{(a, j) → c},   O_c = Σ_{OC events of the window in c} w
