@@ -7,27 +7,19 @@
  * also carry it in the file's key-value metadata under `qmisid`). Reading checks every standard column it
  * finds (type, finiteness, allowed values) and names the file, column and row of the first bad value.
  */
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, mkdirSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { RecordBatch, RecordBatchFileWriter, Schema, tableFromArrays, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { RecordBatch, RecordBatchFileWriter, Schema, tableFromArrays, tableToIPC, type Table } from 'apache-arrow';
 import { DataError } from '../errors.js';
-import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
+import { allocate, columnSpec, concatTables, type EventTable, type TypedColumn } from '../events/columns.js';
 import { writeFileAtomic } from './atomic.js';
+import { META_KEY, openEventChunks, sidecarPath, type ChunkReadOptions, type EventFileMeta, type EventFormat } from './eventChunks.js';
 
-/** Provenance stored with every event file. */
-export interface EventFileMeta {
-  config: unknown;
-  seed: string | number;
-  version: string;
-  [key: string]: unknown;
-}
-
-export type EventFormat = 'parquet' | 'arrow' | 'csv';
+export { openEventChunks, sidecarPath, type EventFileMeta, type EventFormat };
 
 export interface EventWriter {
   /** Append rows; columns must match the first chunk's. */
@@ -38,7 +30,6 @@ export interface EventWriter {
   abort(): Promise<void>;
 }
 
-const META_KEY = 'qmisid';
 
 export function formatOf(path: string): EventFormat {
   const ext = extname(path).toLowerCase();
@@ -46,10 +37,6 @@ export function formatOf(path: string): EventFormat {
   if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return 'arrow';
   if (ext === '.csv') return 'csv';
   throw new DataError(path, undefined, 'unknown event-file extension: expected .parquet, .arrow (or .feather/.ipc) or .csv', ext || '(none)');
-}
-
-export function sidecarPath(path: string): string {
-  return `${path}.json`;
 }
 
 function tempBeside(path: string): string {
@@ -208,104 +195,28 @@ export async function writeEvents(path: string, table: EventTable, meta: EventFi
   return w.close();
 }
 
-export interface ReadOptions {
-  /** Read only these columns (all by default). */
-  columns?: readonly string[];
-  /** Fail unless these columns are present. */
-  require?: readonly string[];
-}
+export interface ReadOptions extends ChunkReadOptions {}
 
-/** Read an event file; standard columns come back with their standard typed-array types. */
+/**
+ * Read an event file (only `columns`, only rows in `regions` when given); standard columns come back with
+ * their standard typed-array types. Reads chunk by chunk (eventChunks.ts), so memory holds the requested
+ * columns and one chunk, not the whole file.
+ */
 export async function readEvents(path: string, opts: ReadOptions = {}): Promise<{ table: EventTable; meta: EventFileMeta | undefined }> {
-  const format = formatOf(path);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new DataError(path, undefined, 'no such file');
-  let raw: { names: string[]; get: (name: string) => ArrayLike<number | bigint | boolean | null>; n: number };
-  let meta: EventFileMeta | undefined;
-  if (format === 'csv') {
-    raw = readCsv(path);
-  } else {
-    const bytes = readFileSync(path);
-    let table: Table;
-    try {
-      if (format === 'arrow') table = tableFromIPC(bytes);
-      else {
-        const pw = await import('parquet-wasm/node');
-        table = tableFromIPC(pw.readParquet(bytes).intoIPCStream());
-      }
-    } catch (err) {
-      throw new DataError(path, undefined, `not a readable ${format} file: ${(err as Error).message ?? String(err)}`);
-    }
-    const m = table.schema.metadata.get(META_KEY);
-    if (m) meta = JSON.parse(m) as EventFileMeta;
-    raw = { names: table.schema.fields.map((f) => f.name), get: (name) => table.getChild(name)!.toArray() as ArrayLike<number>, n: table.numRows };
-  }
-  if (!meta && existsSync(sidecarPath(path))) {
-    try {
-      meta = JSON.parse(readFileSync(sidecarPath(path), 'utf8')) as EventFileMeta;
-    } catch {
-      throw new DataError(sidecarPath(path), undefined, 'sidecar is not valid JSON');
-    }
-  }
-  for (const r of opts.require ?? []) {
-    if (!raw.names.includes(r)) throw new DataError(path, r, `required column is missing (columns present: ${raw.names.join(' ')})`);
-  }
-  const wanted = opts.columns ?? raw.names;
-  const columns: Record<string, TypedColumn> = {};
-  for (const name of wanted) {
-    if (!raw.names.includes(name)) throw new DataError(path, name, `requested column is missing (columns present: ${raw.names.join(' ')})`);
-    columns[name] = convertColumn(path, name, raw.get(name), raw.n);
-  }
-  return { table: { n: raw.n, columns }, meta };
+  const source = await openEventChunks(path, formatOf(path), opts);
+  const parts: EventTable[] = [];
+  for await (const c of source.chunks()) parts.push(c);
+  const table = parts.length === 1 ? parts[0]! : parts.length === 0 ? emptyColumns(source.columns) : concatTables(parts);
+  return { table, meta: source.meta };
 }
 
-function readCsv(path: string): { names: string[]; get: (name: string) => Float64Array; n: number } {
-  let records: string[][];
-  try {
-    records = parseCsv(readFileSync(path, 'utf8'), { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
-  } catch (err) {
-    throw new DataError(path, undefined, `not a readable CSV file: ${(err as Error).message}`);
-  }
-  if (records.length === 0) throw new DataError(path, undefined, 'empty CSV file: expected a header line');
-  const names = records[0]!;
-  const n = records.length - 1;
-  const cache = new Map<string, Float64Array>();
-  return {
-    names,
-    n,
-    get(name) {
-      const j = names.indexOf(name);
-      let col = cache.get(name);
-      if (!col) {
-        col = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          const text = records[i + 1]![j]!;
-          const v = text === '' ? Number.NaN : Number(text);
-          if (Number.isNaN(v) && text.toLowerCase() !== 'nan') throw new DataError(path, name, `row ${i + 1} is not a number`, text);
-          col[i] = v;
-        }
-        cache.set(name, col);
-      }
-      return col;
-    },
-  };
+function emptyColumns(names: readonly string[]): EventTable {
+  return { n: 0, columns: Object.fromEntries(names.map((n) => [n, allocate(columnSpec(n)?.type ?? 'f64', 0)])) };
 }
 
-function convertColumn(path: string, name: string, src: ArrayLike<number | bigint | boolean | null>, n: number): TypedColumn {
-  const spec = columnSpec(name);
-  const out = allocate(spec?.type ?? 'f64', n);
-  for (let i = 0; i < n; i++) {
-    const s = src[i];
-    const v = typeof s === 'bigint' ? Number(s) : typeof s === 'boolean' ? Number(s) : s == null ? Number.NaN : s;
-    if (!Number.isFinite(v)) throw new DataError(path, name, `row ${i} is not a finite number`, String(v));
-    if (spec) {
-      if ((name === 'q1' || name === 'q2' || name === 'truth_q1' || name === 'truth_q2') && v !== 1 && v !== -1) {
-        throw new DataError(path, name, `row ${i}: a charge must be +1 or -1`, v);
-      }
-      if (spec.type === 'u8' && name !== 'region' && v !== 0 && v !== 1) throw new DataError(path, name, `row ${i}: a flag must be 0 or 1`, v);
-      if (name === 'region' && v !== 0 && v !== 1 && v !== 2) throw new DataError(path, name, `row ${i}: region must be 0, 1 or 2`, v);
-      if (spec.type === 'u32' && (v < 0 || !Number.isInteger(v))) throw new DataError(path, name, `row ${i}: expected a non-negative integer`, v);
-    }
-    out[i] = v;
-  }
-  return out;
+/** Call `fn` on every chunk of the file in order (same options as readEvents); returns the file's provenance. */
+export async function forEachEventChunk(path: string, opts: ReadOptions, fn: (chunk: EventTable) => Promise<void> | void): Promise<EventFileMeta | undefined> {
+  const source = await openEventChunks(path, formatOf(path), opts);
+  for await (const c of source.chunks()) await fn(c);
+  return source.meta;
 }

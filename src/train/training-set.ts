@@ -22,6 +22,19 @@ export interface TrainingSet {
   sc: Uint8Array;
 }
 
+/**
+ * The columns training reads from an event file: each feature's column for both electrons, `sc` (pair head)
+ * or the truth flips (electron head), and `w` when the file has it. Reading only these keeps a training
+ * set of 10^6 events at tens of MB (src/io/eventChunks.ts).
+ */
+export function trainingColumns(specs: readonly FeatureSpec[], head: Head): { columns: string[]; optional: string[] } {
+  const cols = new Set<string>();
+  for (const f of specs) for (const k of [1, 2]) cols.add(`${f.column}${k}`);
+  cols.add('sc');
+  if (head === 'electron') for (const c of ['truth_flip1', 'truth_flip2']) cols.add(c);
+  return { columns: [...cols], optional: ['w'] };
+}
+
 function column(table: EventTable, name: string, source: string): ArrayLike<number> {
   const c = table.columns[name];
   if (!c) throw new DataError(source, name, 'missing');

@@ -75,6 +75,7 @@ export function register(program: Command): void {
         if (err instanceof ConfigError) throw new UsageError(err.path.startsWith('bins.eta') ? '--bins-eta' : '--bins-pt', err.value, err.expected);
         throw err;
       }
+      const region = flags.region as (typeof REGIONS)[number];
       const [{ readEvents }, { fitBinnedTable }, { binnedFitToJson }, { truthMatchedRates }, { writeFileAtomic }, { version }] = await Promise.all([
         import('../../io/events-file.js'),
         import('../../fit/fitBinned.js'),
@@ -93,8 +94,12 @@ export function register(program: Command): void {
       // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
       const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_REPLICAS, `an integer in 1..${MAX_REPLICAS}`);
       if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole 60–120 GeV selection and fits the window: leave --region at window');
-      const { table } = await readEvents(flags.input);
-      const region = flags.region as (typeof REGIONS)[number];
+      // Only the columns the fit reads (projection while reading): bins, charges, region, weights, and the
+      // truth columns when the file has them.
+      const { table } = await readEvents(flags.input, {
+        columns: ['pt1', 'eta1', 'pt2', 'eta2', 'sc', ...(region !== 'all' ? ['region'] : []), ...(response ? ['m_ee'] : []), ...(flags.weights != null ? [flags.weights] : [])],
+        optional: ['region', 'truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'],
+      });
       const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
       const folded = response
         ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, ...(replicas != null ? { replicas } : {}), seed: flags.seed, source: flags.input, ...weightOpt })

@@ -29,7 +29,11 @@ interface TrainFlags {
   config?: string;
   progress?: boolean;
   json?: boolean;
+  region?: string;
 }
+
+/** Mass regions training can be restricted to (read while reading the file; REGION codes in events/columns.ts). */
+const TRAIN_REGIONS: Record<string, number[] | undefined> = { all: undefined, window: [0], sidebands: [1, 2] };
 
 /** Config key → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
@@ -75,12 +79,17 @@ export function register(program: Command): void {
     .option('--oracle', 'train per electron on truth_flip1/2 instead (supervised reference)')
     .option('--config <FILE.json>', 'trainer options as JSON (flags override)')
     .option('--no-progress', 'no progress bar (default: shown when stderr is a terminal)')
+    .option('--region <R>', 'events to train on: all (default) | window | sidebands (cut while reading)')
     .option('--json', 'print a JSON summary on stdout')
     .action(async (flags: TrainFlags) => {
       const { readFileSync } = await import('node:fs');
       const { readEvents } = await import('../../io/events-file.js');
       const { resolveTrainConfig } = await import('../../train/config.js');
       const { trainWithHead } = await import('../../train/train-model.js');
+      const { parseFeatures } = await import('../../train/features.js');
+      const { trainingColumns } = await import('../../train/training-set.js');
+      const region = flags.region ?? 'all';
+      if (!(region in TRAIN_REGIONS)) throw new UsageError('--region', flags.region, Object.keys(TRAIN_REGIONS).join(' | '));
       const { saveModel } = await import('../../train/model-io.js');
 
       let base: Record<string, unknown> = {};
@@ -114,8 +123,9 @@ export function register(program: Command): void {
       };
       const input = { ...base };
       for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
+      let features: string[];
       try {
-        resolveTrainConfig(input, flags.config);
+        features = resolveTrainConfig(input, flags.config).features;
       } catch (err) {
         const key = err instanceof ConfigError ? err.path.split('.')[1] : undefined;
         if (err instanceof ConfigError && key && FLAG_OF[key] && fromFlags[key] !== undefined) {
@@ -123,8 +133,11 @@ export function register(program: Command): void {
         }
         throw err;
       }
-      const { table } = await readEvents(flags.input);
-      const model = await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input });
+      const head = flags.oracle ? 'electron' : 'pair';
+      // Only the columns training needs, and only the chosen region's rows (projection and cut while reading).
+      const regions = TRAIN_REGIONS[region];
+      const { table } = await readEvents(flags.input, { ...trainingColumns(parseFeatures(features), head), ...(regions ? { regions } : {}) });
+      const model = await trainWithHead(table, input, head, { source: flags.input });
       await saveModel(flags.out, model);
 
       process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
