@@ -15,7 +15,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { RecordBatch, RecordBatchFileWriter, Schema, tableFromArrays, tableToIPC, type Table } from 'apache-arrow';
 import { DataError } from '../errors.js';
-import { allocate, columnSpec, concatTables, type EventTable, type TypedColumn } from '../events/columns.js';
+import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
 import { writeFileAtomic } from './atomic.js';
 import { META_KEY, openEventChunks, sidecarPath, type ChunkReadOptions, type EventFileMeta, type EventFormat } from './eventChunks.js';
 
@@ -204,14 +204,27 @@ export interface ReadOptions extends ChunkReadOptions {}
  */
 export async function readEvents(path: string, opts: ReadOptions = {}): Promise<{ table: EventTable; meta: EventFileMeta | undefined }> {
   const source = await openEventChunks(path, formatOf(path), opts);
-  const parts: EventTable[] = [];
-  for await (const c of source.chunks()) parts.push(c);
-  const table = parts.length === 1 ? parts[0]! : parts.length === 0 ? emptyColumns(source.columns) : concatTables(parts);
-  return { table, meta: source.meta };
-}
-
-function emptyColumns(names: readonly string[]): EventTable {
-  return { n: 0, columns: Object.fromEntries(names.map((n) => [n, allocate(columnSpec(n)?.type ?? 'f64', 0)])) };
+  // Chunks are copied into columns that grow by doubling (or are sized from the file's row count), so the
+  // peak is the final columns plus one chunk, not every chunk plus a concatenated copy.
+  let cap = source.rows ?? 0;
+  let n = 0;
+  let columns: Record<string, TypedColumn> = Object.fromEntries(source.columns.map((c) => [c, allocate(columnSpec(c)?.type ?? 'f64', cap)]));
+  for await (const c of source.chunks()) {
+    if (n + c.n > cap) {
+      cap = Math.max(2 * cap, n + c.n, 65536);
+      const grown: Record<string, TypedColumn> = {};
+      for (const [name, col] of Object.entries(columns)) {
+        const g = allocate(columnSpec(name)?.type ?? 'f64', cap);
+        (g as Float64Array).set(col.subarray(0, n) as Float64Array);
+        grown[name] = g;
+      }
+      columns = grown;
+    }
+    for (const name of source.columns) (columns[name] as Float64Array).set(c.columns[name] as Float64Array, n);
+    n += c.n;
+  }
+  if (n < cap) for (const name of source.columns) columns[name] = columns[name]!.slice(0, n);
+  return { table: { n, columns }, meta: source.meta };
 }
 
 /** Call `fn` on every chunk of the file in order (same options as readEvents); returns the file's provenance. */

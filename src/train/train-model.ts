@@ -25,6 +25,9 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
   cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
   const specs = parseFeatures(cfg.features);
   const { set, normalisation } = prepareTrainingSet(table, specs, head, opts.source != null ? { source: opts.source } : {});
+  // The training set holds what training needs (float32 inputs, labels, weights); let the table's columns go
+  // while the members train (a caller that passes the read result directly keeps no other reference).
+  table = { n: 0, columns: {} };
   const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
   const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend);
   return {

@@ -136,8 +136,13 @@ export function register(program: Command): void {
       const head = flags.oracle ? 'electron' : 'pair';
       // Only the columns training needs, and only the chosen region's rows (projection and cut while reading).
       const regions = TRAIN_REGIONS[region];
-      const { table } = await readEvents(flags.input, { ...trainingColumns(parseFeatures(features), head), ...(regions ? { regions } : {}) });
-      const model = await trainWithHead(table, input, head, { source: flags.input });
+      // The table is passed on without a local name, so it can be freed once the training set is built.
+      const model = await trainWithHead(
+        (await readEvents(flags.input, { ...trainingColumns(parseFeatures(features), head), ...(regions ? { regions } : {}) })).table,
+        input,
+        head,
+        { source: flags.input },
+      );
       await saveModel(flags.out, model);
 
       process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
