@@ -20,6 +20,7 @@ import { resolveStudy, type ResolvedStudy } from './resolveStudy.js';
 import { NO_SHARD, shardToys, type Shard } from './shard.js';
 import { summarizeStudy, type StudySummary } from './summarizeStudy.js';
 import { runToysInPool } from './toyPool.js';
+import { threadBudget } from './threadBudget.js';
 import { toySeed } from './runToy.js';
 import { openToyStore, readToys } from './toyStore.js';
 
@@ -30,6 +31,7 @@ export interface RunStudyOptions {
   shard?: Shard;
   quick?: boolean;
   seed?: Seed;
+  /** Threads per toy (default: the cores shared among the workers, threadBudget.ts). */
   threads?: number;
   /** Progress lines (toy k of n done). */
   log?: (line: string) => void;
@@ -100,7 +102,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
   const store = openToyStore(toysFile);
   let finished = done.size;
   try {
-    await runToysInPool(study, todo, { workers: opts.workers ?? 0, threads: opts.threads ?? 1 }, (rec) => {
+    await runToysInPool(study, todo, { workers: opts.workers ?? 0, threads: threadBudget(opts.workers ?? 0, opts.threads) }, (rec) => {
       store.append(rec);
       finished++;
       log(`toy ${rec.toy} ${rec.status} (${finished}/${toys.length})`);

@@ -20,8 +20,8 @@ export function memberSeed(root: Seed, k: number): string {
   return deriveSeed(root, 'member', k);
 }
 
-export async function trainEnsemble(set: TrainingSet, arch: MlpArch, cfg: TrainConfig, head: Head, progress: Progress, backend: BackendName): Promise<Member[]> {
-  const engine = await createBatchEngine(arch, head, cfg.gradient, cfg.threads ?? 1, backend);
+export async function trainEnsemble(set: TrainingSet, arch: MlpArch, cfg: TrainConfig, head: Head, progress: Progress, backend: BackendName, maxThreads?: number): Promise<Member[]> {
+  const engine = await createBatchEngine(arch, head, cfg.gradient, cfg.threads ?? 1, backend, maxThreads ?? cfg.threads ?? 1);
   const members: Member[] = [];
   try {
     for (let k = 0; k < cfg.ensemble; k++) {

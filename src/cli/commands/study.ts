@@ -19,11 +19,12 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output directory: study.json, toys.jsonl, summary.json, report/')
     .option('--toys <n>', 'number of toys (overrides the study file)')
     .option('--workers <k>', 'worker threads running toys in parallel (0 = in the main thread)', '0')
+    .option('--threads <n>', 'gradient threads per toy (default: the cores divided among the workers, so the total never exceeds them)')
     .option('--shard <i/n>', 'run only toys with index mod n == i (batch job arrays; combine with qmisid merge)')
     .option('--quick', 'use the study file\'s quick sizes (CI)')
     .option('--seed <s>', 'root seed (overrides the study file)')
     .option('--no-report', 'do not write DIR/report/')
-    .action(async (name: string, o: { out: string; toys?: string; workers: string; shard?: string; quick?: boolean; seed?: string; report: boolean }) => {
+    .action(async (name: string, o: { out: string; toys?: string; workers: string; threads?: string; shard?: string; quick?: boolean; seed?: string; report: boolean }) => {
       const { runStudy } = await import('../../study/runStudy.js');
       const { parseShard } = await import('../../study/shard.js');
       const { printSummary } = await import('../../study/printSummary.js');
@@ -34,6 +35,7 @@ export function register(program: Command): void {
         out: o.out,
         workers: positiveInt('--workers', o.workers, 0),
         ...(o.toys != null ? { toys: positiveInt('--toys', o.toys) } : {}),
+        ...(o.threads != null ? { threads: positiveInt('--threads', o.threads) } : {}),
         ...(o.shard != null ? { shard: parseShard(o.shard) } : {}),
         ...(o.quick ? { quick: true } : {}),
         ...(seed != null ? { seed } : {}),
