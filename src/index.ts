@@ -45,3 +45,21 @@ export { runStudy } from './study/runStudy.js';
 export { mergeRuns } from './study/mergeRuns.js';
 export { writeStudyReport } from './study/writeStudyReport.js';
 export { writeReport, rebuildReport, type Report } from './report/index.js';
+
+export type { Estimator, EstimatorContext, EstimatorResult } from './study/estimators/Estimator.js';
+export {
+  recoversSmoothFamilies,
+  staysOnPhysicalBranch,
+  flagsNonIdentifiablePairings,
+  isInvariantUnderRelabelling,
+  hasCalibratedPulls,
+  closesUnderFlipLoss,
+  assertPassed,
+  PropertyFailure,
+  runCheck,
+  DEFAULT_CHECK_SEED,
+  type CheckSummary,
+  type CheckOptions,
+  type PropertyOutcome,
+  type CheckPreset,
+} from './check/index.js';

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   study: () => import('./commands/study.js'),
   merge: () => import('./commands/merge.js'),
   report: () => import('./commands/report.js'),
+  check: () => import('./commands/check.js'),
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

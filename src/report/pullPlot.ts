@@ -8,6 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Plot } from './plot.js';
 import { checkFinite, checkNonEmpty, checkNonNegative, checkPositive } from './dataChecks.js';
 import { DataError } from '../errors.js';
+import { mean as sampleMean, sampleStandardDeviation } from '../stats/index.js';
 import { DEFAULT_HEIGHT, DEFAULT_WIDTH, VEGA_LITE_SCHEMA, fmt, plotConfig } from './plotTheme.js';
 import { slug } from './slug.js';
 
@@ -58,8 +59,8 @@ export function pullPlot(input: PullInput): Plot {
     checkNonNegative(builder, 'fit.sigmaErr', fit.sigmaErr);
   } else {
     if (n < 2) throw new DataError(builder, 'pulls', 'need at least two pulls to estimate a width without a fit', n);
-    const mean = pulls.reduce((a, b) => a + b, 0) / n;
-    const sd = Math.sqrt(pulls.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+    const mean = sampleMean(pulls);
+    const sd = sampleStandardDeviation(pulls);
     if (!(sd > 0)) throw new DataError(builder, 'pulls', 'all pulls are equal: no width to show', mean);
     fit = { mean, meanErr: sd / Math.sqrt(n), sigma: sd, sigmaErr: sd / Math.sqrt(2 * (n - 1)) };
     fitLabel = 'sample mean, s.d.';

@@ -29,8 +29,7 @@ import {
   type ScanRow,
 } from '../report/index.js';
 import type { ProfileVariable } from './metrics/profiles.js';
-import { P68, Z95 } from './metrics/pullStats.js';
-import { studentTAbsQuantile } from './metrics/studentT.js';
+import { P68, studentTAbsQuantile, Z95 } from './metrics/pullStats.js';
 import type { ResolvedEstimator } from './resolveStudy.js';
 import type { StudyReportData } from './studyReportData.js';
 import type { EstimatorKind } from './studySchema.js';

@@ -12,6 +12,7 @@
  * Scalars pool or take extremes over the bins expecting at least `minFlips` flips per toy.
  * Failed estimator records (and failed toys) count in `failureRate` and are left out of every other metric.
  */
+import { mean as ssMean, median as ssMedian, sampleStandardDeviation } from '../stats/index.js';
 import { pullStats, type PullStats } from './metrics/pullStats.js';
 import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
 
@@ -46,21 +47,19 @@ export interface SummarizeOptions {
   minFlips?: number;
 }
 
+// simple-statistics throws on an empty sample; here an empty (or one-toy) bin shows as NaN in the summary.
 function mean(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  return xs.length ? ssMean(xs as number[]) : NaN;
 }
 
 function sd(xs: readonly number[]): number {
-  if (xs.length < 2) return NaN;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+  return xs.length >= 2 ? sampleStandardDeviation(xs as number[]) : NaN;
 }
 
+/** Median of the finite entries (NaN when none). */
 function median(xs: readonly number[]): number {
-  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!v.length) return NaN;
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
+  const v = xs.filter(Number.isFinite);
+  return v.length ? ssMedian(v) : NaN;
 }
 
 /**

@@ -23,7 +23,7 @@ export interface EstimatorRecord {
   /**
    * Degrees of freedom of `err` when it is a sample standard deviation (a K-member ensemble: K − 1); absent
    * for asymptotic errors (Hessian, binomial). Pulls of a K-member spread follow Student's t with K − 1
-   * degrees of freedom, so coverage is counted with t quantiles (metrics/studentT.ts).
+   * degrees of freedom, so coverage is counted with t quantiles (metrics/pullStats.ts, src/stats).
    */
   errDof?: number;
   /** Per-electron comparison with the truth ε (signal electrons of the events the estimator used). */

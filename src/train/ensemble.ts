@@ -3,7 +3,7 @@
  * `bootstrap`, by Poisson(1) multiplicities of every event (out-of-bag events validate). Every random choice
  * is drawn per member, so the members are independent replicates: their spread of ε per electron estimates
  * the statistical (bootstrap) plus training uncertainty of one trained φ. It is a sample standard deviation
- * with K − 1 degrees of freedom; intervals built on it should use Student-t quantiles (src/study/metrics/studentT.ts).
+ * with K − 1 degrees of freedom; intervals built on it should use Student-t quantiles (src/stats: studentTQuantile).
  */
 import { deriveSeed, type Seed } from '../rng.js';
 import type { TrainConfig } from './config.js';

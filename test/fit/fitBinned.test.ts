@@ -9,14 +9,11 @@ import { pairCounts } from '../../src/fit/pairCounts.js';
 import { sidebandFactor, sidebandSubtractionWeights } from '../../src/fit/sideband-weights.js';
 import { DataError, ConfigError } from '../../src/errors.js';
 import { createRng, deriveSeed } from '../../src/rng.js';
+import { mean, sampleStandardDeviation } from '../../src/stats/index.js';
 import { allPairs, toyPairs } from './toyPairs.js';
 import { Matrix, CholeskyDecomposition } from 'ml-matrix';
 
-const mean = (x: number[]): number => x.reduce((s, v) => s + v, 0) / x.length;
-const sd = (x: number[]): number => {
-  const m = mean(x);
-  return Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1));
-};
+const sd = sampleStandardDeviation;
 
 /** Whitened residuals L⁻¹(ε̂ − ε) with cov = LLᵀ: K independent N(0, 1) per toy if cov is right. */
 function whitened(epsHat: Float64Array, truth: readonly number[], cov: number[][]): number[] {

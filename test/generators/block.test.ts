@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { COLUMNS, concatTables, type EventTable } from '../../src/events/columns.js';
 import { createBlockContext, generateBlock } from '../../generators/zee/generate-block.js';
 import { epsModel } from '../../generators/zee/eps-model.js';
-import { meanAndError } from './helpers.js';
+import { mean, sampleStandardDeviation } from '../../src/stats/index.js';
 
 const NO_DEGRADATION = { detector: { flip: { lossMean: 0, extraSmear: 0 } } };
 
@@ -116,7 +116,14 @@ describe('one block through the detector and selection', () => {
     const oc: number[] = [];
     const ss: number[] = [];
     for (let i = 0; i < t.n; i++) if (region![i] === 0) (sc![i] ? ss : oc).push(m_ee![i]!);
-    return { oc: meanAndError(oc), sc: meanAndError(ss) };
+    return { oc: peakMoments(oc), sc: peakMoments(ss) };
+  };
+  // SE of the mean s/√n and of the sample sd, normal approximation s/√(2(n−1)) (the m_ee core is close to
+  // normal inside the window).
+  const peakMoments = (xs: number[]) => {
+    const n = xs.length;
+    const sd = sampleStandardDeviation(xs);
+    return { mean: mean(xs), sd, se: sd / Math.sqrt(n), seSd: sd / Math.sqrt(2 * (n - 1)), n };
   };
 
   it('puts the same-charge peak lower and wider than the opposite-charge one when flips degrade the momentum', () => {

@@ -5,7 +5,7 @@ import { allocateTruthBuffers, generateTruth } from '../../generators/zee/truth-
 import { UniformStream } from '../../generators/zee/uniform-stream.js';
 import { TabulatedSampler } from '../../generators/zee/tabulated-sampler.js';
 import { sinCosOut, turnSinCos } from '../../generators/zee/turn-sin-cos.js';
-import { ksPValue, ksStatistic } from './helpers.js';
+import { ksOneSample } from '../../src/stats/index.js';
 
 function truthSample(n: number, input: object = {}, seed = 'truth-test') {
   const cfg = resolveGeneratorConfig(input);
@@ -41,11 +41,10 @@ describe('truth Z → ee kinematics', () => {
   });
 
   it('follows the relativistic Breit–Wigner in m² (KS against the exact CDF) and the test has power', () => {
-    const d = ksStatistic(T.m, (m) => breitWignerCdf(s, m));
-    expect(ksPValue(d, N)).toBeGreaterThan(1e-3);
+    expect(ksOneSample(T.m, (m) => breitWignerCdf(s, m)).pValue).toBeGreaterThan(1e-3);
     // The same sample against a 5 % wider lineshape must be rejected.
     const wider = buildTruthSamplers(resolveGeneratorConfig({ truth: { gammaZ: 1.05 * cfg.truth.gammaZ } }));
-    expect(ksPValue(ksStatistic(T.m, (m) => breitWignerCdf(wider, m)), N)).toBeLessThan(1e-6);
+    expect(ksOneSample(T.m, (m) => breitWignerCdf(wider, m)).pValue).toBeLessThan(1e-6);
     for (const m of T.m) {
       expect(m).toBeGreaterThanOrEqual(60);
       expect(m).toBeLessThanOrEqual(120);
@@ -55,12 +54,12 @@ describe('truth Z → ee kinematics', () => {
   it('tabulates the Z pT and rapidity spectra to a CDF accuracy better than 1e-7 and samples them (KS)', () => {
     expect(s.zSqrtPt.maxCdfError()).toBeLessThan(1e-7);
     expect(s.absY.maxCdfError()).toBeLessThan(1e-7);
-    expect(ksPValue(ksStatistic(T.zPt, (x) => zPtCdf(s, x)), N)).toBeGreaterThan(1e-3);
+    expect(ksOneSample(T.zPt, (x) => zPtCdf(s, x)).pValue).toBeGreaterThan(1e-3);
     const absY = T.zY.map(Math.abs);
     // |y| is bounded event by event (x1,2 ≤ 1); at 13 TeV that removes < 1 % near |y| ≈ 5, so compare below 4.
     const inner = absY.filter((y) => y < 4);
     const c4 = s.absY.cdfAt(4);
-    expect(ksPValue(ksStatistic(inner, (y) => s.absY.cdfAt(y) / c4), inner.length)).toBeGreaterThan(1e-3);
+    expect(ksOneSample(inner, (y) => s.absY.cdfAt(y) / c4).pValue).toBeGreaterThan(1e-3);
     // Mean Z pT: physics.md says ≈ 20 GeV (quoted to ±0.5). The spectrum's mean by quadrature over the inverse
     // CDF (midpoint rule in u, 2e5 points), and the sample mean against it within 4 SE.
     let exactMean = 0;
@@ -131,7 +130,7 @@ describe('truth Z → ee kinematics', () => {
       if (cs[i]! > 0) fwd++;
     }
     const cdf = (c: number) => (c + 1 + (c ** 3 + 1) / 3 + (4 / 3) * A * (c * c - 1)) / (8 / 3);
-    expect(ksPValue(ksStatistic(cs, cdf), n)).toBeGreaterThan(1e-3);
+    expect(ksOneSample(cs, cdf).pValue).toBeGreaterThan(1e-3);
     const afb = (2 * fwd - n) / n;
     expect(Math.abs(afb - A)).toBeLessThan(4 * Math.sqrt((1 - A * A) / n));
   });

@@ -17,7 +17,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { selectBackend } from '../../src/train/backend.js';
 import { pick } from './support/heavy.js';
-import { meanSd, P_4SIGMA, tQuantileUpper, whiten } from './support/stats.js';
+import { mean as sampleMean, sampleStandardDeviation, studentTQuantile } from '../../src/stats/index.js';
+import { P_4SIGMA, whiten } from './support/stats.js';
 import { binnedCheck, epsShapeArb, PROPERTY_BINNING, trainedBinMeans, windowSample } from './support/zee.js';
 
 beforeAll(async () => {
@@ -39,8 +40,10 @@ describe('bias over toys', () => {
           pulls.push(...whiten(r, bulk.map((a) => bulk.map((b) => fit.covSandwich[a]![b]!))));
           hessianPulls.push(...whiten(r, bulk.map((a) => bulk.map((b) => fit.cov[a]![b]!))));
         }
-        const { mean, sd, n } = meanSd(pulls);
-        const h = meanSd(hessianPulls);
+        const n = pulls.length;
+        const mean = sampleMean(pulls);
+        const sd = sampleStandardDeviation(pulls);
+        const h = { sd: sampleStandardDeviation(hessianPulls) };
         console.log(`binned pulls (A ${shape.A.toExponential(2)}, β ${shape.beta.toFixed(2)}, p_b ${shape.pb.toFixed(0)}): n ${n}, mean ${mean.toFixed(3)} ± ${(sd / Math.sqrt(n)).toFixed(3)}, width ${sd.toFixed(3)} ± ${(sd / Math.sqrt(2 * (n - 1))).toFixed(3)} (Poisson-Hessian errors: width ${h.sd.toFixed(3)})`);
         expect(n).toBeGreaterThanOrEqual(4 * TOYS);
         expect(Math.abs(mean)).toBeLessThan((4 * sd) / Math.sqrt(n));
@@ -70,15 +73,14 @@ describe('bias over toys', () => {
         let ss = 0;
         let dof = 0;
         for (const [, r] of bins) {
-          const m = meanSd(r);
-          ss += m.sd ** 2 * (r.length - 1);
+          ss += sampleStandardDeviation(r) ** 2 * (r.length - 1);
           dof += r.length - 1;
         }
         const s = Math.sqrt(ss / dof);
-        const tq = tQuantileUpper(P_4SIGMA / 2, dof);
+        const tq = -studentTQuantile(P_4SIGMA / 2, dof); // upper P_4SIGMA/2 point, by symmetry (no 1 − p)
         const tol = 0.5 + (tq * s) / Math.sqrt(TOYS);
-        console.log(`trainer bias: ${bins.length} bins × ${TOYS} toys, pooled sd ${s.toFixed(3)} σ, t(${dof}) = ${tq.toFixed(2)}, tolerance ${tol.toFixed(3)} σ; mean r per bin ${bins.map(([, r]) => meanSd(r).mean.toFixed(2)).join(' ')}`);
-        for (const [k, r] of bins) expect(Math.abs(meanSd(r).mean), PROPERTY_BINNING.label(k)).toBeLessThan(tol);
+        console.log(`trainer bias: ${bins.length} bins × ${TOYS} toys, pooled sd ${s.toFixed(3)} σ, t(${dof}) = ${tq.toFixed(2)}, tolerance ${tol.toFixed(3)} σ; mean r per bin ${bins.map(([, r]) => sampleMean(r).toFixed(2)).join(' ')}`);
+        for (const [k, r] of bins) expect(Math.abs(sampleMean(r)), PROPERTY_BINNING.label(k)).toBeLessThan(tol);
       }),
       { numRuns: 1 },
     );

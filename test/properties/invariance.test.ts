@@ -17,37 +17,15 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import type { EventTable } from '../../src/events/columns.js';
 import { fitBinnedTable, type BinnedFitResult } from '../../src/fit/fitBinned.js';
-import { createRng } from '../../src/rng.js';
+import { permuteEvents, swapElectrons as swapElectronsShared } from '../../src/check/properties/invariance.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { generateEvents } from '../../generators/zee/generate-events.js';
 import { columnBytes } from '../generators/helpers.js';
 import { pick } from './support/heavy.js';
 import { binnedCheck, epsShapeArb, PROPERTY_BINNING, trainedBinMeans, windowSample } from './support/zee.js';
 
-function swapElectrons(t: EventTable): EventTable {
-  const c: EventTable['columns'] = { ...t.columns };
-  for (const name of Object.keys(t.columns)) {
-    const m = /^(.*)([12])$/.exec(name);
-    if (m && t.columns[`${m[1]}${m[2] === '1' ? '2' : '1'}`]) c[name] = t.columns[`${m[1]}${m[2] === '1' ? '2' : '1'}`]!;
-  }
-  return { n: t.n, columns: c };
-}
-
-function permute(t: EventTable, seed: number): EventTable {
-  const idx = Uint32Array.from({ length: t.n }, (_, i) => i);
-  const rng = createRng(seed);
-  for (let i = t.n - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-  }
-  const c: EventTable['columns'] = {};
-  for (const [name, col] of Object.entries(t.columns)) {
-    const out = new (col.constructor as new (n: number) => typeof col)(t.n);
-    for (let i = 0; i < t.n; i++) out[i] = col[idx[i]!]!;
-    c[name] = out;
-  }
-  return { n: t.n, columns: c };
-}
+const swapElectrons = swapElectronsShared;
+const permute = (t: EventTable, seed: number): EventTable => permuteEvents(t, String(seed));
 
 /** Every number of a fit result, as bytes: equal strings ⇔ bit-identical results. */
 function fitBytes(f: BinnedFitResult): string {

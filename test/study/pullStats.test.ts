@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/rng.js';
-import { P68, pullStats } from '../../src/study/metrics/pullStats.js';
-import { studentTAbsCdf, studentTAbsQuantile, studentTWidth } from '../../src/study/metrics/studentT.js';
+import { erf, studentTCdf, studentTStandardDeviation } from '../../src/stats/index.js';
+import { P68, pullStats, studentTAbsQuantile } from '../../src/study/metrics/pullStats.js';
 
 // Tolerances: 4 standard errors of the statistic for the sample size used (false-alarm rate ~6e-5 per check).
 const n = 20000;
@@ -58,8 +58,9 @@ describe('Student t intervals for ensemble errors', () => {
     ];
     for (const [p, nu, t] of table) expect(studentTAbsQuantile(p, nu)).toBeCloseTo(t, 3);
     expect(studentTAbsQuantile(0.95, Infinity)).toBeCloseTo(1.959964, 5);
-    expect(studentTAbsCdf(1, Infinity)).toBeCloseTo(P68, 7);
-    expect(studentTWidth(4)).toBeCloseTo(Math.SQRT2, 12);
+    expect(2 * studentTCdf(1, Infinity) - 1).toBeCloseTo(P68, 12);
+    expect(studentTStandardDeviation(4)).toBeCloseTo(Math.SQRT2, 12);
+    expect(() => studentTAbsQuantile(0.95, 0)).toThrow(/dof/);
   });
 
   it('pulls of a K = 4 member spread (t with 3 dof) cover 68.3 % / 95 % with t quantiles, not with 1 and 1.96', () => {
@@ -82,12 +83,3 @@ describe('Student t intervals for ensemble errors', () => {
     expect(t.widthRatio).toBeCloseTo(t.width / Math.sqrt(3), 12);
   });
 });
-
-// Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7), enough for a tolerance of ~1e-2.
-function erf(x: number): number {
-  const s = Math.sign(x);
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
-  return s * y;
-}

@@ -4,7 +4,7 @@
  *   per electron: ensemble-mean ε;
  *   per bin: mean ε̂ over the bin's signal electrons; error = standard deviation of that bin mean over the
  *     ensemble members (the network's "ensemble error"; NaN with a single member), with M − 1 degrees of
- *     freedom (errDof: its intervals are Student-t intervals, see metrics/studentT.ts);
+ *     freedom (errDof: its intervals are Student-t intervals, see metrics/pullStats.ts);
  *   diagnostics: branch of every member (ε ↔ 1 − ε, eq. 3), and the eq. 5 trade-off — for each member the mean
  *     ε̂ of electrons below (A) and above (B) |η| = tradeoffEtaSplit. In a bipartite pairing only ε_A + ε_B is
  *     fixed by the data, so members spread along ε_A − ε_B: tradeoffRatio = sd(ε̄_A − ε̄_B)/sd(ε̄_A + ε̄_B) ≫ 1;
@@ -13,6 +13,7 @@
 import { assignBins } from '../../binning/assignBins.js';
 import { ConfigError } from '../../errors.js';
 import type { EventTable } from '../../events/columns.js';
+import { sampleStandardDeviation } from '../../stats/index.js';
 import type { PhiModel } from '../../train/model.js';
 import { binMeans } from '../metrics/binMeans.js';
 import type { EstimatorContext, EstimatorResult } from './Estimator.js';
@@ -27,10 +28,9 @@ export function trainerOptions(ctx: EstimatorContext): Record<string, unknown> {
   return { ...out, seed: ctx.seed, progress: false };
 }
 
+/** Sample standard deviation (n − 1); NaN below two members (simple-statistics would throw). */
 function sd(xs: readonly number[]): number {
-  if (xs.length < 2) return NaN;
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+  return xs.length >= 2 ? sampleStandardDeviation(xs as number[]) : NaN;
 }
 
 export async function networkEstimate(model: PhiModel, table: EventTable, ctx: EstimatorContext): Promise<EstimatorResult> {

@@ -10,13 +10,21 @@
  * Student-t quantiles instead of ±1 and ±1.96, and `widthRatio` = width / √(dof/(dof − 2)) compares the pull
  * width with the width of t_dof (1 for honest errors whatever dof).
  */
-import { studentTAbsQuantile, studentTWidth } from './studentT.js';
+import { ConfigError } from '../../errors.js';
+import { studentTQuantile, studentTStandardDeviation } from '../../stats/index.js';
 
 export const Z68 = 1;
 /** Two-sided 95 % quantile of the standard normal. */
 export const Z95 = 1.959963984540054;
 /** P(|Z| < 1) for a standard normal. */
 export const P68 = 0.6826894921370859;
+
+/** t with P(|T_ν| < t) = prob: the half-width of the central interval, the upper (1 + prob)/2 quantile. */
+export function studentTAbsQuantile(prob: number, dof: number): number {
+  if (!(prob > 0 && prob < 1)) throw new ConfigError('prob', prob, 'a probability in (0, 1)');
+  if (!(dof === Infinity || dof > 0)) throw new ConfigError('dof', dof, 'a positive number of degrees of freedom or Infinity');
+  return studentTQuantile((1 + prob) / 2, dof);
+}
 
 export interface PullStats {
   n: number;
@@ -70,7 +78,7 @@ export function pullStats(pulls: ArrayLike<number>, dof = Infinity): PullStats {
     dof,
     z68,
     z95,
-    widthRatio: width / studentTWidth(dof),
+    widthRatio: width / studentTStandardDeviation(dof),
     invalid,
     mean,
     meanErr: n > 0 ? width / Math.sqrt(n) : NaN,
