@@ -13,7 +13,7 @@
  *
  * Gradient: ∂f/∂φ1 = σ(φ1+φ2) − σ(φ1−φ2), ∂f/∂φ2 = σ(φ1+φ2) − σ(φ2−φ1); ∂BCE/∂f = σ(f) − y.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { pairLogit as pairLogit64, sigmoid } from '../method/pair-function.js';
 
 const log1pExpNeg = (x: number): number => Math.log1p(Math.exp(-Math.abs(x)));

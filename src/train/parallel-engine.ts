@@ -13,6 +13,7 @@ import { startWorker } from '../util/worker.js';
 import type { BackendName } from './backend.js';
 import { createGradEngine, type Batch, type GradientMode, type Head, type StepResult } from './grad-engine.js';
 import type { MlpArch, MlpParams } from './mlp.js';
+import { enableAutodiff } from './tf.js';
 import { fromWorkerError, type WorkerErrorPayload } from '../util/workerError.js';
 
 export interface BatchEngine {
@@ -55,6 +56,7 @@ function request(w: Worker, msg: unknown): Promise<Reply> {
 }
 
 export async function createBatchEngine(arch: MlpArch, head: Head, mode: GradientMode, threads: number, backend: BackendName, maxWorkers = threads): Promise<BatchEngine> {
+  if (mode === 'autodiff') await enableAutodiff();
   const local = createGradEngine(arch, head, mode);
   const workers: Worker[] = [];
   const nThreads = Math.max(1, Math.min(threads, Math.floor(maxWorkers)));
