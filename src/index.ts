@@ -4,7 +4,7 @@
  *   1. study spec      loadStudy / parseStudy              (studies/*.json, one zod schema, unknown keys rejected)
  *   2. resolve config  resolveGeneratorConfig, resolveTrainConfig   (all defaults live in these two functions)
  *   3. generate        generateEvents                      (truth OC Z→ee, truth ε(e), detector response, flips)
- *   4. select          sidebandSubtractionWeights          (window / sidebands; negative weights for subtraction)
+ *   4. select          resolveSelection, selectRows       (src/selection: window / sidebands / pT; negative sideband weights)
  *   5. estimate        trainModel + applyModel (φ-trainer, note eq. 3), trainOracle, fitBinnedTable, fitFoldedTable,
  *                      truthMatchedRates
  *   6. validate        pairingGraph, hessianDiagnostics, branchOf, and the study metrics
@@ -19,7 +19,7 @@ export { readEvents, writeEvents, openEventWriter, type EventFileMeta, type Even
 
 export { pairLogit, pairLogitGrad, eps12, logit, sigmoid, degeneratePartner } from './method/pair-function.js';
 
-export { resolveGeneratorConfig, generatorConfigJsonSchema, type GeneratorConfig, type GeneratorConfigInput } from './config/generator-config.js';
+export { resolveGeneratorConfig, generatorConfigJsonSchema, type GeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from './config/generator-config.js';
 export { generateEvents, type GenerateOptions, type GenerateResult } from '../generators/zee/generate-events.js';
 
 export { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './train/config.js';
@@ -34,6 +34,17 @@ export { Binning } from './binning/Binning.js';
 export { fitBinned, fitBinnedTable, type BinnedFitResult } from './fit/fitBinned.js';
 export { fitFoldedTable } from './fit/fitFolded.js';
 export { sidebandSubtractionWeights } from './fit/sideband-weights.js';
+export {
+  REGION,
+  SELECTION_DEFAULTS,
+  resolveSelection,
+  selectRows,
+  sidebandFactor,
+  selectionFromFile,
+  type Selection,
+  type SelectionInput,
+  type FitRegion,
+} from './selection/index.js';
 export { truthMatchedRates } from './truth/truthMatchedRates.js';
 export { binAverage } from './truth/binAverage.js';
 export { pairingGraph } from './identifiability/pairingGraph.js';

@@ -12,6 +12,7 @@ import type { GeneratorConfig } from '../../src/config/generator-config.js';
 import type { TruthSamplers } from './truth-samplers.js';
 import type { UniformStream } from './uniform-stream.js';
 import type { Acceptance } from './acceptance.js';
+import { REGION } from '../../src/selection/selection.js';
 
 export interface BackgroundPair {
   pt1: number;
@@ -57,7 +58,7 @@ export class BackgroundSampler {
     const { zSqrtPt, absY, sqrtS } = this.s;
     for (let tries = 0; tries < MAX_TRIES; tries++) {
       const m = this.mass(rng.next());
-      if (this.acc.region(m) < 0) continue;
+      if (this.acc.region(m) === REGION.outside) continue;
       const tPt = zSqrtPt.sample(rng.next());
       const pt = tPt * tPt;
       const uy = rng.next();

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventTable } from '../../src/events/columns.js';
-import type { GeneratorConfig } from '../../src/config/generator-config.js';
+import { asResolvedGeneratorConfig } from '../../src/config/generator-config.js';
 import { createBlockContext, generateBlock } from './generate-block.js';
 import { toWorkerError, type WorkerErrorPayload } from '../../src/util/workerError.js';
 
@@ -14,8 +14,10 @@ export interface BlockTask {
 }
 export type BlockReply = { id: number; tables: EventTable[] } | { id: number; error: WorkerErrorPayload };
 
-const { config, seed } = workerData as { config: GeneratorConfig; seed: string | number };
-const ctx = createBlockContext(config);
+const data = workerData as { config: unknown; seed: string | number };
+const seed = data.seed;
+// The parent resolved the config; the structured clone is only type-checked here, not resolved again.
+const ctx = createBlockContext(asResolvedGeneratorConfig(data.config, 'generator worker'));
 
 parentPort!.on('message', (task: BlockTask) => {
   try {

@@ -14,7 +14,7 @@
  * Fake pairs carry event = 2^31 + their index within the block; generateEvents renumbers them run-wide.
  */
 import { deriveSeed, type Seed } from '../../src/rng.js';
-import { resolveGeneratorConfig, type GeneratorConfig, type GeneratorConfigInput } from '../../src/config/generator-config.js';
+import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generator-config.js';
 import type { EventTable, TypedColumn } from '../../src/events/columns.js';
 import { Acceptance } from './acceptance.js';
 import { BackgroundSampler, type BackgroundPair } from './background.js';
@@ -23,6 +23,8 @@ import { TableBuilder } from './table-builder.js';
 import { buildTruthSamplers, type TruthSamplers } from './truth-samplers.js';
 import { allocateTruthBuffers, generateTruth, type TruthBuffers } from './truth-kinematics.js';
 import { UniformStream } from './uniform-stream.js';
+import { applyFlipResponse } from '../../src/fit/flipResponse.js';
+import { REGION } from '../../src/selection/selection.js';
 
 export const BACKGROUND_EVENT_BASE = 0x80000000;
 
@@ -80,7 +82,7 @@ function writeRow(c: Record<string, TypedColumn>, j: number, lead: Leg, sub: Leg
 
 /** Everything built once per config and reused for every block (tables, ε model, buffers). */
 export interface BlockContext {
-  readonly config: GeneratorConfig;
+  readonly config: ResolvedGeneratorConfig;
   readonly samplers: TruthSamplers;
   readonly eps: EpsModel;
   readonly acceptance: Acceptance;
@@ -88,7 +90,8 @@ export interface BlockContext {
   readonly truth: TruthBuffers;
 }
 
-export function createBlockContext(config: GeneratorConfigInput | GeneratorConfig | undefined): BlockContext {
+/** A resolved config is used as it is (resolveGeneratorConfig returns it unchanged); a partial one is resolved here. */
+export function createBlockContext(config: GeneratorConfigInput | ResolvedGeneratorConfig | undefined): BlockContext {
   const cfg = resolveGeneratorConfig(config);
   const samplers = buildTruthSamplers(cfg);
   const acceptance = new Acceptance(cfg);
@@ -131,8 +134,7 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
   const barrelEdge = res.barrelMaxAbsEta;
   const bA2 = res.barrel.a ** 2, bB = res.barrel.b, bC2 = res.barrel.c ** 2;
   const eA2 = res.endcap.a ** 2, eB = res.endcap.b, eC2 = res.endcap.c ** 2;
-  const lossMean = det.flip.lossMean;
-  const extraSmear = det.flip.extraSmear;
+  const flipResponse = det.flip;
   const sigEta = det.angular.eta;
   const sigPhi = det.angular.phi;
   const acc = ctx.acceptance;
@@ -158,10 +160,7 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
     const noise = (barrel ? bB : eB) / e.tPt; // b·cosh η / E = b / pT
     const sigma = Math.sqrt((barrel ? bA2 : eA2) / E + noise * noise + (barrel ? bC2 : eC2));
     let Er = E * (1 + sigma * rng.normal());
-    if (flipped) {
-      if (lossMean > 0) Er *= 1 + lossMean * Math.log(rng.next()); // 1 − x, x ~ exponential(lossMean)
-      if (extraSmear > 0) Er *= 1 + extraSmear * rng.normal();
-    }
+    if (flipped) Er = applyFlipResponse(rng, flipResponse, Er);
     let etaR = eta;
     if (sigEta > 0) etaR += sigEta * rng.normal();
     let phiR = e.tPhi;
@@ -196,7 +195,7 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
       if (!acc.passesPt(lead.pt, sub.pt)) continue;
       const m = Math.sqrt(2 * A.pt * B.pt * (Math.cosh(A.eta - B.eta) - Math.cos(A.phi - B.phi)));
       const region = acc.region(m);
-      if (region < 0) continue;
+      if (region === REGION.outside) continue;
       if (b.ensure(1)) c = b.cols;
       writeRow(c, b.n++, lead, sub, m, w, region, T.m[i]!, 0, eventBase + i);
       if (rBkg > 0) {

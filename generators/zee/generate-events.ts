@@ -12,7 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import { NumericalError, UsageError } from '../../src/errors.js';
 import type { Seed } from '../../src/rng.js';
 import { concatTables, sliceTable, type EventTable } from '../../src/events/columns.js';
-import { resolveGeneratorConfig, type GeneratorConfig, type GeneratorConfigInput } from '../../src/config/generator-config.js';
+import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generator-config.js';
 import { startWorker } from '../../src/util/worker.js';
 import { BACKGROUND_EVENT_BASE, createBlockContext, generateBlock, type BlockContext } from './generate-block.js';
 import { SummaryAccumulator, type GenerationSummary } from './summary.js';
@@ -20,7 +20,8 @@ import type { BlockReply, BlockTask } from './block-worker.js';
 import { fromWorkerError } from '../../src/util/workerError.js';
 
 export interface GenerateOptions {
-  config?: GeneratorConfigInput | GeneratorConfig;
+  /** A partial config (resolved here, once) or one resolveGeneratorConfig already returned (used as it is). */
+  config?: GeneratorConfigInput | ResolvedGeneratorConfig;
   /** How many events: truth (generated) events, or selected events (rows written), per `count`. */
   events: number;
   /** 'truth' (default): `events` truth Z→ee events are generated. 'selected': generate until exactly `events` rows pass. */
@@ -38,7 +39,7 @@ export interface GenerateOptions {
 export interface GenerateResult {
   table?: EventTable;
   summary: GenerationSummary;
-  config: GeneratorConfig;
+  config: ResolvedGeneratorConfig;
 }
 
 const MAX_TRUTH_EVENTS = BACKGROUND_EVENT_BASE - 1;
@@ -155,7 +156,7 @@ export function generateTruthEventsSync(ctx: BlockContext, seed: Seed, events: n
 }
 
 async function runOnWorkers(
-  cfg: GeneratorConfig,
+  cfg: ResolvedGeneratorConfig,
   seed: Seed,
   nWorkers: number,
   totalChunks: number,

@@ -46,6 +46,11 @@ export class UniformStream {
   }
 
   /** The next n draws into out[0..n), identical to n calls of next(). */
+  /** The same draw as next(), under the name src/rng.ts uses (so shared samplers take either stream). */
+  uniform(): number {
+    return this.next();
+  }
+
   fill(out: Float64Array, n: number): void {
     let off = 0;
     while (off < n) {

@@ -8,9 +8,10 @@
  */
 import { ConfigError } from '../errors.js';
 import { binIndex } from '../util/binIndex.js';
+import { ACCEPTANCE_DEFAULTS } from '../selection/selection.js';
 
 /** |η| edges of the standard binned measurement (physics.md, "the standard binned method"). */
-export const DEFAULT_ETA_EDGES: readonly number[] = [0, 0.5, 1.0, 1.37, 1.52, 1.8, 2.0, 2.47];
+export const DEFAULT_ETA_EDGES: readonly number[] = [0, 0.5, 1.0, ...ACCEPTANCE_DEFAULTS.crack, 1.8, 2.0, ACCEPTANCE_DEFAULTS.maxAbsEta];
 /** pT edges in GeV. */
 export const DEFAULT_PT_EDGES: readonly number[] = [25, 60, 90, 130, 1000];
 

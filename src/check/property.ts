@@ -62,7 +62,6 @@ export function callEstimator(ctx: CheckContext, table: EventTable, binning: Bin
     seed: deriveSeed(ctx.seed, 'check', ...label),
     options: ctx.target.options,
     source,
-    threads: 1,
   });
 }
 

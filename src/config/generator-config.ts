@@ -6,9 +6,12 @@
  * Resolution = schema parse (types, signs, defaults) + cross-field checks (ordered ranges, window and sidebands
  * inside the generated mass range, binned-map shapes). Every failure is a ConfigError naming the dotted key path.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { zodConfigError } from './zodConfigError.js';
 import { ConfigError } from '../errors.js';
+import { ACCEPTANCE_DEFAULTS, SELECTION_DEFAULTS, checkSelection, selectedMassRange, selectionSchema } from '../selection/selection.js';
+import { flipResponseFields, FLIP_RESPONSE_DEFAULTS } from '../fit/flipResponse.js';
 
 /** A user-supplied truth ε(e): truth pT [GeV], |η|, φ [rad] → flip probability in [0, 1]. Programmatic API only. */
 export type EpsFunction = (pt: number, absEta: number, phi: number) => number;
@@ -46,7 +49,7 @@ const analyticParams = {
   pX: nonneg.default(44),
   /** trident factor inside the crack */
   crackFactor: nonneg.default(2),
-  crack: range.default([1.37, 1.52]),
+  crack: range.default([...ACCEPTANCE_DEFAULTS.crack]),
   /** ε is clipped to this interval (physics.md: [0, 0.5]) */
   clip: range.default([0, 0.5]),
 };
@@ -85,8 +88,8 @@ export const generatorConfigSchema = z.strictObject({
       sqrtS: pos.default(13000),
       mZ: pos.default(91.1876),
       gammaZ: pos.default(2.4952),
-      /** generated truth-mass range [GeV] */
-      massRange: range.default([60, 120]),
+      /** generated truth-mass range [GeV]; by default exactly the selected range (sidebands included) */
+      massRange: range.default(selectedMassRange(SELECTION_DEFAULTS)),
       zPt: z
         .strictObject({
           /** dN/dpT ∝ pT/(pT²+p0²)^power · exp(−pT/slope) */
@@ -114,24 +117,23 @@ export const generatorConfigSchema = z.strictObject({
   eps: epsSchema.optional(),
   detector: z
     .strictObject({
-      maxAbsEta: pos.default(2.47),
-      crack: range.default([1.37, 1.52]),
+      maxAbsEta: pos.default(ACCEPTANCE_DEFAULTS.maxAbsEta),
+      crack: range.default([...ACCEPTANCE_DEFAULTS.crack]),
       /** drop electrons inside the crack (true) or keep them (false) */
       excludeCrack: z.boolean().default(true),
       resolution: z
         .strictObject({
           /** |η| below this uses `barrel`, otherwise `endcap` */
-          barrelMaxAbsEta: pos.default(1.37),
+          barrelMaxAbsEta: pos.default(ACCEPTANCE_DEFAULTS.crack[0]),
           barrel: resolutionTerm(0.1, 0.3, 0.007),
           endcap: resolutionTerm(0.15, 0.3, 0.015),
         })
         .prefault({}),
+      /** the flip response R (src/fit/flipResponse.ts): its one schema, with the generator's defaults */
       flip: z
         .strictObject({
-          /** mean of the exponential energy loss x of a flipped electron, E → E·(1−x); 0 = off */
-          lossMean: nonneg.default(0.015),
-          /** extra relative Gaussian smearing of a flipped electron's energy; 0 = off */
-          extraSmear: nonneg.default(0.025),
+          lossMean: flipResponseFields.lossMean.default(FLIP_RESPONSE_DEFAULTS.lossMean),
+          extraSmear: flipResponseFields.extraSmear.default(FLIP_RESPONSE_DEFAULTS.extraSmear),
         })
         .prefault({}),
       angular: z
@@ -144,15 +146,8 @@ export const generatorConfigSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
-  selection: z
-    .strictObject({
-      /** reco pT thresholds [GeV] for the leading and subleading electron */
-      ptMin: z.tuple([nonneg, nonneg]).default([25, 25]),
-      window: range.default([80, 100]),
-      lowSideband: range.default([60, 80]),
-      highSideband: range.default([100, 120]),
-    })
-    .prefault({}),
+  /** acceptance cuts, window and sidebands: src/selection/selection.ts owns the schema and defaults */
+  selection: selectionSchema.prefault({}),
   background: z
     .strictObject({
       /** expected fraction of selected events that are fake-electron pairs; 0 = none */
@@ -179,6 +174,16 @@ export type AnalyticEpsParams = z.output<typeof analyticBase>;
 /** The fully resolved configuration: every value present. */
 export type GeneratorConfig = Omit<Parsed, 'eps'> & { eps: EpsConfig };
 
+declare const resolvedBrand: unique symbol;
+/**
+ * A configuration that went through resolveGeneratorConfig (or, after crossing a thread or a file as JSON,
+ * through asResolvedGeneratorConfig). Functions that need every value take this type, so nothing resolves twice.
+ */
+export type ResolvedGeneratorConfig = GeneratorConfig & { readonly [resolvedBrand]: true };
+
+/** The runtime side of the brand: the objects resolveGeneratorConfig returned (held weakly). */
+const resolvedConfigs = new WeakSet<object>();
+
 /** JSON Schema of the input config (for editors and for validating files in studies/). */
 export function generatorConfigJsonSchema(): unknown {
   const fileable = generatorConfigSchema.extend({
@@ -187,17 +192,17 @@ export function generatorConfigJsonSchema(): unknown {
   return z.toJSONSchema(fileable, { io: 'input', unrepresentable: 'any' });
 }
 
-function isResolved(input: unknown): input is GeneratorConfig {
-  return input != null && typeof input === 'object' && (input as { __resolved?: unknown }).__resolved === true;
+export function isResolvedGeneratorConfig(input: unknown): input is ResolvedGeneratorConfig {
+  return input != null && typeof input === 'object' && resolvedConfigs.has(input);
 }
 
 /**
  * Partial input in, resolved config out. `source` (e.g. a file name) prefixes error messages.
- * A config that is already resolved is re-validated (cheap) and returned as a fresh object.
+ * A config this function already returned is returned as it is: resolution happens once.
  */
-export function resolveGeneratorConfig(input: GeneratorConfigInput | GeneratorConfig | undefined, source?: string): GeneratorConfig {
-  const raw: Record<string, unknown> =
-    input == null ? {} : isResolved(input) ? stripMarker(input) : (input as Record<string, unknown>);
+export function resolveGeneratorConfig(input: GeneratorConfigInput | ResolvedGeneratorConfig | undefined, source?: string): ResolvedGeneratorConfig {
+  if (isResolvedGeneratorConfig(input)) return input;
+  const raw: Record<string, unknown> = input == null ? {} : (input as Record<string, unknown>);
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('', raw, 'expected an object', source);
   // An ε block without `model` means the analytic model with those parameters.
   let withEps: Record<string, unknown> = raw;
@@ -206,14 +211,24 @@ export function resolveGeneratorConfig(input: GeneratorConfigInput | GeneratorCo
     withEps = { ...raw, eps: { model: 'analytic', ...(raw.eps as object) } };
   const parsed = generatorConfigSchema.safeParse(withEps);
   if (!parsed.success) throw zodConfigError(parsed.error, withEps, source);
-  const cfg = parsed.data as GeneratorConfig;
+  const cfg = parsed.data as ResolvedGeneratorConfig;
   checkCrossFields(cfg, source);
-  Object.defineProperty(cfg, '__resolved', { value: true, enumerable: false });
+  resolvedConfigs.add(cfg);
   return cfg;
 }
 
-function stripMarker(c: GeneratorConfig): Record<string, unknown> {
-  return { ...(c as unknown as Record<string, unknown>) };
+/**
+ * A resolved configuration that crossed a thread or a file as JSON (a worker's data, a study's points): checked
+ * as a type guard only — it must parse to itself, i.e. carry every value with nothing left to default — and
+ * branded; it is not resolved again. Anything else is a ConfigError naming `source`.
+ */
+export function asResolvedGeneratorConfig(value: unknown, source?: string): ResolvedGeneratorConfig {
+  if (isResolvedGeneratorConfig(value)) return value;
+  const parsed = generatorConfigSchema.safeParse(value);
+  if (!parsed.success) throw zodConfigError(parsed.error, value, source);
+  if (!isDeepStrictEqual(parsed.data, value)) throw new ConfigError('', value, 'expected a resolved generator configuration (every value present)', source);
+  resolvedConfigs.add(value as object);
+  return value as ResolvedGeneratorConfig;
 }
 
 function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): void {
@@ -230,9 +245,6 @@ function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): voi
   const d = cfg.detector;
   ordered('detector.crack', d.crack);
   const s = cfg.selection;
-  ordered('selection.window', s.window);
-  ordered('selection.lowSideband', s.lowSideband);
-  ordered('selection.highSideband', s.highSideband);
   const [mlo, mhi] = t.massRange;
   const inside = (path: string, r: readonly [number, number]): void => {
     if (r[0] < mlo || r[1] > mhi) fail(path, r, `expected inside the generated mass range truth.massRange = [${mlo}, ${mhi}]`);
@@ -240,8 +252,7 @@ function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): voi
   inside('selection.window', s.window);
   inside('selection.lowSideband', s.lowSideband);
   inside('selection.highSideband', s.highSideband);
-  if (s.lowSideband[1] > s.window[0]) fail('selection.lowSideband', s.lowSideband, `expected to end at or below the window start ${s.window[0]}`);
-  if (s.highSideband[0] < s.window[1]) fail('selection.highSideband', s.highSideband, `expected to start at or above the window end ${s.window[1]}`);
+  checkSelection(s, 'selection', source);
   const e = cfg.eps;
   const analyticChecks = (prefix: string, a: AnalyticEpsParams): void => {
     ordered(`${prefix}.crack`, a.crack);

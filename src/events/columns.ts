@@ -56,8 +56,6 @@ export interface EventTable {
   columns: Record<string, TypedColumn>;
 }
 
-export const REGION = { window: 0, lowSideband: 1, highSideband: 2 } as const;
-
 export function allocate(type: ColumnType, n: number): TypedColumn {
   switch (type) {
     case 'f64':

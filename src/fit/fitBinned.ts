@@ -30,13 +30,13 @@ import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matri
 import type { Binning } from '../binning/Binning.js';
 import { assignBins, requireColumn } from '../binning/assignBins.js';
 import { DataError } from '../errors.js';
-import { REGION, type EventTable } from '../events/columns.js';
+import type { EventTable } from '../events/columns.js';
+import { selectRows, type FitRegion, type Selection } from '../selection/selection.js';
 import { branchOf, type Branch } from '../identifiability/branchOf.js';
 import { hessianDiagnostics, type HessianDiagnostics } from '../identifiability/hessianDiagnostics.js';
 import { pairingGraphFromEdges, describeFlatComponent, type PairingGraph } from '../identifiability/pairingGraph.js';
 import { binnedNll, binnedNllDerivatives, type NllDerivatives } from './binnedLikelihood.js';
 import { pairCounts, type BinnedInput, type PairCounts } from './pairCounts.js';
-import { sidebandSubtractionWeights } from './sideband-weights.js';
 
 export type BinStatus = 'fitted' | 'zero' | 'empty' | 'flat';
 
@@ -401,18 +401,25 @@ function pseudoInverseScaled(H: Matrix, threshold: number): Matrix {
   return out;
 }
 
-export type FitRegion = 'window' | 'all' | 'sideband-subtracted';
+export type { FitRegion } from '../selection/selection.js';
 
 export interface BinnedTableFitOptions extends BinnedFitOptions {
   /** Which events enter (default 'window'): the mass window, all events, or window minus scaled sidebands. */
   region?: FitRegion;
+  /**
+   * The selection of the events (window, sidebands, pT thresholds): it sets the sideband weight. Required for
+   * 'sideband-subtracted'.
+   */
+  selection?: Selection;
+  /** Regions from m_ee and pT under `selection`, not the `region` column (a selection other than the file's). */
+  regionsFromKinematics?: boolean;
   /** Weight column; unit weights when absent. */
   weightColumn?: string;
 }
 
 /**
  * Bin a table and fit it. Events with an electron outside the binning are dropped and counted
- * (`counts.eventsOutside`); the region selection uses the `region` column (0 window, 1/2 sidebands).
+ * (`counts.eventsOutside`); which events and weights enter is selectRows' (src/selection/selection.ts).
  */
 export function fitBinnedTable(table: EventTable, binning: Binning, opts: BinnedTableFitOptions = {}): BinnedFitResult {
   const source = opts.source ?? 'events';
@@ -421,15 +428,20 @@ export function fitBinnedTable(table: EventTable, binning: Binning, opts: Binned
   const { bin1, bin2, eventsOutside, electronsOutside } = assignBins(table, binning, source);
   const sc = requireColumn(table, 'sc', source);
   const base = opts.weightColumn != null ? (requireColumn(table, opts.weightColumn, source) as Float64Array) : undefined;
-  let w: Float64Array | undefined = base ? Float64Array.from(base) : undefined;
-  let keepRegion: (e: number) => boolean = () => true;
-  if (region !== 'all') {
-    const reg = requireColumn(table, 'region', source);
-    if (region === 'window') keepRegion = (e) => reg[e] === REGION.window;
-    else w = sidebandSubtractionWeights(reg, base, undefined, source);
-  }
+  const sel = selectRows(table, region, {
+    ...(opts.selection ? { selection: opts.selection } : {}),
+    ...(opts.regionsFromKinematics ? { fromKinematics: true } : {}),
+    ...(base ? { base } : {}),
+    source,
+  });
   const keep: number[] = [];
-  for (let e = 0; e < table.n; e++) if (bin1[e]! >= 0 && bin2[e]! >= 0 && keepRegion(e)) keep.push(e);
+  const keepW: number[] = [];
+  sel.rows.forEach((e, q) => {
+    if (bin1[e]! >= 0 && bin2[e]! >= 0) {
+      keep.push(e);
+      if (sel.w) keepW.push(sel.w[q]!);
+    }
+  });
   if (keep.length === 0) throw new DataError(source, undefined, `no events inside the binning and region ${region}`, { events: table.n, outside: eventsOutside });
   const scSel = new Uint8Array(keep.length);
   keep.forEach((e, q) => {
@@ -442,7 +454,7 @@ export function fitBinnedTable(table: EventTable, binning: Binning, opts: Binned
       bin1: Int32Array.from(keep, (e) => bin1[e]!),
       bin2: Int32Array.from(keep, (e) => bin2[e]!),
       sc: scSel,
-      w: w ? Float64Array.from(keep, (e) => w![e]!) : undefined,
+      w: sel.w ? Float64Array.from(keepW) : undefined,
     },
     binning.size,
     { ...opts, labels: opts.labels ?? binning.labels(), source },

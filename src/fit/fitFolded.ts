@@ -7,7 +7,7 @@
  * into a lower pT bin. Both take SC events out of the cells the ordinary fit counts them in, which biases
  * ε low; a wider window removes (1) only.
  *
- * Model. Every selected event in the parent range (default 60–120 GeV, the whole selection, wider than the
+ * Model. Every selected event in the parent range (default: the whole selection, sidebands included, wider than the
  * window) stands for an unflipped parent with its two electrons' bins (a, b). Flipping leg a (probability
  * ε_a(1 − ε_b): exactly that leg, eq. 1 split by leg) moves the pair by R; it lands in reco cell c or is lost
  * (flipMigration.ts estimates P(lands in c) with `replicas` Monte Carlo draws of R per leg and parent). Then
@@ -40,16 +40,22 @@ import { fitEpsObjective, type BinnedFitOptions, type BinnedFitResult, type BinS
 import { flipMigration, type FlipMigration, type FoldingInput, type ParentMode } from './flipMigration.js';
 import type { FlipResponse } from './flipResponse.js';
 import { foldedNll, foldedNllDerivatives, foldedYields } from './foldedLikelihood.js';
+import { SELECTION_DEFAULTS, selectedMassRange, type Selection } from '../selection/selection.js';
 
 export interface FoldedFitOptions extends BinnedFitOptions {
   response: FlipResponse;
   /** Monte Carlo draws of R per parent and leg (default 16). */
   replicas?: number;
-  /** Fit window [lo, hi) in GeV (default 80–100). */
+  /**
+   * The events' selection (src/selection): its window is the fit window, its whole selected range (sidebands
+   * included) the parent range, its pT thresholds the thresholds. Default: SELECTION_DEFAULTS.
+   */
+  selection?: Selection;
+  /** Fit window [lo, hi) in GeV, overriding the selection's (e.g. a fixed window on a wider-window sample). */
   window?: readonly [number, number];
-  /** Parent mass range [lo, hi) in GeV (default 60–120, the whole default selection). */
+  /** Parent mass range [lo, hi) in GeV, overriding the selection's selected range. */
   range?: readonly [number, number];
-  /** Leading / subleading pT thresholds of the selection (default 25, 25 GeV). */
+  /** Leading / subleading pT thresholds, overriding the selection's. */
   ptMin?: readonly [number, number];
   parents?: ParentMode;
   /** Seed of the folding Monte Carlo. */
@@ -78,9 +84,10 @@ export interface FoldedFitResult extends BinnedFitResult {
 export const DEFAULT_REPLICAS = 16;
 
 export function fitFolded(input: FoldingInput, binning: Binning, opts: FoldedFitOptions): FoldedFitResult {
-  const window = opts.window ?? [80, 100];
-  const range = opts.range ?? [60, 120];
-  const ptMin = opts.ptMin ?? [25, 25];
+  const sel = opts.selection ?? SELECTION_DEFAULTS;
+  const window = opts.window ?? sel.window;
+  const range = opts.range ?? selectedMassRange(sel);
+  const ptMin = opts.ptMin ?? sel.ptMin;
   const mig = flipMigration(input, binning, {
     window,
     range,

@@ -15,6 +15,7 @@ import { open } from 'node:fs/promises';
 import { RecordBatchReader, tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
 import { DataError } from '../errors.js';
 import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
+import { REGION } from '../selection/selection.js';
 import { readCsvChunks, readCsvHeader } from './csvColumns.js';
 
 /** Provenance stored with every event file. */
@@ -233,7 +234,9 @@ export function checkedColumn(path: string, name: string, src: ArrayLike<number 
     if (spec) {
       if (charge && v !== 1 && v !== -1) throw new DataError(path, name, `row ${row}: a charge must be +1 or -1`, v);
       if (flag && v !== 0 && v !== 1) throw new DataError(path, name, `row ${row}: a flag must be 0 or 1`, v);
-      if (isRegion && v !== 0 && v !== 1 && v !== 2) throw new DataError(path, name, `row ${row}: region must be 0, 1 or 2`, v);
+      if (isRegion && v !== REGION.window && v !== REGION.lowSideband && v !== REGION.highSideband) {
+        throw new DataError(path, name, `row ${row}: region must be ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands)`, v);
+      }
       if (count && (v < 0 || !Number.isInteger(v))) throw new DataError(path, name, `row ${row}: expected a non-negative integer`, v);
     }
     out[i] = v;

@@ -5,7 +5,8 @@
  * event weighted −(window width)/(sideband widths)).
  */
 import { filterTable, type EventTable } from '../events/columns.js';
-import { sidebandSubtractionWeights, type MassRegions } from '../fit/sideband-weights.js';
+import { sidebandSubtractionWeights } from '../fit/sideband-weights.js';
+import { REGION, type MassRegions } from '../selection/selection.js';
 import type { Pairing } from './studySchema.js';
 
 export function applyPairing(table: EventTable, pairing: Pairing): EventTable {
@@ -18,12 +19,12 @@ export function applyPairing(table: EventTable, pairing: Pairing): EventTable {
 
 export function windowTable(table: EventTable): EventTable {
   const region = table.columns.region!;
-  return filterTable(table, (i) => region[i] === 0);
+  return filterTable(table, (i) => region[i] === REGION.window);
 }
 
 export function sidebandSubtractedTable(table: EventTable, regions: MassRegions, source: string): EventTable {
   const region = table.columns.region!;
-  const t = filterTable(table, (i) => region[i] === 0 || region[i] === 1 || region[i] === 2);
-  const w = sidebandSubtractionWeights(t.columns.region!, t.columns.w as Float64Array, regions, source);
+  const t = filterTable(table, (i) => region[i] === REGION.window || region[i] === REGION.lowSideband || region[i] === REGION.highSideband);
+  const w = sidebandSubtractionWeights(t.columns.region!, regions, t.columns.w as Float64Array, source);
   return { n: t.n, columns: { ...t.columns, w } };
 }

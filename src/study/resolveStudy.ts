@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES, Binning } from '../binning/Binning.js';
-import { configForMetadata, resolveGeneratorConfig } from '../config/generator-config.js';
+import { asResolvedGeneratorConfig, configForMetadata, resolveGeneratorConfig, type ResolvedGeneratorConfig } from '../config/generator-config.js';
 import type { Seed } from '../rng.js';
 import { deepMerge } from './deepMerge.js';
 import type { Criterion, EstimatorKind, Pairing, Study } from './studySchema.js';
@@ -21,8 +21,8 @@ export interface ResolvedEstimator {
 export interface ResolvedPoint {
   label: string;
   events: number;
-  /** The generator's fully resolved configuration (as JSON). */
-  generator: Record<string, unknown>;
+  /** The generator's fully resolved configuration (plain JSON: written to study.json, sent to workers). */
+  generator: ResolvedGeneratorConfig;
   pairing: Pairing;
   estimators: ResolvedEstimator[];
 }
@@ -61,9 +61,10 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
   study.scan.forEach((p, i) => {
     if (keep && !keep.has(p.label)) return;
     const merged = deepMerge<Record<string, unknown>>({}, study.generator, p.generator, quick?.generator);
-    let generator: Record<string, unknown>;
+    let generator: ResolvedGeneratorConfig;
     try {
-      generator = configForMetadata(resolveGeneratorConfig(merged, opts.source)) as Record<string, unknown>;
+      // Resolved once, here; the JSON copy is branded by the cheap guard, and nothing downstream resolves again.
+      generator = asResolvedGeneratorConfig(configForMetadata(resolveGeneratorConfig(merged, opts.source)), opts.source);
     } catch (err) {
       if (err instanceof ConfigError) {
         // Name the study key the bad value came from: the scan point's patch if it set it, else the base.
@@ -94,6 +95,15 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
     points,
     criteria: quick?.criteria ?? study.criteria,
   };
+}
+
+/**
+ * A resolved study that crossed a thread or a file (study.json, a worker's data): each point's generator
+ * config is type-checked and branded by asResolvedGeneratorConfig, not resolved again. Returns the same object.
+ */
+export function asResolvedStudy(study: ResolvedStudy, source?: string): ResolvedStudy {
+  for (const p of study.points) p.generator = asResolvedGeneratorConfig(p.generator, source ?? `study ${study.name} point ${p.label}`);
+  return study;
 }
 
 function hasPath(obj: unknown, dotted: string): boolean {

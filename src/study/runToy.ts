@@ -10,10 +10,15 @@
  */
 import { Binning } from '../binning/Binning.js';
 import { assignBins, type BinAssignment } from '../binning/assignBins.js';
-import { REGION, type EventTable } from '../events/columns.js';
+import type { EventTable } from '../events/columns.js';
+import { REGION } from '../selection/selection.js';
+import type { ResolvedGeneratorConfig } from '../config/generator-config.js';
+import { createBlockContext, type BlockContext } from '../../generators/zee/generate-block.js';
+import { generateTruthEventsSync } from '../../generators/zee/generate-events.js';
+import { estimatorFor } from './estimatorFor.js';
 import { ConfigError, QmisidError, UsageError } from '../errors.js';
 import { deriveSeed } from '../rng.js';
-import type { Estimator, EstimatorResult } from './estimators/Estimator.js';
+import type { EstimatorResult } from './estimators/Estimator.js';
 import { binMeans } from './metrics/binMeans.js';
 import { closureChi2 } from './metrics/closureChi2.js';
 import { electronMetrics } from './metrics/electronMetrics.js';
@@ -23,28 +28,35 @@ import { massSpectra, PROFILE_EDGES, profileBins, profileMean, sig6, type Profil
 import { jsonNumber, type ClosureHistRecord, type EstimatorRecord, type MemberRecord, type PointRecord, type ProfileRecord, type ToyRecord } from './toyRecord.js';
 
 const PROFILE_VARIABLES: readonly ProfileVariable[] = ['pt', 'abseta', 'phi'];
-import type { EstimatorKind } from './studySchema.js';
 
-/** Generate `n` selected events from a resolved generator configuration (JSON) and a seed. */
-export type GenerateFn = (config: Record<string, unknown>, n: number, seed: string) => Promise<EventTable>;
+/**
+ * Per-configuration generator tables (Z pT and rapidity CDFs, ε model, buffers), built once per thread and
+ * reused for every toy — a study runs hundreds of toys on a handful of configurations. Keyed by the resolved
+ * config object, so they go when the study goes.
+ */
+const contexts = new WeakMap<ResolvedGeneratorConfig, BlockContext>();
 
-export interface ToyDeps {
-  generate: GenerateFn;
-  estimator: (kind: EstimatorKind) => Promise<Estimator>;
-  threads: number;
+/** `n` truth Z→ee events (before acceptance and selection) through the generator's serial path, in this thread. */
+function generate(config: ResolvedGeneratorConfig, n: number, seed: string): EventTable {
+  let ctx = contexts.get(config);
+  if (!ctx) {
+    ctx = createBlockContext(config);
+    contexts.set(config, ctx);
+  }
+  return generateTruthEventsSync(ctx, seed, n);
 }
 
 export function toySeed(study: ResolvedStudy, toy: number): string {
   return deriveSeed(study.seed, 'toy', toy);
 }
 
-export async function runToy(study: ResolvedStudy, toy: number, deps: ToyDeps): Promise<ToyRecord> {
+export async function runToy(study: ResolvedStudy, toy: number, threads?: number): Promise<ToyRecord> {
   const seed = toySeed(study, toy);
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
   const points: PointRecord[] = [];
   try {
     for (const point of study.points) {
-      const generated = await deps.generate(point.generator, point.events, deriveSeed(seed, 'events'));
+      const generated = generate(point.generator, point.events, deriveSeed(seed, 'events'));
       const events = applyPairing(generated, point.pairing);
       const window = windowTable(events);
       const wBins = assignBins(window, binning);
@@ -55,11 +67,11 @@ export async function runToy(study: ResolvedStudy, toy: number, deps: ToyDeps): 
       const estimators: Record<string, EstimatorRecord> = {};
       for (const spec of point.estimators) {
         const source = `study ${study.name} toy ${toy} point ${point.label} estimator ${spec.name}`;
-        const sel = (point.generator.selection ?? {}) as { window: [number, number]; lowSideband: [number, number]; highSideband: [number, number] };
+        const sel = point.generator.selection;
         // The folded fit needs the parents outside the window: it gets the whole selection and applies its own window.
         const table = spec.kind === 'binnedFolded' ? events : spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
         const bins = table === window ? wBins : assignBins(table, binning);
-        estimators[spec.name] = await runEstimator(spec, table, bins, binning, deps, deriveSeed(seed, 'point', point.label, 'estimator', spec.name), source);
+        estimators[spec.name] = await runEstimator(spec, table, bins, binning, deriveSeed(seed, 'point', point.label, 'estimator', spec.name), source, threads);
       }
       const profiles: NonNullable<PointRecord['profiles']> = {};
       for (const v of PROFILE_VARIABLES) {
@@ -91,14 +103,14 @@ async function runEstimator(
   table: EventTable,
   bins: BinAssignment,
   binning: Binning,
-  deps: ToyDeps,
   seed: string,
   source: string,
+  threads?: number,
 ): Promise<EstimatorRecord> {
   let res: EstimatorResult;
   try {
-    const est = await deps.estimator(spec.kind);
-    res = await est(table, { binning, seed, options: spec.options, source, threads: deps.threads });
+    const est = await estimatorFor(spec.kind);
+    res = await est(table, { binning, seed, options: spec.options, source, ...(threads != null ? { threads } : {}) });
   } catch (err) {
     // Bad options are the user's to fix: stop the study. Data/numerical trouble in one toy is a counted failure.
     if (!(err instanceof QmisidError) || err instanceof ConfigError || err instanceof UsageError) throw err;
@@ -124,7 +136,7 @@ async function runEstimator(
   // Electron and closure metrics on the window rows only (sideband rows carry no flip information of their own).
   const region = table.columns.region!;
   let allWindow = true;
-  for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== 0) allWindow = false;
+  for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== REGION.window) allWindow = false;
   const el = electronMetrics(table, maskRows(eps1, region, allWindow), maskRows(eps2, region, allWindow));
   const hists = { pt: closureChi2(table, eps1, eps2, 'pt'), eta: closureChi2(table, eps1, eps2, 'eta'), m_ee: closureChi2(table, eps1, eps2, 'm_ee') };
   const cl = (v: 'pt' | 'eta' | 'm_ee') => ({ chi2: hists[v].chi2, ndf: hists[v].ndf });

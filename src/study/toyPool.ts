@@ -7,14 +7,13 @@
  */
 import { startWorker } from '../util/worker.js';
 import { runToy } from './runToy.js';
-import { studyToyDeps } from './studyToyDeps.js';
-import type { ResolvedStudy } from './resolveStudy.js';
+import { asResolvedStudy, type ResolvedStudy } from './resolveStudy.js';
 import type { ToyRecord } from './toyRecord.js';
 import { fromWorkerError, type WorkerErrorPayload } from '../util/workerError.js';
 
 export interface PoolOptions {
   workers: number;
-  /** Threads each estimator may use (trainer backends). */
+  /** Gradient threads each toy's estimators may use (threadBudget.ts; default: the trainer's own). */
   threads?: number;
 }
 
@@ -24,10 +23,10 @@ export async function runToysInPool(
   opts: PoolOptions,
   onRecord: (rec: ToyRecord) => void,
 ): Promise<void> {
-  const threads = opts.threads ?? 1;
   if (opts.workers <= 0 || toys.length === 0) {
-    const deps = studyToyDeps(threads);
-    for (const t of toys) onRecord(await runToy(study, t, deps));
+    // A study read back from study.json (resume) is JSON: brand it once, so no toy resolves its configs again.
+    asResolvedStudy(study);
+    for (const t of toys) onRecord(await runToy(study, t, opts.threads));
     return;
   }
   const nWorkers = Math.min(opts.workers, toys.length);
@@ -35,7 +34,7 @@ export async function runToysInPool(
   await new Promise<void>((resolve, reject) => {
     let live = nWorkers;
     let failed = false;
-    const workers = Array.from({ length: nWorkers }, () => startWorker(import.meta.url, 'toyWorker', { workerData: { study, threads } }));
+    const workers = Array.from({ length: nWorkers }, () => startWorker(import.meta.url, 'toyWorker', { workerData: { study, threads: opts.threads } }));
     const stopAll = (): void => {
       for (const w of workers) void w.terminate();
     };

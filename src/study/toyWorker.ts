@@ -4,17 +4,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runToy } from './runToy.js';
-import { studyToyDeps } from './studyToyDeps.js';
-import type { ResolvedStudy } from './resolveStudy.js';
+import { asResolvedStudy, type ResolvedStudy } from './resolveStudy.js';
 import { toWorkerError } from '../util/workerError.js';
 
-interface Init {
-  study: ResolvedStudy;
-  threads: number;
-}
-
-const { study, threads } = workerData as Init;
-const deps = studyToyDeps(threads);
+// The parent resolved the study; the structured clone is type-checked and branded here, not resolved again.
+const study = asResolvedStudy((workerData as { study: ResolvedStudy }).study, 'toy worker');
+// This worker's share of the cores for its estimators' gradient threads (threadBudget.ts).
+const threads = (workerData as { threads?: number }).threads;
 const port = parentPort!;
 
 port.on('message', (msg: { toy: number } | { stop: true }) => {
@@ -22,7 +18,7 @@ port.on('message', (msg: { toy: number } | { stop: true }) => {
     port.close();
     return;
   }
-  runToy(study, msg.toy, deps).then(
+  runToy(study, msg.toy, threads).then(
     (record) => port.postMessage({ toy: msg.toy, record }),
     (err: unknown) =>
       port.postMessage({ toy: msg.toy, error: toWorkerError(err) }),

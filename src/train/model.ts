@@ -52,4 +52,6 @@ export interface PhiModel {
   seed: string;
   backend: BackendName;
   members: Member[];
+  /** The events it was trained on (written by `qmisid train`): region, window, sidebands, pT thresholds, where they came from. */
+  selection?: Record<string, unknown>;
 }

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { fitBinned } from '../../src/fit/fitBinned.js';
 import { binnedNll } from '../../src/fit/binnedLikelihood.js';
 import { pairCounts } from '../../src/fit/pairCounts.js';
-import { sidebandFactor, sidebandSubtractionWeights } from '../../src/fit/sideband-weights.js';
+import { sidebandSubtractionWeights } from '../../src/fit/sideband-weights.js';
+import { SELECTION_DEFAULTS, sidebandFactor } from '../../src/selection/selection.js';
 import { DataError, ConfigError } from '../../src/errors.js';
 import { createRng, deriveSeed } from '../../src/rng.js';
 import { mean, sampleStandardDeviation } from '../../src/stats/index.js';
@@ -96,7 +97,7 @@ describe('fitBinned on toys', () => {
           bkg.b1.push(p.i);
           bkg.b2.push(p.j);
           bkg.sc.push(rng.uniform() < 0.02 ? 1 : 0);
-          bkg.w.push(e < nWin ? 1 : sidebandFactor());
+          bkg.w.push(e < nWin ? 1 : sidebandFactor(SELECTION_DEFAULTS));
         }
       }
       const r = fitBinned(
@@ -192,12 +193,12 @@ describe('fitBinned rejects bad input with typed errors', () => {
 
 describe('sideband weights', () => {
   it('−(window width)/(sideband width): −0.5 for the defaults, base weights multiply', () => {
-    expect(sidebandFactor()).toBe(-0.5);
+    expect(sidebandFactor(SELECTION_DEFAULTS)).toBe(-0.5);
     expect(sidebandFactor({ window: [75, 105], lowSideband: [60, 75], highSideband: [105, 120] })).toBe(-1);
-    expect(Array.from(sidebandSubtractionWeights(Uint8Array.of(0, 1, 2), [2, 2, 4]))).toEqual([2, -1, -2]);
+    expect(Array.from(sidebandSubtractionWeights(Uint8Array.of(0, 1, 2), SELECTION_DEFAULTS, [2, 2, 4]))).toEqual([2, -1, -2]);
   });
   it('unknown region code and bad widths are typed errors', () => {
-    expect(() => sidebandSubtractionWeights(Uint8Array.of(0, 3))).toThrow(/region: expected 0.*row 1/);
+    expect(() => sidebandSubtractionWeights(Uint8Array.of(0, 3), SELECTION_DEFAULTS)).toThrow(/region: expected 0.*row 1/);
     expect(() => sidebandFactor({ window: [100, 80], lowSideband: [60, 80], highSideband: [100, 120] })).toThrow(ConfigError);
   });
 });

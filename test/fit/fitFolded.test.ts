@@ -137,7 +137,7 @@ describe('folded fit with a strong flip loss (ε 3 % / 8 %, loss 8 %)', () => {
   });
 
   it('study estimator: options checked with their key path; a good call returns per-bin rates', async () => {
-    const ctx = { binning, seed: 'est', source: 'test', threads: 1 };
+    const ctx = { binning, seed: 'est', source: 'test' };
     await expect(binnedFoldedEstimator(t, { ...ctx, options: {} })).rejects.toThrow(/options\.response/);
     await expect(binnedFoldedEstimator(t, { ...ctx, options: { response: { lossMean: LOSS, extraSmear: SMEAR }, replicaz: 4 } })).rejects.toThrow(/options\.replicaz/);
     const r = await binnedFoldedEstimator(t, { ...ctx, options: { response: { lossMean: LOSS, extraSmear: SMEAR }, replicas: 4 } });

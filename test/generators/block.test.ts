@@ -4,6 +4,7 @@ import { COLUMNS, concatTables, type EventTable } from '../../src/events/columns
 import { createBlockContext, generateBlock } from '../../generators/zee/generate-block.js';
 import { epsModel } from '../../generators/zee/eps-model.js';
 import { mean, sampleStandardDeviation } from '../../src/stats/index.js';
+import { REGION } from '../../src/selection/selection.js';
 
 const NO_DEGRADATION = { detector: { flip: { lossMean: 0, extraSmear: 0 } } };
 
@@ -33,7 +34,7 @@ describe('one block through the detector and selection', () => {
         expect(a < 2.47 && !(a > 1.37 && a < 1.52)).toBe(true);
       }
       const m = m_ee![i]!;
-      expect(region![i]).toBe(m >= 80 && m < 100 ? 0 : m >= 60 && m < 80 ? 1 : 2);
+      expect(region![i]).toBe(m >= 80 && m < 100 ? REGION.window : m >= 60 && m < 80 ? REGION.lowSideband : REGION.highSideband);
       expect(m >= 60 && m < 120).toBe(true);
       expect(sc![i]).toBe(q1![i] === q2![i] ? 1 : 0);
       expect(truth_q1![i]! * truth_q2![i]!).toBe(-1); // truth is opposite-charge only
@@ -115,7 +116,7 @@ describe('one block through the detector and selection', () => {
     const { m_ee, sc, region } = t.columns;
     const oc: number[] = [];
     const ss: number[] = [];
-    for (let i = 0; i < t.n; i++) if (region![i] === 0) (sc![i] ? ss : oc).push(m_ee![i]!);
+    for (let i = 0; i < t.n; i++) if (region![i] === REGION.window) (sc![i] ? ss : oc).push(m_ee![i]!);
     return { oc: peakMoments(oc), sc: peakMoments(ss) };
   };
   // SE of the mean s/√n and of the sample sd, normal approximation s/√(2(n−1)) (the m_ee core is close to
@@ -174,7 +175,7 @@ describe('one block through the detector and selection', () => {
       expect(truth_flip1![i]! + truth_flip2![i]!).toBe(0);
       expect(truth_eps1![i]).toBe(0);
       expect(event![i]!).toBeGreaterThanOrEqual(0x80000000);
-      expect(region![i]).toBe(m_ee![i]! >= 80 && m_ee![i]! < 100 ? 0 : m_ee![i]! < 80 ? 1 : 2);
+      expect(region![i]).toBe(m_ee![i]! >= 80 && m_ee![i]! < 100 ? REGION.window : m_ee![i]! < 80 ? REGION.lowSideband : REGION.highSideband);
     }
     // Fakes per signal row ~ Poisson(r), r = f/(1−f): 4σ on the count, σ = √(r·N_signal).
     const nSig = t.n - nb;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { readEvents } from '../../src/io/events-file.js';
 import { version } from '../../src/version.js';
+import { REGION } from '../../src/selection/selection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmisid-gen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,7 +43,7 @@ describe('qmisid generate', () => {
     expect(sidecar.seed).toBe(42);
     expect(sidecar.config.blockSize).toBe(8192);
     let sc = 0;
-    for (let i = 0; i < table.n; i++) if (table.columns.region![i] === 0) sc += table.columns.sc![i]!;
+    for (let i = 0; i < table.n; i++) if (table.columns.region![i] === REGION.window) sc += table.columns.sc![i]!;
     expect(sc).toBe(summary.summary.window.sc);
   });
 

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import type { EventTable } from '../../src/events/columns.js';
 import { fitBinnedTable, type BinnedFitResult } from '../../src/fit/fitBinned.js';
 import { permuteEvents, swapElectrons as swapElectronsShared } from '../../src/check/properties/invariance.js';
+import { SELECTION_DEFAULTS } from '../../src/selection/selection.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { generateEvents } from '../../generators/zee/generate-events.js';
 import { columnBytes } from '../generators/helpers.js';
@@ -45,13 +46,13 @@ describe('binned fit and generator', () => {
     // Default physics (flip energy loss on), fake pairs on, large ε so bins hold same-charge events.
     const gen = await generateEvents({ config: { eps: { model: 'analytic' as const, eps0: 5e-4 }, background: { fraction: 0.03 } }, events: pick(60_000, 300_000), seed: 'invariance', workers: 0 });
     const table = gen.table!;
-    const ref = { window: fitBytes(fitBinnedTable(table, PROPERTY_BINNING)), sub: fitBytes(fitBinnedTable(table, PROPERTY_BINNING, { region: 'sideband-subtracted' })) };
+    const ref = { window: fitBytes(fitBinnedTable(table, PROPERTY_BINNING)), sub: fitBytes(fitBinnedTable(table, PROPERTY_BINNING, { region: 'sideband-subtracted', selection: SELECTION_DEFAULTS })) };
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), (seed, swap) => {
         let t = permute(table, seed);
         if (swap) t = swapElectrons(t);
         expect(fitBytes(fitBinnedTable(t, PROPERTY_BINNING))).toBe(ref.window);
-        expect(fitBytes(fitBinnedTable(t, PROPERTY_BINNING, { region: 'sideband-subtracted' }))).toBe(ref.sub);
+        expect(fitBytes(fitBinnedTable(t, PROPERTY_BINNING, { region: 'sideband-subtracted', selection: SELECTION_DEFAULTS }))).toBe(ref.sub);
       }),
       { numRuns: pick(10, 50) },
     );

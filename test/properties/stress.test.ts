@@ -33,6 +33,7 @@ import { fitBinnedTable } from '../../src/fit/fitBinned.js';
 import { fitFoldedTable } from '../../src/fit/fitFolded.js';
 import { generateEvents } from '../../generators/zee/generate-events.js';
 import { pick } from './support/heavy.js';
+import { REGION } from '../../src/selection/selection.js';
 
 const EPS = 0.08;
 const LOSS = pick(0.08, 0.05);
@@ -56,7 +57,7 @@ async function sample(ptMin: number): Promise<EventTable> {
 
 function fitWindow(t: EventTable, lo: number, ptMin: number): { eps: number; err: number; pull: number } {
   const m = t.columns.m_ee!;
-  const region = Uint8Array.from(m, (x) => (x >= lo && x < 100 ? 0 : 1));
+  const region = Uint8Array.from(m, (x) => (x >= lo && x < 100 ? REGION.window : REGION.lowSideband));
   const fit = fitBinnedTable({ n: t.n, columns: { ...t.columns, region } }, Binning.fromEdges([0, 2.47], [ptMin, 14000]));
   expect(fit.status).toBe('converged');
   return { eps: fit.eps[0]!, err: fit.errSandwich[0]!, pull: (fit.eps[0]! - EPS) / fit.errSandwich[0]! };

@@ -10,6 +10,7 @@ import { applyModel, memberEps } from '../../src/train/apply.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { trainModel } from '../../src/train/train-model.js';
 import { binnedClosure, logitResidual, ensemblePulls } from './closure.js';
+import { REGION } from '../../src/selection/selection.js';
 
 beforeAll(async () => {
   await selectBackend('auto');
@@ -32,7 +33,7 @@ function windowEvents(min: number): EventTable {
   let n = 0;
   for (let b = 0; n < min; b++) {
     const t = generateBlock(ctx, 'train-generator-closure', b, Math.min(ctx.config.blockSize, 50_000));
-    const w = filterTable(t, (i) => t.columns.region![i] === 0);
+    const w = filterTable(t, (i) => t.columns.region![i] === REGION.window);
     parts.push(w);
     n += w.n;
   }

@@ -64,11 +64,13 @@ describe('qmisid train / apply', () => {
     const input = join(dir, 'events.csv');
     await writeEvents(input, toyPairs({ n: 6000, seed: 'cli' }), { config: null, seed: 'cli', version: 'test' });
     const modelDir = join(dir, 'cli-model');
-    const code = await main(['node', 'qmisid', 'train', '--input', input, '--out', modelDir, '--features', 'pt,eta', '--epochs', '2', '--batch', '1024', '--ensemble', '2', '--oc-keep', '0.5', '--seed', '3', '--val-frac', '0.25', '--no-progress']);
+    // Toy pairs carry no mass: train on every row, explicitly (the default is the mass window, as in qmisid fit).
+    const code = await main(['node', 'qmisid', 'train', '--input', input, '--out', modelDir, '--region', 'all', '--features', 'pt,eta', '--epochs', '2', '--batch', '1024', '--ensemble', '2', '--oc-keep', '0.5', '--seed', '3', '--val-frac', '0.25', '--no-progress']);
     expect(code).toBe(0);
     const m = loadModel(modelDir);
     expect(m.members.length).toBe(2);
     expect(m.config.ocKeep).toBe(0.5);
+    expect(m.selection).toMatchObject({ region: 'all', source: 'default', events: 6000 });
     const outFile = join(dir, 'with-eps.csv');
     expect(await main(['node', 'qmisid', 'apply', '--model', modelDir, '--input', input, '--out', outFile])).toBe(0);
     const { table } = await readEvents(outFile);
@@ -89,8 +91,8 @@ describe('qmisid train / apply', () => {
     try {
       expect(await main(['node', 'qmisid', 'train', '--input', input, '--out', out, '--epochs', 'many'])).toBe(2);
       expect(await main(['node', 'qmisid', 'train', '--input', input, '--out', out, '--oc-keep', '0'])).toBe(2);
-      expect(await main(['node', 'qmisid', 'train', '--input', input, '--out', out, '--features', 'pt,bogus'])).toBe(2);
-      expect(await main(['node', 'qmisid', 'train', '--input', input, '--out', out])).toBe(2);
+      expect(await main(['node', 'qmisid', 'train', '--input', input, '--out', out, '--features', 'pt,bogus', '--region', 'all'])).toBe(2);
+      expect(await main(['node', 'qmisid', 'train', '--input', input, '--out', out, '--region', 'all'])).toBe(2);
     } finally {
       process.stderr.write = write;
     }

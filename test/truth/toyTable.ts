@@ -6,6 +6,7 @@
 import type { Binning } from '../../src/binning/Binning.js';
 import { emptyTable, type EventTable } from '../../src/events/columns.js';
 import { createRng } from '../../src/rng.js';
+import { REGION } from '../../src/selection/selection.js';
 
 export interface ToyTableOptions {
   n: number;
@@ -46,7 +47,7 @@ export function toyTable(binning: Binning, o: ToyTableOptions): EventTable {
     }
     c.sc![e] = c.q1![e] === c.q2![e] ? 1 : 0;
     c.w![e] = 1;
-    c.region![e] = o.sideband && rng.uniform() < o.sideband ? (rng.uniform() < 0.5 ? 1 : 2) : 0;
+    c.region![e] = o.sideband && rng.uniform() < o.sideband ? (rng.uniform() < 0.5 ? REGION.lowSideband : REGION.highSideband) : REGION.window;
     c.m_ee![e] = 91;
   }
   return t;

@@ -3,21 +3,50 @@
  *
  *   qmisid fit --input events.parquet --out fit.json [--bins-eta 0,0.5,...] [--bins-pt 25,60,...]
  *              [--weights w] [--region window|all|sideband-subtracted]
+ *              [--window LO,HI] [--sidebands LO1,HI1,LO2,HI2] [--pt-min A,B]
  *              [--folded --loss-mean 0.015 --extra-smear 0.025 [--replicas 16] [--seed S]]
+ *
+ * The selection (window, sidebands, pT thresholds; src/selection) is the file's own, read from the generator
+ * config in its metadata (defaults when it has none); the selection flags override parts of it. It sets the
+ * sideband-subtraction weight and the folded fit's window, parent range and thresholds, and is written to the
+ * output with where it came from ("default" | "file" | "flags").
  *
  * `--folded` fits the forward-folded model instead (src/fit/fitFolded.ts): the same-charge yield of each bin
  * pair is predicted by flipping the legs of the selected events through the given flip response, so events
  * that the flipped electron's energy loss moves out of the window, below threshold or into another bin are
- * accounted for. It uses every event of the file in 60–120 GeV as a parent and fits the 80–100 GeV window.
+ * accounted for. It uses every selected event of the file (window and sidebands) as a parent and fits the window.
  *
- * When the file has truth columns, the truth-matched rates of the same bins are written alongside.
+ * When the file has truth columns, the truth-matched rates of the same bins are written alongside, over the
+ * fitted events with the fit's weights (the window; window minus scaled sidebands when subtracted).
  */
 import type { Command } from 'commander';
 import type { Binning as BinningType } from '../../binning/Binning.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
+import {
+  FIT_REGIONS as REGIONS,
+  FIT_WEIGHT,
+  selectedMassRange,
+  selectedTable,
+  selectionFromFile,
+  selectionToJson,
+  selectionWithFlags,
+  selectRows,
+  sidebandFactor,
+  type Selection,
+  type SelectionFlags,
+} from '../../selection/selection.js';
 
-const REGIONS = ['window', 'all', 'sideband-subtracted'] as const;
+/** A selection other than the file's can only narrow it: events outside the file's selection were never written. */
+function checkInsideFile(sel: Selection, file: Selection): void {
+  const [lo, hi] = selectedMassRange(file);
+  const inside = (r: readonly [number, number]): boolean => r[0] >= lo && r[1] <= hi;
+  const what = `inside the file's selected mass range [${lo}, ${hi}] (events outside it were never written)`;
+  if (!inside(sel.window)) throw new UsageError('--window', sel.window, what);
+  if (!inside(sel.lowSideband) || !inside(sel.highSideband)) throw new UsageError('--sidebands', [...sel.lowSideband, ...sel.highSideband], what);
+  if (sel.ptMin[0] < file.ptMin[0] || sel.ptMin[1] < file.ptMin[1]) throw new UsageError('--pt-min', sel.ptMin, `at or above the file's thresholds ${file.ptMin.join(',')} GeV`);
+}
+
 
 function parseEdges(flag: string, value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
@@ -26,7 +55,7 @@ function parseEdges(flag: string, value: string): number[] {
   return nums;
 }
 
-interface FitFlags {
+interface FitFlags extends SelectionFlags {
   input?: string;
   out?: string;
   binsEta?: string;
@@ -46,6 +75,28 @@ function parseNumber(flag: string, value: string | undefined, check: (x: number)
   return x;
 }
 
+/** --loss-mean / --extra-smear through the flip response's one schema (src/fit/flipResponse.ts); errors name the flag. */
+async function flipResponseFlags(flags: FitFlags): Promise<{ lossMean: number; extraSmear: number }> {
+  const { flipResponseFrom } = await import('../../fit/flipResponse.js');
+  const raw = { lossMean: flags.lossMean, extraSmear: flags.extraSmear };
+  const flagOf = { lossMean: '--loss-mean', extraSmear: '--extra-smear' } as const;
+  const values: Record<string, number> = {};
+  for (const k of ['lossMean', 'extraSmear'] as const) {
+    const v = raw[k];
+    if (v == null) throw new UsageError(flagOf[k], v, 'a fraction in [0, 1) (the flip response is required with --folded)');
+    values[k] = v.trim() === '' ? NaN : Number(v);
+  }
+  try {
+    return flipResponseFrom(values, '');
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      const k = err.path as keyof typeof flagOf;
+      throw new UsageError(flagOf[k] ?? '--loss-mean', raw[k] ?? err.value, err.expected);
+    }
+    throw err;
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('fit')
@@ -56,6 +107,9 @@ export function register(program: Command): void {
     .option('--bins-pt <edges>', 'pT bin edges in GeV, comma-separated (default 25,60,90,130,1000)')
     .option('--weights <column>', 'event-weight column (default: unit weights)')
     .option('--region <region>', `events to fit: ${REGIONS.join(' | ')}`, 'window')
+    .option('--window <lo,hi>', "mass window [GeV], e.g. 85,97 (default: the file's selection)")
+    .option('--sidebands <lo1,hi1,lo2,hi2>', "low and high sideband [GeV], e.g. 60,80,100,120 (default: the file's)")
+    .option('--pt-min <a,b>', "leading and subleading pT thresholds [GeV] (default: the file's)")
     .option('--folded', 'forward-folded fit with a flip response (needs --loss-mean and --extra-smear)')
     .option('--loss-mean <x>', 'flip response: mean fractional energy loss of a flipped electron, e.g. 0.015')
     .option('--extra-smear <x>', 'flip response: extra Gaussian fractional smearing of a flipped electron, e.g. 0.025')
@@ -75,7 +129,6 @@ export function register(program: Command): void {
         if (err instanceof ConfigError) throw new UsageError(err.path.startsWith('bins.eta') ? '--bins-eta' : '--bins-pt', err.value, err.expected);
         throw err;
       }
-      const region = flags.region as (typeof REGIONS)[number];
       const [{ readEvents }, { fitBinnedTable }, { binnedFitToJson }, { truthMatchedRates }, { writeFileAtomic }, { version }] = await Promise.all([
         import('../../io/events-file.js'),
         import('../../fit/fitBinned.js'),
@@ -85,38 +138,47 @@ export function register(program: Command): void {
         import('../../version.js'),
       ]);
       if (!flags.folded && (flags.lossMean != null || flags.extraSmear != null)) throw new UsageError('--loss-mean', flags.lossMean ?? flags.extraSmear, 'only with --folded');
-      const response = flags.folded
-        ? {
-            lossMean: parseNumber('--loss-mean', flags.lossMean, (x) => x >= 0 && x < 1, 'a fraction in [0, 1) (the flip response is required with --folded)'),
-            extraSmear: parseNumber('--extra-smear', flags.extraSmear, (x) => x >= 0 && x < 1, 'a fraction in [0, 1) (the flip response is required with --folded)'),
-          }
-        : undefined;
+      const response = flags.folded ? await flipResponseFlags(flags) : undefined;
       // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
       const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_REPLICAS, `an integer in 1..${MAX_REPLICAS}`);
-      if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole 60–120 GeV selection and fits the window: leave --region at window');
-      // Only the columns the fit reads (projection while reading): bins, charges, region, weights, and the
-      // truth columns when the file has them.
-      const { table } = await readEvents(flags.input, {
-        columns: ['pt1', 'eta1', 'pt2', 'eta2', 'sc', ...(region !== 'all' ? ['region'] : []), ...(response ? ['m_ee'] : []), ...(flags.weights != null ? [flags.weights] : [])],
-        optional: ['region', 'truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'],
+      if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole selection (window and sidebands) as parents and fits the window: leave --region at window');
+      // Only the columns the fit reads (projection while reading): bins, charges, mass, region, weights, and
+      // the truth columns when the file has them.
+      const { table, meta } = await readEvents(flags.input, {
+        columns: ['pt1', 'eta1', 'pt2', 'eta2', 'sc', ...(flags.weights != null ? [flags.weights] : [])],
+        optional: ['m_ee', 'region', 'truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'],
       });
+      const fileSel = selectionFromFile(meta, flags.input);
+      const { selection, source: selectionSource } = selectionWithFlags(fileSel, flags);
+      const fromKinematics = selectionSource === 'flags';
+      if (fromKinematics && fileSel.source === 'file') checkInsideFile(selection, fileSel.selection);
+      const region = flags.region as (typeof REGIONS)[number];
       const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
       const folded = response
-        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, ...(replicas != null ? { replicas } : {}), seed: flags.seed, source: flags.input, ...weightOpt })
+        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, selection, ...(replicas != null ? { replicas } : {}), seed: flags.seed, source: flags.input, ...weightOpt })
         : undefined;
-      const result = folded ?? fitBinnedTable(table, binning, { region, source: flags.input, ...weightOpt });
+      const result = folded ?? fitBinnedTable(table, binning, { region, selection, regionsFromKinematics: fromKinematics, source: flags.input, ...weightOpt });
       const hasTruth = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'].every((c) => c in table.columns);
       let truth: Record<string, unknown> | undefined;
       if (hasTruth) {
-        const t = truthMatchedRates(table, binning, { source: flags.input });
+        // Like with like: the events the fit used (the folded fit observes the window), with the fit's weights.
+        const fitted = selectRows(table, folded ? 'window' : region, {
+          selection,
+          fromKinematics,
+          ...(flags.weights != null ? { base: table.columns[flags.weights]! } : {}),
+          source: flags.input,
+        });
+        const t = truthMatchedRates(selectedTable(table, fitted), binning, { source: flags.input, ...(fitted.w ? { weightColumn: FIT_WEIGHT } : {}) });
         const arr = (x: Float64Array): (number | null)[] => Array.from(x, (v) => (Number.isFinite(v) ? v : null));
-        truth = { note: 'all events of the file, unit weights', rate: arr(t.rate), err: arr(t.err), meanTruthEps: arr(t.meanTruthEps), electrons: arr(t.sumW) };
+        const note = `the fitted events (${folded ? 'window' : region}), ${fitted.w ? "the fit's weights" : 'unit weights'}`;
+        truth = { note, events: fitted.rows.length, rate: arr(t.rate), err: arr(t.err), meanTruthEps: arr(t.meanTruthEps), electrons: arr(t.sumW) };
       }
       const out = {
         version,
         input: flags.input,
         binning: binning.toJSON(),
         region,
+        selection: { ...selectionToJson(selection), sidebandWeight: sidebandFactor(selection), source: selectionSource },
         weights: flags.weights ?? null,
         ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed: flags.seed } } : {}),
         ...binnedFitToJson(result),

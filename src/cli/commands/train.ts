@@ -1,11 +1,17 @@
 /**
  * `qmisid train`: fit φ(e) on an event file through the pair classifier f(φ1, φ2) (method note eq. 3), or
  * with --oracle per electron on the truth flip label, and save the model directory (atomically).
+ *
+ * It trains on the events `qmisid fit` would fit: by default the mass window of the file's own selection
+ * (src/selection: from the file's metadata, defaults without), or `--region sideband-subtracted` / `all`, with
+ * the same --window, --sidebands and --pt-min overrides. The selection used is stored in model.json and printed.
  */
 import type { Command } from 'commander';
 import { ConfigError, UsageError } from '../../errors.js';
+import type { SelectionFlags } from '../../selection/selection.js';
 
-interface TrainFlags {
+interface TrainFlags extends SelectionFlags {
+  region: string;
   input: string;
   out: string;
   features?: string;
@@ -29,11 +35,7 @@ interface TrainFlags {
   config?: string;
   progress?: boolean;
   json?: boolean;
-  region?: string;
 }
-
-/** Mass regions training can be restricted to (read while reading the file; REGION codes in events/columns.ts). */
-const TRAIN_REGIONS: Record<string, number[] | undefined> = { all: undefined, window: [0], sidebands: [1, 2] };
 
 /** Config key → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
@@ -59,6 +61,10 @@ export function register(program: Command): void {
     .description('train the per-electron network phi(e) on OC/SC pairs (eps = sigmoid(phi)); saves a model directory')
     .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv) with <feature>1/<feature>2, sc and optional w')
     .requiredOption('--out <DIR>', 'model directory to write (replaced atomically)')
+    .option('--region <REGION>', 'events to train on: window (default) | sideband-subtracted | all, as in qmisid fit', 'window')
+    .option('--window <lo,hi>', "mass window [GeV] (default: the file's selection)")
+    .option('--sidebands <lo1,hi1,lo2,hi2>', "low and high sideband [GeV] (default: the file's)")
+    .option('--pt-min <a,b>', "leading and subleading pT thresholds [GeV] (default: the file's)")
     .option('--features <LIST>', 'per-electron features, e.g. pt,eta | pt,abseta,phi,q | log:pt,id:phi (default pt,eta)')
     .option('--hidden <LIST>', 'hidden-layer widths (default 64,64,64)')
     .option('--activation <NAME>', 'leakyRelu (default, slope 0.01) | relu | elu | tanh')
@@ -79,7 +85,6 @@ export function register(program: Command): void {
     .option('--oracle', 'train per electron on truth_flip1/2 instead (supervised reference)')
     .option('--config <FILE.json>', 'trainer options as JSON (flags override)')
     .option('--no-progress', 'no progress bar (default: shown when stderr is a terminal)')
-    .option('--region <R>', 'events to train on: all (default) | window | sidebands (cut while reading)')
     .option('--json', 'print a JSON summary on stdout')
     .action(async (flags: TrainFlags) => {
       const { readFileSync } = await import('node:fs');
@@ -88,8 +93,6 @@ export function register(program: Command): void {
       const { trainWithHead } = await import('../../train/train-model.js');
       const { parseFeatures } = await import('../../train/features.js');
       const { trainingColumns } = await import('../../train/training-set.js');
-      const region = flags.region ?? 'all';
-      if (!(region in TRAIN_REGIONS)) throw new UsageError('--region', flags.region, Object.keys(TRAIN_REGIONS).join(' | '));
       const { saveModel } = await import('../../train/model-io.js');
 
       let base: Record<string, unknown> = {};
@@ -133,19 +136,25 @@ export function register(program: Command): void {
         }
         throw err;
       }
-      const head = flags.oracle ? 'electron' : 'pair';
-      // Only the columns training needs, and only the chosen region's rows (projection and cut while reading).
-      const regions = TRAIN_REGIONS[region];
-      // The table is passed on without a local name, so it can be freed once the training set is built.
-      const model = await trainWithHead(
-        (await readEvents(flags.input, { ...trainingColumns(parseFeatures(features), head), ...(regions ? { regions } : {}) })).table,
-        input,
-        head,
-        { source: flags.input },
-      );
+      const sel = await import('../../selection/selection.js');
+      if (!(sel.FIT_REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, sel.FIT_REGIONS.join(' | '));
+      const region = flags.region as (typeof sel.FIT_REGIONS)[number];
+      // Only the columns training and the selection read (projection while reading, docs/event-input.md).
+      const { columns, optional } = trainingColumns(parseFeatures(features), flags.oracle ? 'electron' : 'pair');
+      const { table: all, meta } = await readEvents(flags.input, { columns, optional: [...optional, 'region', 'm_ee', 'pt1', 'pt2'] });
+      const { selection, source: selectionSource } = sel.selectionWithFlags(sel.selectionFromFile(meta, flags.input), flags);
+      const rows = sel.selectRows(all, region, { selection, fromKinematics: selectionSource === 'flags', ...(all.columns.w ? { base: all.columns.w } : {}), source: flags.input });
+      const picked = sel.selectedTable(all, rows);
+      // The trainer reads its event weights from `w`: the selection's weights (sideband subtraction included).
+      const table = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
+      const selectionRecord = { region, ...sel.selectionToJson(selection), sidebandWeight: sel.sidebandFactor(selection), source: selectionSource, events: table.n };
+      const model = { ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input })), selection: selectionRecord };
       await saveModel(flags.out, model);
 
       process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
+      process.stderr.write(
+        `  trained on ${table.n} of ${all.n} events: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
+      );
       for (const m of model.members) {
         const b = m.branch;
         process.stderr.write(
@@ -162,6 +171,7 @@ export function register(program: Command): void {
           backend: model.backend,
           kind: model.kind,
           inputs: model.inputs,
+          selection: selectionRecord,
           members: model.members.map(({ params: _p, ...info }) => info),
         };
         process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -5,7 +5,8 @@
  *   response  { lossMean, extraSmear } — the flip response R the fit assumes (required; per scan point it is
  *             set to the generator's detector.flip, or deliberately mis-set to measure the systematic)
  *   replicas  Monte Carlo draws of R per parent and leg (default 16)
- *   window, range, ptMin — fit window, parent range and pT thresholds (defaults 80–100, 60–120, 25/25 GeV)
+ *   window, range, ptMin — fit window, parent range and pT thresholds (defaults: the selection defaults of
+ *             src/selection, i.e. a fixed window whatever the point's generator selection)
  *   parents   'oc' (default) | 'all' (see fitFolded.ts)
  *   errors    'sandwich' (default: the OC parents' own fluctuation is in it) | 'hessian'
  * The Monte Carlo seed is the estimator's seed from the toy.
@@ -15,15 +16,17 @@ import { DEFAULT_REPLICAS, fitFoldedTable } from '../../fit/fitFolded.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
 import { zodConfigError } from '../../config/zodConfigError.js';
 import type { Estimator } from './Estimator.js';
+import { SELECTION_DEFAULTS, selectedMassRange } from '../../selection/selection.js';
+import { flipResponseSchema } from '../../fit/flipResponse.js';
 
 const range = z.tuple([z.number().finite(), z.number().finite()]);
 
 export const FoldedOptionsSchema = z.strictObject({
-  response: z.strictObject({ lossMean: z.number().finite().nonnegative(), extraSmear: z.number().finite().nonnegative() }),
+  response: flipResponseSchema,
   replicas: z.number().int().min(1).max(MAX_REPLICAS).default(DEFAULT_REPLICAS),
-  window: range.default([80, 100]),
-  range: range.default([60, 120]),
-  ptMin: z.tuple([z.number().finite().nonnegative(), z.number().finite().nonnegative()]).default([25, 25]),
+  window: range.default([...SELECTION_DEFAULTS.window]),
+  range: range.default(selectedMassRange(SELECTION_DEFAULTS)),
+  ptMin: z.tuple([z.number().finite().nonnegative(), z.number().finite().nonnegative()]).default([...SELECTION_DEFAULTS.ptMin]),
   parents: z.enum(['oc', 'all']).default('oc'),
   errors: z.enum(['sandwich', 'hessian']).default('sandwich'),
   maxIterations: z.number().int().positive().optional(),

@@ -17,6 +17,7 @@ import { sampleStandardDeviation } from '../../stats/index.js';
 import type { PhiModel } from '../../train/model.js';
 import { binMeans } from '../metrics/binMeans.js';
 import type { EstimatorContext, EstimatorResult } from './Estimator.js';
+import { REGION } from '../../selection/selection.js';
 
 const STUDY_KEYS = new Set(['tradeoffEtaSplit']);
 
@@ -67,7 +68,7 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
     let sb = 0;
     let nb = 0;
     for (let i = 0; i < n; i++) {
-      if ((bg && bg[i] === 1) || region[i] !== 0) continue;
+      if ((bg && bg[i] === 1) || region[i] !== REGION.window) continue;
       if (Math.abs(eta1[i]!) < split) (sa += m1[m]![i]!), na++;
       else (sb += m1[m]![i]!), nb++;
       if (Math.abs(eta2[i]!) < split) (sa += m2[m]![i]!), na++;

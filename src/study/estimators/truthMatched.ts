@@ -8,6 +8,7 @@ import { assignBins } from '../../binning/assignBins.js';
 import { DataError } from '../../errors.js';
 import { binMeans } from '../metrics/binMeans.js';
 import type { Estimator } from './Estimator.js';
+import { REGION } from '../../selection/selection.js';
 
 export const truthMatchedEstimator: Estimator = async (table, ctx) => {
   const f1 = table.columns.truth_flip1;
@@ -16,7 +17,7 @@ export const truthMatchedEstimator: Estimator = async (table, ctx) => {
   const region = table.columns.region!;
   const bg = table.columns.is_background;
   // Window signal electrons only: sideband rows (if the table has them) and fakes carry no truth flip rate.
-  const skip = Uint8Array.from({ length: table.n }, (_, i) => (region[i] !== 0 || (bg != null && bg[i] === 1) ? 1 : 0));
+  const skip = Uint8Array.from({ length: table.n }, (_, i) => (region[i] !== REGION.window || (bg != null && bg[i] === 1) ? 1 : 0));
   const bins = assignBins(table, ctx.binning, ctx.source);
   const { mean, count } = binMeans(bins, ctx.binning.size, f1, f2, skip);
   const err = mean.map((p, k) => (count[k]! > 0 ? Math.sqrt(Math.max(p * (1 - p), 0) / count[k]!) : NaN));

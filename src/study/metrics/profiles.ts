@@ -7,6 +7,7 @@
  */
 import type { EventTable } from '../../events/columns.js';
 import { binIndex } from '../../util/binIndex.js';
+import { REGION } from '../../selection/selection.js';
 
 export type ProfileVariable = 'pt' | 'abseta' | 'phi';
 
@@ -41,7 +42,7 @@ export function profileBins(table: EventTable, variable: ProfileVariable): Profi
   const bin2 = new Int32Array(table.n).fill(-1);
   const f = variable === 'abseta' ? Math.abs : (x: number) => x;
   for (let i = 0; i < table.n; i++) {
-    if (region[i] !== 0 || (bg != null && bg[i] === 1)) continue;
+    if (region[i] !== REGION.window || (bg != null && bg[i] === 1)) continue;
     bin1[i] = binIndex(edges, f(c1[i]!));
     bin2[i] = binIndex(edges, f(c2[i]!));
   }
