@@ -19,13 +19,17 @@ import { PEERS_DIR, PYTHON } from './peers.js';
 import { version } from '../src/version.js';
 import { writeFileAtomic } from '../src/io/atomic.js';
 
+// `--events N`: the command and time-to-accuracy benches on N events instead of 10^6 (a quicker run).
+const eIdx = process.argv.indexOf('--events');
+const EVENTS = eIdx >= 0 ? Number(process.argv.splice(eIdx, 2)[1]) : undefined;
+
 const BENCHES: Record<string, () => Promise<unknown> | unknown> = {
   generate: () => benchGenerate(),
   train: () => benchTrain(),
   'binned-fit': () => benchBinnedFit(1e6, '1'),
   'oc-keep': () => benchOcKeepVariance(),
-  commands: () => benchCommands(),
-  'time-to-accuracy': () => benchTimeToAccuracy(),
+  commands: () => benchCommands(EVENTS ? { events: EVENTS } : {}),
+  'time-to-accuracy': () => benchTimeToAccuracy(EVENTS ? { events: EVENTS, ladder: [1, 2, 4] } : {}),
 };
 
 async function main(): Promise<void> {
