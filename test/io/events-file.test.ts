@@ -67,6 +67,27 @@ describe('event files', () => {
     await expect(readEvents(path, { require: ['nope'] })).rejects.toThrow(/column nope: required column is missing/);
   });
 
+  for (const ext of ['parquet', 'arrow', 'csv'] as const) {
+    it(`${ext}: the region cut and optional columns applied while reading equal the same cut after a full read`, async () => {
+      const path = join(dir, `cut.${ext}`);
+      const t = randomTable(3000, 5);
+      // Several chunks (the writer's record batches / row groups, and the CSV reader's own chunks).
+      const w = await openEventWriter(path, meta);
+      for (let s = 0; s < t.n; s += 1000) await w.write(sliceTable(t, s, Math.min(s + 1000, t.n)));
+      await w.close();
+      const full = (await readEvents(path)).table;
+      const { table: cut } = await readEvents(path, { columns: ['pt1', 'sc'], optional: ['w', 'no_such_column'], regions: [0] });
+      expect(Object.keys(cut.columns)).toEqual(['pt1', 'sc', 'w']);
+      const keep = Array.from({ length: full.n }, (_, i) => i).filter((i) => full.columns.region![i] === 0);
+      expect(keep.length).toBeGreaterThan(0);
+      expect(keep.length).toBeLessThan(full.n); // the cut removes rows: the comparison below has power
+      expect(cut.n).toBe(keep.length);
+      expect(Array.from(cut.columns.pt1!)).toEqual(keep.map((i) => full.columns.pt1![i]));
+      expect(Array.from(cut.columns.w!)).toEqual(keep.map((i) => full.columns.w![i]));
+      expect(cut.columns.sc).toBeInstanceOf(Uint8Array);
+    });
+  }
+
   it('names file, column, row and value of bad data', async () => {
     const path = join(dir, 'bad.csv');
     writeFileSync(path, 'pt1,q1,sc\n30,1,0\n40,0,0\n');
