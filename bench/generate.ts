@@ -8,7 +8,10 @@
  *      the two-worker figure while the one-core peer barely notices.
  *   2. full chain — `generateEvents` for 1 M SELECTED events on both cores, sink discarding the rows
  *      (generation only), wall time including worker start-up and table building.
- * Floors: kinematics ≥ 1.0× the peer's events/s on both cores; full chain < 3 s for 1 M selected events.
+ *   3. the full chain with the latent electron model (all features and eps_reach), against the mean of two
+ *      default runs around it.
+ * Floors: kinematics ≥ 1.0× the peer's events/s on both cores; full chain < 3 s for 1 M selected events;
+ * latent electron chain ≤ 2× the default chain.
  */
 import { execFile } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -128,6 +131,15 @@ export async function benchGenerate(opts: GenerateBenchOptions = {}): Promise<Re
   const t0 = performance.now();
   const full = await generateEvents({ events: selected, count: 'selected', seed: 'bench', workers, sink: () => undefined });
   const fullSeconds = (performance.now() - t0) / 1000;
+  // 3. the same with the latent electron model (docs/electrons.md: every feature and the Bayes target on), run
+  //    right after the default chain and then the default once more, so machine load hits both alike.
+  const t1 = performance.now();
+  await generateEvents({ events: selected, count: 'selected', seed: 'bench', workers, sink: () => undefined, config: { electron: { model: 'latent' } } });
+  const latentSeconds = (performance.now() - t1) / 1000;
+  const t2 = performance.now();
+  await generateEvents({ events: selected, count: 'selected', seed: 'bench', workers, sink: () => undefined });
+  const fullSeconds2 = (performance.now() - t2) / 1000;
+  const latentRatio = latentSeconds / (0.5 * (fullSeconds + fullSeconds2));
 
   const ratio = peerRate ? multi.eventsPerSecond / peerRate : null;
   return {
@@ -152,7 +164,14 @@ export async function benchGenerate(opts: GenerateBenchOptions = {}): Promise<Re
       seconds: Number(fullSeconds.toFixed(3)),
       selectedPerSecond: Math.round(full.summary.selectedEvents / fullSeconds),
     },
+    latentElectronChain: {
+      config: { electron: { model: 'latent' } },
+      seconds: Number(latentSeconds.toFixed(3)),
+      defaultSecondsAgain: Number(fullSeconds2.toFixed(3)),
+      ratioToDefault: Number(latentRatio.toFixed(3)),
+    },
     floors: {
+      latentElectronRatio: { floor: 2, pass: latentRatio <= 2 },
       kinematicsRatio: { floor: 1.0, pass: ratio == null ? null : ratio >= 1.0 },
       fullChainSeconds: { floor: 3, pass: fullSeconds < 3 },
     },

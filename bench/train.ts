@@ -37,7 +37,7 @@ function syntheticSet(n: number, d: number, seed: string): TrainingSet {
   const x2 = Float32Array.from({ length: n * d }, () => rng.normal());
   const sc = Uint8Array.from({ length: n }, () => (rng.uniform() < 0.1 ? 1 : 0));
   const y1 = Float32Array.from(sc, (s) => 1 - s);
-  return { n, d, x1, x2, y1, y2: y1, w: new Float64Array(n).fill(1), sc };
+  return { n, d, x1, x2, y1, y2: y1, w: new Float64Array(n).fill(1), sc, bins: null, hasNegative: false };
 }
 
 export interface ThroughputRow {

@@ -15,11 +15,14 @@
  */
 import { deriveSeed, type Seed } from '../../src/rng.js';
 import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generator-config.js';
-import type { EventTable, TypedColumn } from '../../src/events/columns.js';
+import { generatedColumns, type EventTable, type TypedColumn } from '../../src/events/columns.js';
 import { Acceptance } from './acceptance.js';
 import { BackgroundSampler, type BackgroundPair } from './background.js';
 import { epsModel, type EpsModel } from './eps-model.js';
 import { TableBuilder } from './table-builder.js';
+import { latentElectron, type LatentElectron } from './electron/latentElectron.js';
+import { reachableTarget } from './electron/reachableTarget.js';
+// reachableTarget caches its evaluator per model, so the per-electron call does no setup.
 import { buildTruthSamplers, type TruthSamplers } from './truth-samplers.js';
 import { allocateTruthBuffers, generateTruth, type TruthBuffers } from './truth-kinematics.js';
 import { UniformStream } from './uniform-stream.js';
@@ -40,6 +43,18 @@ class Leg {
   tQ = 0;
   eps = 0;
   flip = 0;
+  // Latent electron model only (electron/latentElectron.ts): latents and features.
+  y = 0;
+  wrongLeg = 0;
+  x0 = 0;
+  z = 0;
+  eop = 0;
+  d0sig = 0;
+  dphiq = 0;
+  ipix = 0;
+  curvsig = 0;
+  reta = 0;
+  reach = 0;
 
   setFake(pt: number, eta: number, phi: number, q: number): void {
     this.pt = this.tPt = pt;
@@ -80,6 +95,33 @@ function writeRow(c: Record<string, TypedColumn>, j: number, lead: Leg, sub: Leg
   c.event![j] = event;
 }
 
+/** The latent model's columns of row j (features, latents, reachable target). */
+function writeFeatures(c: Record<string, TypedColumn>, j: number, lead: Leg, sub: Leg): void {
+  c.eop1![j] = lead.eop;
+  c.eop2![j] = sub.eop;
+  c.d0sig1![j] = lead.d0sig;
+  c.d0sig2![j] = sub.d0sig;
+  c.dphiq1![j] = lead.dphiq;
+  c.dphiq2![j] = sub.dphiq;
+  c.ipix1![j] = lead.ipix;
+  c.ipix2![j] = sub.ipix;
+  c.curvsig1![j] = lead.curvsig;
+  c.curvsig2![j] = sub.curvsig;
+  c.reta1![j] = lead.reta;
+  c.reta2![j] = sub.reta;
+  c.truth_brem1![j] = lead.y;
+  c.truth_brem2![j] = sub.y;
+  c.truth_wrongleg1![j] = lead.wrongLeg;
+  c.truth_wrongleg2![j] = sub.wrongLeg;
+  c.eps_reach1![j] = lead.reach;
+  c.eps_reach2![j] = sub.reach;
+}
+
+/** The reachable target of a selected electron from its features and truth (pT, |η|). */
+function reachOf(latent: LatentElectron, e: Leg): number {
+  return reachableTarget(latent, { pt: e.tPt, absEta: Math.abs(e.tEta), eop: e.eop, d0sig: e.d0sig, dphiq: e.dphiq, ipix: e.ipix, curvsig: e.curvsig, reta: e.reta });
+}
+
 /** Everything built once per config and reused for every block (tables, ε model, buffers). */
 export interface BlockContext {
   readonly config: ResolvedGeneratorConfig;
@@ -88,6 +130,8 @@ export interface BlockContext {
   readonly acceptance: Acceptance;
   readonly background: BackgroundSampler;
   readonly truth: TruthBuffers;
+  /** The latent electron model, when `electron.model` is 'latent'. */
+  readonly latent: LatentElectron | undefined;
 }
 
 /** A resolved config is used as it is (resolveGeneratorConfig returns it unchanged); a partial one is resolved here. */
@@ -102,6 +146,7 @@ export function createBlockContext(config: GeneratorConfigInput | ResolvedGenera
     acceptance,
     background: new BackgroundSampler(cfg, samplers, acceptance),
     truth: allocateTruthBuffers(cfg.blockSize),
+    latent: cfg.electron?.model === 'latent' ? latentElectron(cfg.electron) : undefined,
   };
 }
 
@@ -127,7 +172,9 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
   const rBkg = fBkg > 0 ? (fBkg / (1 - fBkg)) * w : 0;
   const bkgLimit = Math.exp(-rBkg);
   const expectRows = Math.ceil(nTruth * copies * 0.6);
-  const b = new TableBuilder(expectRows + Math.ceil(expectRows * rBkg * copies) + 64);
+  const latent = ctx.latent;
+  const reach = latent !== undefined && latent.cfg.reach;
+  const b = new TableBuilder(expectRows + Math.ceil(expectRows * rBkg * copies) + 64, generatedColumns(latent !== undefined));
 
   const det = cfg.detector;
   const res = det.resolution;
@@ -153,14 +200,14 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
   const fakeB = new Leg();
   const reco = (e: Leg): void => {
     const eta = e.tEta;
-    const flipped = rng.next() < e.eps;
+    const flipped = latent ? latent.drawFlip(rng, e) : rng.next() < e.eps;
     const ch = Math.cosh(eta);
     const E = e.tPt * ch;
     const barrel = Math.abs(eta) < barrelEdge;
     const noise = (barrel ? bB : eB) / e.tPt; // b·cosh η / E = b / pT
     const sigma = Math.sqrt((barrel ? bA2 : eA2) / E + noise * noise + (barrel ? bC2 : eC2));
     let Er = E * (1 + sigma * rng.normal());
-    if (flipped) Er = applyFlipResponse(rng, flipResponse, Er);
+    if (flipped) Er = applyFlipResponse(rng, flipResponse, Er, Math.abs(eta));
     let etaR = eta;
     if (sigEta > 0) etaR += sigEta * rng.normal();
     let phiR = e.tPhi;
@@ -184,8 +231,10 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
     B.tPt = Math.sqrt(T.px2[i]! ** 2 + T.py2[i]! ** 2);
     B.tEta = Math.asinh(T.pz2[i]! / B.tPt);
     B.tPhi = Math.atan2(T.py2[i]!, T.px2[i]!);
-    A.eps = eps(A.tPt, Math.abs(A.tEta), A.tPhi);
-    B.eps = eps(B.tPt, Math.abs(B.tEta), B.tPhi);
+    if (!latent) {
+      A.eps = eps(A.tPt, Math.abs(A.tEta), A.tPhi);
+      B.eps = eps(B.tPt, Math.abs(B.tEta), B.tPhi);
+    }
     for (let k = 0; k < copies; k++) {
       reco(A);
       reco(B);
@@ -197,6 +246,15 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
       const region = acc.region(m);
       if (region === REGION.outside) continue;
       if (b.ensure(1)) c = b.cols;
+      if (latent) {
+        latent.drawFeatures(rng, lead);
+        latent.drawFeatures(rng, sub);
+        if (reach) {
+          lead.reach = reachOf(latent, lead);
+          sub.reach = reachOf(latent, sub);
+        } else lead.reach = sub.reach = Number.NaN;
+        writeFeatures(c, b.n, lead, sub);
+      }
       writeRow(c, b.n++, lead, sub, m, w, region, T.m[i]!, 0, eventBase + i);
       if (rBkg > 0) {
         // Poisson(rBkg) by multiplication of uniforms (Knuth): rBkg <= w, so one or two draws on average.
@@ -206,6 +264,11 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
           fakeA.setFake(bkg.pt1, bkg.eta1, bkg.phi1, bkg.q1);
           fakeB.setFake(bkg.pt2, bkg.eta2, bkg.phi2, bkg.q2);
           if (b.ensure(1)) c = b.cols;
+          if (latent) {
+            fakeFeatures(latent, rng, fakeA);
+            fakeFeatures(latent, rng, fakeB);
+            writeFeatures(c, b.n, fakeA, fakeB);
+          }
           writeRow(c, b.n++, fakeA, fakeB, bkg.m, 1, acc.region(bkg.m), bkg.m, 1, BACKGROUND_EVENT_BASE + nBkg++);
           p *= rng.next();
         }
@@ -213,4 +276,19 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
     }
   }
   return b.finish();
+}
+
+/**
+ * Features of a fake electron (a jet faking an electron) under the latent model: drawn as a primary electron with
+ * no brem and no flip, ε = 0; its reachable target is 0 by definition (it has no true charge to flip).
+ */
+function fakeFeatures(latent: LatentElectron, rng: UniformStream, e: Leg): void {
+  e.y = 0;
+  e.wrongLeg = 0;
+  e.flip = 0;
+  e.eps = 0;
+  e.x0 = latent.x0Primary(e.tPt, Math.abs(e.tEta));
+  e.z = rng.normal();
+  latent.drawFeatures(rng, e);
+  e.reach = 0;
 }

@@ -25,3 +25,18 @@ export function erfc(x: number): number {
   const r = t * Math.exp(poly);
   return x >= 0 ? r : 2 - r;
 }
+
+/**
+ * ln Q(x), finite far into both tails: for x ≥ 0 from the same erfc form in logs (ln erfc z = ln t + poly, no
+ * underflow at x = 40), for x < 0 as ln(1 − Q(−x)). The latent electron's Bayes target sums such terms.
+ */
+export function logUpperTailProbability(x: number): number {
+  if (x < 0) return Math.log1p(-upperTailProbability(-x));
+  const z = x * Math.SQRT1_2;
+  const t = 1 / (1 + 0.5 * z);
+  const poly =
+    -z * z -
+    1.26551223 +
+    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return Math.log(0.5 * t) + poly;
+}

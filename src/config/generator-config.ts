@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { zodConfigError } from './zodConfigError.js';
 import { ConfigError } from '../errors.js';
 import { ACCEPTANCE_DEFAULTS, SELECTION_DEFAULTS, checkSelection, selectedMassRange, selectionSchema } from '../selection/selection.js';
-import { flipResponseFields, FLIP_RESPONSE_DEFAULTS } from '../fit/flipResponse.js';
+import { expandFlipProfile, flipResponseFields, FLIP_RESPONSE_DEFAULTS } from '../fit/flipResponse.js';
 
 /** A user-supplied truth ε(e): truth pT [GeV], |η|, φ [rad] → flip probability in [0, 1]. Programmatic API only. */
 export type EpsFunction = (pt: number, absEta: number, phi: number) => number;
@@ -79,6 +79,107 @@ const functionEps = z.strictObject({
 
 const epsSchema = z.discriminatedUnion('model', [analyticEps, binnedEps, sectorEps, functionEps]);
 
+/**
+ * The latent electron (docs/electrons.md): a cause for every flip and the features of the reconstructed electron.
+ * Absent (the default) = today's toy electron, whose flip probability is the `eps` model of (pT, |η|, φ) and which
+ * has no features; the output is then byte-identical to a config without this block.
+ */
+const latentElectron = z.strictObject({
+  model: z.literal('latent'),
+  material: z
+    .strictObject({
+      /** X/X0 in front of the calorimeter at these |η| nodes (piecewise linear; flat beyond the last) [est] */
+      absEta: z.array(nonneg).min(2).default([0, 0.5, 1.0, 1.37, 1.52, 1.8, 2.0, 2.3, 2.47]),
+      x0: z.array(pos).min(2).default([0.45, 0.5, 0.75, 1.05, 1.6, 1.55, 1.75, 2.05, 2.3]),
+      /** global material scale (data vs simulation: a few % more material in data) */
+      scale: pos.default(1),
+    })
+    .prefault({}),
+  brem: z
+    .strictObject({
+      /** brem depth y = −ln(track-momentum fraction kept) ~ exponential with mean yPerX0·X/X0 (Bethe–Heitler ≈) */
+      yPerX0: pos.default(1),
+    })
+    .prefault({}),
+  trident: z
+    .strictObject({
+      /** normalisation A0 of the wrong-leg probability π_W = A0·(1 + pT/pb)·(1 − e^{−ξ·X/X0})·ramp(y) */
+      a0: prob.default(0.0214),
+      pb: pos.default(50),
+      /** photon conversion probability per X/X0: 1 − exp(−ξ·X/X0), ξ = 7/9 */
+      xi: pos.default(7 / 9),
+      /** brem threshold y0: ramp(y) = max(0, 1 − e^{−(y − y0)}) — only a hard photon can own the track */
+      y0: nonneg.default(1.45),
+      /** probability that the wrong leg carries the opposite charge (the positron of an e− parent) */
+      wrongSign: prob.default(0.5),
+    })
+    .prefault({}),
+  curvature: z
+    .strictObject({
+      /** σ(q/pT) = k·σ∞(|η|)·√(1 + (pX/pT)²), σ∞ = sigmaInf[0] + sigmaInf[1]·η² [GeV⁻¹] (as eps.analytic) */
+      k: pos.default(1.5),
+      sigmaInf: z.tuple([pos, nonneg]).default([0.34e-3, 0.03e-3]),
+      pX: nonneg.default(44),
+      /**
+       * a wrong-leg track's true curvature significance is x0 / wrongLegFactor. Default 1: in this model the
+       * features are independent given the class, so a factor ≠ 1 would make |q/p|/σ a second, independent
+       * momentum measurement beside E/p and tag every conversion leg perfectly (docs/electrons.md)
+       */
+      wrongLegFactor: pos.default(1),
+    })
+    .prefault({}),
+  features: z
+    .strictObject({
+      /** false: the wrong leg's track features (E/p, d0, pixel hit, curvature) are drawn as the primary's */
+      wrongLegChangesTrack: z.boolean().default(true),
+      eop: z
+        .strictObject({
+          /** ln(E/p) = lambda·y + sigma·N for the primary track (the fit sees a fraction lambda of the brem loss) */
+          lambda: pos.default(0.8),
+          sigma: pos.default(0.03),
+          /** wrong leg: ln(E/p) = scale·(−ln v) + sigma·N, v ~ U(0, 1) its share of the photon */
+          wrongLegScale: pos.default(0.6),
+        })
+        .prefault({}),
+      d0sig: z
+        .strictObject({
+          /** signed d0/σ(d0) ~ N(0, sigma) for the primary, N(0, sigmaWrongLeg) for a conversion leg */
+          sigma: pos.default(1),
+          sigmaWrongLeg: pos.default(2.5),
+        })
+        .prefault({}),
+      dphi: z
+        .strictObject({
+          /** q·Δφ(track, cluster) [rad] ~ N(shift, sigma); shift = flipShift/pT [GeV·rad / GeV] when the charge is wrong */
+          sigma: pos.default(0.004),
+          sigmaWrongLeg: pos.default(0.015),
+          flipShift: nonneg.default(0.45),
+        })
+        .prefault({}),
+      pixel: z
+        .strictObject({
+          /** probability of a hit on the innermost pixel layer: primary track, conversion leg */
+          hit: prob.default(0.97),
+          hitWrongLeg: prob.default(0.5),
+        })
+        .prefault({}),
+      reta: z
+        .strictObject({
+          /** ln(1 − Rη) = mu + perX0·X/X0 + wrongLeg·[W] + sigma·N */
+          mu: num.default(-3),
+          perX0: num.default(0.2),
+          wrongLeg: num.default(0.25),
+          sigma: pos.default(0.25),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  /** compute eps_reach1/2 = P(flip | features, truth pT, |η|) by Bayes with this model (docs/electrons.md) */
+  reach: z.boolean().default(true),
+});
+
+const electronSchema = z.discriminatedUnion('model', [z.strictObject({ model: z.literal('toy') }), latentElectron]);
+
 export const generatorConfigSchema = z.strictObject({
   /** Truth events per unit of randomness (seeded from (root seed, block index)). Changing it changes the events. */
   blockSize: z.number().int().min(1).max(1 << 22).default(65536),
@@ -115,6 +216,8 @@ export const generatorConfigSchema = z.strictObject({
     })
     .prefault({}),
   eps: epsSchema.optional(),
+  /** the electron model: absent or 'toy' = today's; 'latent' = docs/electrons.md */
+  electron: electronSchema.optional(),
   detector: z
     .strictObject({
       maxAbsEta: pos.default(ACCEPTANCE_DEFAULTS.maxAbsEta),
@@ -131,10 +234,15 @@ export const generatorConfigSchema = z.strictObject({
         .prefault({}),
       /** the flip response R (src/fit/flipResponse.ts): its one schema, with the generator's defaults */
       flip: z
-        .strictObject({
-          lossMean: flipResponseFields.lossMean.default(FLIP_RESPONSE_DEFAULTS.lossMean),
-          extraSmear: flipResponseFields.extraSmear.default(FLIP_RESPONSE_DEFAULTS.extraSmear),
-        })
+        .preprocess(
+          expandFlipProfile,
+          z.strictObject({
+            lossMean: flipResponseFields.lossMean.default(FLIP_RESPONSE_DEFAULTS.lossMean),
+            extraSmear: flipResponseFields.extraSmear.default(FLIP_RESPONSE_DEFAULTS.extraSmear),
+            /** absolute shift by |η| region; `{ profile: 'realistic' }` sets it (src/fit/flipResponse.ts) */
+            etaShift: flipResponseFields.etaShift,
+          }),
+        )
         .prefault({}),
       angular: z
         .strictObject({
@@ -171,6 +279,7 @@ export type GeneratorConfigInput = z.input<typeof generatorConfigSchema>;
 type Parsed = z.output<typeof generatorConfigSchema>;
 export type EpsConfig = z.output<typeof epsSchema>;
 export type AnalyticEpsParams = z.output<typeof analyticBase>;
+export type LatentElectronConfig = z.output<typeof latentElectron>;
 /** The fully resolved configuration: every value present. */
 export type GeneratorConfig = Omit<Parsed, 'eps'> & { eps: EpsConfig };
 
@@ -205,6 +314,10 @@ export function resolveGeneratorConfig(input: GeneratorConfigInput | ResolvedGen
   const raw: Record<string, unknown> = input == null ? {} : (input as Record<string, unknown>);
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('', raw, 'expected an object', source);
   // An ε block without `model` means the analytic model with those parameters.
+  const el = raw.electron as { model?: unknown } | undefined;
+  // A resolved config carries the default analytic block (also after a structured clone to a worker): allowed.
+  if (el != null && typeof el === 'object' && el.model === 'latent' && raw.eps != null && JSON.stringify(raw.eps) !== JSON.stringify(analyticEps.parse({ model: 'analytic' })))
+    throw new ConfigError('eps', raw.eps, 'no eps block with electron.model = latent: the flip probability follows from the latent electron', source);
   let withEps: Record<string, unknown> = raw;
   if (raw.eps == null) withEps = { ...raw, eps: { model: 'analytic' } };
   else if (typeof raw.eps === 'object' && !Array.isArray(raw.eps) && !('model' in (raw.eps as object)))
@@ -253,6 +366,12 @@ function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): voi
   inside('selection.lowSideband', s.lowSideband);
   inside('selection.highSideband', s.highSideband);
   checkSelection(s, 'selection', source);
+  if (cfg.electron?.model === 'latent') {
+    const m = cfg.electron.material;
+    if (m.x0.length !== m.absEta.length) fail('electron.material.x0', m.x0.length, `expected ${m.absEta.length} values (one per electron.material.absEta node)`);
+    if (m.absEta[0] !== 0) fail('electron.material.absEta', m.absEta, 'expected the first node at 0');
+    for (let i = 1; i < m.absEta.length; i++) if (!(m.absEta[i]! > m.absEta[i - 1]!)) fail('electron.material.absEta', m.absEta, 'expected strictly increasing nodes');
+  }
   const e = cfg.eps;
   const analyticChecks = (prefix: string, a: AnalyticEpsParams): void => {
     ordered(`${prefix}.crack`, a.crack);

@@ -46,6 +46,29 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { name: 'event', type: 'u32', truth: true, doc: 'index of the truth event (shared by fractional-smearing copies)' },
 ];
 
+/**
+ * Per-electron features and latent truth of the latent electron model (docs/electrons.md), present only when
+ * the generator's `electron.model` is 'latent' (a default sample keeps exactly COLUMNS).
+ */
+const perElectronFeatures = (k: 1 | 2): ColumnSpec[] => [
+  { name: `eop${k}`, type: 'f64', truth: false, doc: `E/p of electron ${k}: cluster energy over track momentum` },
+  { name: `d0sig${k}`, type: 'f64', truth: false, doc: `signed transverse impact parameter significance d0/σ(d0) of electron ${k}'s track` },
+  { name: `dphiq${k}`, type: 'f64', truth: false, doc: `track–cluster Δφ of electron ${k} times its reconstructed charge [rad]` },
+  { name: `ipix${k}`, type: 'u8', truth: false, doc: `1 if electron ${k}'s track has a hit on the innermost pixel layer` },
+  { name: `curvsig${k}`, type: 'f64', truth: false, doc: `curvature significance |q/p|/σ(q/p) of electron ${k}'s track` },
+  { name: `reta${k}`, type: 'f64', truth: false, doc: `shower shape Rη (E 3×7 / E 7×7 cells) of electron ${k}` },
+];
+const perElectronLatent = (k: 1 | 2): ColumnSpec[] => [
+  { name: `truth_brem${k}`, type: 'f64', truth: true, doc: `latent brem depth y = −ln(momentum fraction kept by electron ${k})` },
+  { name: `truth_wrongleg${k}`, type: 'u8', truth: true, doc: `1 if electron ${k}'s track is a conversion leg (trident)` },
+  { name: `eps_reach${k}`, type: 'f64', truth: true, doc: `reachable target P(flip | features, truth pT, |η|) of electron ${k} (Bayes, latent model)` },
+];
+
+export const ELECTRON_COLUMNS: readonly ColumnSpec[] = [...perElectronFeatures(1), ...perElectronFeatures(2), ...perElectronLatent(1), ...perElectronLatent(2)];
+
+/** The per-electron feature names of the latent model (without the electron index), for the trainer's grammar. */
+export const ELECTRON_FEATURES = ['eop', 'd0sig', 'dphiq', 'ipix', 'curvsig', 'reta'] as const;
+
 export type ColumnName = (typeof COLUMNS)[number]['name'];
 
 export type TypedColumn = Float64Array | Int8Array | Uint8Array | Uint32Array;
@@ -70,7 +93,12 @@ export function allocate(type: ColumnType, n: number): TypedColumn {
 }
 
 export function columnSpec(name: string): ColumnSpec | undefined {
-  return COLUMNS.find((c) => c.name === name);
+  return COLUMNS.find((c) => c.name === name) ?? ELECTRON_COLUMNS.find((c) => c.name === name);
+}
+
+/** The columns a generator run writes: the standard ones, plus the electron features with the latent model. */
+export function generatedColumns(latent: boolean): readonly ColumnSpec[] {
+  return latent ? [...COLUMNS, ...ELECTRON_COLUMNS] : COLUMNS;
 }
 
 /** A new table with every standard column allocated to length n. */

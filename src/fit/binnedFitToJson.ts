@@ -28,6 +28,8 @@ export function binnedFitToJson(r: BinnedFitResult): Record<string, unknown> {
     hessian: mat(r.hessian),
     identifiability: {
       identifiable: r.identifiability.identifiable,
+      bipartiteComponents: r.identifiability.bipartiteComponents,
+      emptyBins: r.identifiability.emptyBins,
       notes: r.identifiability.notes,
       graph: { edges: r.identifiability.graph.edges, components: r.identifiability.graph.components },
       hessian: {

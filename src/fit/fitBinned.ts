@@ -79,7 +79,15 @@ export interface BinnedFitResult {
   gradientNorm: number;
   branch: Branch;
   identifiability: {
+    /**
+     * Every populated component of the pairing graph has an odd cycle and the Hessian has no flat direction.
+     * Empty bins (no events: e.g. the crack when the selection removes it) do not clear it; see emptyBins.
+     */
     identifiable: boolean;
+    /** Populated bipartite components of the pairing graph (each leaves one exactly flat direction). */
+    bipartiteComponents: number;
+    /** Bins without any events: unconstrained, reported apart from the identifiability alarm. */
+    emptyBins: number[];
     graph: PairingGraph;
     hessian: HessianDiagnostics;
     /** One line per problem: bipartite components (flat pattern from the colouring), flat Hessian directions. */
@@ -314,14 +322,29 @@ export function fitEpsObjective(
       if (Math.abs(v) > 0.01) binStatus[free[a]!] = 'flat';
     });
   }
+  // 5a. The pairing graph decides identifiability whatever the minimiser did. In a populated bipartite
+  //     component only u_i + u_j (u = ln(1 − 2ε)) is measured (pairingGraph.ts), so every bin of it is 'flat'
+  //     with NaN errors — also when Newton slid one of its bins to ε = 0 and pinned it there, after which the
+  //     Hessian over the remaining bins has no flat direction left and would report precise, arbitrary values.
+  const graph = pairingGraphFromEdges(K, obj.edges);
+  const bipartite = graph.components.filter((c) => c.bipartite && !c.empty);
+  const pinnedInBipartite: number[] = [];
+  for (const c of bipartite) {
+    for (const b of c.bins) {
+      if (binStatus[b] === 'zero') pinnedInBipartite.push(b);
+      if (binStatus[b] !== 'empty') binStatus[b] = 'flat';
+    }
+  }
   const err = new Float64Array(K).fill(NaN);
   const errSandwich = new Float64Array(K).fill(NaN);
   const cov = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   const covSandwich = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   free.forEach((ka, a) =>
     free.forEach((kb, b) => {
-      cov[ka]![kb] = covFree.get(a, b);
-      covSandwich[ka]![kb] = covSFree.get(a, b);
+      // A flat bin's row of the (pseudo-)inverse describes one arbitrary point of its valley: NaN, not a number.
+      const flat = binStatus[ka] === 'flat' || binStatus[kb] === 'flat';
+      cov[ka]![kb] = flat ? NaN : covFree.get(a, b);
+      covSandwich[ka]![kb] = flat ? NaN : covSFree.get(a, b);
     }),
   );
   for (let k = 0; k < K; k++) {
@@ -340,14 +363,18 @@ export function fitEpsObjective(
   const hessian = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => (binStatus[i] !== 'empty' && binStatus[j] !== 'empty' && binStatus[i] !== 'zero' && binStatus[j] !== 'zero' ? fin.hess[i * K + j]! : 0)));
   const gradientNorm = Math.hypot(...free.map((k) => fin.grad[k]!));
 
-  // 5. Identifiability: the pairing graph and the Hessian must tell the same story.
-  const graph = pairingGraphFromEdges(K, obj.edges);
+  // 5. Identifiability: the pairing graph and the Hessian must tell the same story. A bin with no events is
+  //    unconstrained but harms nothing else (it is 'empty', listed in emptyBins); the headline flag is about
+  //    populated components only, so it stays an alarm with the crack bins empty in every default fit.
   const notes: string[] = [];
   for (const c of graph.components) {
     if (c.empty) notes.push(`empty: ${describeFlatComponent(c, labels)}`);
     else if (c.bipartite) notes.push(`bipartite pairing, flat direction: ${describeFlatComponent(c, labels)}`);
   }
+  if (pinnedInBipartite.length > 0)
+    notes.push(`bins ${pinnedInBipartite.join(', ')} slid to ε = 0 along a bipartite flat direction: the value is the minimiser's, not the data's`);
   for (const f of hessDiag.flat) notes.push(`flat Hessian direction (λ/λmax = ${f.relative.toExponential(2)}): ${f.description}`);
+  const emptyBins = graph.components.filter((c) => c.empty).map((c) => c.bins[0]!);
   return {
     status,
     ...(reason != null ? { reason } : {}),
@@ -365,7 +392,14 @@ export function fitEpsObjective(
     gradient: Float64Array.from(fin.grad, (v, k) => (binStatus[k] === 'empty' ? 0 : v)),
     gradientNorm,
     branch: branchOf(eps),
-    identifiability: { identifiable: graph.identifiable && hessDiag.flat.length === 0, graph, hessian: hessDiag, notes },
+    identifiability: {
+      identifiable: bipartite.length === 0 && hessDiag.flat.length === 0,
+      bipartiteComponents: bipartite.length,
+      emptyBins,
+      graph,
+      hessian: hessDiag,
+      notes,
+    },
     counts,
   };
 }

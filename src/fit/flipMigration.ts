@@ -206,7 +206,7 @@ export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipM
       const other = 1 - leg;
       let k = 0;
       for (let r = 0; r < M; r++) {
-        const f = drawFlipFactor(rng, response);
+        const f = drawFlipFactor(rng, response, pt[leg]! * Math.cosh(eta[leg]!), Math.abs(eta[leg]!));
         if (!(f > 0)) continue;
         const mr = m * Math.sqrt(f);
         if (!(mr >= wLo && mr < wHi)) continue;

@@ -113,9 +113,14 @@ export function ratioMapPlot(input: RatioMapInput): Plot {
       },
     ],
   };
-  const worst = finite.length ? finite.reduce((a, b) => (Math.abs(b - 1) > Math.abs(a - 1) ? b : a)) : NaN;
+  // The worst cell: its deviation |ratio − 1| (the number the fact's name promises) and which cell it is.
+  const withRatio = data.filter((d) => d.ratio !== null);
+  const worst = withRatio.length ? withRatio.reduce((a, b) => (Math.abs(b.ratio! - 1) > Math.abs(a.ratio! - 1) ? b : a)) : undefined;
   const facts: Record<string, number | string> = { cells: data.length, 'cells without truth': data.length - finite.length };
-  if (finite.length) facts['largest |ratio − 1| cell'] = fmt(worst);
+  if (worst) {
+    facts['largest |ratio − 1|'] = fmt(Math.abs(worst.ratio! - 1));
+    facts['largest |ratio − 1| cell'] = `|η| ${worst.etaLo.toFixed(2)}–${worst.etaHi.toFixed(2)}, pT ${fmt(worst.ptLo, 6)}–${fmt(worst.ptHi, 6)} GeV (ratio ${fmt(worst.ratio!)})`;
+  }
   return {
     id: input.id ?? `ratio-map-${slug(input.estimator)}`,
     title,

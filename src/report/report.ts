@@ -28,6 +28,8 @@ const summarySchema = z.strictObject({
   gitCommit: z.string().optional(),
   criteria: z.array(criterionSchema),
   headline: z.record(z.string(), scalar),
+  /** Estimates that did not succeed (not identifiable, collapsed, failed, …), one line each; shown in red. */
+  alerts: z.array(z.string()).optional(),
 });
 
 const plotSchema = z.strictObject({

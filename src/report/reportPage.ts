@@ -134,6 +134,7 @@ export function reportPage({ report, generatedAt, bundles }: PageInput): string 
 </table>
 <h3>Criteria</h3>
 ${criteria}
+${s.alerts?.length ? `<h3>Estimates that did not succeed</h3>\n<ul class="alerts">${s.alerts.map((a) => `<li class="fail">${esc(a)}</li>`).join('')}</ul>` : ''}
 ${headline ? `<h3>Headline numbers</h3>\n${headline}` : ''}
 <details><summary>Resolved configuration</summary><pre>${json(s.config)}</pre></details>
 </section>

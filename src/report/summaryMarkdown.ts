@@ -28,6 +28,10 @@ export function summaryMarkdown(report: Report, generatedAt: string): string {
     lines.push('| criterion | value | threshold | result |', '|---|---:|---:|---|');
     for (const c of s.criteria) lines.push(`| ${cell(c.name)} | ${cell(c.value)} | ${cell(c.threshold)} | ${c.pass ? 'pass' : '**FAIL**'} |`);
   } else lines.push('No criteria were set for this study.');
+  if (s.alerts?.length) {
+    lines.push('', '## Estimates that did not succeed', '');
+    for (const a of s.alerts) lines.push(`- **${a}**`);
+  }
   if (Object.keys(s.headline).length) {
     lines.push('', '## Headline numbers', '', '| quantity | value |', '|---|---:|');
     for (const [k, v] of Object.entries(s.headline)) lines.push(`| ${cell(k)} | ${cell(v)} |`);

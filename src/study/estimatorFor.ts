@@ -11,6 +11,7 @@ const LOADERS: Record<EstimatorKind, () => Promise<Estimator>> = {
   truthMatched: async () => (await import('./estimators/truthMatched.js')).truthMatchedEstimator,
   phi: async () => (await import('./estimators/phi.js')).phiEstimator,
   oracle: async () => (await import('./estimators/oracle.js')).oracleEstimator,
+  reachTarget: async () => (await import('./estimators/reachTarget.js')).reachTargetEstimator,
 };
 
 const cache = new Map<EstimatorKind, Promise<Estimator>>();

@@ -22,6 +22,7 @@ import type { EstimatorResult } from './estimators/Estimator.js';
 import { binMeans } from './metrics/binMeans.js';
 import { closureChi2 } from './metrics/closureChi2.js';
 import { electronMetrics } from './metrics/electronMetrics.js';
+import { featureClosures } from './metrics/featureClosure.js';
 import { applyPairing, sidebandSubtractedTable, windowTable } from './prepareTable.js';
 import type { ResolvedStudy, ResolvedEstimator } from './resolveStudy.js';
 import { massSpectra, PROFILE_EDGES, profileBins, profileMean, sig6, type ProfileVariable } from './metrics/profiles.js';
@@ -139,6 +140,7 @@ async function runEstimator(
   for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== REGION.window) allWindow = false;
   const el = electronMetrics(table, maskRows(eps1, region, allWindow), maskRows(eps2, region, allWindow));
   const hists = { pt: closureChi2(table, eps1, eps2, 'pt'), eta: closureChi2(table, eps1, eps2, 'eta'), m_ee: closureChi2(table, eps1, eps2, 'm_ee') };
+  const fc = featureClosures(table, eps1, eps2);
   const cl = (v: 'pt' | 'eta' | 'm_ee') => ({ chi2: hists[v].chi2, ndf: hists[v].ndf });
   const histRecord = (v: 'pt' | 'eta' | 'm_ee'): ClosureHistRecord => ({
     edges: hists[v].edges,
@@ -178,8 +180,10 @@ async function runEstimator(
       meanRelBias: jsonNumber(el.meanRelBias),
       phiKappaMean: jsonNumber(el.phiKappaMean),
       phiKappaRms: jsonNumber(el.phiKappaRms),
+      ...(Number.isFinite(el.mseReach) ? { mseReach: jsonNumber(el.mseReach) } : {}),
     },
     closure: { pt: cl('pt'), eta: cl('eta'), m_ee: cl('m_ee') },
+    ...(Object.keys(fc).length > 0 ? { featureClosure: Object.fromEntries(Object.entries(fc).map(([f, h]) => [f, { chi2: h.chi2, ndf: h.ndf }])) } : {}),
     diagnostics: res.diagnostics ?? {},
     profiles,
     closureHist: { pt: histRecord('pt'), eta: histRecord('eta'), m_ee: histRecord('m_ee') },

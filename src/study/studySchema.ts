@@ -25,11 +25,13 @@ export const METRIC_NAMES = [
   'coverage68',
   'coverage95',
   'mse',
+  'mseReach',
   'sigmaSqrtNRel',
   'closureChi2Ndf',
   'closureChi2NdfPt',
   'closureChi2NdfEta',
   'closureChi2NdfMee',
+  'closureChi2NdfFeatureMax',
   'phiKappaRms',
   'flaggedFraction',
   'physicalBranchFraction',
@@ -37,7 +39,7 @@ export const METRIC_NAMES = [
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */
-export const ESTIMATOR_KINDS = ['binned', 'binnedFolded', 'truthMatched', 'phi', 'oracle'] as const;
+export const ESTIMATOR_KINDS = ['binned', 'binnedFolded', 'truthMatched', 'phi', 'oracle', 'reachTarget'] as const;
 export type EstimatorKind = (typeof ESTIMATOR_KINDS)[number];
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -');

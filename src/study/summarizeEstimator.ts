@@ -191,11 +191,13 @@ export function summarizeEstimator(name: string, points: readonly (PointRecord |
     coverage95: pooled.coverage95,
     coverage95Err: pooled.coverage95Err,
     mse: mean(ok.map(({ rec }) => finite(rec.electron.mse)).filter(Number.isFinite)),
+    mseReach: mean(ok.map(({ rec }) => finite(rec.electron.mseReach ?? null)).filter(Number.isFinite)),
     sigmaSqrtNRel: median(used.map((b) => (b.sigma * Math.sqrt(nWindow)) / b.truth)),
     closureChi2Ndf: mean(chi2ndf.filter(Number.isFinite)),
     closureChi2NdfPt: closureOne(ok, 'pt'),
     closureChi2NdfEta: closureOne(ok, 'eta'),
     closureChi2NdfMee: closureOne(ok, 'm_ee'),
+    ...featureClosureMetrics(ok),
     phiKappaRms: mean(ok.map(({ rec }) => finite(rec.electron.phiKappaRms)).filter(Number.isFinite)),
     flaggedFraction: produced.length ? produced.filter((r) => r.diagnostics.flagged === true).length / produced.length : NaN,
     physicalBranchFraction: produced.length ? produced.filter((r) => r.status !== 'unphysicalBranch').length / produced.length : NaN,
@@ -216,6 +218,23 @@ export function summarizeEstimator(name: string, points: readonly (PointRecord |
 
 function closureOne(ok: readonly { rec: EstimatorRecord }[], v: 'pt' | 'eta' | 'm_ee'): number {
   return mean(ok.map(({ rec }) => (rec.closure[v].ndf > 0 ? rec.closure[v].chi2 / rec.closure[v].ndf : NaN)).filter(Number.isFinite));
+}
+
+/**
+ * Latent-model feature closure: closureChi2Ndf_<feature> (mean over toys of χ²/ndf) per feature present, and
+ * closureChi2NdfFeatureMax, the worst feature (NaN without features).
+ */
+function featureClosureMetrics(ok: readonly { rec: EstimatorRecord }[]): Record<string, number> {
+  const per: Record<string, number[]> = {};
+  for (const { rec } of ok) for (const [f, c] of Object.entries(rec.featureClosure ?? {})) if (c.ndf > 0) (per[f] ??= []).push(c.chi2 / c.ndf);
+  const out: Record<string, number> = {};
+  let worst = NaN;
+  for (const [f, xs] of Object.entries(per)) {
+    out[`closureChi2Ndf_${f}`] = mean(xs);
+    if (!(worst >= out[`closureChi2Ndf_${f}`]!)) worst = out[`closureChi2Ndf_${f}`]!;
+  }
+  out.closureChi2NdfFeatureMax = worst;
+  return out;
 }
 
 /** Per-bin MSE over toys (residual² averaged), for relative efficiencies between estimators. */

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { ReportManifest, WriteReportOptions } from '../report/index.js';
 import { studyPlots } from './studyPlots.js';
-import { studyReportData } from './studyReportData.js';
+import { studyReportData, type StudyReportData } from './studyReportData.js';
 
 export interface StudyReportOptions extends WriteReportOptions {
   /** Where to write the report (default DIR/report). */
@@ -31,6 +31,7 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
       }
     }
   }
+  const alerts = studyAlerts(data);
   const { plots, leftOut } = studyPlots(data);
   for (const [id, why] of Object.entries(leftOut)) headline[`plot left out: ${id}`] = why;
   const fmt = (x: number | null): number | string => (x == null ? 'n/a' : Number(x.toPrecision(5)));
@@ -60,9 +61,28 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
           pass: c.pass,
         })),
         headline,
+        ...(alerts.length ? { alerts } : {}),
       },
       plots,
     },
     writeOptions,
   );
+}
+
+/**
+ * Every estimate that did not succeed (not identifiable, collapsed, not converged, failed, …), per scan point
+ * and estimator: the count by status and the first toy's message. The report shows them in red.
+ */
+export function studyAlerts(data: StudyReportData): string[] {
+  const many = data.summary.points.length > 1;
+  const alerts: string[] = [];
+  for (const p of data.summary.points) {
+    for (const [name, e] of Object.entries(p.estimators)) {
+      for (const [status, n] of Object.entries(e.failures)) {
+        const first = data.records.map((r) => r.points.find((q) => q.label === p.label)?.estimators[name]).find((r) => r?.status === status);
+        alerts.push(`${many ? `${p.label} / ` : ''}${name}: ${status} in ${n} of ${e.toys} toy(s)${first?.message ? ` — ${first.message}` : ''}`);
+      }
+    }
+  }
+  return alerts;
 }

@@ -61,6 +61,18 @@ export const TrainConfigSchema = z
      * wasm/cpu (single-threaded kernels under Node), 1 on tfjs-node (already multi-threaded).
      */
     threads: z.number().int().min(1).max(16).optional(),
+    /**
+     * Events with negative weights (sideband subtraction). 'background' (default): they are not trained on;
+     * they estimate the background OC/SC probabilities of each coarse pair category, which enter the loss of
+     * the window pairs as a mixture — a proper likelihood, bounded below by 0 (pair-loss.ts, docs/trainer.md).
+     * 'linear': the old Σ w·BCE with negative w, unbounded below (kept to show the guard catching it).
+     */
+    negativeWeights: z.enum(['background', 'linear']).default('background'),
+    /**
+     * The coarse (|η|, pT) binning of the pair categories used by the background model and by the pairing
+     * identifiability diagnostic; default the binned fit's (src/binning/Binning.ts). Studies pass their own.
+     */
+    bins: z.strictObject({ eta: z.array(z.number()).min(2), pt: z.array(z.number()).min(2) }).optional(),
     /** Progress bar on stderr; default: only when stderr is a TTY. */
     progress: z.boolean().optional(),
   })

@@ -3,15 +3,17 @@
  * electron 1 and `column2` for electron 2 (any per-electron column works, e.g. `truth_pt` in a study).
  *
  *   transform  inputs                 default for
- *   log        log(x), x > 0          pt   (spans a decade; log keeps the high-pT tail from dominating)
+ *   log        log(x), x > 0          pt, eop, curvsig (span decades; log keeps the tails from dominating)
  *   abs        |x|                    —    (alias: `abseta` = abs:eta)
  *   cossin     cos x, sin x           phi  (periodic: −π and π map to the same point)
  *   id         x                      everything else (eta, q, …)
  *
  * So `pt,eta` gives 2 inputs, `pt,eta,phi,q` gives 5. Write `id:phi` for a raw azimuth.
+ * The latent electron model's features (docs/electrons.md) are ordinary columns: eop, d0sig, dphiq, ipix,
+ * curvsig, reta; the token `electron` expands to all six (with their default transforms).
  */
 import { ConfigError, DataError } from '../errors.js';
-import type { EventTable } from '../events/columns.js';
+import { ELECTRON_FEATURES, type EventTable } from '../events/columns.js';
 
 export type Transform = 'log' | 'abs' | 'cossin' | 'id';
 
@@ -23,6 +25,10 @@ export interface FeatureSpec {
 
 const TRANSFORMS: readonly Transform[] = ['log', 'abs', 'cossin', 'id'];
 const ALIASES: Record<string, string> = { abseta: 'abs:eta' };
+/** Positive columns spanning decades: log by default. */
+const LOG_DEFAULT = new Set(['pt', 'eop', 'curvsig']);
+/** `electron` → the latent model's six per-electron features. */
+const GROUPS: Record<string, readonly string[]> = { electron: ELECTRON_FEATURES };
 
 export function parseFeature(token: string, path = 'train.features'): FeatureSpec {
   const t = ALIASES[token] ?? token;
@@ -35,12 +41,15 @@ export function parseFeature(token: string, path = 'train.features'): FeatureSpe
     throw new ConfigError(path, token, `transform one of ${TRANSFORMS.join(', ')}`);
   }
   const column = b ?? a;
-  const transform: Transform = b !== undefined ? (a as Transform) : column === 'pt' ? 'log' : column === 'phi' ? 'cossin' : 'id';
+  const transform: Transform = b !== undefined ? (a as Transform) : LOG_DEFAULT.has(column) ? 'log' : column === 'phi' ? 'cossin' : 'id';
   return { token, column, transform };
 }
 
 export function parseFeatures(tokens: readonly string[], path = 'train.features'): FeatureSpec[] {
-  const specs = tokens.map((t, i) => parseFeature(t.trim(), `${path}.${i}`));
+  const specs = tokens.flatMap((t, i) => {
+    const group = GROUPS[t.trim()];
+    return group ? group.map((g) => ({ ...parseFeature(g, `${path}.${i}`), token: g })) : [parseFeature(t.trim(), `${path}.${i}`)];
+  });
   const seen = new Set<string>();
   specs.forEach((s, i) => {
     const key = `${s.transform}:${s.column}`;

@@ -9,7 +9,7 @@
  *   autodiff  tf.grads through the same forward pass (the reference the manual pass is tested against)
  */
 import * as tf from './tf.js';
-import { bceWithLogits, pairLoss, pairLossAndGrad } from './pair-loss.js';
+import { bceWithLogits, pairLoss, pairLossAndGrad, type PairBackground } from './pair-loss.js';
 import { layerShapes, mlpBackward, mlpForward, mlpTrace, mlpTransposedInputs, toTensors, type MlpArch, type MlpParams, type MlpTensors } from './mlp.js';
 
 export type Head = 'pair' | 'electron';
@@ -25,6 +25,11 @@ export interface Batch {
   w: Float32Array;
   /** The loss is Σ w·ℓ / norm (see trainer.ts for the choice of norm). */
   norm: number;
+  /**
+   * Pair head with a modelled background (sideband subtraction, pair-loss.ts): per pair the background OC and
+   * SC probabilities of its category. Absent: the plain cross-entropy.
+   */
+  bkg?: { oc: Float32Array; sc: Float32Array };
 }
 
 export interface StepResult {
@@ -44,11 +49,11 @@ function electronLossAndGrad(phi: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, n
   return { loss, dPhi };
 }
 
-function lossOnly(head: Head, phi: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number): tf.Scalar {
+function lossOnly(head: Head, phi: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number, bkg?: PairBackground): tf.Scalar {
   if (head === 'electron') return tf.div(tf.sum(tf.mul(w, bceWithLogits(tf.reshape(phi, [y.shape[0]]), y))), norm) as tf.Scalar;
   const B = y.shape[0];
   const flat = tf.reshape(phi, [2 * B]);
-  return pairLoss(tf.slice(flat, [0], [B]) as tf.Tensor1D, tf.slice(flat, [B], [B]) as tf.Tensor1D, y, w, norm);
+  return pairLoss(tf.slice(flat, [0], [B]) as tf.Tensor1D, tf.slice(flat, [B], [B]) as tf.Tensor1D, y, w, norm, bkg);
 }
 
 /**
@@ -77,17 +82,18 @@ export function createGradEngine(arch: MlpArch, head: Head, mode: GradientMode =
       const x = tf.tensor2d(batch.x, [batch.rows, d]);
       const y = tf.tensor1d(batch.y);
       const w = tf.tensor1d(batch.w);
+      const bkg = batch.bkg ? { oc: tf.tensor1d(batch.bkg.oc), sc: tf.tensor1d(batch.bkg.sc) } : undefined;
       const m = toTensors(arch, params);
       if (mode === 'manual') {
         const { hs, phi } = mlpTrace(m, x);
-        const { loss, dPhi } = head === 'pair' ? pairLossAndGrad(phi, y, w, batch.norm) : electronLossAndGrad(phi, y, w, batch.norm);
+        const { loss, dPhi } = head === 'pair' ? pairLossAndGrad(phi, y, w, batch.norm, bkg) : electronLossAndGrad(phi, y, w, batch.norm);
         const { dW, db } = mlpBackward(m, hs, dPhi, one!, transposedForward ? mlpTransposedInputs(m, x) : undefined);
         return [loss, ...dW, ...db];
       }
       const vars = [...m.weights, ...m.biases];
       const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => {
         const mm: MlpTensors = { ...m, weights: ps.slice(0, nLayers) as tf.Tensor2D[], biases: ps.slice(nLayers) as tf.Tensor1D[] };
-        return lossOnly(head, mlpForward(mm, x), y, w, batch.norm);
+        return lossOnly(head, mlpForward(mm, x), y, w, batch.norm, bkg);
       })(vars);
       return [value, ...grads];
     });

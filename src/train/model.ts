@@ -8,6 +8,8 @@ import type { TrainConfig } from './config.js';
 import type { Normalisation } from './normalisation.js';
 import type { MlpArch, MlpParams } from './mlp.js';
 import type { BackendName } from './backend.js';
+import type { BackgroundSummary } from './sidebandBackground.js';
+import type { PairingDiagnostic } from './pairingDiagnostic.js';
 
 export const MODEL_FORMAT = 'qmisid-phi-model/1';
 
@@ -32,6 +34,16 @@ export interface MemberInfo {
   trainEvents: number;
   valEvents: number;
   branch: BranchReport;
+  /**
+   * 'collapsed': the loss went below its attainable minimum or ε collapsed (collapseGuard.ts); `problems` says
+   * how. Such a member is not a model: `qmisid train` exits non-zero, a study counts the estimate as collapsed.
+   */
+  status: 'ok' | 'collapsed';
+  problems: string[];
+  /** Fraction of electrons with ε < COLLAPSE_EPS. */
+  collapsedFraction: number;
+  /** The modelled sideband background of this member's sample (negative weights only). */
+  background?: BackgroundSummary;
   seconds: number;
 }
 
@@ -52,6 +64,8 @@ export interface PhiModel {
   seed: string;
   backend: BackendName;
   members: Member[];
+  /** Pairing identifiability of the training sample in the coarse binning (pairingDiagnostic.ts). */
+  pairing?: PairingDiagnostic;
   /** The events it was trained on (written by `qmisid train`): region, window, sidebands, pT thresholds, where they came from. */
   selection?: Record<string, unknown>;
 }

@@ -12,9 +12,19 @@
  * nothing overflows for |φ| ≤ 100 (or far beyond) in float32.
  *
  * Gradient: ∂f/∂φ1 = σ(φ1+φ2) − σ(φ1−φ2), ∂f/∂φ2 = σ(φ1+φ2) − σ(φ2−φ1); ∂BCE/∂f = σ(f) − y.
+ *
+ * With a modelled background (sideband subtraction, docs/trainer.md): each window pair carries the probabilities
+ * a (background OC) and r (background SC) of its coarse pair category, β = a + r, and
+ *
+ *   P(SC) = (1 − β)·σ(−f) + r,   P(OC) = (1 − β)·σ(f) + a,   ℓ = −y log P(OC) − (1 − y) log P(SC)
+ *
+ * a proper Bernoulli likelihood (P(SC) + P(OC) = 1), so ℓ ≥ 0 for every φ: bounded below, unlike the linear
+ * weighted cross-entropy with negative weights. a = r = 0 gives the BCE above. Stable form:
+ * log P(OC) = logaddexp(log(1 − β) − softplus(−f), log a), and ∂ℓ/∂f = −y σ(−f) π_OC + (1 − y) σ(f) π_SC with
+ * π the posterior that the pair is signal, e.g. π_SC = (1 − β)σ(−f)/P(SC) (= 1 without background).
  */
 import * as tf from './tf.js';
-import { pairLogit as pairLogit64, sigmoid } from '../method/pair-function.js';
+import { logAddExp as logAddExp64, pairLogit as pairLogit64, sigmoid, softplus as softplus64 } from '../method/pair-function.js';
 
 const log1pExpNeg = (x: number): number => Math.log1p(Math.exp(-Math.abs(x)));
 
@@ -29,6 +39,16 @@ export function bceValue(f: number, y: number): number {
 /** BCE-with-logits of f for one pair, label y (1 = OC). */
 export function pairLossValue(a: number, b: number, y: number): number {
   return bceValue(pairLogitValue(a, b), y);
+}
+
+/** The background-modelled pair loss for one pair (a = background OC, r = background SC probability). */
+export function pairLossBkgValue(a: number, b: number, y: number, bgOC: number, bgSC: number): number {
+  if (bgOC === 0 && bgSC === 0) return pairLossValue(a, b, y);
+  const f = pairLogitValue(a, b);
+  const logSig = 1 - bgOC - bgSC;
+  const u = y === 1 ? Math.log(logSig) - softplus64(-f) : Math.log(logSig) - softplus64(f);
+  const bg = y === 1 ? bgOC : bgSC;
+  return -(bg > 0 ? logAddExp64(u, Math.log(bg)) : u);
 }
 
 /** (∂ℓ/∂φ1, ∂ℓ/∂φ2) for one pair, double precision. */
@@ -66,8 +86,37 @@ export function bceWithLogits(f: tf.Tensor, y: tf.Tensor): tf.Tensor {
  * training-set Σw scaled to the batch, so that negative sideband weights cannot make one batch's normaliser
  * vanish or change sign). Call inside tf.tidy.
  */
-export function pairLoss(a: tf.Tensor1D, b: tf.Tensor1D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number): tf.Scalar {
-  return tf.div(tf.sum(tf.mul(w, bceWithLogits(pairLogit(a, b), y))), norm);
+export function pairLoss(a: tf.Tensor1D, b: tf.Tensor1D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number, bkg?: PairBackground): tf.Scalar {
+  const f = pairLogit(a, b);
+  return tf.div(tf.sum(tf.mul(w, bkg ? bkgLossAndDf(f, y, bkg).perPair : bceWithLogits(f, y))), norm);
+}
+
+/** Per-pair background probabilities of the modelled-background loss (header): OC (a) and SC (r), each ≥ 0. */
+export interface PairBackground {
+  oc: tf.Tensor1D;
+  sc: tf.Tensor1D;
+}
+
+/** logaddexp(u, log c) for c ≥ 0 (c = 0 gives u), elementwise and stable. */
+function logAddExpConst(u: tf.Tensor, c: tf.Tensor): tf.Tensor {
+  const v = tf.log(c); // −∞ where c = 0
+  const m = tf.maximum(u, v);
+  return tf.add(m, tf.log1p(tf.exp(tf.neg(tf.abs(tf.sub(u, v))))));
+}
+
+/** The modelled-background loss per pair and ∂ℓ/∂f (see the header). Call inside tf.tidy. */
+function bkgLossAndDf(f: tf.Tensor, y: tf.Tensor, bkg: PairBackground): { perPair: tf.Tensor; dldf: tf.Tensor } {
+  const logSig = tf.log(tf.sub(1, tf.add(bkg.oc, bkg.sc)));
+  const uOC = tf.sub(logSig, tf.softplus(tf.neg(f))); // log((1 − β) σ(f))
+  const uSC = tf.sub(logSig, tf.softplus(f)); // log((1 − β) σ(−f))
+  const lOC = logAddExpConst(uOC, bkg.oc);
+  const lSC = logAddExpConst(uSC, bkg.sc);
+  const notY = tf.sub(1, y);
+  const perPair = tf.neg(tf.add(tf.mul(y, lOC), tf.mul(notY, lSC)));
+  const piOC = tf.exp(tf.sub(uOC, lOC));
+  const piSC = tf.exp(tf.sub(uSC, lSC));
+  const dldf = tf.sub(tf.mul(notY, tf.mul(tf.sigmoid(f), piSC)), tf.mul(y, tf.mul(tf.sigmoid(tf.neg(f)), piOC)));
+  return { perPair, dldf };
 }
 
 /**
@@ -79,14 +128,23 @@ export function pairLossAndGrad(
   y: tf.Tensor1D,
   w: tf.Tensor1D,
   norm: number,
+  bkg?: PairBackground,
 ): { loss: tf.Scalar; dPhi: tf.Tensor2D } {
   const B = y.shape[0];
   const flat = tf.reshape(phi, [2 * B]);
   const a = tf.slice(flat, [0], [B]);
   const b = tf.slice(flat, [B], [B]);
   const f = pairLogit(a, b);
-  const loss = tf.div(tf.sum(tf.mul(w, bceWithLogits(f, y))), norm);
-  const g = tf.div(tf.mul(w, tf.sub(tf.sigmoid(f), y)), norm);
+  let loss: tf.Tensor;
+  let g: tf.Tensor;
+  if (bkg) {
+    const { perPair, dldf } = bkgLossAndDf(f, y, bkg);
+    loss = tf.div(tf.sum(tf.mul(w, perPair)), norm);
+    g = tf.div(tf.mul(w, dldf), norm);
+  } else {
+    loss = tf.div(tf.sum(tf.mul(w, bceWithLogits(f, y))), norm);
+    g = tf.div(tf.mul(w, tf.sub(tf.sigmoid(f), y)), norm);
+  }
   const sPlus = tf.sigmoid(tf.add(a, b));
   const sDiff = tf.sigmoid(tf.sub(a, b)); // σ(φ2−φ1) = 1 − σ(φ1−φ2)
   const da = tf.mul(g, tf.sub(sPlus, sDiff));

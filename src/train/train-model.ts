@@ -3,7 +3,9 @@
  * normalisation → K members → one PhiModel carrying everything needed to apply and audit it.
  */
 import type { EventTable } from '../events/columns.js';
+import { Binning } from '../binning/Binning.js';
 import { selectBackend } from './backend.js';
+import { pairingDiagnostic } from './pairingDiagnostic.js';
 import { resolveTrainConfig, type TrainConfigInput } from './config.js';
 import { trainEnsemble } from './ensemble.js';
 import { inputNames, parseFeatures } from './features.js';
@@ -30,10 +32,11 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
   // Resolved here because it depends on the backend (see config.ts); stored with the model.
   cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
   const specs = parseFeatures(cfg.features);
-  const { set, normalisation } = prepareTrainingSet(table, specs, head, opts.source != null ? { source: opts.source } : {});
-  // The training set holds what training needs (float32 inputs, labels, weights); let the table's columns go
-  // while the members train (a caller that passes the read result directly keeps no other reference).
+  const binning = cfg.bins ? Binning.fromEdges(cfg.bins.eta, cfg.bins.pt) : Binning.defaults();
+  const { set, normalisation } = prepareTrainingSet(table, specs, head, { binning, ...(opts.source != null ? { source: opts.source } : {}) });
+  // The training set holds what training needs; let the table's columns go while the members train.
   table = { n: 0, columns: {} };
+  const pairing = pairingDiagnostic(set, binning);
   const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
   const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads);
   return {
@@ -47,7 +50,13 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
     seed: String(cfg.seed),
     backend,
     members,
+    ...(pairing ? { pairing } : {}),
   };
+}
+
+/** Why a trained model is not a model (collapsed members, collapseGuard.ts), one line each; empty if none. */
+export function modelProblems(model: PhiModel): string[] {
+  return model.members.flatMap((m) => (m.status === 'collapsed' ? m.problems.map((p) => `member ${m.index}: ${p}`) : []));
 }
 
 /** The method: φ trained through the pair classifier f(φ1, φ2) on OC/SC labels (eq. 3). */

@@ -19,7 +19,9 @@ import type { Batch, Head } from './grad-engine.js';
 import type { BatchEngine } from './parallel-engine.js';
 import { cloneParams, flatParams, initParams, negateOutput, type MlpArch, type MlpParams } from './mlp.js';
 import type { Member } from './model.js';
-import { bceValue, pairLossValue } from './pair-loss.js';
+import { bceValue, pairLossBkgValue, pairLossValue } from './pair-loss.js';
+import { epsCollapse, lossBelowMinimum } from './collapseGuard.js';
+import { sidebandBackground } from './sidebandBackground.js';
 import { predictPhi } from './predict.js';
 import type { Progress } from './progress.js';
 import { learningRate } from './schedule.js';
@@ -54,7 +56,7 @@ function gatherRows(set: TrainingSet, idx: ArrayLike<number>, start: number, len
 }
 
 /** Σwℓ/Σw over the listed events, in double precision from float32 φ. */
-export function weightedLoss(set: TrainingSet, arch: MlpArch, params: MlpParams, head: Head, idx: Uint32Array, w: Float64Array): number {
+export function weightedLoss(set: TrainingSet, arch: MlpArch, params: MlpParams, head: Head, idx: Uint32Array, w: Float64Array, bkg?: { oc: Float32Array; sc: Float32Array }): number {
   const len = idx.length;
   if (len === 0) return NaN;
   const phi = predictPhi(arch, params, gatherRows(set, idx, 0, len), 2 * len);
@@ -65,7 +67,7 @@ export function weightedLoss(set: TrainingSet, arch: MlpArch, params: MlpParams,
     const a = phi[j]!;
     const b = phi[len + j]!;
     if (head === 'pair') {
-      sum += w[j]! * pairLossValue(a, b, set.y1[i]!);
+      sum += w[j]! * (bkg ? pairLossBkgValue(a, b, set.y1[i]!, bkg.oc[i]!, bkg.sc[i]!) : pairLossValue(a, b, set.y1[i]!));
       sw += w[j]!;
     } else {
       sum += w[j]! * (bceValue(a, set.y1[i]!) + bceValue(b, set.y2[i]!));
@@ -76,7 +78,17 @@ export function weightedLoss(set: TrainingSet, arch: MlpArch, params: MlpParams,
 }
 
 /** One batch cut into `threads` contiguous parts, each with the batch-wide normaliser. */
-export function batchParts(set: TrainingSet, head: Head, order: Uint32Array, wOrder: Float64Array, s: number, b: number, norm: number, threads: number): Batch[] {
+export function batchParts(
+  set: TrainingSet,
+  head: Head,
+  order: Uint32Array,
+  wOrder: Float64Array,
+  s: number,
+  b: number,
+  norm: number,
+  threads: number,
+  bkg?: { oc: Float32Array; sc: Float32Array },
+): Batch[] {
   const parts: Batch[] = [];
   const per = Math.ceil(b / threads);
   for (let off = 0; off < b; off += per) {
@@ -97,7 +109,14 @@ export function batchParts(set: TrainingSet, head: Head, order: Uint32Array, wOr
         w[j] = w[len + j] = wOrder[s + off + j]!;
       }
     }
-    parts.push({ x, rows: 2 * len, y, w, norm });
+    const part: Batch = { x, rows: 2 * len, y, w, norm };
+    if (bkg && head === 'pair') {
+      part.bkg = {
+        oc: Float32Array.from({ length: len }, (_, j) => bkg.oc[order[s + off + j]!]!),
+        sc: Float32Array.from({ length: len }, (_, j) => bkg.sc[order[s + off + j]!]!),
+      };
+    }
+    parts.push(part);
   }
   return parts;
 }
@@ -149,6 +168,17 @@ export async function trainMember(
     trainIdx = all.slice(nHeld).sort();
     trainW = Float64Array.from(trainIdx, (i) => set.w[i]!);
   }
+  // 2b. Sideband subtraction (negative weights) with the modelled background (sidebandBackground.ts): the
+  //     negative-weight events of this member's sample fix each category's background probabilities and leave
+  //     the loss; only window events (w ≥ 0) are trained and validated on, so the loss stays ≥ 0.
+  let bkgRates: ReturnType<typeof sidebandBackground> | undefined;
+  if (head === 'pair' && set.hasNegative && cfg.negativeWeights === 'background') {
+    bkgRates = sidebandBackground(set, trainIdx, trainW);
+    trainIdx = bkgRates.index;
+    trainW = bkgRates.w;
+    valIdx = valIdx.filter((i) => set.w[i]! >= 0);
+  }
+  const bkg = bkgRates ? { oc: bkgRates.oc, sc: bkgRates.sc } : undefined;
   const nVal = valIdx.length;
   const valW = Float64Array.from(valIdx, (i) => set.w[i]!);
   // 3. OC subsampling with importance weight 1/r (pair head only: the oracle has no OC/SC imbalance).
@@ -171,7 +201,8 @@ export async function trainMember(
   // 4. Start on the physical branch: output bias = logit(ε0) with ε0 = ½ · (weighted SC fraction), since
   //    P(SC) ≈ 2ε for small ε (eq. 1). The oracle starts from the mean flip rate instead.
   let eps0: number;
-  if (head === 'pair') eps0 = Wsc / W / 2;
+  // With the modelled background: half the subtracted SC fraction Σ(S − B)/Σ(N − A − B).
+  if (head === 'pair') eps0 = bkgRates && bkgRates.signalW > 0 ? bkgRates.signalSC / bkgRates.signalW / 2 : Wsc / W / 2;
   else {
     let f = 0;
     for (let k = 0; k < nTrain; k++) f += trainW[k]! * (set.y1[trainIdx[k]!]! + set.y2[trainIdx[k]!]!);
@@ -192,6 +223,7 @@ export async function trainMember(
   let sinceBest = 0;
   let steps = 0;
   let stoppedEarly = false;
+  const problems: string[] = [];
   progress.start(cfg.epochs * stepsPerEpoch, `member ${plan.index}`);
   try {
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
@@ -206,18 +238,24 @@ export async function trainMember(
       for (let s = 0; s < nTrain; s += cfg.batch) {
         const b = Math.min(cfg.batch, nTrain - s);
         const norm = ((head === 'pair' ? 1 : 2) * W * b) / nTrain;
-        const { loss, grads } = await engine.lossAndGrads(params, batchParts(set, head, order, wOrder, s, b, norm, engine.threads));
+        const { loss, grads } = await engine.lossAndGrads(params, batchParts(set, head, order, wOrder, s, b, norm, engine.threads, bkg));
         if (!Number.isFinite(loss)) throw new NumericalError('train', `member ${plan.index} epoch ${epoch} step ${steps}: loss is ${loss}`);
         adamStep(adam, flatParams(params), flatParams(grads), lr);
         epochLoss += (loss * b) / nTrain;
         steps++;
         progress.update(steps, { loss });
       }
-      const valLoss = nVal > 0 ? weightedLoss(set, arch, params, head, valIdx, valW) : NaN;
+      const valLoss = nVal > 0 ? weightedLoss(set, arch, params, head, valIdx, valW, bkg) : NaN;
       curves.train.push(epochLoss);
       curves.val.push(valLoss);
       curves.lr.push(lr);
       progress.update(steps, { loss: epochLoss, ...(nVal > 0 ? { val: valLoss } : {}) });
+      // Guard: a loss below its attainable minimum is no model (collapseGuard.ts); stop and say so.
+      const below = [lossBelowMinimum(epochLoss, `training loss at epoch ${epoch}`), lossBelowMinimum(valLoss, `validation loss at epoch ${epoch}`)].filter((x): x is string => x != null);
+      if (below.length > 0) {
+        problems.push(...below);
+        break;
+      }
       // Early stopping monitors the validation loss; without a split it falls back to the training loss.
       const monitor = nVal > 0 ? valLoss : epochLoss;
       if (monitor < best.loss - cfg.minDelta) {
@@ -235,6 +273,9 @@ export async function trainMember(
 
   // 5. Branch: φ over every electron of the table; optionally negate a mirror solution (exact symmetry).
   const phi = allElectronPhi(set, arch, params);
+  // Guard: ε collapsing to ~0 for many electrons (of the events the loss describes: w ≥ 0).
+  const collapse = epsCollapse(phi, (e) => set.w[e < set.n ? e : e - set.n]! >= 0);
+  if (collapse.problem) problems.push(collapse.problem);
   let branch = assessBranch(phi);
   if (head === 'pair' && branch.branch === 'mirror' && cfg.flipMirror) {
     params = negateOutput(params);
@@ -253,6 +294,10 @@ export async function trainMember(
     trainEvents: nTrain,
     valEvents: nVal,
     branch,
+    status: problems.length > 0 ? 'collapsed' : 'ok',
+    problems,
+    collapsedFraction: collapse.fraction,
+    ...(bkgRates ? { background: bkgRates.summary } : {}),
     seconds: (performance.now() - t0) / 1000,
     params,
   };

@@ -4,6 +4,8 @@
  * y = truth_flip of each electron. A missing `w` column means unit weights; weights may be negative
  * (sideband subtraction) but must be finite.
  */
+import { assignBins } from '../binning/assignBins.js';
+import { Binning } from '../binning/Binning.js';
 import { DataError } from '../errors.js';
 import type { EventTable } from '../events/columns.js';
 import { electronInputs, inputWidth, type FeatureSpec } from './features.js';
@@ -20,6 +22,13 @@ export interface TrainingSet {
   y2: Float32Array;
   w: Float64Array;
   sc: Uint8Array;
+  /**
+   * Coarse (|η|, pT) bin of each electron (−1 outside; null when the table lacks pt/eta columns): the pair
+   * categories of the background model and of the pairing identifiability diagnostic.
+   */
+  bins: { bin1: Int32Array; bin2: Int32Array; K: number } | null;
+  /** Some event weight is negative (sideband subtraction). */
+  hasNegative: boolean;
 }
 
 /**
@@ -56,7 +65,7 @@ export function prepareTrainingSet(
   table: EventTable,
   specs: readonly FeatureSpec[],
   head: Head,
-  opts: { normalisation?: Normalisation; source?: string } = {},
+  opts: { normalisation?: Normalisation; source?: string; binning?: Binning } = {},
 ): { set: TrainingSet; normalisation: Normalisation } {
   const source = opts.source ?? '<table>';
   if (table.n === 0) throw new DataError(source, undefined, 'no events to train on', 0);
@@ -67,11 +76,16 @@ export function prepareTrainingSet(
   const sc = binary(table, 'sc', source);
   const w = new Float64Array(table.n);
   const wc = table.columns.w;
+  let hasNegative = false;
   for (let i = 0; i < table.n; i++) {
     const v = wc ? wc[i]! : 1;
     if (!Number.isFinite(v)) throw new DataError(source, 'w', `row ${i} is not finite`, v);
     w[i] = v;
+    if (v < 0) hasNegative = true;
   }
+  const binning = opts.binning ?? Binning.defaults();
+  const hasKinematics = ['pt1', 'eta1', 'pt2', 'eta2'].every((c) => c in table.columns);
+  const bins = hasKinematics ? { ...assignBins(table, binning, source), K: binning.size } : null;
   let y1: Float32Array;
   let y2: Float32Array;
   if (head === 'pair') {
@@ -82,7 +96,11 @@ export function prepareTrainingSet(
     y2 = Float32Array.from(binary(table, 'truth_flip2', source));
   }
   return {
-    set: { n: table.n, d, x1: normalise(raw1, normalisation), x2: normalise(raw2, normalisation), y1, y2, w, sc },
+    set: {
+      n: table.n, d, x1: normalise(raw1, normalisation), x2: normalise(raw2, normalisation), y1, y2, w, sc,
+      bins: bins ? { bin1: bins.bin1, bin2: bins.bin2, K: bins.K } : null,
+      hasNegative,
+    },
     normalisation,
   };
 }

@@ -154,7 +154,9 @@ describe('fitBinned on toys', () => {
     expect(r.gradient[0]! / slope - 1).toBeCloseTo(0, 9);
     expect(r.err[0]! / (0.5 / slope) - 1).toBeCloseTo(0, 9);
     expect(Number.isNaN(r.eps[3]!)).toBe(true);
-    expect(r.identifiability.identifiable).toBe(false);
+    // An empty bin is reported as such and does not raise the identifiability alarm (issue 11 item 3).
+    expect(r.identifiability.identifiable).toBe(true);
+    expect(r.identifiability.emptyBins).toEqual([3]);
     expect(r.identifiability.notes.join('\n')).toContain('bin 3 (d) has no events');
   });
 

@@ -126,7 +126,8 @@ describe('fits on sampled data', () => {
       fc.property(topologyArb(true), ({ K, colour, pairs, eps, seed, start, shift, sign }) => {
         const data = toyPairs(seed, eps, pairs.map(([i, j]): ToyPair => ({ i, j, n: N_PAIR })));
         const a = fitBinned(data, K);
-        fc.pre(a.binStatus.every((s) => s === 'flat')); // a bin without SC events is pinned at 0 instead
+        // A bin the minimiser pinned at 0 is flagged 'flat' too (pairing graph), but the valley is then cut: skip.
+        fc.pre(a.binStatus.every((s) => s === 'flat') && a.identifiability.hessian.bins.length === K);
         // Start B: A moved along the valley (u_k + c_k δ) and then off it (each ε × e^{±0.4}).
         const c = colour.map((x) => (x ? 1 : -1));
         const uA = Array.from(a.eps, uOf);

@@ -135,6 +135,17 @@ describe('ratioMapPlot', () => {
     const wild = JSON.stringify(ratioMapPlot({ estimator: 'e', cells: [cell(5)] }).spec);
     expect(wild).toContain('"domain":[0,2]');
   });
+  it('"largest |ratio − 1|" is the deviation, and the cell is named with its ratio (issue 11 item 7)', () => {
+    const cells = [
+      { etaLo: 0, etaHi: 0.5, ptLo: 25, ptHi: 60, ratio: 1.02 },
+      { etaLo: 1.52, etaHi: 1.8, ptLo: 60, ptHi: 90, ratio: 0.85 },
+      { etaLo: 2, etaHi: 2.47, ptLo: 25, ptHi: 60, ratio: 1.1 },
+      { etaLo: 1.37, etaHi: 1.52, ptLo: 25, ptHi: 60, ratio: null },
+    ];
+    const facts = ratioMapPlot({ estimator: 'e', cells }).facts!;
+    expect(facts['largest |ratio − 1|']).toBe('0.15');
+    expect(facts['largest |ratio − 1| cell']).toBe('|η| 1.52–1.80, pT 60–90 GeV (ratio 0.85)');
+  });
 });
 
 describe('eq. 5 degeneracy curve', () => {

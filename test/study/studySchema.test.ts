@@ -21,8 +21,8 @@ function thrown(f: () => unknown): ConfigError {
 const minimal = { name: 'x', description: 'd', seed: 1, toys: 1, events: 1000, estimators: [{ name: 'b', kind: 'binned' }] };
 
 describe('study files', () => {
-  it('ships the seven studies of issue 5', () => {
-    expect(shippedStudies()).toEqual(['background', 'bias-vs-n', 'closure', 'coverage', 'degeneracy', 'flip-smearing', 'substructure']);
+  it('ships the seven studies of issue 5 and features (issue 15)', () => {
+    expect(shippedStudies()).toEqual(['background', 'bias-vs-n', 'closure', 'coverage', 'degeneracy', 'features', 'flip-smearing', 'substructure']);
   });
 
   it('the exported JSON Schema is up to date (regenerate: npx tsx scripts in the README)', () => {

@@ -185,7 +185,8 @@ export function register(program: Command): void {
         ...(truth ? { truth } : {}),
       };
       writeFileAtomic(flags.out, `${JSON.stringify(out, null, 1)}\n`);
-      process.stderr.write(`qmisid fit: ${result.status}${result.reason ? ` (${result.reason})` : ''}, ${result.iterations} iterations, K = ${result.K}, identifiable: ${result.identifiability.identifiable} -> ${flags.out}\n`);
+      process.stderr.write(`qmisid fit: ${result.status}${result.reason ? ` (${result.reason})` : ''}, ${result.iterations} iterations, K = ${result.K}, identifiable: ${result.identifiability.identifiable}${result.identifiability.emptyBins.length ? ` (${result.identifiability.emptyBins.length} empty bins)` : ''} -> ${flags.out}\n`);
+      if (!result.identifiability.identifiable) for (const n of result.identifiability.notes.filter((x) => !x.startsWith('empty:'))) process.stderr.write(`  WARNING: ${n}\n`);
       if (result.status === 'failed') process.exitCode = 1;
     });
 }

@@ -90,7 +90,7 @@ export function register(program: Command): void {
       const { readFileSync } = await import('node:fs');
       const { readEvents } = await import('../../io/events-file.js');
       const { resolveTrainConfig } = await import('../../train/config.js');
-      const { trainWithHead } = await import('../../train/train-model.js');
+      const { modelProblems, trainWithHead } = await import('../../train/train-model.js');
       const { parseFeatures } = await import('../../train/features.js');
       const { trainingColumns } = await import('../../train/training-set.js');
       const { saveModel } = await import('../../train/model-io.js');
@@ -149,6 +149,14 @@ export function register(program: Command): void {
       const table = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
       const selectionRecord = { region, ...sel.selectionToJson(selection), sidebandWeight: sel.sidebandFactor(selection), source: selectionSource, events: table.n };
       const model = { ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input })), selection: selectionRecord };
+      // A collapsed training is not a model (collapseGuard.ts): say why, write nothing, exit 1.
+      const problems = modelProblems(model);
+      if (problems.length > 0) {
+        process.stderr.write(`qmisid train: training collapsed, no model written to ${flags.out}:\n${problems.map((p) => `  ${p}\n`).join('')}`);
+        if (flags.json) process.stdout.write(`${JSON.stringify({ out: null, status: 'collapsed', problems, selection: selectionRecord })}\n`);
+        process.exitCode = 1;
+        return;
+      }
       await saveModel(flags.out, model);
 
       process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
@@ -164,6 +172,15 @@ export function register(program: Command): void {
         );
         if (b.branch === 'mirror' && !b.flipped) process.stderr.write(`  WARNING: member ${m.index} is on the mirror branch (eps > 1/2); rerun with --flip-mirror or another seed\n`);
       }
+      const pg = model.pairing;
+      if (pg) {
+        process.stderr.write(`  pairing (coarse |eta| x pT bins): ${pg.identifiable ? 'identifiable' : `NOT IDENTIFIABLE, ${pg.bipartiteComponents} bipartite component(s)`}${pg.emptyBins ? `, ${pg.emptyBins} empty bins` : ''}\n`);
+        for (const n of pg.notes) process.stderr.write(`  WARNING: ${n}; the answer there is set by the initialisation, not the data\n`);
+      }
+      for (const m of model.members) {
+        const b = m.background;
+        if (b) process.stderr.write(`  member ${m.index}: sideband background SC ${b.backgroundSC.toFixed(1)} +- ${b.backgroundSCErr.toFixed(1)} of ${b.windowSC.toFixed(1)} window SC (OC ${b.backgroundOC.toFixed(1)}), ${b.excessCategories} categories with background > window, ${b.droppedCategories} dropped\n`);
+      }
       process.stderr.write(`  model written to ${flags.out}\n`);
       if (flags.json) {
         const summary = {
@@ -171,7 +188,9 @@ export function register(program: Command): void {
           backend: model.backend,
           kind: model.kind,
           inputs: model.inputs,
+          status: 'ok',
           selection: selectionRecord,
+          ...(model.pairing ? { pairing: model.pairing } : {}),
           members: model.members.map(({ params: _p, ...info }) => info),
         };
         process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -40,3 +40,8 @@ export interface EstimatorResult {
  * sidebands with sideband-subtraction weights (negative for sideband events) when the study asks for it.
  */
 export type Estimator = (table: EventTable, ctx: EstimatorContext) => Promise<EstimatorResult>;
+
+/** The status message of a not-identifiable binned estimate: its identifiability notes, empty bins left out. */
+export function notIdentifiableMessage(notes: readonly string[]): string {
+  return `not identifiable: ${notes.filter((n) => !n.startsWith('empty:')).join('; ')}`;
+}

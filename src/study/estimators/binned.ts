@@ -10,7 +10,7 @@
  */
 import { ConfigError } from '../../errors.js';
 import { fitBinnedTable } from '../../fit/fitBinned.js';
-import type { Estimator } from './Estimator.js';
+import { notIdentifiableMessage, type Estimator } from './Estimator.js';
 
 export const binnedEstimator: Estimator = async (table, ctx) => {
   const errors = ctx.options.errors ?? 'hessian';
@@ -28,7 +28,10 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
   const bipartite = comps.filter((c) => c.bipartite && !c.empty).length;
   const flat = res.identifiability.hessian.flat.length;
   const branch = res.branch;
-  const status = res.status !== 'converged' ? 'notConverged' : branch === 'high' || branch === 'mixed' ? 'unphysicalBranch' : 'ok';
+  // A populated bipartite component or a flat direction: the bins there are not measured, so the estimate is
+  // not judged (status notIdentifiable, counted as a failure by the summary), whatever the minimiser did.
+  const status = res.status !== 'converged' ? 'notConverged' : branch === 'high' || branch === 'mixed' ? 'unphysicalBranch' : bipartite > 0 || flat > 0 ? 'notIdentifiable' : 'ok';
+  const reason = res.reason ?? (status === 'notIdentifiable' ? notIdentifiableMessage(res.identifiability.notes) : undefined);
   const component = new Array<number>(res.K).fill(-1);
   comps.forEach((c, ci) => c.bins.forEach((b) => (component[b] = ci)));
   return {
@@ -39,7 +42,7 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
       bipartite: comps.flatMap((c, ci) => (c.bipartite && !c.empty ? [ci] : [])),
       flatDirections: flat,
     },
-    ...(res.reason != null ? { message: res.reason } : {}),
+    ...(reason != null ? { message: reason } : {}),
     bins: { eps: res.eps, err: errors === 'sandwich' ? res.errSandwich : res.err },
     diagnostics: {
       flagged: bipartite > 0 || flat > 0,

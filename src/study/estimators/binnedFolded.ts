@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { DEFAULT_REPLICAS, fitFoldedTable } from '../../fit/fitFolded.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
 import { zodConfigError } from '../../config/zodConfigError.js';
-import type { Estimator } from './Estimator.js';
+import { notIdentifiableMessage, type Estimator } from './Estimator.js';
 import { SELECTION_DEFAULTS, selectedMassRange } from '../../selection/selection.js';
 import { flipResponseSchema } from '../../fit/flipResponse.js';
 
@@ -51,10 +51,11 @@ export const binnedFoldedEstimator: Estimator = async (table, ctx) => {
   const comps = res.identifiability.graph.components;
   const bipartite = comps.filter((c) => c.bipartite && !c.empty).length;
   const flat = res.identifiability.hessian.flat.length;
-  const status = res.status !== 'converged' ? 'notConverged' : res.branch === 'high' || res.branch === 'mixed' ? 'unphysicalBranch' : 'ok';
+  const status = res.status !== 'converged' ? 'notConverged' : res.branch === 'high' || res.branch === 'mixed' ? 'unphysicalBranch' : bipartite > 0 || flat > 0 ? 'notIdentifiable' : 'ok';
+  const reason = res.reason ?? (status === 'notIdentifiable' ? notIdentifiableMessage(res.identifiability.notes) : undefined);
   return {
     status,
-    ...(res.reason != null ? { message: res.reason } : {}),
+    ...(reason != null ? { message: reason } : {}),
     bins: { eps: res.eps, err: o.errors === 'sandwich' ? res.errSandwich : res.err },
     diagnostics: {
       flagged: bipartite > 0 || flat > 0,

@@ -26,7 +26,8 @@ export function trainerOptions(ctx: EstimatorContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(ctx.options)) if (!STUDY_KEYS.has(k)) out[k] = v;
   if ('seed' in out) throw new ConfigError('options.seed', out.seed, 'no seed: each toy derives the trainer seed from the study seed', ctx.source);
-  return { ...out, seed: ctx.seed, progress: false };
+  // The background model and the pairing diagnostic use the study binning unless the options name one.
+  return { bins: { eta: [...ctx.binning.etaEdges], pt: [...ctx.binning.ptEdges] }, ...out, seed: ctx.seed, progress: false };
 }
 
 /** Sample standard deviation (n − 1); NaN below two members (simple-statistics would throw). */
@@ -81,9 +82,25 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
   const sum = tradeA.map((a, m) => a + tradeB[m]!);
   const mirror = model.members.filter((mb) => mb.branch.branch === 'mirror').length;
   const flipped = model.members.filter((mb) => mb.branch.flipped).length;
+  // Status, most serious first: a collapsed member (no model), a mirror member, a pairing that does not
+  // identify ε (the answer along eq. 5 is the initialisation's). Each is counted by the study summary.
+  const { modelProblems } = await import('../../train/train-model.js');
+  const problems = modelProblems(model);
+  const pairing = model.pairing;
+  const notIdentified = pairing != null && !pairing.identifiable;
+  const status = problems.length > 0 ? 'collapsed' : mirror > 0 ? 'unphysicalBranch' : notIdentified ? 'notIdentifiable' : 'ok';
+  const message =
+    status === 'collapsed'
+      ? `training collapsed: ${problems.join('; ')}`
+      : status === 'unphysicalBranch'
+        ? `${mirror} of ${M} ensemble members on the mirror branch (epsilon > 1/2)`
+        : status === 'notIdentifiable'
+          ? `not identifiable: ${pairing!.notes.join('; ')}`
+          : undefined;
+  const bgs = model.members.map((mb) => mb.background).filter((b) => b != null);
   return {
-    status: mirror > 0 ? 'unphysicalBranch' : 'ok',
-    ...(mirror > 0 ? { message: `${mirror} of ${M} ensemble members on the mirror branch (epsilon > 1/2)` } : {}),
+    status,
+    ...(message != null ? { message } : {}),
     // err is a sample sd over M members: M − 1 degrees of freedom (t-quantile intervals in the summary).
     bins: { eps: mean, err, ...(M > 1 ? { errDof: M - 1 } : {}) },
     electrons: { eps1, eps2 },
@@ -98,6 +115,18 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
       tradeoffA: tradeA.map((x) => (Number.isFinite(x) ? x : null)),
       tradeoffB: tradeB.map((x) => (Number.isFinite(x) ? x : null)),
       tradeoffRatio: M > 2 && Number.isFinite(sd(diff) / sd(sum)) ? sd(diff) / sd(sum) : null,
+      // Pairing identifiability of the training sample (train/pairingDiagnostic.ts): flagged counts in flaggedFraction.
+      flagged: notIdentified,
+      bipartiteComponents: pairing?.bipartiteComponents ?? null,
+      collapsedMembers: model.members.filter((mb) => mb.status === 'collapsed').length,
+      collapsedFraction: Math.max(...model.members.map((mb) => mb.collapsedFraction)),
+      ...(bgs.length > 0
+        ? {
+            backgroundSC: bgs.reduce((a, b) => a + b.backgroundSC, 0) / bgs.length,
+            backgroundSCErr: bgs.reduce((a, b) => a + b.backgroundSCErr, 0) / bgs.length,
+            backgroundExcessCategories: bgs.reduce((a, b) => a + b.excessCategories, 0) / bgs.length,
+          }
+        : {}),
     },
   };
 }

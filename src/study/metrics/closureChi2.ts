@@ -18,9 +18,11 @@ import type { EventTable } from '../../events/columns.js';
 import { binIndex } from '../../util/binIndex.js';
 
 export type ClosureVariable = 'pt' | 'eta' | 'm_ee';
+/** A closure variable, or any per-electron column stem (column1/column2, e.g. a latent-model feature; edges required). */
+export type ClosureColumn = ClosureVariable | (string & {});
 
 export interface ClosureHistogram {
-  variable: ClosureVariable;
+  variable: ClosureColumn;
   edges: number[];
   observed: number[];
   predicted: number[];
@@ -47,8 +49,8 @@ export function closureChi2(
   table: EventTable,
   eps1: ArrayLike<number>,
   eps2: ArrayLike<number>,
-  variable: ClosureVariable,
-  edges: readonly number[] = CLOSURE_EDGES[variable],
+  variable: ClosureColumn,
+  edges: readonly number[] = CLOSURE_EDGES[variable as ClosureVariable],
 ): ClosureHistogram {
   const nb = edges.length - 1;
   const obs = new Float64Array(nb);

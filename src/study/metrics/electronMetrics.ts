@@ -4,6 +4,8 @@
  *   mse         = ⟨(ε̂ − ε)²⟩
  *   meanRelBias = ⟨(ε̂ − ε)/ε⟩
  *   φ − κ       = logit ε̂ − logit ε (mean and rms): the quantity the pair loss drives to zero (eq. 3)
+ *   mseReach    = ⟨(ε̂ − eps_reach)²⟩ against the latent electron model's reachable target P(flip | features)
+ *                 (docs/electrons.md), when the table has eps_reach1/2 (NaN otherwise)
  * Electrons with a non-finite estimate (outside the binning) are skipped and counted.
  */
 import { logit } from '../../method/pair-function.js';
@@ -16,6 +18,7 @@ export interface ElectronMetrics {
   meanRelBias: number;
   phiKappaMean: number;
   phiKappaRms: number;
+  mseReach: number;
 }
 
 export function electronMetrics(table: EventTable, eps1: ArrayLike<number>, eps2: ArrayLike<number>): ElectronMetrics {
@@ -30,6 +33,9 @@ export function electronMetrics(table: EventTable, eps1: ArrayLike<number>, eps2
   let dk = 0;
   let dk2 = 0;
   let nK = 0;
+  const reach = table.columns.eps_reach1 && table.columns.eps_reach2 ? [table.columns.eps_reach1, table.columns.eps_reach2] : undefined;
+  let seR = 0;
+  let nR = 0;
   for (let i = 0; i < table.n; i++) {
     if (bg && bg[i] === 1) continue;
     for (let k = 0; k < 2; k++) {
@@ -41,6 +47,10 @@ export function electronMetrics(table: EventTable, eps1: ArrayLike<number>, eps2
       }
       n++;
       se += (e - t) ** 2;
+      if (reach) {
+        const r = reach[k]![i]!;
+        if (Number.isFinite(r)) (seR += (e - r) ** 2), nR++;
+      }
       if (t > 0) {
         rel += (e - t) / t;
         nRel++;
@@ -60,5 +70,6 @@ export function electronMetrics(table: EventTable, eps1: ArrayLike<number>, eps2
     meanRelBias: nRel > 0 ? rel / nRel : NaN,
     phiKappaMean: nK > 0 ? dk / nK : NaN,
     phiKappaRms: nK > 0 ? Math.sqrt(dk2 / nK) : NaN,
+    mseReach: nR > 0 ? seR / nR : NaN,
   };
 }
