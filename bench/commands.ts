@@ -44,8 +44,19 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
     : spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t0) / 1000;
   const m = /__peak_kb=(\d+)/.exec(r.stderr ?? '');
-  const out: ProcessRun & { stdout: string } = { wall_s: +wall.toFixed(3), peak_rss_mb: m ? +(Number(m[1]) / 1024).toFixed(1) : null, exit: r.status, stdout: r.stdout ?? '' };
-  if (r.status !== 0) out.error = (r.stderr || r.error?.message || 'failed').trim().split('\n').filter((l) => !l.startsWith('__peak')).slice(-2).join(' | ');
+  const out: ProcessRun & { stdout: string } = {
+    wall_s: +wall.toFixed(3),
+    peak_rss_mb: m ? +(Number(m[1]) / 1024).toFixed(1) : null,
+    exit: r.status,
+    stdout: r.stdout ?? '',
+  };
+  if (r.status !== 0)
+    out.error = (r.stderr || r.error?.message || 'failed')
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('__peak'))
+      .slice(-2)
+      .join(' | ');
   return out;
 }
 
@@ -70,9 +81,13 @@ export async function benchCommands(opts: CommandBenchOptions = {}) {
   try {
     const files = { parquet: join(dir, 'ev.parquet'), arrow: join(dir, 'ev.arrow'), csv: join(dir, 'ev.csv') };
     const prep: Record<string, ProcessRun & { mb?: number }> = {};
-    if (!existsSync(files.parquet)) prep.generate = strip(qmisid('generate', '--events', String(events), '--seed', '11', '--out', files.parquet));
-    for (const f of ['arrow', 'csv'] as const) if (!existsSync(files[f])) prep[`convert_to_${f}`] = strip(qmisid('convert', '--input', files.parquet, '--out', files[f]));
-    const sizes = Object.fromEntries(Object.entries(files).map(([k, p]) => [k, existsSync(p) ? +(statSync(p).size / 1e6).toFixed(1) : null]));
+    if (!existsSync(files.parquet))
+      prep.generate = strip(qmisid('generate', '--events', String(events), '--seed', '11', '--out', files.parquet));
+    for (const f of ['arrow', 'csv'] as const)
+      if (!existsSync(files[f])) prep[`convert_to_${f}`] = strip(qmisid('convert', '--input', files.parquet, '--out', files[f]));
+    const sizes = Object.fromEntries(
+      Object.entries(files).map(([k, p]) => [k, existsSync(p) ? +(statSync(p).size / 1e6).toFixed(1) : null]),
+    );
 
     // Fixed costs: the CLI's own start-up, and a training whose work is negligible.
     const tiny = join(dir, 'tiny.parquet');
@@ -80,7 +95,9 @@ export async function benchCommands(opts: CommandBenchOptions = {}) {
     const startup = {
       version: strip(qmisid('--version')),
       train_1000_events_1_epoch: strip(qmisid('train', '--input', tiny, '--out', join(dir, 'm-tiny'), '--epochs', '1', ...TRAIN_ARGS)),
-      train_1000_events_1_epoch_1_thread: strip(qmisid('train', '--input', tiny, '--out', join(dir, 'm-tiny1'), '--epochs', '1', '--threads', '1', ...TRAIN_ARGS)),
+      train_1000_events_1_epoch_1_thread: strip(
+        qmisid('train', '--input', tiny, '--out', join(dir, 'm-tiny1'), '--epochs', '1', '--threads', '1', ...TRAIN_ARGS),
+      ),
     };
 
     const rows: Record<string, unknown>[] = [];
@@ -88,7 +105,9 @@ export async function benchCommands(opts: CommandBenchOptions = {}) {
       const model = join(dir, `m-${f}`);
       const train = strip(qmisid('train', '--input', files[f], '--out', model, '--epochs', String(epochs), ...TRAIN_ARGS));
       const fit = strip(qmisid('fit', '--input', files[f], '--out', join(dir, `fit-${f}.json`)));
-      const apply = strip(qmisid('apply', '--model', model, '--input', files[f], '--out', join(dir, `applied.${f === 'arrow' ? 'arrow' : f}`)));
+      const apply = strip(
+        qmisid('apply', '--model', model, '--input', files[f], '--out', join(dir, `applied.${f === 'arrow' ? 'arrow' : f}`)),
+      );
       rmSync(join(dir, `applied.${f}`), { force: true });
       rows.push({ format: f, file_mb: sizes[f], train, fit, apply, csv_read_mb_per_s: undefined });
     }
@@ -117,7 +136,10 @@ interface Probe {
 
 /** Electrons of window signal events (both legs) with their truth ε: where accuracy is measured. */
 async function probeElectrons(file: string, max: number): Promise<Probe> {
-  const { table } = await readEvents(file, { columns: ['pt1', 'eta1', 'pt2', 'eta2', 'truth_eps1', 'truth_eps2', 'is_background'], regions: [0] });
+  const { table } = await readEvents(file, {
+    columns: ['pt1', 'eta1', 'pt2', 'eta2', 'truth_eps1', 'truth_eps2', 'is_background'],
+    regions: [0],
+  });
   const c = table.columns;
   const pt: number[] = [];
   const eta: number[] = [];
@@ -179,18 +201,53 @@ export async function benchTimeToAccuracy(opts: TimeToAccuracyOptions = {}) {
       const peerCsv = join(dir, `peer-${keep}.csv`);
       const peerEvents = await writePeerCsv(file, peerCsv, keep, `tta-${keep}`);
       const epsOut = join(dir, `peer-eps-${keep}.csv`);
-      const pr = timed(PYTHON, [peer, '--csv', peerCsv, '--features', 'pt,eta', '--epochs', String(peerEpochs), '--batch', String(16384), '--grid', grid, '--out', epsOut], PEER_ENV);
+      const pr = timed(
+        PYTHON,
+        [
+          peer,
+          '--csv',
+          peerCsv,
+          '--features',
+          'pt,eta',
+          '--epochs',
+          String(peerEpochs),
+          '--batch',
+          String(16384),
+          '--grid',
+          grid,
+          '--out',
+          epsOut,
+        ],
+        PEER_ENV,
+      );
       if (pr.exit !== 0) {
         out.push({ oc_keep: keep, peer_error: pr.error });
         continue;
       }
-      const peerEps = readFileSync(epsOut, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+      const peerEps = readFileSync(epsOut, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => Number(l.split(',')[2]));
       const target = mse(peerEps, p.truth);
       const ours: Record<string, unknown>[] = [];
       let reached: { epochs: number; wall_s: number; mse: number } | undefined;
       for (const e of ladder) {
         const model = join(dir, `m-${keep}-${e}`);
-        const r = qmisid('train', '--input', file, '--out', model, '--epochs', String(e), '--oc-keep', String(keep), '--batch', String(keep < 1 ? 4096 : 16384), ...TRAIN_ARGS);
+        const r = qmisid(
+          'train',
+          '--input',
+          file,
+          '--out',
+          model,
+          '--epochs',
+          String(e),
+          '--oc-keep',
+          String(keep),
+          '--batch',
+          String(keep < 1 ? 4096 : 16384),
+          ...TRAIN_ARGS,
+        );
         if (r.exit !== 0) {
           ours.push({ epochs: e, error: r.error });
           break;
@@ -206,13 +263,27 @@ export async function benchTimeToAccuracy(opts: TimeToAccuracyOptions = {}) {
       }
       out.push({
         oc_keep: keep,
-        peer: { events: peerEvents, epochs: peerEpochs, wall_s: pr.wall_s, peak_rss_mb: pr.peak_rss_mb, mse: target, raw: JSON.parse(pr.stdout.trim().split('\n').slice(-1)[0] ?? '{}') },
+        peer: {
+          events: peerEvents,
+          epochs: peerEpochs,
+          wall_s: pr.wall_s,
+          peak_rss_mb: pr.peak_rss_mb,
+          mse: target,
+          raw: JSON.parse(pr.stdout.trim().split('\n').slice(-1)[0] ?? '{}'),
+        },
         ours,
         reached: reached ?? null,
         speedup_vs_peer: reached ? +(pr.wall_s / reached.wall_s).toFixed(3) : null,
       });
     }
-    return { bench: 'time-to-accuracy', events, probe_electrons: p.pt.length, metric: 'mean over probe electrons of (eps - truth_eps)^2', loadavg1_after: loadavg()[0], rows: out };
+    return {
+      bench: 'time-to-accuracy',
+      events,
+      probe_electrons: p.pt.length,
+      metric: 'mean over probe electrons of (eps - truth_eps)^2',
+      loadavg1_after: loadavg()[0],
+      rows: out,
+    };
   } finally {
     if (!opts.dir) rmSync(dir, { recursive: true, force: true });
   }
@@ -222,8 +293,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const which = process.argv[2] ?? 'commands';
   const events = process.argv[3] != null ? Number(process.argv[3]) : undefined;
   const dir = process.argv[4];
-  const r = which === 'time-to-accuracy'
-    ? await benchTimeToAccuracy({ ...(events ? { events } : {}), ...(dir ? { dir } : {}) })
-    : await benchCommands({ ...(events ? { events } : {}), ...(dir ? { dir } : {}) });
+  const r =
+    which === 'time-to-accuracy'
+      ? await benchTimeToAccuracy({ ...(events ? { events } : {}), ...(dir ? { dir } : {}) })
+      : await benchCommands({ ...(events ? { events } : {}), ...(dir ? { dir } : {}) });
   process.stdout.write(`${JSON.stringify(r, null, 1)}\n`);
 }

@@ -92,7 +92,8 @@ function kinematicsInThread(events: number, reps: number): number {
   const buf = allocateTruthBuffers(B);
   const run = (tag: string): number => {
     const t0 = performance.now();
-    for (let done = 0, b = 0; done < events; done += B, b++) generateTruth(new UniformStream(`${tag}/${b}`), s, Math.min(B, events - done), buf);
+    for (let done = 0, b = 0; done < events; done += B, b++)
+      generateTruth(new UniformStream(`${tag}/${b}`), s, Math.min(B, events - done), buf);
     return (performance.now() - t0) / 1000;
   };
   run('warmup');
@@ -126,7 +127,12 @@ export async function benchGenerate(opts: GenerateBenchOptions = {}): Promise<Re
   const peerAfter = await runPeer(python, peerFile, 1_000_000, 5);
   const rates = [peerBefore, peerAfter].map((p) => p.events_per_s).filter((x): x is number => typeof x === 'number');
   const peerRate = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : undefined;
-  const peer = { command: `${python} ${peerFile} 1e6 5`, before: peerBefore, after: peerAfter, meanEventsPerSecond: peerRate ? Math.round(peerRate) : null };
+  const peer = {
+    command: `${python} ${peerFile} 1e6 5`,
+    before: peerBefore,
+    after: peerAfter,
+    meanEventsPerSecond: peerRate ? Math.round(peerRate) : null,
+  };
 
   const t0 = performance.now();
   const full = await generateEvents({ events: selected, count: 'selected', seed: 'bench', workers, sink: () => undefined });
@@ -134,7 +140,14 @@ export async function benchGenerate(opts: GenerateBenchOptions = {}): Promise<Re
   // 3. the same with the latent electron model (docs/electrons.md: every feature and the Bayes target on), run
   //    right after the default chain and then the default once more, so machine load hits both alike.
   const t1 = performance.now();
-  await generateEvents({ events: selected, count: 'selected', seed: 'bench', workers, sink: () => undefined, config: { electron: { model: 'latent' } } });
+  await generateEvents({
+    events: selected,
+    count: 'selected',
+    seed: 'bench',
+    workers,
+    sink: () => undefined,
+    config: { electron: { model: 'latent' } },
+  });
   const latentSeconds = (performance.now() - t1) / 1000;
   const t2 = performance.now();
   await generateEvents({ events: selected, count: 'selected', seed: 'bench', workers, sink: () => undefined });

@@ -51,12 +51,20 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const rss0 = process.memoryUsage().rss;
     results[n] = await BENCHES[n]!();
-    process.stderr.write(`bench ${n}: ${((performance.now() - t0) / 1000).toFixed(1)} s, rss +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(0)} MiB\n`);
+    process.stderr.write(
+      `bench ${n}: ${((performance.now() - t0) / 1000).toFixed(1)} s, rss +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(0)} MiB\n`,
+    );
   }
   const out = {
     version,
     date: new Date().toISOString(),
-    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), loadavg1: loadavg()[0], node: process.version },
+    machine: {
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadavg1: loadavg()[0],
+      node: process.version,
+    },
     peers: { dir: PEERS_DIR, python: PYTHON },
     results,
   };

@@ -35,7 +35,9 @@ export async function benchScaleFactors(toys = 50, events = 400000): Promise<Rec
   const t0 = performance.now();
   for (let toy = 0; toy < toys; toy++) {
     const samples = await Promise.all(
-      [MC, DATA].map(async (config, s) => (await generateEvents({ config, events, count: 'selected', seed: `sf/${toy}/${s}`, workers: 2 })).table!),
+      [MC, DATA].map(
+        async (config, s) => (await generateEvents({ config, events, count: 'selected', seed: `sf/${toy}/${s}`, workers: 2 })).table!,
+      ),
     );
     const fits = samples.map((t) => fitBinnedTable(windowTable(t), binning, { region: 'all' }));
     if (fits.some((f) => f.status !== 'converged')) {
@@ -46,7 +48,13 @@ export async function benchScaleFactors(toys = 50, events = 400000): Promise<Rec
     const sf = scaleFactors({ eps: fits[1]!.eps, err: fits[1]!.err }, { eps: fits[0]!.eps, err: fits[0]!.err });
     missing += sf.missing;
     // Systematic: a 75–105 GeV window on the same events.
-    const wide = samples.map((t) => fitBinnedTable(filterTable(t, (i) => t.columns.m_ee![i]! >= 75 && t.columns.m_ee![i]! < 105), binning, { region: 'all' }));
+    const wide = samples.map((t) =>
+      fitBinnedTable(
+        filterTable(t, (i) => t.columns.m_ee![i]! >= 75 && t.columns.m_ee![i]! < 105),
+        binning,
+        { region: 'all' },
+      ),
+    );
     const sfWide = scaleFactors({ eps: wide[1]!.eps, err: wide[1]!.err }, { eps: wide[0]!.eps, err: wide[0]!.err });
     for (let k = 0; k < K; k++) {
       const trueSf = truth[1]![k]! / truth[0]![k]!;

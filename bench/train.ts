@@ -49,7 +49,15 @@ export interface ThroughputRow {
 
 type Variant = 'manual' | 'manual-transpose' | 'autodiff';
 
-async function timeTraining(set: TrainingSet, arch: MlpArch, variant: Variant, threads: number, backend: BackendName, batch: number, steps: number): Promise<number> {
+async function timeTraining(
+  set: TrainingSet,
+  arch: MlpArch,
+  variant: Variant,
+  threads: number,
+  backend: BackendName,
+  batch: number,
+  steps: number,
+): Promise<number> {
   let engine: BatchEngine;
   if (variant === 'manual-transpose') {
     // The hand-written pass with tf.transpose for hᵀ (the earlier design), single thread.
@@ -79,7 +87,10 @@ async function timeTraining(set: TrainingSet, arch: MlpArch, variant: Variant, t
 function runPeerTraining(d: number, batch: number, steps: number): { pairsPerSecond: number; raw: unknown } | { error: string } {
   if (!existsSync(PEER)) return { error: `${PEER} not found` };
   const features = ['pt', 'eta', 'phi', 'q', 'f5', 'f6'].slice(0, d).join(',');
-  const r = spawnSync(PY, [PEER, '--synthetic', '200000', '--batch', String(batch), '--steps', String(steps), '--features', features], { env: PEER_ENV, encoding: 'utf8' });
+  const r = spawnSync(PY, [PEER, '--synthetic', '200000', '--batch', String(batch), '--steps', String(steps), '--features', features], {
+    env: PEER_ENV,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'peer failed').trim().split('\n').slice(-1)[0]! };
   const raw = JSON.parse(r.stdout.trim().split('\n').slice(-1)[0]!) as { pairs_per_s: number };
   return { pairsPerSecond: raw.pairs_per_s, raw };
@@ -142,7 +153,8 @@ export async function benchTrain(opts: TrainBenchOptions = {}) {
         peerTrain = runPeerTraining(d, batch, steps);
         peerInfer = runPeerInference(d, inferenceElectrons);
         if ('pairsPerSecond' in peerTrain) pt = Number.isNaN(pt) ? peerTrain.pairsPerSecond : Math.max(pt, peerTrain.pairsPerSecond);
-        if ('electronsPerSecond' in peerInfer) pi = Number.isNaN(pi) ? peerInfer.electronsPerSecond : Math.max(pi, peerInfer.electronsPerSecond);
+        if ('electronsPerSecond' in peerInfer)
+          pi = Number.isNaN(pi) ? peerInfer.electronsPerSecond : Math.max(pi, peerInfer.electronsPerSecond);
       }
     }
     if (!autodiff) auto1 = NaN;
@@ -156,7 +168,12 @@ export async function benchTrain(opts: TrainBenchOptions = {}) {
         autodiff_1thread: Math.round(auto1),
       },
       inference_electrons_per_s: Math.round(inference),
-      peer: { train_pairs_per_s: pt, inference_electrons_per_s: pi, ...('error' in peerTrain ? { train_error: peerTrain.error } : {}), ...('error' in peerInfer ? { inference_error: peerInfer.error } : {}) },
+      peer: {
+        train_pairs_per_s: pt,
+        inference_electrons_per_s: pi,
+        ...('error' in peerTrain ? { train_error: peerTrain.error } : {}),
+        ...('error' in peerInfer ? { inference_error: peerInfer.error } : {}),
+      },
       ratio_to_peer: {
         train_manual_2threads: +(manual2 / pt).toFixed(3),
         train_manual_1thread: +(manual1 / pt).toFixed(3),
@@ -166,7 +183,13 @@ export async function benchTrain(opts: TrainBenchOptions = {}) {
       },
     });
   }
-  return { bench: 'train', backend, repeats_best_of: repeats, peer_inference_method: 'inline python: same MLP, torch.no_grad, one call on all electrons, 2 threads', rows };
+  return {
+    bench: 'train',
+    backend,
+    repeats_best_of: repeats,
+    peer_inference_method: 'inline python: same MLP, torch.no_grad, one call on all electrons, 2 threads',
+    rows,
+  };
 }
 
 export interface OcKeepVarianceOptions {
@@ -180,7 +203,7 @@ export interface OcKeepVarianceOptions {
   lr?: number;
   /** Early-stopping patience (default: the number of epochs, i.e. none). */
   patience?: number;
-  /** Restore the best-validation epoch (default false: keep the last, see the README). */
+  /** Restore the best-validation epoch (default false: keep the last, see docs/training.md). */
   restoreBest?: boolean;
 }
 
@@ -193,7 +216,7 @@ export interface OcKeepVarianceOptions {
 export async function benchOcKeepVariance(opts: OcKeepVarianceOptions = {}) {
   // Defaults train to convergence: ~600 Adam steps at lr 0.01 with the cosine schedule, kept at the last
   // epoch. (The first protocol, 10–20 epochs at lr 3e-3 with patience 4 and the best-validation epoch
-  // restored, left every r under-trained by a different, seed-dependent amount: the README.)
+  // restored, left every r under-trained by a different, seed-dependent amount: docs/training.md.)
   const { events = 400_000, seeds = 4, keep = [1, 0.1, 0.02], epochs = 30, epsScale = 0.1, lr = 0.01, restoreBest = false } = opts;
   const patience = opts.patience ?? epochs;
   const eps = (pt: number, ae: number) => epsScale * defaultToyEps(pt, ae);
@@ -207,7 +230,16 @@ export async function benchOcKeepVariance(opts: OcKeepVarianceOptions = {}) {
     const t0 = performance.now();
     for (let s = 0; s < seeds; s++) {
       // Batch ∝ r keeps the number of steps per epoch (and so the optimisation) the same for every r.
-      const m = await trainModel(table, { epochs, batch: Math.max(256, Math.round(16384 * r)), lr, ocKeep: r, seed: `oc-${s}`, progress: false, patience, restoreBest });
+      const m = await trainModel(table, {
+        epochs,
+        batch: Math.max(256, Math.round(16384 * r)),
+        lr,
+        ocKeep: r,
+        seed: `oc-${s}`,
+        progress: false,
+        patience,
+        restoreBest,
+      });
       runs.push(applyModel(m, probe).eps1);
     }
     const seconds = (performance.now() - t0) / 1000 / seeds;
@@ -227,9 +259,26 @@ export async function benchOcKeepVariance(opts: OcKeepVarianceOptions = {}) {
       relSd += sd / mean / probe.n;
       relBias += (mean / probe.columns.truth_eps1![i]! - 1) / probe.n;
     }
-    out.push({ oc_keep: r, rel_sd_eps: +relSd.toFixed(4), rel_bias_eps: +relBias.toFixed(4), rel_rms_error: +relRms.toFixed(4), seconds_per_training: +seconds.toFixed(1) });
+    out.push({
+      oc_keep: r,
+      rel_sd_eps: +relSd.toFixed(4),
+      rel_bias_eps: +relBias.toFixed(4),
+      rel_rms_error: +relRms.toFixed(4),
+      seconds_per_training: +seconds.toFixed(1),
+    });
   }
-  return { bench: 'train-oc-keep', events, sc_events: nSc, sc_fraction: +(nSc / events).toFixed(5), seeds, epochs, lr, patience, restoreBest, rows: out };
+  return {
+    bench: 'train-oc-keep',
+    events,
+    sc_events: nSc,
+    sc_fraction: +(nSc / events).toFixed(5),
+    seeds,
+    epochs,
+    lr,
+    patience,
+    restoreBest,
+    rows: out,
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -66,3 +66,24 @@ export class NumericalError extends QmisidError {
     super(`${stage}: ${detail}`);
   }
 }
+
+/** Another live process holds the lock of a run directory (src/io/dirLock.ts). */
+export class LockError extends QmisidError {
+  constructor(
+    readonly dir: string,
+    readonly holder: { pid: number; host: string; started: string; command?: string },
+  ) {
+    super(
+      `${dir}: in use by pid ${holder.pid} on ${holder.host} since ${holder.started}${holder.command ? ` (${holder.command})` : ''}: ` +
+        'wait for it to finish or choose another --out (remove the lock file only if that process is gone)',
+    );
+  }
+}
+
+/** An operating-system error while reading or writing `path`, as a DataError naming the path and what failed. */
+export function fileError(path: string, doing: string, err: unknown): QmisidError {
+  if (err instanceof QmisidError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const why = e?.code ? `${e.code}${e.syscall ? ` (${e.syscall})` : ''}` : String(e?.message ?? err);
+  return new DataError(path, undefined, `${doing}: ${why}`);
+}

@@ -16,10 +16,28 @@ export { QmisidError, ConfigError, DataError, UsageError, NumericalError } from 
 export { createRng, deriveSeed, type Rng, type Seed } from './rng.js';
 export { COLUMNS, type EventTable, type ColumnSpec } from './events/columns.js';
 export { readEvents, writeEvents, openEventWriter, type EventFileMeta, type EventWriter } from './io/events-file.js';
+export { parseColumnMap, resolveColumnMap, type ColumnMap, type MappingReport } from './io/columnMap.js';
+export {
+  PROTOCOL as EXTERNAL_PROTOCOL,
+  OutputSchema as ExternalOutputSchema,
+  type Manifest as ExternalManifest,
+  type ExternalOutput,
+} from './external/protocol.js';
+export { runExternal, type ExternalRun } from './external/runExternal.js';
+export { phiToOnnx } from './onnx/phiToOnnx.js';
+export { loadOnnxPhi, type OnnxPhi } from './onnx/onnxPhi.js';
+export { epsMapFromFit, epsMapFromElectrons, type EpsMap } from './export/epsMapTable.js';
+export { correctionSet, epsMapCsv } from './export/correctionlibJson.js';
 
 export { pairLogit, pairLogitGrad, eps12, logit, sigmoid, degeneratePartner } from './method/pair-function.js';
 
-export { resolveGeneratorConfig, generatorConfigJsonSchema, type GeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from './config/generator-config.js';
+export {
+  resolveGeneratorConfig,
+  generatorConfigJsonSchema,
+  type GeneratorConfig,
+  type GeneratorConfigInput,
+  type ResolvedGeneratorConfig,
+} from './config/generator-config.js';
 export { generateEvents, type GenerateOptions, type GenerateResult } from '../generators/zee/generate-events.js';
 
 export { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './train/config.js';

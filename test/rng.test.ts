@@ -43,7 +43,7 @@ describe('seeded randomness', () => {
     expect(Math.abs(mz.mean)).toBeLessThan(5 / Math.sqrt(n));
     expect(Math.abs(mz.variance - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
     const me = moments(e);
-    expect(Math.abs(me.mean - 2)).toBeLessThan(5 * 2 / Math.sqrt(n));
+    expect(Math.abs(me.mean - 2)).toBeLessThan((5 * 2) / Math.sqrt(n));
     for (const lambda of [0.5, 7, 45, 1000]) {
       const p = new Float64Array(50_000);
       for (let i = 0; i < p.length; i++) p[i] = rng.poisson(lambda);

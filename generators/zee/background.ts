@@ -83,8 +83,12 @@ export class BackgroundSampler {
       const bp = bx * sx + by * sy + bz * sz;
       const k1 = g2 * bp + g * ps;
       const k2 = -g2 * bp + g * ps;
-      const ax = sx + k1 * bx, ay = sy + k1 * by, az = sz + k1 * bz;
-      const cx = -sx + k2 * bx, cy = -sy + k2 * by, cz = -sz + k2 * bz;
+      const ax = sx + k1 * bx,
+        ay = sy + k1 * by,
+        az = sz + k1 * bz;
+      const cx = -sx + k2 * bx,
+        cy = -sy + k2 * by,
+        cz = -sz + k2 * bz;
       const ptA = Math.sqrt(ax * ax + ay * ay);
       const ptB = Math.sqrt(cx * cx + cy * cy);
       const etaA = Math.asinh(az / ptA);
@@ -108,6 +112,9 @@ export class BackgroundSampler {
       out.m = m;
       return;
     }
-    throw new NumericalError('background', `no fake pair passed the selection in ${MAX_TRIES} tries: check selection.ptMin and detector acceptance`);
+    throw new NumericalError(
+      'background',
+      `no fake pair passed the selection in ${MAX_TRIES} tries: check selection.ptMin and detector acceptance`,
+    );
   }
 }

@@ -23,7 +23,8 @@ export function epsModel(cfg: EpsConfig): EpsModel {
       const fn = cfg.fn;
       return (pt, absEta, phi) => {
         const e = fn(pt, absEta, phi);
-        if (!(e >= 0 && e <= 1)) throw new ConfigError('eps.fn', e, `expected a probability in [0, 1] at pt=${pt}, |eta|=${absEta}, phi=${phi}`);
+        if (!(e >= 0 && e <= 1))
+          throw new ConfigError('eps.fn', e, `expected a probability in [0, 1] at pt=${pt}, |eta|=${absEta}, phi=${phi}`);
         return e;
       };
     }

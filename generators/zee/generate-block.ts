@@ -65,7 +65,18 @@ class Leg {
 }
 
 /** Row j: `lead` as electron 1 and `sub` as electron 2 (electron 1 = higher reco pT), then the pair's columns. */
-function writeRow(c: Record<string, TypedColumn>, j: number, lead: Leg, sub: Leg, m: number, w: number, region: number, truthM: number, isBackground: number, event: number): void {
+function writeRow(
+  c: Record<string, TypedColumn>,
+  j: number,
+  lead: Leg,
+  sub: Leg,
+  m: number,
+  w: number,
+  region: number,
+  truthM: number,
+  isBackground: number,
+  event: number,
+): void {
   c.pt1![j] = lead.pt;
   c.pt2![j] = sub.pt;
   c.eta1![j] = lead.eta;
@@ -119,7 +130,16 @@ function writeFeatures(c: Record<string, TypedColumn>, j: number, lead: Leg, sub
 
 /** The reachable target of a selected electron from its features and truth (pT, |η|). */
 function reachOf(latent: LatentElectron, e: Leg): number {
-  return reachableTarget(latent, { pt: e.tPt, absEta: Math.abs(e.tEta), eop: e.eop, d0sig: e.d0sig, dphiq: e.dphiq, ipix: e.ipix, curvsig: e.curvsig, reta: e.reta });
+  return reachableTarget(latent, {
+    pt: e.tPt,
+    absEta: Math.abs(e.tEta),
+    eop: e.eop,
+    d0sig: e.d0sig,
+    dphiq: e.dphiq,
+    ipix: e.ipix,
+    curvsig: e.curvsig,
+    reta: e.reta,
+  });
 }
 
 /** Everything built once per config and reused for every block (tables, ε model, buffers). */
@@ -152,7 +172,10 @@ export function createBlockContext(config: GeneratorConfigInput | ResolvedGenera
 
 /** The two streams of block `block` under root seed `seed`. */
 function blockStreams(seed: Seed, block: number): { truth: UniformStream; detector: UniformStream } {
-  return { truth: new UniformStream(deriveSeed(seed, 'block', block, 'truth')), detector: new UniformStream(deriveSeed(seed, 'block', block, 'detector')) };
+  return {
+    truth: new UniformStream(deriveSeed(seed, 'block', block, 'truth')),
+    detector: new UniformStream(deriveSeed(seed, 'block', block, 'detector')),
+  };
 }
 
 /**
@@ -161,7 +184,8 @@ function blockStreams(seed: Seed, block: number): { truth: UniformStream; detect
  */
 export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTruth: number = ctx.config.blockSize): EventTable {
   const cfg = ctx.config;
-  if (!(Number.isInteger(nTruth) && nTruth >= 0 && nTruth <= cfg.blockSize)) throw new RangeError(`generateBlock: nTruth ${nTruth} outside [0, ${cfg.blockSize}]`);
+  if (!(Number.isInteger(nTruth) && nTruth >= 0 && nTruth <= cfg.blockSize))
+    throw new RangeError(`generateBlock: nTruth ${nTruth} outside [0, ${cfg.blockSize}]`);
   const { truth: truthRng, detector: rng } = blockStreams(seed, block);
   const T = ctx.truth;
   generateTruth(truthRng, ctx.samplers, nTruth, T);
@@ -179,8 +203,12 @@ export function generateBlock(ctx: BlockContext, seed: Seed, block: number, nTru
   const det = cfg.detector;
   const res = det.resolution;
   const barrelEdge = res.barrelMaxAbsEta;
-  const bA2 = res.barrel.a ** 2, bB = res.barrel.b, bC2 = res.barrel.c ** 2;
-  const eA2 = res.endcap.a ** 2, eB = res.endcap.b, eC2 = res.endcap.c ** 2;
+  const bA2 = res.barrel.a ** 2,
+    bB = res.barrel.b,
+    bC2 = res.barrel.c ** 2;
+  const eA2 = res.endcap.a ** 2,
+    eB = res.endcap.b,
+    eC2 = res.endcap.c ** 2;
   const flipResponse = det.flip;
   const sigEta = det.angular.eta;
   const sigPhi = det.angular.phi;

@@ -12,6 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import { NumericalError, UsageError } from '../../src/errors.js';
 import type { Seed } from '../../src/rng.js';
 import { concatTables, sliceTable, type EventTable } from '../../src/events/columns.js';
+import { MAX_TRUTH_EVENTS } from '../../src/limits.js';
 import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generator-config.js';
 import { startWorker } from '../../src/util/worker.js';
 import { BACKGROUND_EVENT_BASE, createBlockContext, generateBlock, type BlockContext } from './generate-block.js';
@@ -42,7 +43,8 @@ export interface GenerateResult {
   config: ResolvedGeneratorConfig;
 }
 
-const MAX_TRUTH_EVENTS = BACKGROUND_EVENT_BASE - 1;
+// Truth event indices stay below BACKGROUND_EVENT_BASE (2^31), where the fakes' indices start.
+if (MAX_TRUTH_EVENTS >= BACKGROUND_EVENT_BASE) throw new Error('MAX_TRUTH_EVENTS must stay below BACKGROUND_EVENT_BASE');
 const EMPTY_SELECTION_LIMIT = 1 << 20;
 
 export async function generateEvents(opts: GenerateOptions): Promise<GenerateResult> {
@@ -50,7 +52,8 @@ export async function generateEvents(opts: GenerateOptions): Promise<GenerateRes
   const count = opts.count ?? 'truth';
   const events = opts.events;
   if (!(Number.isInteger(events) && events >= 0)) throw new UsageError('events', events, 'expected a non-negative integer');
-  if (count === 'truth' && events > MAX_TRUTH_EVENTS) throw new UsageError('events', events, `expected at most ${MAX_TRUTH_EVENTS} truth events`);
+  if (count === 'truth' && events > MAX_TRUTH_EVENTS)
+    throw new UsageError('events', events, `expected at most ${MAX_TRUTH_EVENTS} truth events`);
   if (opts.seed == null) throw new UsageError('seed', opts.seed, 'expected a seed (number or string)');
   const B = cfg.blockSize;
   const blocksPerChunk = Math.max(1, Math.ceil((opts.chunkEvents ?? 4 * B) / B));
@@ -108,7 +111,10 @@ export async function generateEvents(opts: GenerateOptions): Promise<GenerateRes
     opts.onProgress?.(truthDone, rowsDone);
     // A selection that keeps nothing would otherwise run through 2^31 truth events.
     if (count === 'selected' && !finished && rowsDone === 0 && truthDone >= EMPTY_SELECTION_LIMIT)
-      throw new NumericalError('generate', `no event passed the selection in ${truthDone} truth events: check selection.ptMin, selection ranges and detector acceptance`);
+      throw new NumericalError(
+        'generate',
+        `no event passed the selection in ${truthDone} truth events: check selection.ptMin, selection ranges and detector acceptance`,
+      );
   };
 
   if (!finished) {
@@ -116,14 +122,18 @@ export async function generateEvents(opts: GenerateOptions): Promise<GenerateRes
       const ctx = createBlockContext(cfg);
       for (let id = 0; !finished && id < totalChunks; id++) {
         const blocks = chunkBlocks(id);
-        await emitChunk(blocks, blocks.map(([b, n]) => generateBlock(ctx, opts.seed, b, n)));
+        await emitChunk(
+          blocks,
+          blocks.map(([b, n]) => generateBlock(ctx, opts.seed, b, n)),
+        );
         await new Promise<void>((r) => setImmediate(r)); // let progress output and signals through
       }
     } else {
       await runOnWorkers(cfg, opts.seed, workers, totalChunks, chunkBlocks, emitChunk, () => finished);
     }
   }
-  if (count === 'selected' && rowsDone < events) throw new NumericalError('generate', `stopped at ${rowsDone} of ${events} selected events`);
+  if (count === 'selected' && rowsDone < events)
+    throw new NumericalError('generate', `stopped at ${rowsDone} of ${events} selected events`);
   return { ...(opts.sink ? {} : { table: concatTables(kept) }), summary: summary.result(), config: cfg };
 }
 
@@ -235,4 +245,3 @@ async function runOnWorkers(
     await Promise.all(pool.map((w) => w.terminate()));
   }
 }
-

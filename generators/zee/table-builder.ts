@@ -9,7 +9,10 @@ export class TableBuilder {
   cols: Record<string, TypedColumn>;
   private capacity: number;
 
-  constructor(capacity: number, private readonly columns: readonly ColumnSpec[] = COLUMNS) {
+  constructor(
+    capacity: number,
+    private readonly columns: readonly ColumnSpec[] = COLUMNS,
+  ) {
     this.capacity = Math.max(16, capacity);
     this.cols = {};
     for (const c of this.columns) this.cols[c.name] = allocate(c.type, this.capacity);

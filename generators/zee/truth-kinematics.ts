@@ -49,7 +49,21 @@ export const UNIFORMS_PER_EVENT = 7;
 
 export function allocateTruthBuffers(n: number): TruthBuffers {
   const f = (): Float64Array => new Float64Array(n);
-  return { m: f(), zPt: f(), zY: f(), zPhi: f(), e1: f(), px1: f(), py1: f(), pz1: f(), e2: f(), px2: f(), py2: f(), pz2: f(), uniforms: new Float64Array(UNIFORMS_PER_EVENT * BATCH) };
+  return {
+    m: f(),
+    zPt: f(),
+    zY: f(),
+    zPhi: f(),
+    e1: f(),
+    px1: f(),
+    py1: f(),
+    pz1: f(),
+    e2: f(),
+    px2: f(),
+    py2: f(),
+    pz2: f(),
+    uniforms: new Float64Array(UNIFORMS_PER_EVENT * BATCH),
+  };
 }
 
 const TWO_PI = 2 * Math.PI;
@@ -69,13 +83,17 @@ export function generateTruth(rng: UniformStream, s: TruthSamplers, n: number, o
     // 1. Z mass, pT, rapidity (|y| and e^|y| from the table), azimuth.
     const m = Math.sqrt(breitWignerM2(s, u[o]!));
     const m2 = m * m;
-    let pt = 0;
-    let ay = 0;
-    let ea = 1;
-    let mt = 0;
-    let neg = false;
+    let pt: number;
+    let ay: number;
+    let ea: number;
+    let mt: number;
+    let neg: boolean;
     for (let tries = 0; ; tries++) {
-      if (tries === MAX_RESAMPLE) throw new NumericalError('truth kinematics', `no (pT, y) with x1,2 <= 1 after ${MAX_RESAMPLE} tries: check truth.sqrtS against truth.zPt.max and truth.massRange`);
+      if (tries === MAX_RESAMPLE)
+        throw new NumericalError(
+          'truth kinematics',
+          `no (pT, y) with x1,2 <= 1 after ${MAX_RESAMPLE} tries: check truth.sqrtS against truth.zPt.max and truth.massRange`,
+        );
       const tPt = zSqrtPt.sample(tries === 0 ? u[o + 1]! : rng.next());
       pt = tPt * tPt;
       const uy = tries === 0 ? u[o + 2]! : rng.next();

@@ -43,7 +43,19 @@ export function buildTruthSamplers(cfg: GeneratorConfig): TruthSamplers {
   const absY = new TabulatedSampler((y) => 1 / (1 + Math.exp((y - plateau) / edge)), 0, yMax, t.rapidity.gridPoints);
   const thetaSpan = thetaHi - thetaLo;
   const tanNodes = Float64Array.from({ length: TAN_NODES + 1 }, (_, k) => Math.tan(thetaLo + (k * thetaSpan) / TAN_NODES));
-  return { mZ: t.mZ, gammaZ: t.gammaZ, m2Z, mGamma, thetaLo, thetaSpan, tanNodes, zSqrtPt, absY, sqrtS: t.sqrtS, afbSlope: (8 / 3) * t.afb };
+  return {
+    mZ: t.mZ,
+    gammaZ: t.gammaZ,
+    m2Z,
+    mGamma,
+    thetaLo,
+    thetaSpan,
+    tanNodes,
+    zSqrtPt,
+    absY,
+    sqrtS: t.sqrtS,
+    afbSlope: (8 / 3) * t.afb,
+  };
 }
 
 export const TAN_NODES = 1024;

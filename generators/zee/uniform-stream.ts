@@ -70,23 +70,67 @@ export class UniformStream {
    */
   fill32(out: Float64Array, n: number): void {
     const st = this.state;
-    let c0 = st[0]!, a0 = st[1]!, b0 = st[2]!, d0 = st[3]!;
-    let c1 = st[4]!, a1 = st[5]!, b1 = st[6]!, d1 = st[7]!;
-    let c2 = st[8]!, a2 = st[9]!, b2 = st[10]!, d2 = st[11]!;
-    let c3 = st[12]!, a3 = st[13]!, b3 = st[14]!, d3 = st[15]!;
+    let c0 = st[0]!,
+      a0 = st[1]!,
+      b0 = st[2]!,
+      d0 = st[3]!;
+    let c1 = st[4]!,
+      a1 = st[5]!,
+      b1 = st[6]!,
+      d1 = st[7]!;
+    let c2 = st[8]!,
+      a2 = st[9]!,
+      b2 = st[10]!,
+      d2 = st[11]!;
+    let c3 = st[12]!,
+      a3 = st[13]!,
+      b3 = st[14]!,
+      d3 = st[15]!;
     const HALF = TWO_M32 / 2;
     let i = 0;
     for (; i + 4 <= n; i += 4) {
       let t: number;
-      t = MULT * a0 + c0 * TWO_M32; a0 = b0; b0 = d0; c0 = t | 0; d0 = t - c0; out[i] = d0 + HALF;
-      t = MULT * a1 + c1 * TWO_M32; a1 = b1; b1 = d1; c1 = t | 0; d1 = t - c1; out[i + 1] = d1 + HALF;
-      t = MULT * a2 + c2 * TWO_M32; a2 = b2; b2 = d2; c2 = t | 0; d2 = t - c2; out[i + 2] = d2 + HALF;
-      t = MULT * a3 + c3 * TWO_M32; a3 = b3; b3 = d3; c3 = t | 0; d3 = t - c3; out[i + 3] = d3 + HALF;
+      t = MULT * a0 + c0 * TWO_M32;
+      a0 = b0;
+      b0 = d0;
+      c0 = t | 0;
+      d0 = t - c0;
+      out[i] = d0 + HALF;
+      t = MULT * a1 + c1 * TWO_M32;
+      a1 = b1;
+      b1 = d1;
+      c1 = t | 0;
+      d1 = t - c1;
+      out[i + 1] = d1 + HALF;
+      t = MULT * a2 + c2 * TWO_M32;
+      a2 = b2;
+      b2 = d2;
+      c2 = t | 0;
+      d2 = t - c2;
+      out[i + 2] = d2 + HALF;
+      t = MULT * a3 + c3 * TWO_M32;
+      a3 = b3;
+      b3 = d3;
+      c3 = t | 0;
+      d3 = t - c3;
+      out[i + 3] = d3 + HALF;
     }
-    st[0] = c0; st[1] = a0; st[2] = b0; st[3] = d0;
-    st[4] = c1; st[5] = a1; st[6] = b1; st[7] = d1;
-    st[8] = c2; st[9] = a2; st[10] = b2; st[11] = d2;
-    st[12] = c3; st[13] = a3; st[14] = b3; st[15] = d3;
+    st[0] = c0;
+    st[1] = a0;
+    st[2] = b0;
+    st[3] = d0;
+    st[4] = c1;
+    st[5] = a1;
+    st[6] = b1;
+    st[7] = d1;
+    st[8] = c2;
+    st[9] = a2;
+    st[10] = b2;
+    st[11] = d2;
+    st[12] = c3;
+    st[13] = a3;
+    st[14] = b3;
+    st[15] = d3;
     for (; i < n; i++) out[i] = this.next();
   }
 
@@ -103,38 +147,94 @@ export class UniformStream {
   private refill(): void {
     const st = this.state;
     const buf = this.buf;
-    let c0 = st[0]!, a0 = st[1]!, b0 = st[2]!, d0 = st[3]!;
-    let c1 = st[4]!, a1 = st[5]!, b1 = st[6]!, d1 = st[7]!;
-    let c2 = st[8]!, a2 = st[9]!, b2 = st[10]!, d2 = st[11]!;
-    let c3 = st[12]!, a3 = st[13]!, b3 = st[14]!, d3 = st[15]!;
+    let c0 = st[0]!,
+      a0 = st[1]!,
+      b0 = st[2]!,
+      d0 = st[3]!;
+    let c1 = st[4]!,
+      a1 = st[5]!,
+      b1 = st[6]!,
+      d1 = st[7]!;
+    let c2 = st[8]!,
+      a2 = st[9]!,
+      b2 = st[10]!,
+      d2 = st[11]!;
+    let c3 = st[12]!,
+      a3 = st[13]!,
+      b3 = st[14]!,
+      d3 = st[15]!;
     let w = 0;
     // An exact 0 (probability 2^-53) is skipped; the order of draws stays a pure function of the seed.
     while (w < BUFFER) {
       let t: number, hi: number, lo: number, u: number;
-      t = MULT * a0 + c0 * TWO_M32; a0 = b0; b0 = d0; c0 = t | 0; hi = d0 = t - c0;
-      t = MULT * a0 + c0 * TWO_M32; a0 = b0; b0 = d0; c0 = t | 0; lo = d0 = t - c0;
+      t = MULT * a0 + c0 * TWO_M32;
+      a0 = b0;
+      b0 = d0;
+      c0 = t | 0;
+      hi = d0 = t - c0;
+      t = MULT * a0 + c0 * TWO_M32;
+      a0 = b0;
+      b0 = d0;
+      c0 = t | 0;
+      lo = d0 = t - c0;
       u = hi + ((lo * 0x200000) | 0) * TWO_M53;
       if (u > 0) buf[w++] = u;
       if (w === BUFFER) break;
-      t = MULT * a1 + c1 * TWO_M32; a1 = b1; b1 = d1; c1 = t | 0; hi = d1 = t - c1;
-      t = MULT * a1 + c1 * TWO_M32; a1 = b1; b1 = d1; c1 = t | 0; lo = d1 = t - c1;
+      t = MULT * a1 + c1 * TWO_M32;
+      a1 = b1;
+      b1 = d1;
+      c1 = t | 0;
+      hi = d1 = t - c1;
+      t = MULT * a1 + c1 * TWO_M32;
+      a1 = b1;
+      b1 = d1;
+      c1 = t | 0;
+      lo = d1 = t - c1;
       u = hi + ((lo * 0x200000) | 0) * TWO_M53;
       if (u > 0) buf[w++] = u;
       if (w === BUFFER) break;
-      t = MULT * a2 + c2 * TWO_M32; a2 = b2; b2 = d2; c2 = t | 0; hi = d2 = t - c2;
-      t = MULT * a2 + c2 * TWO_M32; a2 = b2; b2 = d2; c2 = t | 0; lo = d2 = t - c2;
+      t = MULT * a2 + c2 * TWO_M32;
+      a2 = b2;
+      b2 = d2;
+      c2 = t | 0;
+      hi = d2 = t - c2;
+      t = MULT * a2 + c2 * TWO_M32;
+      a2 = b2;
+      b2 = d2;
+      c2 = t | 0;
+      lo = d2 = t - c2;
       u = hi + ((lo * 0x200000) | 0) * TWO_M53;
       if (u > 0) buf[w++] = u;
       if (w === BUFFER) break;
-      t = MULT * a3 + c3 * TWO_M32; a3 = b3; b3 = d3; c3 = t | 0; hi = d3 = t - c3;
-      t = MULT * a3 + c3 * TWO_M32; a3 = b3; b3 = d3; c3 = t | 0; lo = d3 = t - c3;
+      t = MULT * a3 + c3 * TWO_M32;
+      a3 = b3;
+      b3 = d3;
+      c3 = t | 0;
+      hi = d3 = t - c3;
+      t = MULT * a3 + c3 * TWO_M32;
+      a3 = b3;
+      b3 = d3;
+      c3 = t | 0;
+      lo = d3 = t - c3;
       u = hi + ((lo * 0x200000) | 0) * TWO_M53;
       if (u > 0) buf[w++] = u;
     }
-    st[0] = c0; st[1] = a0; st[2] = b0; st[3] = d0;
-    st[4] = c1; st[5] = a1; st[6] = b1; st[7] = d1;
-    st[8] = c2; st[9] = a2; st[10] = b2; st[11] = d2;
-    st[12] = c3; st[13] = a3; st[14] = b3; st[15] = d3;
+    st[0] = c0;
+    st[1] = a0;
+    st[2] = b0;
+    st[3] = d0;
+    st[4] = c1;
+    st[5] = a1;
+    st[6] = b1;
+    st[7] = d1;
+    st[8] = c2;
+    st[9] = a2;
+    st[10] = b2;
+    st[11] = d2;
+    st[12] = c3;
+    st[13] = a3;
+    st[14] = b3;
+    st[15] = d3;
     this.pos = 0;
   }
 }

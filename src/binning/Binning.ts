@@ -21,7 +21,8 @@ function checkEdges(path: string, edges: readonly number[], min: number): void {
     const e = edges[i]!;
     if (typeof e !== 'number' || !Number.isFinite(e)) throw new ConfigError(`${path}[${i}]`, e, 'a finite number');
     if (e < min) throw new ConfigError(`${path}[${i}]`, e, `an edge >= ${min}`);
-    if (i > 0 && !(e > edges[i - 1]!)) throw new ConfigError(`${path}[${i}]`, e, `strictly increasing edges (previous edge ${edges[i - 1]})`);
+    if (i > 0 && !(e > edges[i - 1]!))
+      throw new ConfigError(`${path}[${i}]`, e, `strictly increasing edges (previous edge ${edges[i - 1]})`);
   }
 }
 

@@ -22,7 +22,7 @@ export function requireColumn(table: EventTable, name: string, source = 'events'
   if (!col) throw new DataError(source, name, 'missing column');
   if (col.length !== table.n) throw new DataError(source, name, `length ${col.length} differs from the table's ${table.n} rows`);
   for (let i = 0; i < col.length; i++) {
-    if (!Number.isFinite(col[i]!)) throw new DataError(source, name, `non-finite value at row ${i}`, col[i]);
+    if (!Number.isFinite(col[i]!)) throw new DataError(source, name, `non-finite value at row ${i + 1}`, col[i]);
   }
   return col;
 }

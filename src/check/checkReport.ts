@@ -14,7 +14,9 @@ export function checkHtml(summary: CheckSummary, estimatorFlags: string): string
   const rows = summary.properties
     .map((o) => {
       const colour = o.status === 'failed' ? '#b00020' : o.status === 'skipped' ? '#8a6d00' : '#1b5e20';
-      const detail = o.message ? `${esc(o.summary)}<br><code>${esc(o.message)}</code><br>replay: <code>${esc(replayCommand(estimatorFlags, summary, o))}</code>` : esc(o.summary);
+      const detail = o.message
+        ? `${esc(o.summary)}<br><code>${esc(o.message)}</code><br>replay: <code>${esc(replayCommand(estimatorFlags, summary, o))}</code>`
+        : esc(o.summary);
       return `<tr><td>${esc(o.property)}</td><td style="color:${colour};font-weight:bold">${o.status}</td><td>${detail}</td><td>${o.falseAlarm.toExponential(1)}</td><td>${o.seconds}</td></tr>`;
     })
     .join('\n');

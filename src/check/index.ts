@@ -48,7 +48,8 @@ export const isInvariantUnderRelabelling = builder(invariance);
 /** Property `pulls`: the estimator's own errors give pulls of mean 0 and width 1. */
 export const hasCalibratedPulls = builder(pulls);
 /** Property `flipLoss`: the flip-loss stress case; `expectClosure` judges it. */
-export const closesUnderFlipLoss = (estimator: Estimator, o: PropertyRunOptions & { expectClosure?: boolean } = {}) => builder(flipLoss(o.expectClosure ?? true))(estimator, o);
+export const closesUnderFlipLoss = (estimator: Estimator, o: PropertyRunOptions & { expectClosure?: boolean } = {}) =>
+  builder(flipLoss(o.expectClosure ?? true))(estimator, o);
 
 /** The error `assertPassed` throws: its message is what a CI log needs to reproduce the failure. */
 export class PropertyFailure extends Error {

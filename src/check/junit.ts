@@ -11,7 +11,11 @@ export function junitXml(summary: CheckSummary, estimatorFlags: string): string 
   // A CommonJS package whose typings declare an ES default export that Node's ESM loader does not provide:
   // load it with require, typed by its own declarations.
   const b = (createRequire(import.meta.url)('junit-report-builder') as Builder).newBuilder();
-  const suite = b.testSuite().name(`qmisid check ${summary.estimator}`).property('seed', String(summary.seed)).property('preset', summary.preset);
+  const suite = b
+    .testSuite()
+    .name(`qmisid check ${summary.estimator}`)
+    .property('seed', String(summary.seed))
+    .property('preset', summary.preset);
   for (const o of summary.properties) {
     const tc = suite
       .testCase()
@@ -19,7 +23,8 @@ export function junitXml(summary: CheckSummary, estimatorFlags: string): string 
       .name(o.property)
       .time(o.seconds)
       .standardOutput(`${o.summary}\nchecks: ${o.checks}, false-alarm budget: ${o.falseAlarm.toExponential(1)}, seed: ${o.seed}`);
-    if (o.status === 'failed') tc.failure(`${o.message ?? o.summary}\nreplay: ${replayCommand(estimatorFlags, summary, o)}`, 'PropertyFailed');
+    if (o.status === 'failed')
+      tc.failure(`${o.message ?? o.summary}\nreplay: ${replayCommand(estimatorFlags, summary, o)}`, 'PropertyFailed');
     else if (o.status === 'skipped') tc.skipped();
   }
   return b.build();

@@ -20,9 +20,11 @@ export interface TargetSpec {
 
 export async function loadCheckTarget(spec: TargetSpec): Promise<CheckTarget> {
   const options = spec.options ?? {};
-  if ((spec.kind == null) === (spec.module == null)) throw new UsageError('--estimator/--module', spec.kind ?? spec.module ?? '', 'exactly one of --estimator KIND or --module FILE');
+  if ((spec.kind == null) === (spec.module == null))
+    throw new UsageError('--estimator/--module', spec.kind ?? spec.module ?? '', 'exactly one of --estimator KIND or --module FILE');
   if (spec.kind != null) {
-    if (!(ESTIMATOR_KINDS as readonly string[]).includes(spec.kind)) throw new UsageError('--estimator', spec.kind, `one of ${ESTIMATOR_KINDS.join(', ')}`);
+    if (!(ESTIMATOR_KINDS as readonly string[]).includes(spec.kind))
+      throw new UsageError('--estimator', spec.kind, `one of ${ESTIMATOR_KINDS.join(', ')}`);
     return { name: spec.kind, estimator: await estimatorFor(spec.kind as EstimatorKind), options };
   }
   const path = resolve(spec.module!);
@@ -31,9 +33,18 @@ export async function loadCheckTarget(spec: TargetSpec): Promise<CheckTarget> {
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError('--module', spec.module!, `a module that loads (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    throw new UsageError(
+      '--module',
+      spec.module!,
+      `a module that loads (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+    );
   }
   const fn = (typeof mod.default === 'function' ? mod.default : mod.estimator) as Estimator | undefined;
-  if (typeof fn !== 'function') throw new UsageError('--module', spec.module!, 'a module whose default export (or export `estimator`) is an estimator function (table, ctx) => Promise<EstimatorResult>');
+  if (typeof fn !== 'function')
+    throw new UsageError(
+      '--module',
+      spec.module!,
+      'a module whose default export (or export `estimator`) is an estimator function (table, ctx) => Promise<EstimatorResult>',
+    );
   return { name: `module:${spec.module}`, estimator: fn, options };
 }

@@ -8,6 +8,7 @@ import { assignBins } from '../binning/assignBins.js';
 import type { EventTable } from '../events/columns.js';
 import type { EstimatorResult } from '../study/estimators/Estimator.js';
 import { binMeans } from '../study/metrics/binMeans.js';
+import { electronRates } from '../study/estimators/electronRates.js';
 
 export interface PerBin {
   eps: Float64Array;
@@ -20,20 +21,12 @@ export interface PerBin {
 export function perBin(res: EstimatorResult, table: EventTable, binning: Binning): PerBin {
   const K = binning.size;
   const bins = assignBins(table, binning);
-  let eps1: ArrayLike<number>;
-  let eps2: ArrayLike<number>;
-  if (res.electrons) {
-    eps1 = res.electrons.eps1;
-    eps2 = res.electrons.eps2;
-  } else if (res.bins) {
-    const e = res.bins.eps;
-    eps1 = Float64Array.from(bins.bin1, (b) => (b >= 0 ? e[b]! : NaN));
-    eps2 = Float64Array.from(bins.bin2, (b) => (b >= 0 ? e[b]! : NaN));
-  } else {
-    eps1 = new Float64Array(table.n).fill(NaN);
-    eps2 = new Float64Array(table.n).fill(NaN);
-  }
-  const eps = res.bins ? Float64Array.from(res.bins.eps) : Float64Array.from(binMeans(bins, K, eps1, eps2, table.columns.is_background).mean);
+  const rates = electronRates(res, bins);
+  const eps1 = rates?.eps1 ?? new Float64Array(table.n).fill(NaN);
+  const eps2 = rates?.eps2 ?? new Float64Array(table.n).fill(NaN);
+  const eps = res.bins
+    ? Float64Array.from(res.bins.eps)
+    : Float64Array.from(binMeans(bins, K, eps1, eps2, table.columns.is_background).mean);
   const err = res.bins?.err ? Float64Array.from(res.bins.err) : new Float64Array(K).fill(NaN);
   return { eps, err, eps1, eps2 };
 }

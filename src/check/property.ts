@@ -55,7 +55,12 @@ export interface PropertyDefinition {
 }
 
 /** Run the estimator on one sample, with a seed derived from the check seed and the call's own label. */
-export function callEstimator(ctx: CheckContext, table: EventTable, binning: Binning, ...label: (string | number)[]): Promise<EstimatorResult> {
+export function callEstimator(
+  ctx: CheckContext,
+  table: EventTable,
+  binning: Binning,
+  ...label: (string | number)[]
+): Promise<EstimatorResult> {
   const source = `check ${label.join(' ')} (estimator ${ctx.target.name})`;
   return ctx.target.estimator(table, {
     binning,

@@ -38,7 +38,13 @@ export async function checkProperty(def: PropertyDefinition, ctx: CheckContext):
   } catch (err) {
     // Bad options are the user's to fix: stop. Anything else the estimator throws fails the property.
     if (err instanceof QmisidError && err.name === 'ConfigError') throw err;
-    out = { status: 'failed', summary: 'the estimator threw', message: err instanceof Error ? err.message : String(err), checks: 0, falseAlarm: 0 };
+    out = {
+      status: 'failed',
+      summary: 'the estimator threw',
+      message: err instanceof Error ? err.message : String(err),
+      checks: 0,
+      falseAlarm: 0,
+    };
   }
   return { property: def.name, ...out, seed: ctx.seed, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) };
 }
@@ -62,7 +68,13 @@ export async function runCheck(target: CheckTarget, opts: CheckOptions = {}): Pr
 
 /** The command that replays one failed property: same estimator flags, seed, preset and fast-check path. */
 export function replayCommand(estimatorFlags: string, summary: CheckSummary, o: PropertyOutcome): string {
-  const parts = ['qmisid check', estimatorFlags, `--seed ${summary.seed}`, summary.preset === 'quick' ? '--quick' : '', `--only ${o.property}`];
+  const parts = [
+    'qmisid check',
+    estimatorFlags,
+    `--seed ${summary.seed}`,
+    summary.preset === 'quick' ? '--quick' : '',
+    `--only ${o.property}`,
+  ];
   if (o.path) parts.push(`--replay ${o.path}`);
   return parts.filter((p) => p !== '').join(' ');
 }

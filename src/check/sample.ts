@@ -51,7 +51,12 @@ export interface SampleOptions {
 }
 
 /** Window events (region window) of `truthEvents` generated Z→ee events with ε from the shape. */
-export async function windowSample(shape: EpsShape, truthEvents: number, seed: string | number, opts: SampleOptions = {}): Promise<EventTable> {
+export async function windowSample(
+  shape: EpsShape,
+  truthEvents: number,
+  seed: string | number,
+  opts: SampleOptions = {},
+): Promise<EventTable> {
   const detector = opts.lossMean ? { flip: { lossMean: opts.lossMean, extraSmear: 0.025 } } : NO_FLIP_LOSS;
   const r = await generateEvents({
     config: { eps: { model: 'function', fn: epsOf(shape), label: 'check family' }, detector },
@@ -64,7 +69,7 @@ export async function windowSample(shape: EpsShape, truthEvents: number, seed: s
   const eta1 = t.columns.eta1!;
   const eta2 = t.columns.eta2!;
   const split = opts.bipartiteSplit;
-  return filterTable(t, (i) => region[i] === REGION.window && (split == null || (Math.abs(eta1[i]!) < split) !== (Math.abs(eta2[i]!) < split)));
+  return filterTable(t, (i) => region[i] === REGION.window && (split == null || Math.abs(eta1[i]!) < split !== Math.abs(eta2[i]!) < split));
 }
 
 /** Electrons of same-charge events per bin (the data-side count that defines the bulk). */

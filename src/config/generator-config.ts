@@ -1,6 +1,6 @@
 /**
  * The toy Z→ee generator's configuration: one zod schema (unknown keys rejected at every level), the defaults
- * (every physics number of ../shared/physics.md lives here and nowhere else), and `resolveGeneratorConfig`,
+ * (every physics number of the toy, documented in docs/generator.md, lives here and nowhere else), and `resolveGeneratorConfig`,
  * which turns a partial input into the fully resolved config that is written next to every output.
  *
  * Resolution = schema parse (types, signs, defaults) + cross-field checks (ordered ranges, window and sidebands
@@ -182,7 +182,12 @@ const electronSchema = z.discriminatedUnion('model', [z.strictObject({ model: z.
 
 export const generatorConfigSchema = z.strictObject({
   /** Truth events per unit of randomness (seeded from (root seed, block index)). Changing it changes the events. */
-  blockSize: z.number().int().min(1).max(1 << 22).default(65536),
+  blockSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 22)
+    .default(65536),
   truth: z
     .strictObject({
       /** √s [GeV]: bounds the Z rapidity through x1,2 = mT·e^{±y}/√s ≤ 1 */
@@ -200,7 +205,12 @@ export const generatorConfigSchema = z.strictObject({
           /** upper end of the tabulated spectrum [GeV] */
           max: pos.default(1000),
           /** CDF table nodes (uniform in √pT) */
-          gridPoints: z.number().int().min(16).max(1 << 24).default(1 << 14),
+          gridPoints: z
+            .number()
+            .int()
+            .min(16)
+            .max(1 << 24)
+            .default(1 << 14),
         })
         .prefault({}),
       rapidity: z
@@ -208,7 +218,12 @@ export const generatorConfigSchema = z.strictObject({
           /** dN/dy ∝ 1/(1+exp((|y|−plateau)/edge)) */
           plateau: nonneg.default(3.5),
           edge: pos.default(0.5),
-          gridPoints: z.number().int().min(16).max(1 << 24).default(1 << 13),
+          gridPoints: z
+            .number()
+            .int()
+            .min(16)
+            .max(1 << 24)
+            .default(1 << 13),
         })
         .prefault({}),
       /** forward–backward asymmetry in 1 + cos²θ* + (8/3)·A_FB·cosθ* (Collins–Soper frame); |A_FB| ≤ 0.75 */
@@ -309,15 +324,29 @@ export function isResolvedGeneratorConfig(input: unknown): input is ResolvedGene
  * Partial input in, resolved config out. `source` (e.g. a file name) prefixes error messages.
  * A config this function already returned is returned as it is: resolution happens once.
  */
-export function resolveGeneratorConfig(input: GeneratorConfigInput | ResolvedGeneratorConfig | undefined, source?: string): ResolvedGeneratorConfig {
+export function resolveGeneratorConfig(
+  input: GeneratorConfigInput | ResolvedGeneratorConfig | undefined,
+  source?: string,
+): ResolvedGeneratorConfig {
   if (isResolvedGeneratorConfig(input)) return input;
   const raw: Record<string, unknown> = input == null ? {} : (input as Record<string, unknown>);
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('', raw, 'expected an object', source);
   // An ε block without `model` means the analytic model with those parameters.
   const el = raw.electron as { model?: unknown } | undefined;
   // A resolved config carries the default analytic block (also after a structured clone to a worker): allowed.
-  if (el != null && typeof el === 'object' && el.model === 'latent' && raw.eps != null && JSON.stringify(raw.eps) !== JSON.stringify(analyticEps.parse({ model: 'analytic' })))
-    throw new ConfigError('eps', raw.eps, 'no eps block with electron.model = latent: the flip probability follows from the latent electron', source);
+  if (
+    el != null &&
+    typeof el === 'object' &&
+    el.model === 'latent' &&
+    raw.eps != null &&
+    JSON.stringify(raw.eps) !== JSON.stringify(analyticEps.parse({ model: 'analytic' }))
+  )
+    throw new ConfigError(
+      'eps',
+      raw.eps,
+      'no eps block with electron.model = latent: the flip probability follows from the latent electron',
+      source,
+    );
   let withEps: Record<string, unknown> = raw;
   if (raw.eps == null) withEps = { ...raw, eps: { model: 'analytic' } };
   else if (typeof raw.eps === 'object' && !Array.isArray(raw.eps) && !('model' in (raw.eps as object)))
@@ -339,7 +368,8 @@ export function asResolvedGeneratorConfig(value: unknown, source?: string): Reso
   if (isResolvedGeneratorConfig(value)) return value;
   const parsed = generatorConfigSchema.safeParse(value);
   if (!parsed.success) throw zodConfigError(parsed.error, value, source);
-  if (!isDeepStrictEqual(parsed.data, value)) throw new ConfigError('', value, 'expected a resolved generator configuration (every value present)', source);
+  if (!isDeepStrictEqual(parsed.data, value))
+    throw new ConfigError('', value, 'expected a resolved generator configuration (every value present)', source);
   resolvedConfigs.add(value as object);
   return value as ResolvedGeneratorConfig;
 }
@@ -368,9 +398,11 @@ function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): voi
   checkSelection(s, 'selection', source);
   if (cfg.electron?.model === 'latent') {
     const m = cfg.electron.material;
-    if (m.x0.length !== m.absEta.length) fail('electron.material.x0', m.x0.length, `expected ${m.absEta.length} values (one per electron.material.absEta node)`);
+    if (m.x0.length !== m.absEta.length)
+      fail('electron.material.x0', m.x0.length, `expected ${m.absEta.length} values (one per electron.material.absEta node)`);
     if (m.absEta[0] !== 0) fail('electron.material.absEta', m.absEta, 'expected the first node at 0');
-    for (let i = 1; i < m.absEta.length; i++) if (!(m.absEta[i]! > m.absEta[i - 1]!)) fail('electron.material.absEta', m.absEta, 'expected strictly increasing nodes');
+    for (let i = 1; i < m.absEta.length; i++)
+      if (!(m.absEta[i]! > m.absEta[i - 1]!)) fail('electron.material.absEta', m.absEta, 'expected strictly increasing nodes');
   }
   const e = cfg.eps;
   const analyticChecks = (prefix: string, a: AnalyticEpsParams): void => {
@@ -382,7 +414,8 @@ function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): voi
   if (e.model === 'sector') {
     analyticChecks('eps.base', e.base);
     const [p0, p1] = e.phiRange;
-    if (!(Math.abs(p0) <= Math.PI && Math.abs(p1) <= Math.PI && p0 !== p1)) fail('eps.phiRange', e.phiRange, 'expected two distinct angles in [-pi, pi]');
+    if (!(Math.abs(p0) <= Math.PI && Math.abs(p1) <= Math.PI && p0 !== p1))
+      fail('eps.phiRange', e.phiRange, 'expected two distinct angles in [-pi, pi]');
   }
   if (e.model === 'binned') {
     const inc = (path: string, edges: readonly number[]): void => {
@@ -397,7 +430,8 @@ function checkCrossFields(cfg: GeneratorConfig, source: string | undefined): voi
       if (row.length !== nPt) fail(`eps.values.${i}`, row.length, `expected ${nPt} values (one per pT bin)`);
     });
     if (e.absEtaEdges[0]! > 0) fail('eps.absEtaEdges', e.absEtaEdges, 'expected the first edge at 0');
-    if (e.absEtaEdges[nEta]! < d.maxAbsEta) fail('eps.absEtaEdges', e.absEtaEdges, `expected the last edge at or above detector.maxAbsEta = ${d.maxAbsEta}`);
+    if (e.absEtaEdges[nEta]! < d.maxAbsEta)
+      fail('eps.absEtaEdges', e.absEtaEdges, `expected the last edge at or above detector.maxAbsEta = ${d.maxAbsEta}`);
   }
 }
 

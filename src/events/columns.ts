@@ -52,7 +52,12 @@ export const COLUMNS: readonly ColumnSpec[] = [
  */
 const perElectronFeatures = (k: 1 | 2): ColumnSpec[] => [
   { name: `eop${k}`, type: 'f64', truth: false, doc: `E/p of electron ${k}: cluster energy over track momentum` },
-  { name: `d0sig${k}`, type: 'f64', truth: false, doc: `signed transverse impact parameter significance d0/σ(d0) of electron ${k}'s track` },
+  {
+    name: `d0sig${k}`,
+    type: 'f64',
+    truth: false,
+    doc: `signed transverse impact parameter significance d0/σ(d0) of electron ${k}'s track`,
+  },
   { name: `dphiq${k}`, type: 'f64', truth: false, doc: `track–cluster Δφ of electron ${k} times its reconstructed charge [rad]` },
   { name: `ipix${k}`, type: 'u8', truth: false, doc: `1 if electron ${k}'s track has a hit on the innermost pixel layer` },
   { name: `curvsig${k}`, type: 'f64', truth: false, doc: `curvature significance |q/p|/σ(q/p) of electron ${k}'s track` },
@@ -61,10 +66,20 @@ const perElectronFeatures = (k: 1 | 2): ColumnSpec[] => [
 const perElectronLatent = (k: 1 | 2): ColumnSpec[] => [
   { name: `truth_brem${k}`, type: 'f64', truth: true, doc: `latent brem depth y = −ln(momentum fraction kept by electron ${k})` },
   { name: `truth_wrongleg${k}`, type: 'u8', truth: true, doc: `1 if electron ${k}'s track is a conversion leg (trident)` },
-  { name: `eps_reach${k}`, type: 'f64', truth: true, doc: `reachable target P(flip | features, truth pT, |η|) of electron ${k} (Bayes, latent model)` },
+  {
+    name: `eps_reach${k}`,
+    type: 'f64',
+    truth: true,
+    doc: `reachable target P(flip | features, truth pT, |η|) of electron ${k} (Bayes, latent model)`,
+  },
 ];
 
-export const ELECTRON_COLUMNS: readonly ColumnSpec[] = [...perElectronFeatures(1), ...perElectronFeatures(2), ...perElectronLatent(1), ...perElectronLatent(2)];
+export const ELECTRON_COLUMNS: readonly ColumnSpec[] = [
+  ...perElectronFeatures(1),
+  ...perElectronFeatures(2),
+  ...perElectronLatent(1),
+  ...perElectronLatent(2),
+];
 
 /** The per-electron feature names of the latent model (without the electron index), for the trainer's grammar. */
 export const ELECTRON_FEATURES = ['eop', 'd0sig', 'dphiq', 'ipix', 'curvsig', 'reta'] as const;

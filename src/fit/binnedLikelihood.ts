@@ -12,12 +12,8 @@
  * The −2r / −4r terms (r times ∂²p) vanish only in sum at the minimum, not pair by pair, so they matter
  * for the errors.
  */
+import { eps12 } from '../method/pair-function.js';
 import type { PairCounts } from './pairCounts.js';
-
-/** Pair flip probability, full form (eq. 1). */
-export function pairFlipProbability(ei: number, ej: number): number {
-  return ei + ej - 2 * ei * ej;
-}
 
 /**
  * −ln L at ε. A pair with p = 0 and S ≤ 0 contributes N·0 = 0 (its best-fit rate is zero); with S > 0 the
@@ -26,7 +22,7 @@ export function pairFlipProbability(ei: number, ej: number): number {
 export function binnedNll(eps: Float64Array, pc: PairCounts): number {
   let f = 0;
   for (let q = 0; q < pc.n.length; q++) {
-    const p = pairFlipProbability(eps[pc.i[q]!]!, eps[pc.j[q]!]!);
+    const p = eps12(eps[pc.i[q]!]!, eps[pc.j[q]!]!);
     const s = pc.s[q]!;
     f += pc.n[q]! * p;
     if (s !== 0) {
@@ -60,7 +56,7 @@ export function binnedNllDerivatives(eps: Float64Array, pc: PairCounts): NllDeri
     const s = pc.s[q]!;
     const ei = eps[i]!;
     const ej = eps[j]!;
-    const p = pairFlipProbability(ei, ej);
+    const p = eps12(ei, ej);
     nll += n * p;
     if (s !== 0) nll -= p > 0 ? s * Math.log(p) : s > 0 ? -Infinity : 0;
     if (!(p > 0)) {

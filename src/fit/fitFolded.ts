@@ -27,7 +27,7 @@
  *     (+6.5σ) at the stress test's ε = 8 % and 8 % loss, against +0.7 % (+1.3σ) for 'oc'.
  * The window's SC events are the observations in both cases.
  *
- * Assumptions (what remains): R is known (a wrong lossMean is a systematic; see the README); ε is a
+ * Assumptions (what remains): R is known (a wrong lossMean is a systematic; see docs/estimators.md, "The forward-folded fit"); ε is a
  * property of the parent (unflipped) electron's bin; parents outside the parent range or below the pT
  * threshold that a flip (upward smearing) would bring into the window are not modelled — the range must be
  * wider than the window on both sides; no backgrounds (weights must be ≥ 0, no sideband subtraction).
@@ -36,7 +36,7 @@ import type { Binning } from '../binning/Binning.js';
 import { requireColumn } from '../binning/assignBins.js';
 import type { EventTable } from '../events/columns.js';
 import type { Seed } from '../rng.js';
-import { fitEpsObjective, type BinnedFitOptions, type BinnedFitResult, type BinStatus, type EpsObjective } from './fitBinned.js';
+import { fitEpsObjective, type BinnedFitOptions, type BinnedFitResult, type BinStatus, type EpsObjective } from './newton.js';
 import { flipMigration, type FlipMigration, type FoldingInput, type ParentMode } from './flipMigration.js';
 import type { FlipResponse } from './flipResponse.js';
 import { foldedNll, foldedNllDerivatives, foldedYields } from './foldedLikelihood.js';
@@ -106,7 +106,15 @@ export function fitFoldedTable(table: EventTable, binning: Binning, opts: Folded
   const source = opts.source ?? 'events';
   const col = (c: string): ArrayLike<number> => requireColumn(table, c, source);
   return fitFolded(
-    { pt1: col('pt1'), eta1: col('eta1'), pt2: col('pt2'), eta2: col('eta2'), m_ee: col('m_ee'), sc: col('sc'), w: opts.weightColumn != null ? col(opts.weightColumn) : undefined },
+    {
+      pt1: col('pt1'),
+      eta1: col('eta1'),
+      pt2: col('pt2'),
+      eta2: col('eta2'),
+      m_ee: col('m_ee'),
+      sc: col('sc'),
+      w: opts.weightColumn != null ? col(opts.weightColumn) : undefined,
+    },
     binning,
     { ...opts, source },
   );
@@ -146,8 +154,19 @@ export function fitMigration(mig: FlipMigration, opts: BinnedFitOptions & { resp
     pairs.add(a * K + b);
   }
   const edges = [...pairs].sort((x, y) => x - y).map((p) => [Math.floor(p / K), p % K] as [number, number]);
-  const objective: EpsObjective = { K, edges, nll: (e) => foldedNll(e, mig), derivatives: (e, withMeat) => foldedNllDerivatives(e, mig, withMeat) };
-  const res = fitEpsObjective(objective, binStatus, start, { nEvents: mig.counts.selected, sumW: mig.counts.parentSumW, pairs: mig.cellI.length, droppedPairs: [], clampedPairs: [] }, opts);
+  const objective: EpsObjective = {
+    K,
+    edges,
+    nll: (e) => foldedNll(e, mig),
+    derivatives: (e, withMeat) => foldedNllDerivatives(e, mig, withMeat),
+  };
+  const res = fitEpsObjective(
+    objective,
+    binStatus,
+    start,
+    { nEvents: mig.counts.selected, sumW: mig.counts.parentSumW, pairs: mig.cellI.length, droppedPairs: [], clampedPairs: [] },
+    opts,
+  );
   const mu = foldedYields(res.eps, mig);
   const unreachableCells: { i: number; j: number; s: number }[] = [];
   let expectedSC = 0;

@@ -100,22 +100,27 @@ export interface FlipMigration {
 }
 
 function checkRange(path: string, r: readonly [number, number], source?: string): void {
-  if (!(Array.isArray(r) && r.length === 2 && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[1] > r[0])) throw new ConfigError(path, r, '[lo, hi] with finite lo < hi', source);
+  if (!(Array.isArray(r) && r.length === 2 && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[1] > r[0]))
+    throw new ConfigError(path, r, '[lo, hi] with finite lo < hi', source);
 }
 
 export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipMigrationOptions): FlipMigration {
   const source = opts.source ?? 'events';
   checkRange('window', opts.window, source);
   checkRange('range', opts.range, source);
-  if (opts.window[0] < opts.range[0] || opts.window[1] > opts.range[1]) throw new ConfigError('window', opts.window, `inside the parent range [${opts.range.join(', ')}]`, source);
-  if (!(opts.ptMin.length === 2 && opts.ptMin.every((p) => Number.isFinite(p) && p >= 0))) throw new ConfigError('ptMin', opts.ptMin, '[leading, subleading] thresholds ≥ 0', source);
+  if (opts.window[0] < opts.range[0] || opts.window[1] > opts.range[1])
+    throw new ConfigError('window', opts.window, `inside the parent range [${opts.range.join(', ')}]`, source);
+  if (!(opts.ptMin.length === 2 && opts.ptMin.every((p) => Number.isFinite(p) && p >= 0)))
+    throw new ConfigError('ptMin', opts.ptMin, '[leading, subleading] thresholds ≥ 0', source);
   // A library caller's response is checked here, where it is used (the CLI and study schema check theirs too).
   const response = flipResponseFrom(opts.response, 'response', source);
   const M = opts.replicas;
-  if (!(Number.isInteger(M) && M >= 1 && M <= MAX_REPLICAS)) throw new ConfigError('replicas', M, `an integer in 1..${MAX_REPLICAS}`, source);
+  if (!(Number.isInteger(M) && M >= 1 && M <= MAX_REPLICAS))
+    throw new ConfigError('replicas', M, `an integer in 1..${MAX_REPLICAS}`, source);
   const K = binning.size;
   const n = input.pt1.length;
-  for (const c of ['eta1', 'pt2', 'eta2', 'm_ee', 'sc'] as const) if (input[c].length !== n) throw new DataError(source, c, `length ${input[c].length} differs from pt1's ${n}`);
+  for (const c of ['eta1', 'pt2', 'eta2', 'm_ee', 'sc'] as const)
+    if (input[c].length !== n) throw new DataError(source, c, `length ${input[c].length} differs from pt1's ${n}`);
   if (input.w && input.w.length !== n) throw new DataError(source, 'w', `length ${input.w.length} differs from pt1's ${n}`);
 
   const [wLo, wHi] = opts.window;
@@ -128,12 +133,19 @@ export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipM
     const m = input.m_ee[e]!;
     const pt1 = input.pt1[e]!;
     const pt2 = input.pt2[e]!;
-    for (const [col, v] of [['pt1', pt1], ['pt2', pt2], ['m_ee', m], ['eta1', input.eta1[e]!], ['eta2', input.eta2[e]!]] as const)
-      if (!Number.isFinite(v)) throw new DataError(source, col, `non-finite value at row ${e}`, v);
+    for (const [col, v] of [
+      ['pt1', pt1],
+      ['pt2', pt2],
+      ['m_ee', m],
+      ['eta1', input.eta1[e]!],
+      ['eta2', input.eta2[e]!],
+    ] as const)
+      if (!Number.isFinite(v)) throw new DataError(source, col, `non-finite value at row ${e + 1}`, v);
     const c = input.sc[e]!;
-    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e}`, c);
+    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e + 1}`, c);
     const w = input.w ? input.w[e]! : 1;
-    if (!(Number.isFinite(w) && w >= 0)) throw new DataError(source, 'w', `the folded fit needs finite weights ≥ 0 (no sideband subtraction); row ${e}`, w);
+    if (!(Number.isFinite(w) && w >= 0))
+      throw new DataError(source, 'w', `the folded fit needs finite weights ≥ 0 (no sideband subtraction); row ${e + 1}`, w);
     if (!(m >= rLo && m < rHi && Math.max(pt1, pt2) > p1Min && Math.min(pt1, pt2) > p2Min)) {
       outsideRange++;
       continue;
@@ -144,7 +156,8 @@ export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipM
     }
     rows.push(e);
   }
-  if (rows.length === 0) throw new DataError(source, undefined, 'no events inside the binning and the parent range', { rows: n, outsideRange, outsideBinning });
+  if (rows.length === 0)
+    throw new DataError(source, undefined, 'no events inside the binning and the parent range', { rows: n, outsideRange, outsideBinning });
 
   const ns = rows.length;
   const cellOf = new Int32Array(K * K).fill(-1);
@@ -224,10 +237,15 @@ export function flipMigration(input: FoldingInput, binning: Binning, opts: FlipM
         const c = tmp[a]!;
         if (c < 0) continue;
         let cnt = 1;
-        for (let b = a + 1; b < k; b++) if (tmp[b] === c) (cnt++, (tmp[b] = -1));
+        for (let b = a + 1; b < k; b++) {
+          if (tmp[b] === c) {
+            cnt++;
+            tmp[b] = -1;
+          }
+        }
         landCell.push(c);
         landCount.push(cnt);
-        const key = ((bin[leg]! * K + bin[other]!) * K * K) + cellI[c]! * K + cellJ[c]!;
+        const key = (bin[leg]! * K + bin[other]!) * K * K + cellI[c]! * K + cellJ[c]!;
         triplets.set(key, (triplets.get(key) ?? 0) + (w * cnt) / M);
       }
     }

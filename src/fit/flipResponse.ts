@@ -57,7 +57,8 @@ export const etaShiftSchema = z
   .superRefine((v, ctx) => {
     const n = v.absEtaEdges.length - 1;
     for (let i = 1; i <= n; i++)
-      if (!(v.absEtaEdges[i]! > v.absEtaEdges[i - 1]!)) ctx.addIssue({ code: 'custom', path: ['absEtaEdges'], message: 'expected strictly increasing edges' });
+      if (!(v.absEtaEdges[i]! > v.absEtaEdges[i - 1]!))
+        ctx.addIssue({ code: 'custom', path: ['absEtaEdges'], message: 'expected strictly increasing edges' });
     if (v.absEtaEdges[0] !== 0) ctx.addIssue({ code: 'custom', path: ['absEtaEdges'], message: 'expected the first edge at 0' });
     if (v.shift.length !== n) ctx.addIssue({ code: 'custom', path: ['shift'], message: `expected ${n} values (one per |eta| bin)` });
     if (v.smear.length !== n) ctx.addIssue({ code: 'custom', path: ['smear'], message: `expected ${n} values (one per |eta| bin)` });
@@ -78,7 +79,13 @@ export const FLIP_RESPONSE_PROFILES = {
   realistic: {
     lossMean: 0,
     extraSmear: 0,
-    etaShift: { absEtaEdges: [0, 0.6, 1.1, 1.52, 1.7, 2.3, 2.5], shift: [1.6, 2.0, 2.6, 3.3, 4.1, 4.9], smear: [1.75, 2.1, 2.5, 2.9, 3.3, 3.75], shiftScale: 1.35, smearScale: 1.25 },
+    etaShift: {
+      absEtaEdges: [0, 0.6, 1.1, 1.52, 1.7, 2.3, 2.5],
+      shift: [1.6, 2.0, 2.6, 3.3, 4.1, 4.9],
+      smear: [1.75, 2.1, 2.5, 2.9, 3.3, 3.75],
+      shiftScale: 1.35,
+      smearScale: 1.25,
+    },
   },
 } as const satisfies Record<string, FlipResponse>;
 export type FlipResponseProfile = keyof typeof FLIP_RESPONSE_PROFILES;

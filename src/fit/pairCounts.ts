@@ -56,12 +56,12 @@ export function pairCounts(input: BinnedInput, K: number, source = 'events'): Pa
   for (let e = 0; e < nEv; e++) {
     const a = bin1[e]!;
     const b = bin2[e]!;
-    if (!(a >= 0 && a < K)) throw new DataError(source, 'bin1', `bin index outside 0..${K - 1} at row ${e}`, a);
-    if (!(b >= 0 && b < K)) throw new DataError(source, 'bin2', `bin index outside 0..${K - 1} at row ${e}`, b);
+    if (!(a >= 0 && a < K)) throw new DataError(source, 'bin1', `bin index outside 0..${K - 1} at row ${e + 1}`, a);
+    if (!(b >= 0 && b < K)) throw new DataError(source, 'bin2', `bin index outside 0..${K - 1} at row ${e + 1}`, b);
     const c = sc[e]!;
-    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e}`, c);
+    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e + 1}`, c);
     const we = w ? w[e]! : 1;
-    if (!Number.isFinite(we)) throw new DataError(source, 'w', `non-finite weight at row ${e}`, we);
+    if (!Number.isFinite(we)) throw new DataError(source, 'w', `non-finite weight at row ${e + 1}`, we);
     const k = a <= b ? a * K + b : b * K + a;
     seen[k] = 1;
     N[k] += we;

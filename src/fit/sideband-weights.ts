@@ -10,7 +10,12 @@ import type { TypedColumn } from '../events/columns.js';
 import { REGION, sidebandFactor, type MassRegions } from '../selection/selection.js';
 
 /** Per-event weights for sideband subtraction; `base` (e.g. the w column) multiplies them when given. */
-export function sidebandSubtractionWeights(region: TypedColumn | Int8Array, regions: MassRegions, base?: ArrayLike<number>, source = 'events'): Float64Array {
+export function sidebandSubtractionWeights(
+  region: TypedColumn | Int8Array,
+  regions: MassRegions,
+  base?: ArrayLike<number>,
+  source = 'events',
+): Float64Array {
   const f = sidebandFactor(regions);
   const out = new Float64Array(region.length);
   for (let e = 0; e < region.length; e++) {
@@ -18,7 +23,13 @@ export function sidebandSubtractionWeights(region: TypedColumn | Int8Array, regi
     const b = base ? base[e]! : 1;
     if (r === REGION.window) out[e] = b;
     else if (r === REGION.lowSideband || r === REGION.highSideband) out[e] = f * b;
-    else throw new DataError(source, 'region', `expected ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands) at row ${e}`, r);
+    else
+      throw new DataError(
+        source,
+        'region',
+        `expected ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands) at row ${e + 1}`,
+        r,
+      );
   }
   return out;
 }

@@ -53,12 +53,19 @@ function describe(direction: number[], labels: readonly string[] | undefined, bi
     .sort((a, b) => Math.abs(b.v) - Math.abs(a.v));
   const parts = big
     .slice(0, 6)
-    .map(({ v, k }) => `bin ${bins[k]}${labels?.[bins[k]!] ? ` (${labels[bins[k]!]})` : ''} ${v > 0 ? 'up' : 'down'}${Math.abs(v) < 0.5 * max ? ' (less)' : ''}`);
+    .map(
+      ({ v, k }) =>
+        `bin ${bins[k]}${labels?.[bins[k]!] ? ` (${labels[bins[k]!]})` : ''} ${v > 0 ? 'up' : 'down'}${Math.abs(v) < 0.5 * max ? ' (less)' : ''}`,
+    );
   return parts.join(', ') + (big.length > 6 ? `, + ${big.length - 6} more` : '');
 }
 
 /** H as rows (K×K, symmetric); labels[b] names bin b (b from opts.bins when given). */
-export function hessianDiagnostics(H: readonly (readonly number[])[], labels?: readonly string[], opts: HessianDiagnosticsOptions = {}): HessianDiagnostics {
+export function hessianDiagnostics(
+  H: readonly (readonly number[])[],
+  labels?: readonly string[],
+  opts: HessianDiagnosticsOptions = {},
+): HessianDiagnostics {
   const threshold = opts.threshold ?? 1e-8;
   const nSmallest = opts.nSmallest ?? 3;
   const K = H.length;

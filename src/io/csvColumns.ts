@@ -19,7 +19,6 @@ import { DataError } from '../errors.js';
 const NL = 10;
 const CR = 13;
 const COMMA = 44;
-const QUOTE = 34;
 const SPACE = 32;
 const TAB = 9;
 const MINUS = 45;
@@ -79,7 +78,12 @@ export interface CsvChunk {
 /**
  * Chunks of the requested columns (by header name). Rows are numbered from 1 (the first data line) in errors.
  */
-export async function* readCsvChunks(path: string, header: CsvHeader, wanted: readonly string[], chunkRows = 65536): AsyncGenerator<CsvChunk> {
+export async function* readCsvChunks(
+  path: string,
+  header: CsvHeader,
+  wanted: readonly string[],
+  chunkRows = 65536,
+): AsyncGenerator<CsvChunk> {
   const nCols = header.names.length;
   // slot[j] = position of header column j among the wanted columns, or −1.
   const slot = new Int32Array(nCols).fill(-1);
@@ -184,7 +188,8 @@ export async function* readCsvChunks(path: string, header: CsvHeader, wanted: re
         }
         // End of line: q at NL, at a CR before NL, or at end.
         if (q < end && buf[q] === CR) q++;
-        if (j !== nCols) throw new DataError(path, undefined, `row ${row + 1} has ${j} fields, the header has ${nCols}`, j);
+        if (j !== nCols)
+          throw new DataError(path, undefined, `not a readable CSV file: row ${row + 1} has ${j} fields, the header has ${nCols}`, j);
         p = q + 1;
         break;
       }

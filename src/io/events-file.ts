@@ -5,18 +5,21 @@
  * sit in memory at once. Every file is written to a temporary name beside the target and renamed when
  * complete; a sidecar `<file>.json` carries the resolved config, seed and package version (Parquet and Arrow
  * also carry it in the file's key-value metadata under `qmisid`). Reading checks every standard column it
- * finds (type, finiteness, allowed values) and names the file, column and row of the first bad value.
+ * finds (type, finiteness, allowed values) and names the file, column and row of the first bad value. Rows
+ * are numbered from 1 in every format, counting data rows only (a CSV header line is not a row).
  */
-import { createWriteStream, renameSync, rmSync, mkdirSync } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { basename, dirname, extname } from 'node:path';
 import { RecordBatch, RecordBatchFileWriter, Schema, tableFromArrays, tableToIPC, type Table } from 'apache-arrow';
-import { DataError } from '../errors.js';
+import { DataError, QmisidError, fileError } from '../errors.js';
 import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
-import { writeFileAtomic } from './atomic.js';
+import { makeParents, tempBeside, writeFileAtomic } from './atomic.js';
+import { onExit, sweepStaleTemps } from './cleanup.js';
+import { withFormatVersion } from './formatVersion.js';
+import type { MappingReport } from './columnMap.js';
 import { META_KEY, openEventChunks, sidecarPath, type ChunkReadOptions, type EventFileMeta, type EventFormat } from './eventChunks.js';
 
 export { openEventChunks, sidecarPath, type EventFileMeta, type EventFormat };
@@ -30,17 +33,17 @@ export interface EventWriter {
   abort(): Promise<void>;
 }
 
-
 export function formatOf(path: string): EventFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.parquet' || ext === '.pq') return 'parquet';
   if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return 'arrow';
   if (ext === '.csv') return 'csv';
-  throw new DataError(path, undefined, 'unknown event-file extension: expected .parquet, .arrow (or .feather/.ipc) or .csv', ext || '(none)');
-}
-
-function tempBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  throw new DataError(
+    path,
+    undefined,
+    'unknown event-file extension: expected .parquet, .arrow (or .feather/.ipc) or .csv',
+    ext || '(none)',
+  );
 }
 
 function toArrowTable(chunk: EventTable, names: readonly string[]): Table {
@@ -57,15 +60,37 @@ function toArrowTable(chunk: EventTable, names: readonly string[]): Table {
 /** Open a streaming writer; the file appears at `path` only on close(). */
 export async function openEventWriter(path: string, meta: EventFileMeta): Promise<EventWriter> {
   const format = formatOf(path);
-  mkdirSync(dirname(path) || '.', { recursive: true });
+  const parents = makeParents(dirname(path) || '.', path);
+  sweepStaleTemps(dirname(path) || '.');
   const tmp = tempBeside(path);
-  const metaJson = JSON.stringify(meta);
+  const metaJson = JSON.stringify(withFormatVersion('events', meta));
   let names: string[] | undefined;
   let rows = 0;
   let closed = false;
-  const sink = createWriteStream(tmp);
+  // Opened synchronously: an asynchronous open could create the file after an early abort() removed it.
+  // Registered before the file exists, so no signal can fall between its creation and its cleanup handler.
+  const forgetTmp = onExit(() => {
+    rmSync(tmp, { force: true });
+    parents.undo();
+  });
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    forgetTmp();
+    parents.undo();
+    throw fileError(path, 'cannot write', err);
+  }
+  const sink = createWriteStream(tmp, { fd });
   const sinkDone = finished(sink);
   sinkDone.catch(() => undefined);
+  const fail = (err: unknown): QmisidError => fileError(path, 'cannot write', err);
+  const drop = (): void => {
+    sink.destroy();
+    rmSync(tmp, { force: true });
+    forgetTmp();
+    parents.undo();
+  };
 
   let pushBatch: (t: Table) => Promise<void>;
   let finish: () => Promise<void>;
@@ -152,7 +177,11 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
       if (closed) throw new Error('write after close');
       names ??= Object.keys(chunk.columns);
       if (chunk.n === 0 && format !== 'csv') return;
-      await pushBatch(toArrowTable(chunk, names));
+      try {
+        await pushBatch(toArrowTable(chunk, names));
+      } catch (err) {
+        throw fail(err);
+      }
       rows += chunk.n;
     },
     async close() {
@@ -167,18 +196,20 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
         }
         await finish();
         renameSync(tmp, path);
+        forgetTmp();
       } catch (err) {
-        sink.destroy();
-        rmSync(tmp, { force: true });
-        throw err;
+        drop();
+        throw fail(err);
       }
-      writeFileAtomic(sidecarPath(path), `${JSON.stringify({ ...meta, file: basename(path), format, rows, columns: names }, null, 2)}\n`);
+      writeFileAtomic(
+        sidecarPath(path),
+        `${JSON.stringify({ ...withFormatVersion('events', meta), file: basename(path), format, rows, columns: names }, null, 2)}\n`,
+      );
       return rows;
     },
     async abort() {
       closed = true;
-      sink.destroy();
-      rmSync(tmp, { force: true });
+      drop();
     },
   };
 }
@@ -195,20 +226,25 @@ export async function writeEvents(path: string, table: EventTable, meta: EventFi
   return w.close();
 }
 
-export interface ReadOptions extends ChunkReadOptions {}
+export type ReadOptions = ChunkReadOptions;
 
 /**
- * Read an event file (only `columns`, only rows in `regions` when given); standard columns come back with
- * their standard typed-array types. Reads chunk by chunk (eventChunks.ts), so memory holds the requested
- * columns and one chunk, not the whole file.
+ * Read an event file (only `columns`, only rows in `regions` when given, under a column mapping when given);
+ * standard columns come back with their standard typed-array types. Reads chunk by chunk (eventChunks.ts), so
+ * memory holds the requested columns and one chunk, not the whole file.
  */
-export async function readEvents(path: string, opts: ReadOptions = {}): Promise<{ table: EventTable; meta: EventFileMeta | undefined }> {
+export async function readEvents(
+  path: string,
+  opts: ReadOptions = {},
+): Promise<{ table: EventTable; meta: EventFileMeta | undefined; mapping?: MappingReport }> {
   const source = await openEventChunks(path, formatOf(path), opts);
   // Chunks are copied into columns that grow by doubling (or are sized from the file's row count), so the
   // peak is the final columns plus one chunk, not every chunk plus a concatenated copy.
   let cap = source.rows ?? 0;
   let n = 0;
-  let columns: Record<string, TypedColumn> = Object.fromEntries(source.columns.map((c) => [c, allocate(columnSpec(c)?.type ?? 'f64', cap)]));
+  let columns: Record<string, TypedColumn> = Object.fromEntries(
+    source.columns.map((c) => [c, allocate(columnSpec(c)?.type ?? 'f64', cap)]),
+  );
   for await (const c of source.chunks()) {
     if (n + c.n > cap) {
       cap = Math.max(2 * cap, n + c.n, 65536);
@@ -224,11 +260,16 @@ export async function readEvents(path: string, opts: ReadOptions = {}): Promise<
     n += c.n;
   }
   if (n < cap) for (const name of source.columns) columns[name] = columns[name]!.slice(0, n);
-  return { table: { n, columns }, meta: source.meta };
+  const mapping = source.mapping();
+  return { table: { n, columns }, meta: source.meta, ...(mapping ? { mapping } : {}) };
 }
 
 /** Call `fn` on every chunk of the file in order (same options as readEvents); returns the file's provenance. */
-export async function forEachEventChunk(path: string, opts: ReadOptions, fn: (chunk: EventTable) => Promise<void> | void): Promise<EventFileMeta | undefined> {
+export async function forEachEventChunk(
+  path: string,
+  opts: ReadOptions,
+  fn: (chunk: EventTable) => Promise<void> | void,
+): Promise<EventFileMeta | undefined> {
   const source = await openEventChunks(path, formatOf(path), opts);
   for await (const c of source.chunks()) await fn(c);
   return source.meta;

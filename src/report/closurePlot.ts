@@ -80,7 +80,12 @@ export function closurePlot(input: ClosureInput): Plot {
   const expVar = input.expectedVariance ?? predicted.map((p) => Math.max(p, 0));
   checkEdges(builder, 'edges', edges, { path: 'expectedVariance', length: expVar.length });
   expVar.forEach((v, i) => checkNonNegative(builder, `expectedVariance[${i}]`, v));
-  const { chi2, ndf } = closureChiSquare(observed, predicted, expVar.map((v, i) => v + predErr[i]! ** 2), fitted);
+  const { chi2, ndf } = closureChiSquare(
+    observed,
+    predicted,
+    expVar.map((v, i) => v + predErr[i]! ** 2),
+    fitted,
+  );
   if (ndf < 1) throw new DataError(builder, 'observed', 'no degrees of freedom left for a χ²', ndf);
 
   const rows = observed.map((o, i) => {
@@ -108,7 +113,12 @@ export function closurePlot(input: ClosureInput): Plot {
   const x = { type: 'quantitative' as const, scale: { domain: xDomain, zero: false, nice: false } };
   const legendDomain = ['observed SC', 'OC reweighted by ε₁₂/(1 − ε₁₂)'];
   // Constant series names are added as a field (not a `datum`), which is what the schema allows with a scale.
-  const colour = { field: 'sample', type: 'nominal' as const, title: 'sample', scale: { domain: legendDomain, range: ['#222222', '#d62728'] } };
+  const colour = {
+    field: 'sample',
+    type: 'nominal' as const,
+    title: 'sample',
+    scale: { domain: legendDomain, range: ['#222222', '#d62728'] },
+  };
   const named = (name: string) => [{ calculate: JSON.stringify(name), as: 'sample' }];
   const title = input.title ?? `SC closure in ${input.variable === 'm_ee' ? 'm_ee' : input.variable === 'pt' ? 'pT' : 'η'}`;
   const spec: TopLevelSpec = {
@@ -122,9 +132,29 @@ export function closurePlot(input: ClosureInput): Plot {
         width: DEFAULT_WIDTH,
         height: 220,
         layer: [
-          { mark: { type: 'rect', opacity: 0.25, color: '#d62728' }, encoding: { x: { field: 'lo', ...x, axis: { labels: false, title: null } }, x2: { field: 'hi' }, y: { field: 'pLo', type: 'quantitative' }, y2: { field: 'pHi' } } },
-          { transform: named(legendDomain[1]!), mark: { type: 'line', interpolate: 'step', strokeWidth: 1.8 }, encoding: { x: { field: 'mid', ...x, axis: { labels: false, title: null } }, y: { field: 'predicted', type: 'quantitative', title: 'SC pairs per bin' }, color: colour } },
-          { transform: named(legendDomain[0]!), mark: { type: 'rule' }, encoding: { x: { field: 'mid', ...x }, y: { field: 'oLo', type: 'quantitative' }, y2: { field: 'oHi' }, color: colour } },
+          {
+            mark: { type: 'rect', opacity: 0.25, color: '#d62728' },
+            encoding: {
+              x: { field: 'lo', ...x, axis: { labels: false, title: null } },
+              x2: { field: 'hi' },
+              y: { field: 'pLo', type: 'quantitative' },
+              y2: { field: 'pHi' },
+            },
+          },
+          {
+            transform: named(legendDomain[1]!),
+            mark: { type: 'line', interpolate: 'step', strokeWidth: 1.8 },
+            encoding: {
+              x: { field: 'mid', ...x, axis: { labels: false, title: null } },
+              y: { field: 'predicted', type: 'quantitative', title: 'SC pairs per bin' },
+              color: colour,
+            },
+          },
+          {
+            transform: named(legendDomain[0]!),
+            mark: { type: 'rule' },
+            encoding: { x: { field: 'mid', ...x }, y: { field: 'oLo', type: 'quantitative' }, y2: { field: 'oHi' }, color: colour },
+          },
           {
             transform: named(legendDomain[0]!),
             mark: { type: 'point', filled: true, size: 30 },
@@ -147,9 +177,22 @@ export function closurePlot(input: ClosureInput): Plot {
         height: 100,
         transform: [{ filter: 'datum.ratio !== null' }],
         layer: [
-          { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#888', strokeDash: [4, 4] }, encoding: { y: { field: 'one', type: 'quantitative' } } },
-          { mark: { type: 'rule' }, encoding: { x: { field: 'mid', ...x, title: xTitle }, y: { field: 'rLo', type: 'quantitative' }, y2: { field: 'rHi' } } },
-          { mark: { type: 'point', filled: true, size: 25, color: '#222' }, encoding: { x: { field: 'mid', ...x, title: xTitle }, y: { field: 'ratio', type: 'quantitative', title: 'observed / predicted', scale: { zero: false } } } },
+          {
+            data: { values: [{ one: 1 }] },
+            mark: { type: 'rule', color: '#888', strokeDash: [4, 4] },
+            encoding: { y: { field: 'one', type: 'quantitative' } },
+          },
+          {
+            mark: { type: 'rule' },
+            encoding: { x: { field: 'mid', ...x, title: xTitle }, y: { field: 'rLo', type: 'quantitative' }, y2: { field: 'rHi' } },
+          },
+          {
+            mark: { type: 'point', filled: true, size: 25, color: '#222' },
+            encoding: {
+              x: { field: 'mid', ...x, title: xTitle },
+              y: { field: 'ratio', type: 'quantitative', title: 'observed / predicted', scale: { zero: false } },
+            },
+          },
         ],
       },
     ],

@@ -49,12 +49,26 @@ export function coveragePlot(input: CoverageInput): Plot {
       throw new DataError(builder, `${at}.covered`, `expected an integer in [0, ${r.n}]`, r.covered);
     }
     const [lo, hi] = wilsonInterval(r.covered, r.n);
-    return { estimator: r.estimator, level: `${fmt(100 * r.level, 3)} %`, nominal: r.level, fraction: r.covered / r.n, lo, hi, covered: r.covered, n: r.n };
+    return {
+      estimator: r.estimator,
+      level: `${fmt(100 * r.level, 3)} %`,
+      nominal: r.level,
+      fraction: r.covered / r.n,
+      lo,
+      hi,
+      covered: r.covered,
+      n: r.n,
+    };
   });
   const levels = [...new Set(data.map((d) => d.level))];
   const nominals = levels.map((l) => ({ level: l, nominal: data.find((d) => d.level === l)!.nominal }));
   const colours = ['#6baed6', '#fd8d3c', '#74c476', '#9e9ac8'];
-  const colour = { field: 'level', type: 'nominal' as const, title: 'nominal level', scale: { domain: levels, range: levels.map((_, i) => colours[i % colours.length]!) } };
+  const colour = {
+    field: 'level',
+    type: 'nominal' as const,
+    title: 'nominal level',
+    scale: { domain: levels, range: levels.map((_, i) => colours[i % colours.length]!) },
+  };
   const title = input.title ?? 'Interval coverage per estimator';
   const estimators = [...new Set(data.map((d) => d.estimator))];
 
@@ -100,7 +114,8 @@ export function coveragePlot(input: CoverageInput): Plot {
     ],
   };
   const facts: Record<string, number | string> = {};
-  for (const d of data) facts[`${d.estimator} @ ${d.level}`] = `${d.covered}/${d.n} = ${d.fraction.toFixed(3)} (${d.lo.toFixed(3)}–${d.hi.toFixed(3)})`;
+  for (const d of data)
+    facts[`${d.estimator} @ ${d.level}`] = `${d.covered}/${d.n} = ${d.fraction.toFixed(3)} (${d.lo.toFixed(3)}–${d.hi.toFixed(3)})`;
   return {
     id: input.id ?? 'coverage',
     title,

@@ -90,19 +90,43 @@ export function degeneracyPlot(input: DegeneracyInput): Plot {
     epsB: m.epsB,
     dF: pairLogit(logit(m.epsA), logit(m.epsB)) - C,
   }));
-  const colour = { field: 'kind', type: 'nominal' as const, title: null, scale: { domain: legendDomain, range: ['#888888', '#d62728', '#1f77b4'] } };
+  const colour = {
+    field: 'kind',
+    type: 'nominal' as const,
+    title: null,
+    scale: { domain: legendDomain, range: ['#888888', '#d62728', '#1f77b4'] },
+  };
   const scale = { type: 'log' as const, domain: [lo, hi] };
-  const xA = { field: 'epsA', type: 'quantitative' as const, title: input.labelA ?? 'ε_A, flip rate of electron A (log scale)', scale, axis: { format: '.0e' } };
-  const yB = { field: 'epsB', type: 'quantitative' as const, title: input.labelB ?? 'ε_B, flip rate of electron B (log scale)', scale, axis: { format: '.0e' } };
+  const xA = {
+    field: 'epsA',
+    type: 'quantitative' as const,
+    title: input.labelA ?? 'ε_A, flip rate of electron A (log scale)',
+    scale,
+    axis: { format: '.0e' },
+  };
+  const yB = {
+    field: 'epsB',
+    type: 'quantitative' as const,
+    title: input.labelB ?? 'ε_B, flip rate of electron B (log scale)',
+    scale,
+    axis: { format: '.0e' },
+  };
   const title = input.title ?? 'Degeneracy: ensemble members along the eq. 5 curve';
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     config: plotConfig,
-    title: { text: title, subtitle: `C = f(φ_A, φ_B) at the truth = ${fmt(C, 4)}, i.e. pair flip rate ε₁₂ = ${fmt(1 / (1 + Math.exp(C)), 3)}` },
+    title: {
+      text: title,
+      subtitle: `C = f(φ_A, φ_B) at the truth = ${fmt(C, 4)}, i.e. pair flip rate ε₁₂ = ${fmt(1 / (1 + Math.exp(C)), 3)}`,
+    },
     width: 340,
     height: 340,
     layer: [
-      { data: { values: curve }, mark: { type: 'line', clip: true, strokeWidth: 2 }, encoding: { x: xA, y: yB, order: { field: 'order', type: 'quantitative' }, color: colour } },
+      {
+        data: { values: curve },
+        mark: { type: 'line', clip: true, strokeWidth: 2 },
+        encoding: { x: xA, y: yB, order: { field: 'order', type: 'quantitative' }, color: colour },
+      },
       {
         data: { values: memberRows },
         mark: { type: 'point', filled: true, size: 60, opacity: 0.85, clip: true },
@@ -118,7 +142,11 @@ export function degeneracyPlot(input: DegeneracyInput): Plot {
           ],
         },
       },
-      { data: { values: [{ kind: legendDomain[1]!, epsA: tA, epsB: tB }] }, mark: { type: 'point', shape: 'cross', filled: true, size: 220, clip: true }, encoding: { x: xA, y: yB, color: colour } },
+      {
+        data: { values: [{ kind: legendDomain[1]!, epsA: tA, epsB: tB }] },
+        mark: { type: 'point', shape: 'cross', filled: true, size: 220, clip: true },
+        encoding: { x: xA, y: yB, color: colour },
+      },
     ],
   };
   const maxDf = Math.max(...memberRows.map((m) => Math.abs(m.dF)));

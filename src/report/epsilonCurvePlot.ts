@@ -113,7 +113,9 @@ export function epsilonCurvePlot(input: EpsCurveInput): Plot {
   const axis = AXIS[input.variable];
 
   const xs = data.flatMap((r) => [r.xlo, r.xhi, r.x]);
-  const logX = input.xScale ? input.xScale === 'log' : input.variable === 'pt' && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 8;
+  const logX = input.xScale
+    ? input.xScale === 'log'
+    : input.variable === 'pt' && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 8;
   if (logX && Math.min(...xs) <= 0) throw new DataError(builder, 'xScale', 'a log x axis needs every x > 0', Math.min(...xs));
   const x = {
     field: 'x',

@@ -6,7 +6,12 @@ import { execFileSync } from 'node:child_process';
 
 export function gitCommit(cwd: string = process.cwd()): string {
   try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    const out = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
     return /^[0-9a-f]{40,64}$/.test(out) ? out : 'unknown';
   } catch {
     return 'unknown';

@@ -36,8 +36,10 @@ export interface IdentifiabilityInput {
 export function identifiabilityPlot(input: IdentifiabilityInput): Plot {
   const builder = 'identifiabilityPlot';
   const nodes = checkNonEmpty(builder, 'nodes', input.nodes);
-  if (!Number.isInteger(input.components) || input.components < 1) throw new DataError(builder, 'components', 'expected a positive integer', input.components);
-  if (!Number.isInteger(input.flatDirections) || input.flatDirections < 0) throw new DataError(builder, 'flatDirections', 'expected an integer >= 0', input.flatDirections);
+  if (!Number.isInteger(input.components) || input.components < 1)
+    throw new DataError(builder, 'components', 'expected a positive integer', input.components);
+  if (!Number.isInteger(input.flatDirections) || input.flatDirections < 0)
+    throw new DataError(builder, 'flatDirections', 'expected an integer >= 0', input.flatDirections);
   const placed = nodes.every((n) => n.x != null && n.y != null);
   const pos = new Map<string, { x: number; y: number }>();
   nodes.forEach((n, i) => {

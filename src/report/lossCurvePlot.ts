@@ -48,16 +48,35 @@ export function lossCurvePlot(input: LossInput): Plot {
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     config: plotConfig,
-    title: { text: title, subtitle: `${members.length} ensemble member${members.length === 1 ? '' : 's'}; solid: train, dashed: validation` },
+    title: {
+      text: title,
+      subtitle: `${members.length} ensemble member${members.length === 1 ? '' : 's'}; solid: train, dashed: validation`,
+    },
     width: DEFAULT_WIDTH,
     height: DEFAULT_HEIGHT,
     data: { values: data },
     mark: { type: 'line', strokeWidth: 1.6 },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch (passes over the training pairs)' },
-      y: { field: 'loss', type: 'quantitative', title: input.lossTitle ?? 'loss: binary cross-entropy per pair', scale: logY ? { type: 'log' } : { zero: false } },
+      y: {
+        field: 'loss',
+        type: 'quantitative',
+        title: input.lossTitle ?? 'loss: binary cross-entropy per pair',
+        scale: logY ? { type: 'log' } : { zero: false },
+      },
       color: { field: 'member', type: 'nominal', title: 'ensemble member', scale: { domain: members } },
-      strokeDash: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] } },
+      strokeDash: {
+        field: 'split',
+        type: 'nominal',
+        title: 'split',
+        scale: {
+          domain: ['train', 'validation'],
+          range: [
+            [1, 0],
+            [5, 3],
+          ],
+        },
+      },
       detail: [{ field: 'member' }, { field: 'split' }],
       tooltip: [
         { field: 'member', type: 'nominal' },

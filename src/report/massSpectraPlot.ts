@@ -67,7 +67,15 @@ export function massSpectraPlot(input: MassSpectraInput): Plot {
       const e = Math.sqrt(c) / (total * w);
       // 6 significant digits: plenty for a chart, and the inlined data stays small.
       const r6 = (v: number) => Number(v.toPrecision(6));
-      rows.push({ sample, lo: input.edges[i]!, hi: input.edges[i + 1]!, mid: (input.edges[i]! + input.edges[i + 1]!) / 2, density: r6(d), dLo: r6(d - e), dHi: r6(d + e) });
+      rows.push({
+        sample,
+        lo: input.edges[i]!,
+        hi: input.edges[i + 1]!,
+        mid: (input.edges[i]! + input.edges[i + 1]!) / 2,
+        density: r6(d),
+        dLo: r6(d - e),
+        dHi: r6(d + e),
+      });
     });
   };
   push(ocName, input.oc, mOc.total);
@@ -76,20 +84,37 @@ export function massSpectraPlot(input: MassSpectraInput): Plot {
     { sample: ocName, mean: mOc.mean },
     { sample: scName, mean: mSc.mean },
   ];
-  const colour = { field: 'sample', type: 'nominal' as const, title: 'sample', scale: { domain: [ocName, scName], range: ['#1f77b4', '#d62728'] }, legend: { orient: 'bottom' as const, direction: 'vertical' as const } };
-  const x = { type: 'quantitative' as const, title: 'di-electron mass m_ee [GeV]', scale: { domain: [input.edges[0]!, input.edges[input.edges.length - 1]!], zero: false } };
+  const colour = {
+    field: 'sample',
+    type: 'nominal' as const,
+    title: 'sample',
+    scale: { domain: [ocName, scName], range: ['#1f77b4', '#d62728'] },
+    legend: { orient: 'bottom' as const, direction: 'vertical' as const },
+  };
+  const x = {
+    type: 'quantitative' as const,
+    title: 'di-electron mass m_ee [GeV]',
+    scale: { domain: [input.edges[0]!, input.edges[input.edges.length - 1]!], zero: false },
+  };
   const title = input.title ?? 'OC and SC m_ee spectra (unit area)';
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     config: plotConfig,
-    title: { text: title, subtitle: `SC − OC mean shift: ${(mSc.mean - mOc.mean).toFixed(2)} ± ${Math.hypot(mSc.meanErr, mOc.meanErr).toFixed(2)} GeV; dashed lines: means` },
+    title: {
+      text: title,
+      subtitle: `SC − OC mean shift: ${(mSc.mean - mOc.mean).toFixed(2)} ± ${Math.hypot(mSc.meanErr, mOc.meanErr).toFixed(2)} GeV; dashed lines: means`,
+    },
     width: DEFAULT_WIDTH,
     height: DEFAULT_HEIGHT,
     layer: [
       {
         data: { values: rows },
         mark: { type: 'line', interpolate: 'step', strokeWidth: 1.8 },
-        encoding: { x: { field: 'mid', ...x }, y: { field: 'density', type: 'quantitative', title: 'fraction of pairs per GeV' }, color: colour },
+        encoding: {
+          x: { field: 'mid', ...x },
+          y: { field: 'density', type: 'quantitative', title: 'fraction of pairs per GeV' },
+          color: colour,
+        },
       },
       {
         data: { values: rows },

@@ -86,7 +86,11 @@ export function pullPlot(input: PullInput): Plot {
   const curves: { x: number; y: number; curve: string }[] = [];
   for (let i = 0; i < CURVE_POINTS; i++) {
     const x = lo + ((hi - lo) * i) / (CURVE_POINTS - 1);
-    curves.push({ x, y: (norm * Math.exp(-0.5 * ((x - fit.mean) / fit.sigma) ** 2)) / (fit.sigma * Math.sqrt(2 * Math.PI)), curve: fitName });
+    curves.push({
+      x,
+      y: (norm * Math.exp(-0.5 * ((x - fit.mean) / fit.sigma) ** 2)) / (fit.sigma * Math.sqrt(2 * Math.PI)),
+      curve: fitName,
+    });
   }
   for (let i = 0; i < CURVE_POINTS; i++) {
     const x = lo + ((hi - lo) * i) / (CURVE_POINTS - 1);
@@ -127,8 +131,25 @@ export function pullPlot(input: PullInput): Plot {
         encoding: {
           x: { field: 'x', ...xEnc },
           y: { field: 'y', type: 'quantitative' },
-          color: { field: 'curve', type: 'nominal', title: 'curves', scale: { domain: [fitName, refName], range: ['#d62728', '#222222'] }, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 } },
-          strokeDash: { field: 'curve', type: 'nominal', scale: { domain: [fitName, refName], range: [[1, 0], [5, 4]] }, title: 'curves' },
+          color: {
+            field: 'curve',
+            type: 'nominal',
+            title: 'curves',
+            scale: { domain: [fitName, refName], range: ['#d62728', '#222222'] },
+            legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 },
+          },
+          strokeDash: {
+            field: 'curve',
+            type: 'nominal',
+            scale: {
+              domain: [fitName, refName],
+              range: [
+                [1, 0],
+                [5, 4],
+              ],
+            },
+            title: 'curves',
+          },
         },
       },
     ],

@@ -60,12 +60,20 @@ export function ratioMapPlot(input: RatioMapInput): Plot {
   const ptScale = input.ptScale ?? (ptMax / ptMin >= 8 ? 'log' : 'linear');
   const title = input.title ?? `${input.estimator}: estimate / truth over (|η|, pT)`;
   const x = { field: 'etaLo', type: 'quantitative' as const, title: 'electron |η| (dimensionless)', scale: { zero: false, nice: false } };
-  const y = { field: 'ptLo', type: 'quantitative' as const, title: 'electron pT [GeV]', scale: ptScale === 'log' ? { type: 'log' as const, nice: false } : { zero: false, nice: false } };
+  const y = {
+    field: 'ptLo',
+    type: 'quantitative' as const,
+    title: 'electron pT [GeV]',
+    scale: ptScale === 'log' ? { type: 'log' as const, nice: false } : { zero: false, nice: false },
+  };
 
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     config: plotConfig,
-    title: { text: title, subtitle: `colour: ratio, clamped to [${fmt(domain[0]!)}, ${fmt(domain[1]!)}]; grey: ${input.naMeaning ?? 'no truth value'}` },
+    title: {
+      text: title,
+      subtitle: `colour: ratio, clamped to [${fmt(domain[0]!)}, ${fmt(domain[1]!)}]; grey: ${input.naMeaning ?? 'no truth value'}`,
+    },
     width: 460,
     height: 300,
     data: { values: data },
@@ -119,7 +127,8 @@ export function ratioMapPlot(input: RatioMapInput): Plot {
   const facts: Record<string, number | string> = { cells: data.length, 'cells without truth': data.length - finite.length };
   if (worst) {
     facts['largest |ratio − 1|'] = fmt(Math.abs(worst.ratio! - 1));
-    facts['largest |ratio − 1| cell'] = `|η| ${worst.etaLo.toFixed(2)}–${worst.etaHi.toFixed(2)}, pT ${fmt(worst.ptLo, 6)}–${fmt(worst.ptHi, 6)} GeV (ratio ${fmt(worst.ratio!)})`;
+    facts['largest |ratio − 1| cell'] =
+      `|η| ${worst.etaLo.toFixed(2)}–${worst.etaHi.toFixed(2)}, pT ${fmt(worst.ptLo, 6)}–${fmt(worst.ptHi, 6)} GeV (ratio ${fmt(worst.ratio!)})`;
   }
   return {
     id: input.id ?? `ratio-map-${slug(input.estimator)}`,

@@ -6,6 +6,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../errors.js';
+import { checkFormatVersion } from '../io/formatVersion.js';
 import { writeReport, type ReportManifest, type WriteReportOptions } from './writeReport.js';
 
 export async function rebuildReport(dir: string, options: WriteReportOptions & { outDir?: string } = {}): Promise<ReportManifest> {
@@ -17,6 +18,10 @@ export async function rebuildReport(dir: string, options: WriteReportOptions & {
   } catch (err) {
     throw new DataError(file, undefined, `not valid JSON: ${(err as Error).message}`);
   }
+  checkFormatVersion('report', file, value);
+  // The version belongs to the file, not to the report schema (strict): drop it before parsing.
+  const { formatVersion: _version, ...report } =
+    value != null && typeof value === 'object' ? (value as Record<string, unknown>) : { formatVersion: undefined };
   const { outDir, ...rest } = options;
-  return writeReport(outDir ?? dir, value, rest);
+  return writeReport(outDir ?? dir, value != null && typeof value === 'object' ? report : value, rest);
 }

@@ -9,11 +9,35 @@ import type { Plot } from './plot.js';
 
 const scalar = z.union([z.number(), z.string()]);
 
+/** An optional per-criterion field: what a study's criteria carry beyond name/value/threshold/pass. */
+const detail = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
 const criterionSchema = z.strictObject({
   name: z.string().min(1),
   value: scalar,
   threshold: scalar,
   pass: z.boolean(),
+  /** Stated false-alarm budget, measured false-alarm rate and power (studies/calibration/), as one line. */
+  calibration: z.string().optional(),
+  /** Which estimator the criterion judges: the page groups criteria into one verdict card per estimator. */
+  estimator: z.string().optional(),
+  /** Short label for the card (e.g. the metric name); `name` when absent. */
+  metric: z.string().optional(),
+  point: z.string().optional(),
+  why: z.string().optional(),
+  /** Any further fields (false-alarm rate, power, …), shown as they are on the card. */
+  details: z.record(z.string(), detail).optional(),
+});
+
+/** What a verdict card says about one estimator besides its criteria. */
+const verdictSchema = z.strictObject({
+  estimator: z.string().min(1),
+  /** The bin farthest from the truth: its label, the metric used to rank and its value. */
+  worst: z.strictObject({ bin: z.string(), metric: z.string(), value: z.number(), point: z.string().optional() }).optional(),
+  /** Key numbers of the estimator (shown on its card). */
+  numbers: z.record(z.string(), scalar).optional(),
+  /** Statuses other than ok, counted (e.g. notConverged: 2). */
+  failures: z.record(z.string(), z.number()).optional(),
 });
 
 const summarySchema = z.strictObject({
@@ -30,6 +54,8 @@ const summarySchema = z.strictObject({
   headline: z.record(z.string(), scalar),
   /** Estimates that did not succeed (not identifiable, collapsed, failed, …), one line each; shown in red. */
   alerts: z.array(z.string()).optional(),
+  /** One entry per estimator for its verdict card (optional: cards are also made from criteria alone). */
+  verdicts: z.array(verdictSchema).optional(),
 });
 
 const plotSchema = z.strictObject({
@@ -53,6 +79,7 @@ export const reportSchema = z.strictObject({
 });
 
 export type Criterion = z.infer<typeof criterionSchema>;
+export type Verdict = z.infer<typeof verdictSchema>;
 export type ReportSummary = z.infer<typeof summarySchema>;
 export interface Report {
   title: string;
@@ -83,9 +110,13 @@ export function parseReport(value: unknown, source = 'report'): Report {
   const res = reportSchema.safeParse(value);
   if (!res.success) {
     const issue = res.error.issues[0]!;
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const path = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
     let at: unknown = value;
-    for (const p of issue.path) at = at != null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
+    for (const p of issue.path)
+      at = at != null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
     throw new ConfigError(path, at, issue.message, source);
   }
   const report = res.data as unknown as Report;
@@ -94,7 +125,13 @@ export function parseReport(value: unknown, source = 'report'): Report {
     if (seen.has(p.id)) throw new ConfigError(`plots[${i}].id`, p.id, 'plot ids must be unique (they name the files)', source);
     seen.add(p.id);
     const url = findDataUrl(p.spec, `plots[${i}].spec`);
-    if (url) throw new ConfigError(url, (p.spec as { data?: { url?: unknown } }).data?.url ?? 'url', 'data must be inlined (values), the report is offline', source);
+    if (url)
+      throw new ConfigError(
+        url,
+        (p.spec as { data?: { url?: unknown } }).data?.url ?? 'url',
+        'data must be inlined (values), the report is offline',
+        source,
+      );
   });
   return report;
 }

@@ -54,15 +54,39 @@ export function scalingPlot(input: ScalingInput): Plot {
     };
   });
   const estimators = [...new Set(data.map((d) => d.estimator))];
-  const x = { field: 'n', type: 'quantitative' as const, title: input.nTitle ?? 'sample size N (events per toy, log scale)', scale: { type: 'log' as const } };
+  const x = {
+    field: 'n',
+    type: 'quantitative' as const,
+    title: input.nTitle ?? 'sample size N (events per toy, log scale)',
+    scale: { type: 'log' as const },
+  };
   const colour = { field: 'estimator', type: 'nominal' as const, title: 'estimator', scale: { domain: estimators } };
   const panel = (field: 'bias' | 'spread', yTitle: string, zeroRule: boolean) => ({
     width: 300,
     height: DEFAULT_HEIGHT - 40,
     layer: [
-      ...(zeroRule ? [{ data: { values: [{ zero: 0 }] }, mark: { type: 'rule' as const, color: '#888', strokeDash: [4, 4] }, encoding: { y: { field: 'zero', type: 'quantitative' as const } } }] : []),
-      { mark: { type: 'rule' as const }, encoding: { x, y: { field: `${field}Lo`, type: 'quantitative' as const, title: yTitle }, y2: { field: `${field}Hi` }, color: colour } },
-      { mark: { type: 'line' as const, point: { filled: true, size: 40 } }, encoding: { x, y: { field, type: 'quantitative' as const, title: yTitle, scale: { zero: false } }, color: colour } },
+      ...(zeroRule
+        ? [
+            {
+              data: { values: [{ zero: 0 }] },
+              mark: { type: 'rule' as const, color: '#888', strokeDash: [4, 4] },
+              encoding: { y: { field: 'zero', type: 'quantitative' as const } },
+            },
+          ]
+        : []),
+      {
+        mark: { type: 'rule' as const },
+        encoding: {
+          x,
+          y: { field: `${field}Lo`, type: 'quantitative' as const, title: yTitle },
+          y2: { field: `${field}Hi` },
+          color: colour,
+        },
+      },
+      {
+        mark: { type: 'line' as const, point: { filled: true, size: 40 } },
+        encoding: { x, y: { field, type: 'quantitative' as const, title: yTitle, scale: { zero: false } }, color: colour },
+      },
     ],
   });
   const title = input.title ?? 'Bias and σ·√N versus sample size';
@@ -71,7 +95,10 @@ export function scalingPlot(input: ScalingInput): Plot {
     config: plotConfig,
     title: { text: title, subtitle: 'left: mean bias over toys; right: spread scaled by √N (flat for 1/√N errors)' },
     data: { values: data },
-    hconcat: [panel('bias', input.biasTitle ?? 'mean relative bias (ε̂ − ε)/ε', true), panel('spread', input.spreadTitle ?? 'σ(ε̂/ε) · √N', false)],
+    hconcat: [
+      panel('bias', input.biasTitle ?? 'mean relative bias (ε̂ − ε)/ε', true),
+      panel('spread', input.spreadTitle ?? 'σ(ε̂/ε) · √N', false),
+    ],
   };
   return {
     id: input.id ?? 'scaling-vs-n',

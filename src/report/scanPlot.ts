@@ -43,7 +43,12 @@ export function scanPlot(input: ScanInput): Plot {
   const estimators = [...new Set(data.map((d) => d.estimator))];
   const x = { field: 'point', type: 'ordinal' as const, title: input.xTitle ?? 'scan point', sort: points, axis: { labelAngle: -30 } };
   const yScale = input.logY ? { type: 'log' as const } : { zero: false };
-  const y = { field: 'value', type: 'quantitative' as const, title: input.logY ? `${input.yTitle} (log scale)` : input.yTitle, scale: yScale };
+  const y = {
+    field: 'value',
+    type: 'quantitative' as const,
+    title: input.logY ? `${input.yTitle} (log scale)` : input.yTitle,
+    scale: yScale,
+  };
   const colour = { field: 'estimator', type: 'nominal' as const, title: 'estimator', scale: { domain: estimators } };
   const xOffset = { field: 'estimator', type: 'nominal' as const, scale: { domain: estimators, paddingOuter: 0.6 } };
   const spec: TopLevelSpec = {
@@ -54,7 +59,13 @@ export function scanPlot(input: ScanInput): Plot {
     height: DEFAULT_HEIGHT,
     layer: [
       ...(input.reference != null
-        ? [{ data: { values: [{ ref: input.reference }] }, mark: { type: 'rule' as const, color: '#888', strokeDash: [4, 4] }, encoding: { y: { field: 'ref', type: 'quantitative' as const } } }]
+        ? [
+            {
+              data: { values: [{ ref: input.reference }] },
+              mark: { type: 'rule' as const, color: '#888', strokeDash: [4, 4] },
+              encoding: { y: { field: 'ref', type: 'quantitative' as const } },
+            },
+          ]
         : []),
       {
         data: { values: data },

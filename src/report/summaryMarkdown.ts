@@ -3,6 +3,7 @@
  * Markdown, with the PNGs linked, for reading in a terminal, a merge request or a notebook.
  */
 import type { Report } from './report.js';
+import { verdictCards } from './verdictCards.js';
 
 function cell(v: unknown): string {
   return String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -18,15 +19,41 @@ export function summaryMarkdown(report: Report, generatedAt: string): string {
     '',
     `**Verdict: ${failing === 0 ? 'all criteria pass' : `${failing} of ${s.criteria.length} criteria fail`}.**`,
     '',
-    `- N: ${typeof s.N === 'number' ? s.N : Object.entries(s.N).map(([k, v]) => `${k} = ${v}`).join(', ')}`,
+    `- N: ${
+      typeof s.N === 'number'
+        ? s.N
+        : Object.entries(s.N)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join(', ')
+    }`,
     `- seeds: \`${JSON.stringify(s.seeds)}\``,
     '',
-    '## Criteria',
-    '',
   ];
+  const cards = verdictCards(s);
+  if (cards.length) {
+    lines.push('## Verdicts', '');
+    for (const c of cards) {
+      const failed = c.criteria.filter((x) => !x.pass).map((x) => x.metric ?? x.name);
+      const w = c.verdict?.worst;
+      lines.push(
+        `- **${c.estimator}**: ${c.state === 'pass' ? 'pass' : c.state === 'fail' ? '**FAIL**' : 'no criteria'}` +
+          (failed.length ? ` (failed: ${failed.join(', ')})` : '') +
+          (w ? `; worst bin ${w.bin}${w.point ? ` @ ${w.point}` : ''}: ${w.metric} = ${w.value}` : ''),
+      );
+    }
+    lines.push('');
+  }
+  lines.push('## Criteria', '');
   if (s.criteria.length) {
-    lines.push('| criterion | value | threshold | result |', '|---|---:|---:|---|');
-    for (const c of s.criteria) lines.push(`| ${cell(c.name)} | ${cell(c.value)} | ${cell(c.threshold)} | ${c.pass ? 'pass' : '**FAIL**'} |`);
+    const withCal = s.criteria.some((c) => c.calibration != null);
+    lines.push(
+      `| criterion | value | threshold | result |${withCal ? ' false alarms and power |' : ''}`,
+      `|---|---:|---:|---|${withCal ? '---|' : ''}`,
+    );
+    for (const c of s.criteria)
+      lines.push(
+        `| ${cell(c.name)} | ${cell(c.value)} | ${cell(c.threshold)} | ${c.pass ? 'pass' : '**FAIL**'} |${withCal ? ` ${cell(c.calibration ?? '')} |` : ''}`,
+      );
   } else lines.push('No criteria were set for this study.');
   if (s.alerts?.length) {
     lines.push('', '## Estimates that did not succeed', '');

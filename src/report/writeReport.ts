@@ -20,6 +20,7 @@ import { summaryMarkdown } from './summaryMarkdown.js';
 import { vegaBundles } from './vegaBundles.js';
 import { gitCommit } from './gitCommit.js';
 import { NumericalError } from '../errors.js';
+import { withFormatVersion } from '../io/formatVersion.js';
 
 export interface WriteReportOptions {
   /** ISO 8601 timestamp to stamp the report with; default SOURCE_DATE_EPOCH if set, else now. */
@@ -101,7 +102,7 @@ export async function writeReport(dir: string, input: Report | unknown, options:
       }),
     );
     put('summary.md', summaryMarkdown(report, generatedAt));
-    put('report.json', jsonText(report));
+    put('report.json', jsonText(withFormatVersion('report', report)));
   });
   return { dir, generatedAt, allPass, files, warnings };
 }

@@ -65,8 +65,10 @@ export function checkSelection(s: Selection, prefix = 'selection', source?: stri
     const r = s[k];
     if (!(r[0] < r[1])) throw new ConfigError(at(k), r, 'expected [lo, hi] with lo < hi', source);
   }
-  if (s.lowSideband[1] > s.window[0]) throw new ConfigError(at('lowSideband'), s.lowSideband, `expected to end at or below the window start ${s.window[0]}`, source);
-  if (s.highSideband[0] < s.window[1]) throw new ConfigError(at('highSideband'), s.highSideband, `expected to start at or above the window end ${s.window[1]}`, source);
+  if (s.lowSideband[1] > s.window[0])
+    throw new ConfigError(at('lowSideband'), s.lowSideband, `expected to end at or below the window start ${s.window[0]}`, source);
+  if (s.highSideband[0] < s.window[1])
+    throw new ConfigError(at('highSideband'), s.highSideband, `expected to start at or above the window end ${s.window[1]}`, source);
 }
 
 /** Partial selection in, resolved and checked selection out (the one resolution path). */
@@ -80,7 +82,8 @@ export function resolveSelection(input: SelectionInput | undefined, source?: str
 /** The weight factor of a sideband event: −(window width)/(low + high sideband width). */
 export function sidebandFactor(s: MassRegions): number {
   const width = (r: readonly [number, number], name: string): number => {
-    if (!(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[1] > r[0])) throw new ConfigError(`selection.${name}`, r, 'expected [lo, hi] with finite lo < hi');
+    if (!(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[1] > r[0]))
+      throw new ConfigError(`selection.${name}`, r, 'expected [lo, hi] with finite lo < hi');
     return r[1] - r[0];
   };
   return -width(s.window, 'window') / (width(s.lowSideband, 'lowSideband') + width(s.highSideband, 'highSideband'));
@@ -100,15 +103,28 @@ export function regionOf(m: number, s: MassRegions): RegionCode {
 }
 
 /** The selection as plain JSON arrays (for output files). */
-export function selectionToJson(s: Selection): { ptMin: [number, number]; window: [number, number]; lowSideband: [number, number]; highSideband: [number, number] } {
-  return { ptMin: [s.ptMin[0], s.ptMin[1]], window: [s.window[0], s.window[1]], lowSideband: [s.lowSideband[0], s.lowSideband[1]], highSideband: [s.highSideband[0], s.highSideband[1]] };
+export function selectionToJson(s: Selection): {
+  ptMin: [number, number];
+  window: [number, number];
+  lowSideband: [number, number];
+  highSideband: [number, number];
+} {
+  return {
+    ptMin: [s.ptMin[0], s.ptMin[1]],
+    window: [s.window[0], s.window[1]],
+    lowSideband: [s.lowSideband[0], s.lowSideband[1]],
+    highSideband: [s.highSideband[0], s.highSideband[1]],
+  };
 }
 
 /**
  * An event file's own selection: the `selection` block of the generator config in its metadata, resolved here;
  * no metadata (or none with a config) gives the defaults, and says so.
  */
-export function selectionFromFile(meta: { config?: unknown } | undefined, source?: string): { selection: Selection; source: SelectionSource } {
+export function selectionFromFile(
+  meta: { config?: unknown } | undefined,
+  source?: string,
+): { selection: Selection; source: SelectionSource } {
   const cfg = meta?.config;
   if (cfg == null || typeof cfg !== 'object' || !('selection' in cfg)) return { selection: resolveSelection({}), source: 'default' };
   return { selection: resolveSelection((cfg as { selection: SelectionInput }).selection, source, 'config.selection'), source: 'file' };
@@ -124,7 +140,8 @@ export interface SelectionFlags {
 function numbers(flag: string, value: string, count: number, example: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
   const xs = parts.map(Number);
-  if (parts.length !== count || parts.some((s) => s === '') || xs.some((x) => !Number.isFinite(x))) throw new UsageError(flag, value, `${count} comma-separated numbers, e.g. ${example}`);
+  if (parts.length !== count || parts.some((s) => s === '') || xs.some((x) => !Number.isFinite(x)))
+    throw new UsageError(flag, value, `${count} comma-separated numbers, e.g. ${example}`);
   return xs;
 }
 
@@ -133,7 +150,10 @@ function numbers(flag: string, value: string, count: number, example: string): n
  * Flag errors are UsageErrors naming the flag; an inconsistent result (e.g. a sideband overlapping the window)
  * names the flag that set it.
  */
-export function selectionWithFlags(base: { selection: Selection; source: SelectionSource }, flags: SelectionFlags): { selection: Selection; source: SelectionSource } {
+export function selectionWithFlags(
+  base: { selection: Selection; source: SelectionSource },
+  flags: SelectionFlags,
+): { selection: Selection; source: SelectionSource } {
   const over: Partial<Record<keyof Selection, [number, number]>> = {};
   if (flags.window != null) over.window = numbers('--window', flags.window, 2, '85,97') as [number, number];
   if (flags.sidebands != null) {
@@ -205,8 +225,10 @@ export function selectRows(table: EventTable, region: FitRegion, opts: SelectRow
   const source = opts.source ?? 'events';
   const base = opts.base;
   if (region === 'all') return { rows: Uint32Array.from({ length: table.n }, (_, e) => e), w: base ? Float64Array.from(base) : undefined };
-  if (region === 'sideband-subtracted' && !opts.selection) throw new ConfigError('selection', undefined, 'sideband subtraction needs the selection (window and sidebands) of the events', source);
-  if (opts.fromKinematics && !opts.selection) throw new ConfigError('selection', undefined, 'regions from the kinematics need a selection', source);
+  if (region === 'sideband-subtracted' && !opts.selection)
+    throw new ConfigError('selection', undefined, 'sideband subtraction needs the selection (window and sidebands) of the events', source);
+  if (opts.fromKinematics && !opts.selection)
+    throw new ConfigError('selection', undefined, 'regions from the kinematics need a selection', source);
   const recompute = opts.fromKinematics === true && opts.selection != null;
   const codes: ArrayLike<number> = recompute ? regionCodes(table, opts.selection!, source) : column(table, 'region', source);
   const f = opts.selection ? sidebandFactor(opts.selection) : NaN;
@@ -222,7 +244,12 @@ export function selectRows(table: EventTable, region: FitRegion, opts: SelectRow
       rows.push(e);
       w.push(f * b);
     } else if (!recompute && r !== REGION.lowSideband && r !== REGION.highSideband) {
-      throw new DataError(source, 'region', `expected ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands) at row ${e}`, r);
+      throw new DataError(
+        source,
+        'region',
+        `expected ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands) at row ${e + 1}`,
+        r,
+      );
     }
   }
   const weighted = base != null || region === 'sideband-subtracted';

@@ -12,6 +12,8 @@ const LOADERS: Record<EstimatorKind, () => Promise<Estimator>> = {
   phi: async () => (await import('./estimators/phi.js')).phiEstimator,
   oracle: async () => (await import('./estimators/oracle.js')).oracleEstimator,
   reachTarget: async () => (await import('./estimators/reachTarget.js')).reachTargetEstimator,
+  external: async () => (await import('./estimators/external.js')).externalEstimator,
+  onnx: async () => (await import('./estimators/onnx.js')).onnxEstimator,
 };
 
 const cache = new Map<EstimatorKind, Promise<Estimator>>();

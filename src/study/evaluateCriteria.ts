@@ -3,20 +3,67 @@
  * at its scan point, or at every point when it names none. A metric that could not be computed (NaN, e.g. no
  * successful toy) fails: a criterion never passes by default.
  */
-import type { Criterion } from './studySchema.js';
+import { P_VALUE_METRICS, type Criterion } from './studySchema.js';
 import type { EstimatorSummary } from './summarizeEstimator.js';
+import type { TargetKind } from './verdict/referenceTargets.js';
 
 export interface CriterionResult {
   criterion: Criterion;
   point: string;
   value: number | null;
   pass: boolean;
+  /** Stated false-alarm budget (p-value criteria: the threshold, unless the criterion states one). */
+  budget?: number;
+  /** Target the metric was computed against (verdict metrics). */
+  target?: TargetKind;
+  /** Measured false-alarm rate and power (studies/calibration/), attached by summarizeStudy when stored. */
+  calibration?: CriterionCalibration;
 }
 
-export function metricValue(summary: EstimatorSummary | undefined, metric: string): number {
+export interface CriterionCalibration {
+  budget?: number;
+  /** Null groups (of the study's toy count) that raised a false alarm (failed; detection criteria: passed), of how many. */
+  failures: number;
+  groups: number;
+  rate: number;
+  /** Clopper–Pearson 68.27 % interval of the rate. */
+  rateLo: number;
+  rateHi: number;
+  /** 'ok' | 'failed' (above the budget beyond its one-sided 95 % Clopper–Pearson bound) | 'no budget'. */
+  status: 'ok' | 'failed' | 'no budget';
+  /** Power against each injected defect (fraction of groups failing), e.g. { "scale +5 %": 0.93 }. */
+  power: Record<string, number>;
+  /** Bins whose +20 % injection the criterion detects with power < 0.9 though they expect ≥ 100 flips per toy. */
+  unjudgedBins?: string[];
+}
+
+/** The verdict metrics live per target (reachable / model) in summary.verdict. */
+const VERDICT_METRICS = new Set(['biasP', 'pooledBiasP', 'pullMeanP', 'pullWidthP', 'coverage68P', 'coverage95P']);
+
+export function metricValue(summary: EstimatorSummary | undefined, metric: string, target: TargetKind = 'reachable'): number {
   if (!summary) return NaN;
   if (metric.startsWith('diagnostics.')) return summary.diagnostics[metric.slice('diagnostics.'.length)] ?? NaN;
+  if (metric === 'closureScanP') return summary.verdict?.scan?.p ?? NaN;
+  if (VERDICT_METRICS.has(metric)) return summary.verdict?.[target].metrics[metric] ?? NaN;
   return summary.metrics[metric] ?? NaN;
+}
+
+/**
+ * The stated false-alarm budget: `budget` when given; for a p-value metric the threshold (p > α fails with
+ * probability α on the null; p < α — a detection the study asserts — fires with probability α there).
+ */
+export function criterionBudget(c: Criterion): number | undefined {
+  if (c.budget != null) return c.budget;
+  return P_VALUE_METRICS.has(c.metric) ? c.threshold : undefined;
+}
+
+/**
+ * A detection criterion asserts that a p-value is small (`p < α`): on the null its false alarm is PASSING,
+ * and its power is the fraction of defect groups where it passes. Every other criterion raises an alarm by
+ * failing.
+ */
+export function isDetection(c: Criterion): boolean {
+  return P_VALUE_METRICS.has(c.metric) && (c.op === '<' || c.op === '<=');
 }
 
 export function compare(value: number, op: Criterion['op'], threshold: number): boolean {
@@ -41,9 +88,19 @@ export function evaluateCriteria(
   for (const c of criteria) {
     for (const p of points) {
       if (c.point != null && c.point !== p.label) continue;
-      let value = metricValue(p.estimators[c.estimator], c.metric);
-      if (c.relativeTo != null) value /= metricValue(p.estimators[c.relativeTo], c.metric);
-      out.push({ criterion: c, point: p.label, value: Number.isFinite(value) ? value : null, pass: compare(value, c.op, c.threshold) });
+      const target = c.target ?? 'reachable';
+      let value = metricValue(p.estimators[c.estimator], c.metric, target);
+      if (c.relativeTo != null) value /= metricValue(p.estimators[c.relativeTo], c.metric, target);
+      const budget = criterionBudget(c);
+      const verdictMetric = VERDICT_METRICS.has(c.metric);
+      out.push({
+        criterion: c,
+        point: p.label,
+        value: Number.isFinite(value) ? value : null,
+        pass: compare(value, c.op, c.threshold),
+        ...(budget != null ? { budget } : {}),
+        ...(verdictMetric ? { target } : {}),
+      });
     }
   }
   return out;

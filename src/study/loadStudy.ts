@@ -38,15 +38,18 @@ export function parseStudy(raw: unknown, source?: string): Study {
     if (labels.has(p.label)) throw new ConfigError(`scan.${i}.label`, p.label, 'a label not used by another scan point', source);
     labels.add(p.label);
     for (const k of Object.keys(p.estimators)) {
-      if (!names.has(k)) throw new ConfigError(`scan.${i}.estimators.${k}`, k, `an estimator of this study (${[...names].join(', ')})`, source);
+      if (!names.has(k))
+        throw new ConfigError(`scan.${i}.estimators.${k}`, k, `an estimator of this study (${[...names].join(', ')})`, source);
     }
   });
   const checkCriteria = (list: typeof s.criteria, at: string): void =>
     list.forEach((c, i) => {
-      if (!names.has(c.estimator)) throw new ConfigError(`${at}.${i}.estimator`, c.estimator, `an estimator of this study (${[...names].join(', ')})`, source);
+      if (!names.has(c.estimator))
+        throw new ConfigError(`${at}.${i}.estimator`, c.estimator, `an estimator of this study (${[...names].join(', ')})`, source);
       if (c.relativeTo != null && !names.has(c.relativeTo))
         throw new ConfigError(`${at}.${i}.relativeTo`, c.relativeTo, `an estimator of this study (${[...names].join(', ')})`, source);
-      if (c.point != null && !labels.has(c.point)) throw new ConfigError(`${at}.${i}.point`, c.point, `a scan point label (${[...labels].join(', ')})`, source);
+      if (c.point != null && !labels.has(c.point))
+        throw new ConfigError(`${at}.${i}.point`, c.point, `a scan point label (${[...labels].join(', ')})`, source);
     });
   checkCriteria(s.criteria, 'criteria');
   if (s.quick?.criteria) checkCriteria(s.quick.criteria, 'quick.criteria');

@@ -14,7 +14,7 @@ export function applyPairing(table: EventTable, pairing: Pairing): EventTable {
   const eta1 = table.columns.eta1!;
   const eta2 = table.columns.eta2!;
   const cut = pairing.etaSplit;
-  return filterTable(table, (i) => (Math.abs(eta1[i]!) < cut) !== (Math.abs(eta2[i]!) < cut));
+  return filterTable(table, (i) => Math.abs(eta1[i]!) < cut !== Math.abs(eta2[i]!) < cut);
 }
 
 export function windowTable(table: EventTable): EventTable {

@@ -4,12 +4,16 @@
  */
 import type { StudySummary } from './summarizeStudy.js';
 
-const f = (x: number | null | undefined, d = 3): string => (x == null || !Number.isFinite(x) ? '—' : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(d));
+const f = (x: number | null | undefined, d = 3): string =>
+  x == null || !Number.isFinite(x) ? '—' : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(d);
 
 export function printSummary(s: StudySummary, seconds?: number): string {
   const lines: string[] = [];
-  lines.push(`study ${s.study}${s.quick ? ' (quick)' : ''}: ${s.toys.recorded}/${s.toys.requested} toys, ${s.toys.failed} failed${seconds != null ? `, ${seconds.toFixed(1)} s` : ''}`);
-  if (s.toys.missing.length) lines.push(`  missing toys: ${s.toys.missing.slice(0, 20).join(', ')}${s.toys.missing.length > 20 ? ', …' : ''}`);
+  lines.push(
+    `study ${s.study}${s.quick ? ' (quick)' : ''}: ${s.toys.recorded}/${s.toys.requested} toys, ${s.toys.failed} failed${seconds != null ? `, ${seconds.toFixed(1)} s` : ''}`,
+  );
+  if (s.toys.missing.length)
+    lines.push(`  missing toys: ${s.toys.missing.slice(0, 20).join(', ')}${s.toys.missing.length > 20 ? ', …' : ''}`);
   for (const p of s.points) {
     lines.push(`point ${p.label}: ${f(p.window, 0)} window events, ${f(p.windowSC, 0)} SC`);
     for (const [name, e] of Object.entries(p.estimators)) {
@@ -21,8 +25,10 @@ export function printSummary(s: StudySummary, seconds?: number): string {
   }
   for (const c of s.criteria) {
     const k = c.criterion;
-    lines.push(`${c.pass ? 'PASS' : 'FAIL'} ${k.metric}(${k.estimator}${k.relativeTo ? `/${k.relativeTo}` : ''}) @${c.point} = ${f(c.value, 4)} ${k.op} ${k.threshold}${k.why ? `  — ${k.why}` : ''}`);
+    lines.push(
+      `${c.pass ? 'PASS' : 'FAIL'} ${k.metric}(${k.estimator}${k.relativeTo ? `/${k.relativeTo}` : ''}) @${c.point} = ${f(c.value, 4)} ${k.op} ${k.threshold}${k.why ? `  — ${k.why}` : ''}`,
+    );
   }
-  lines.push(s.pass ? 'all criteria pass' : 'criteria FAILED');
+  lines.push(s.criteriaDeferred ? `criteria not judged: ${s.criteriaDeferred}` : s.pass ? 'all criteria pass' : 'criteria FAILED');
   return `${lines.join('\n')}\n`;
 }

@@ -4,12 +4,21 @@
  * resolver, estimator options merged per point. The result is plain JSON: it is written to DIR/study.json,
  * sent to the toy workers, and compared on resume and merge.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { parseColumnMap, type ColumnMap } from '../io/columnMap.js';
 import { DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES, Binning } from '../binning/Binning.js';
-import { asResolvedGeneratorConfig, configForMetadata, resolveGeneratorConfig, type ResolvedGeneratorConfig } from '../config/generator-config.js';
+import {
+  asResolvedGeneratorConfig,
+  configForMetadata,
+  resolveGeneratorConfig,
+  type ResolvedGeneratorConfig,
+} from '../config/generator-config.js';
 import type { Seed } from '../rng.js';
+import { MAX_TOYS } from '../limits.js';
 import { deepMerge } from './deepMerge.js';
-import type { Criterion, EstimatorKind, Pairing, Study } from './studySchema.js';
+import type { Criterion, EstimatorKind, Pairing, Sample, Study } from './studySchema.js';
 
 export interface ResolvedEstimator {
   name: string;
@@ -27,6 +36,12 @@ export interface ResolvedPoint {
   estimators: ResolvedEstimator[];
 }
 
+/** A user sample as the truth source (studySchema.ts SampleSchema), paths made absolute, the mapping read. */
+export interface ResolvedSample {
+  file: string;
+  map?: ColumnMap;
+}
+
 export interface ResolvedStudy {
   name: string;
   description: string;
@@ -36,6 +51,9 @@ export interface ResolvedStudy {
   binning: { eta: number[]; pt: number[] };
   points: ResolvedPoint[];
   criteria: Criterion[];
+  /** Reference sample size for the reachable targets (absent: the default, max(10, toys) × events). */
+  reference?: { scale: number };
+  sample?: ResolvedSample;
 }
 
 export interface ResolveOptions {
@@ -57,10 +75,14 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
     if (err instanceof ConfigError) throw new ConfigError(err.path.replace(/^bins\./, 'binning.'), err.value, err.expected, opts.source);
     throw err;
   }
+  const baseDir = opts.source ? dirname(opts.source) : process.cwd();
+  const sample = study.sample ? resolveSample(study.sample, baseDir, opts.source) : undefined;
+  // A sample's mass selection is the study's: the sideband weights read it from the generator configuration.
+  const sampleSelection = sample?.map?.selection ? { selection: sample.map.selection } : {};
   const points: ResolvedPoint[] = [];
   study.scan.forEach((p, i) => {
     if (keep && !keep.has(p.label)) return;
-    const merged = deepMerge<Record<string, unknown>>({}, study.generator, p.generator, quick?.generator);
+    const merged = deepMerge<Record<string, unknown>>({}, study.generator, sampleSelection, p.generator, quick?.generator);
     let generator: ResolvedGeneratorConfig;
     try {
       // Resolved once, here; the JSON copy is branded by the cheap guard, and nothing downstream resolves again.
@@ -79,12 +101,18 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
       name: e.name,
       kind: e.kind,
       sidebandSubtraction: e.sidebandSubtraction,
-      options: deepMerge<Record<string, unknown>>({}, e.options, p.estimators[e.name], quick?.estimators?.[e.name]),
+      options: withPaths(
+        e.kind,
+        e.sidebandSubtraction,
+        baseDir,
+        deepMerge<Record<string, unknown>>({}, e.options, p.estimators[e.name], quick?.estimators?.[e.name]),
+      ),
     }));
     points.push({ label: p.label, events, generator, pairing: p.pairing ?? study.pairing, estimators });
   });
   const toys = opts.toys ?? quick?.toys ?? study.toys;
-  if (!(Number.isInteger(toys) && toys >= 1)) throw new ConfigError('toys', toys, 'a positive integer', opts.source);
+  if (!(Number.isInteger(toys) && toys >= 1 && toys <= MAX_TOYS))
+    throw new ConfigError('toys', toys, `a positive integer up to ${MAX_TOYS}`, opts.source);
   return {
     name: study.name,
     description: study.description,
@@ -94,7 +122,37 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
     binning,
     points,
     criteria: quick?.criteria ?? study.criteria,
+    ...(study.reference != null ? { reference: study.reference } : {}),
+    ...(sample ? { sample } : {}),
   };
+}
+
+/** External commands run in the study file's directory; model paths are relative to it. */
+function withPaths(
+  kind: EstimatorKind,
+  sidebandSubtraction: boolean,
+  baseDir: string,
+  options: Record<string, unknown>,
+): Record<string, unknown> {
+  if (kind === 'external') return { cwd: baseDir, ...options, sidebandSubtraction };
+  if (kind === 'onnx' && typeof options.model === 'string') return { ...options, model: resolve(baseDir, options.model) };
+  return options;
+}
+
+function resolveSample(s: Sample, baseDir: string, source?: string): ResolvedSample {
+  if (s.map && s.mapFile) throw new ConfigError('sample.mapFile', s.mapFile, 'either sample.map or sample.mapFile, not both', source);
+  let map = s.map ? parseColumnMap(s.map, source ?? '<study>') : undefined;
+  if (s.mapFile) {
+    const path = resolve(baseDir, s.mapFile);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new ConfigError('sample.mapFile', s.mapFile, `a readable JSON mapping file (${(err as Error).message})`, source);
+    }
+    map = parseColumnMap(raw, path);
+  }
+  return { file: resolve(baseDir, s.file), ...(map ? { map } : {}) };
 }
 
 /**

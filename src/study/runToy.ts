@@ -16,17 +16,28 @@ import type { ResolvedGeneratorConfig } from '../config/generator-config.js';
 import { createBlockContext, type BlockContext } from '../../generators/zee/generate-block.js';
 import { generateTruthEventsSync } from '../../generators/zee/generate-events.js';
 import { estimatorFor } from './estimatorFor.js';
+import { bootstrapSample, loadSample } from './userSample.js';
 import { ConfigError, QmisidError, UsageError } from '../errors.js';
 import { deriveSeed } from '../rng.js';
 import type { EstimatorResult } from './estimators/Estimator.js';
 import { binMeans } from './metrics/binMeans.js';
+import { electronRates } from './estimators/electronRates.js';
 import { closureChi2 } from './metrics/closureChi2.js';
 import { electronMetrics } from './metrics/electronMetrics.js';
+import { scanObserved, scanPredicted } from './verdict/closureScan.js';
 import { featureClosures } from './metrics/featureClosure.js';
 import { applyPairing, sidebandSubtractedTable, windowTable } from './prepareTable.js';
 import type { ResolvedStudy, ResolvedEstimator } from './resolveStudy.js';
 import { massSpectra, PROFILE_EDGES, profileBins, profileMean, sig6, type ProfileVariable } from './metrics/profiles.js';
-import { jsonNumber, type ClosureHistRecord, type EstimatorRecord, type MemberRecord, type PointRecord, type ProfileRecord, type ToyRecord } from './toyRecord.js';
+import {
+  jsonNumber,
+  type ClosureHistRecord,
+  type EstimatorRecord,
+  type MemberRecord,
+  type PointRecord,
+  type ProfileRecord,
+  type ToyRecord,
+} from './toyRecord.js';
 
 const PROFILE_VARIABLES: readonly ProfileVariable[] = ['pt', 'abseta', 'phi'];
 
@@ -38,7 +49,7 @@ const PROFILE_VARIABLES: readonly ProfileVariable[] = ['pt', 'abseta', 'phi'];
 const contexts = new WeakMap<ResolvedGeneratorConfig, BlockContext>();
 
 /** `n` truth Z→ee events (before acceptance and selection) through the generator's serial path, in this thread. */
-function generate(config: ResolvedGeneratorConfig, n: number, seed: string): EventTable {
+export function generate(config: ResolvedGeneratorConfig, n: number, seed: string): EventTable {
   let ctx = contexts.get(config);
   if (!ctx) {
     ctx = createBlockContext(config);
@@ -57,11 +68,16 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
   const points: PointRecord[] = [];
   try {
     for (const point of study.points) {
-      const generated = generate(point.generator, point.events, deriveSeed(seed, 'events'));
+      // A user sample (userSample.ts): a Poisson bootstrap of its file instead of generated events.
+      const generated = study.sample
+        ? bootstrapSample(await loadSample(study.sample), deriveSeed(seed, 'events'))
+        : generate(point.generator, point.events, deriveSeed(seed, 'events'));
       const events = applyPairing(generated, point.pairing);
       const window = windowTable(events);
       const wBins = assignBins(window, binning);
       const truth = binMeans(wBins, binning.size, window.columns.truth_eps1!, window.columns.truth_eps2!, window.columns.is_background);
+      // The generator's bookkeeping: flipped signal electrons per bin (the reachable target's numerator).
+      const flipped = binMeans(wBins, binning.size, window.columns.truth_flip1!, window.columns.truth_flip2!, window.columns.is_background);
       const sc = window.columns.sc!;
       let windowSC = 0;
       for (let i = 0; i < window.n; i++) windowSC += sc[i]!;
@@ -70,9 +86,18 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
         const source = `study ${study.name} toy ${toy} point ${point.label} estimator ${spec.name}`;
         const sel = point.generator.selection;
         // The folded fit needs the parents outside the window: it gets the whole selection and applies its own window.
-        const table = spec.kind === 'binnedFolded' ? events : spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
+        const table =
+          spec.kind === 'binnedFolded' ? events : spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
         const bins = table === window ? wBins : assignBins(table, binning);
-        estimators[spec.name] = await runEstimator(spec, table, bins, binning, deriveSeed(seed, 'point', point.label, 'estimator', spec.name), source, threads);
+        estimators[spec.name] = await runEstimator(
+          spec,
+          table,
+          bins,
+          binning,
+          deriveSeed(seed, 'point', point.label, 'estimator', spec.name),
+          source,
+          threads,
+        );
       }
       const profiles: NonNullable<PointRecord['profiles']> = {};
       for (const v of PROFILE_VARIABLES) {
@@ -87,6 +112,8 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
         windowSC,
         truth: truth.mean.map(jsonNumber),
         count: truth.count,
+        flips: flipped.mean.map((f, k) => (flipped.count[k]! > 0 ? Math.round(f * flipped.count[k]!) : 0)),
+        scanObs: scanObserved(window),
         profiles,
         mass: massSpectra(events),
         estimators,
@@ -119,18 +146,9 @@ async function runEstimator(
   }
   const K = binning.size;
   // Per-electron rates: given, or looked up from the bins.
-  let eps1: ArrayLike<number>;
-  let eps2: ArrayLike<number>;
-  if (res.electrons) {
-    eps1 = res.electrons.eps1;
-    eps2 = res.electrons.eps2;
-  } else if (res.bins) {
-    const e = res.bins.eps;
-    eps1 = Float64Array.from(bins.bin1, (b) => (b >= 0 ? e[b]! : NaN));
-    eps2 = Float64Array.from(bins.bin2, (b) => (b >= 0 ? e[b]! : NaN));
-  } else {
-    return failedRecord(K, 'estimator returned neither per-bin nor per-electron rates');
-  }
+  const rates = electronRates(res, bins);
+  if (!rates) return failedRecord(K, 'estimator returned neither per-bin nor per-electron rates');
+  const { eps1, eps2 } = rates;
   // Per-bin rates: given, or the mean over the signal electrons of each bin (the truth reference's electrons).
   const eps = res.bins ? Array.from(res.bins.eps) : binMeans(bins, K, eps1, eps2, table.columns.is_background).mean;
   const err = res.bins?.err ? Array.from(res.bins.err) : new Array<number>(K).fill(NaN);
@@ -139,7 +157,11 @@ async function runEstimator(
   let allWindow = true;
   for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== REGION.window) allWindow = false;
   const el = electronMetrics(table, maskRows(eps1, region, allWindow), maskRows(eps2, region, allWindow));
-  const hists = { pt: closureChi2(table, eps1, eps2, 'pt'), eta: closureChi2(table, eps1, eps2, 'eta'), m_ee: closureChi2(table, eps1, eps2, 'm_ee') };
+  const hists = {
+    pt: closureChi2(table, eps1, eps2, 'pt'),
+    eta: closureChi2(table, eps1, eps2, 'eta'),
+    m_ee: closureChi2(table, eps1, eps2, 'm_ee'),
+  };
   const fc = featureClosures(table, eps1, eps2);
   const cl = (v: 'pt' | 'eta' | 'm_ee') => ({ chi2: hists[v].chi2, ndf: hists[v].ndf });
   const histRecord = (v: 'pt' | 'eta' | 'm_ee'): ClosureHistRecord => ({
@@ -174,6 +196,11 @@ async function runEstimator(
     eps: eps.map(jsonNumber),
     err: err.map(jsonNumber),
     ...(res.bins?.errDof != null ? { errDof: res.bins.errDof } : {}),
+    ...(res.bins?.errLo && res.bins.errHi
+      ? { errLo: Array.from(res.bins.errLo, jsonNumber), errHi: Array.from(res.bins.errHi, jsonNumber) }
+      : {}),
+    ...(res.bins?.interval != null ? { interval: res.bins.interval } : {}),
+    scan: scanPredicted(table, eps1, eps2).map(sig6),
     electron: {
       n: el.n,
       mse: jsonNumber(el.mse),
@@ -183,7 +210,9 @@ async function runEstimator(
       ...(Number.isFinite(el.mseReach) ? { mseReach: jsonNumber(el.mseReach) } : {}),
     },
     closure: { pt: cl('pt'), eta: cl('eta'), m_ee: cl('m_ee') },
-    ...(Object.keys(fc).length > 0 ? { featureClosure: Object.fromEntries(Object.entries(fc).map(([f, h]) => [f, { chi2: h.chi2, ndf: h.ndf }])) } : {}),
+    ...(Object.keys(fc).length > 0
+      ? { featureClosure: Object.fromEntries(Object.entries(fc).map(([f, h]) => [f, { chi2: h.chi2, ndf: h.ndf }])) }
+      : {}),
     diagnostics: res.diagnostics ?? {},
     profiles,
     closureHist: { pt: histRecord('pt'), eta: histRecord('eta'), m_ee: histRecord('m_ee') },

@@ -28,6 +28,7 @@ import {
   type Plot,
   type ScanRow,
 } from '../report/index.js';
+import { slug } from '../report/slug.js';
 import type { ProfileVariable } from './metrics/profiles.js';
 import { P68, studentTAbsQuantile, Z95 } from './metrics/pullStats.js';
 import type { ResolvedEstimator } from './resolveStudy.js';
@@ -38,7 +39,7 @@ import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
 
 export type PlotSet = 'closure' | 'coverage' | 'scaling' | 'degeneracy' | 'scan' | 'substructure';
 
-/** What each shipped study shows (see the README). */
+/** What each shipped study shows (see docs/studies.md, "Outputs"). */
 export const PLOT_SETS: Record<string, PlotSet[]> = {
   closure: ['closure'],
   coverage: ['coverage'],
@@ -55,7 +56,16 @@ export interface StudyPlots {
   leftOut: Record<string, string>;
 }
 
-const SERIES: Record<EstimatorKind, string> = { binned: 'binned fit', binnedFolded: 'folded binned fit', truthMatched: 'truth-matched', phi: 'φ-trainer', oracle: 'oracle', reachTarget: 'reachable target' };
+const SERIES: Record<EstimatorKind, string> = {
+  binned: 'binned fit',
+  binnedFolded: 'folded binned fit',
+  truthMatched: 'truth-matched',
+  phi: 'φ-trainer',
+  oracle: 'oracle',
+  reachTarget: 'reachable target',
+  external: 'external',
+  onnx: 'ONNX φ',
+};
 
 interface Ctx {
   data: StudyReportData;
@@ -100,8 +110,6 @@ function add(ctx: Ctx, id: string, build: () => Plot | string): void {
     ctx.leftOut[id] = err.message;
   }
 }
-
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 
 function estimatorsOf(ctx: Ctx, label: string): ResolvedEstimator[] {
   return ctx.data.info.study.points.find((p) => p.label === label)?.estimators ?? [];
@@ -167,7 +175,13 @@ function coarseProfile(ctx: Ctx, point: PointRecord, rec: EstimatorRecord, varia
   return out;
 }
 
-function profilePoints(edges: readonly number[], eps: readonly (number | null)[], count?: readonly number[], lo?: readonly (number | null)[], hi?: readonly (number | null)[]) {
+function profilePoints(
+  edges: readonly number[],
+  eps: readonly (number | null)[],
+  count?: readonly number[],
+  lo?: readonly (number | null)[],
+  hi?: readonly (number | null)[],
+) {
   const out: { x: number; eps: number; lo: number; hi: number }[] = [];
   for (let b = 0; b < eps.length; b++) {
     const e = finite(eps[b]);
@@ -176,7 +190,12 @@ function profilePoints(edges: readonly number[], eps: readonly (number | null)[]
     const h = hi ? finite(hi[b]) : e;
     const a = edges[b]!;
     const z = edges[b + 1]!;
-    out.push({ x: a > 0 && z / a > 1.5 ? Math.sqrt(a * z) : (a + z) / 2, eps: e, lo: Number.isFinite(l) ? l : e, hi: Number.isFinite(h) ? h : e });
+    out.push({
+      x: a > 0 && z / a > 1.5 ? Math.sqrt(a * z) : (a + z) / 2,
+      eps: e,
+      lo: Number.isFinite(l) ? l : e,
+      hi: Number.isFinite(h) ? h : e,
+    });
   }
   return out;
 }
@@ -212,7 +231,14 @@ function epsCurve(ctx: Ctx, label: string, variable: ProfileVariable): void {
           ? { binned: coarseProfile(ctx, point, binned, variable) }
           : { binned: profilePoints(prof.edges, binned.profiles?.[variable]?.eps ?? [], prof.count) }
         : {}),
-      ...(tm && coarse ? { truthMatched: coarseProfile(ctx, point, tm, variable).map((q) => ({ ...q, x: q.x * (variable === 'pt' ? 1.04 : 1) + (variable === 'abseta' ? 0.03 : 0) })) } : {}),
+      ...(tm && coarse
+        ? {
+            truthMatched: coarseProfile(ctx, point, tm, variable).map((q) => ({
+              ...q,
+              x: q.x * (variable === 'pt' ? 1.04 : 1) + (variable === 'abseta' ? 0.03 : 0),
+            })),
+          }
+        : {}),
       caption:
         variable === 'phi'
           ? 'Truth ε against the azimuth: a network given φ should follow the raised sector; the binned fit (no φ in its binning) can only show the average.'
@@ -281,7 +307,8 @@ function closurePanels(ctx: Ctx, label: string, name: string, variables: readonl
         .map((r) => r.closureHist![v]);
       if (hs.length === 0) return `no closure histograms for ${name}`;
       const edges = hs[0]!.edges;
-      const sum = (f: (h: (typeof hs)[number]) => (number | null)[]) => edges.slice(1).map((_, b) => hs.reduce((a, h) => a + finite(f(h)[b]), 0));
+      const sum = (f: (h: (typeof hs)[number]) => (number | null)[]) =>
+        edges.slice(1).map((_, b) => hs.reduce((a, h) => a + finite(f(h)[b]), 0));
       const observed = sum((h) => h.observed);
       const predicted = sum((h) => h.predicted);
       const variance = sum((h) => h.variance);
@@ -301,7 +328,7 @@ function closurePanels(ctx: Ctx, label: string, name: string, variables: readonl
         title: `SC closure in ${v === 'm_ee' ? 'm_ee' : v === 'pt' ? 'pT' : 'η'}: ${SERIES[est.kind]} (${name})${pointNote(ctx, label)}`,
         caption:
           v === 'm_ee'
-            ? 'OC events weighted by ε₁₂/(1 − ε₁₂) (eq. 1) against the observed SC: a ratio dipping above the peak and rising below it is the flipped electron\'s energy loss, which a rate alone cannot move.'
+            ? "OC events weighted by ε₁₂/(1 − ε₁₂) (eq. 1) against the observed SC: a ratio dipping above the peak and rising below it is the flipped electron's energy loss, which a rate alone cannot move."
             : `OC events weighted by ε₁₂/(1 − ε₁₂) (eq. 1) against the observed SC, ${v === 'pt' ? 'pT' : 'η'} filled per electron: the ratio should sit at 1 within errors with χ²/ndf ≈ 1 (estimator uncertainty not included).`,
       });
     });
@@ -341,7 +368,10 @@ function identifiability(ctx: Ctx, label: string): void {
     const bins = g.component.map((_, k) => k).filter((k) => touched.has(k));
     const comps = [...new Set(bins.map((k) => g.component[k]!))];
     const compNo = new Map(comps.map((c, i) => [c, i + 1]));
-    const ptLabel = ctx.pt.slice(1).map((hi, j) => `${j + 1} = ${ctx.pt[j]}–${hi}`).join(', ');
+    const ptLabel = ctx.pt
+      .slice(1)
+      .map((hi, j) => `${j + 1} = ${ctx.pt[j]}–${hi}`)
+      .join(', ');
     const empty = g.component.length - bins.length;
     const nodes = bins.map((k) => {
       const i = Math.floor(k / ctx.nPt);
@@ -418,7 +448,8 @@ function coverageSet(ctx: Ctx): void {
       const pulls = pullsOf(ctx, label, e.name);
       const s = summaryOf(ctx, label, e.name);
       add(ctx, `pulls-${slug(e.name)}${ctx.data.info.study.points.length > 1 ? `-${slug(label)}` : ''}`, () => {
-        if (pulls.length < 2 || !s) return `${e.name}: fewer than two pulls (no per-bin errors: ${e.kind === 'phi' || e.kind === 'oracle' ? 'a single-member ensemble has none' : 'no successful toy'})`;
+        if (pulls.length < 2 || !s)
+          return `${e.name}: fewer than two pulls (no per-bin errors: ${e.kind === 'phi' || e.kind === 'oracle' ? 'a single-member ensemble has none' : 'no successful toy'})`;
         const m = s.metrics;
         const fit = [m.pullMean, m.pullMeanErr, m.pullWidth, m.pullWidthErr].every((x) => x != null && Number.isFinite(x))
           ? { mean: m.pullMean!, meanErr: m.pullMeanErr!, sigma: m.pullWidth!, sigmaErr: m.pullWidthErr! }
@@ -448,7 +479,8 @@ function coverageSet(ctx: Ctx): void {
         ? 'no estimator has per-bin errors'
         : coveragePlot({
             rows,
-            caption: 'Fraction of (toy, bin) intervals ε̂ ± σ̂ (and ± 1.96 σ̂) that contain the truth, with Wilson 68 % errors: each bar should reach its dashed nominal line; short bars mean under-estimated errors. Ensemble errors (a K-member spread) use the Student-t quantiles with K − 1 degrees of freedom instead of 1 and 1.96.',
+            caption:
+              'Fraction of (toy, bin) intervals ε̂ ± σ̂ (and ± 1.96 σ̂) that contain the truth, with Wilson 68 % errors: each bar should reach its dashed nominal line; short bars mean under-estimated errors. Ensemble errors (a K-member spread) use the Student-t quantiles with K − 1 degrees of freedom instead of 1 and 1.96.',
           }),
     );
   }
@@ -474,11 +506,21 @@ function scalingSet(ctx: Ctx): void {
         const s = summaryOf(ctx, point.label, e.name);
         if (!s) continue;
         const { bias, err } = pooledBias(s);
-        const rel = s.bins.filter((b) => b.used && Number.isFinite(b.sigma) && b.truth > 0).map((b) => b.sigma / b.truth).sort((a, b) => a - b);
+        const rel = s.bins
+          .filter((b) => b.used && Number.isFinite(b.sigma) && b.truth > 0)
+          .map((b) => b.sigma / b.truth)
+          .sort((a, b) => a - b);
         if (!Number.isFinite(bias) || rel.length === 0) continue;
         const sigma = rel[rel.length >> 1]!;
         const okToys = s.toys - Object.values(s.failures).reduce((a, b) => a + b, 0);
-        rows.push({ estimator: e.name, n: point.events, bias, biasErr: err, sigma, ...(okToys > 1 ? { sigmaErr: sigma / Math.sqrt(2 * (okToys - 1)) } : {}) });
+        rows.push({
+          estimator: e.name,
+          n: point.events,
+          bias,
+          biasErr: err,
+          sigma,
+          ...(okToys > 1 ? { sigmaErr: sigma / Math.sqrt(2 * (okToys - 1)) } : {}),
+        });
       }
     }
     if (rows.length === 0) return 'no point has a bin expecting ≥ 5 flips';
@@ -501,7 +543,9 @@ function scanSet(ctx: Ctx): void {
         const s = summaryOf(ctx, p.label, n);
         if (!s) return [];
         const v = f(s);
-        return Number.isFinite(v.value) ? [{ point: p.label, estimator: n, value: v.value, ...(v.err != null && Number.isFinite(v.err) ? { err: v.err } : {}) }] : [];
+        return Number.isFinite(v.value)
+          ? [{ point: p.label, estimator: n, value: v.value, ...(v.err != null && Number.isFinite(v.err) ? { err: v.err } : {}) }]
+          : [];
       }),
     );
   add(ctx, 'bias-scan', () => {
@@ -516,7 +560,8 @@ function scanSet(ctx: Ctx): void {
       reference: 0,
       id: 'bias-scan',
       title: `Relative bias across the ${ctx.data.info.study.name} scan`,
-      caption: 'Pooled relative bias over the bins expecting ≥ 5 flips (each bin weighted by its expected flips; the pooledRelBias metric of the criteria) with its standard error: how far each estimator drifts from 0 as the scanned effect grows, and whether the mitigation (window, sideband subtraction) brings it back.',
+      caption:
+        'Pooled relative bias over the bins expecting ≥ 5 flips (each bin weighted by its expected flips; the pooledRelBias metric of the criteria) with its standard error: how far each estimator drifts from 0 as the scanned effect grows, and whether the mitigation (window, sideband subtraction) brings it back.',
     });
   });
   add(ctx, 'bias-over-sigma-scan', () => {
@@ -527,7 +572,7 @@ function scanSet(ctx: Ctx): void {
       yTitle: 'max over bins |bias|/σ (dimensionless)',
       id: 'bias-over-sigma-scan',
       title: `Largest bias in units of σ across the ${ctx.data.info.study.name} scan`,
-      caption: 'The worst bin\'s |⟨ε̂ − ε⟩|/σ (σ = spread over toys): values above 3–4 are a bias the errors do not cover.',
+      caption: "The worst bin's |⟨ε̂ − ε⟩|/σ (σ = spread over toys): values above 3–4 are a bias the errors do not cover.",
     });
   });
   massSpectra(ctx, points[0]!.label);
@@ -549,7 +594,9 @@ function degeneracySet(ctx: Ctx): void {
         const p = first.point;
         // Bins A (barrel) and B (endcap): the most populated of each side, in the most populated pT bin.
         const nEta = ctx.eta.length - 1;
-        const byPt = ctx.pt.slice(1).map((_, j) => Array.from({ length: nEta }, (__, i) => p.count[i * ctx.nPt + j] ?? 0).reduce((a, b) => a + b, 0));
+        const byPt = ctx.pt
+          .slice(1)
+          .map((_, j) => Array.from({ length: nEta }, (__, i) => p.count[i * ctx.nPt + j] ?? 0).reduce((a, b) => a + b, 0));
         const j = byPt.indexOf(Math.max(...byPt));
         const side = (barrel: boolean) => {
           let best = -1;
@@ -567,7 +614,9 @@ function degeneracySet(ctx: Ctx): void {
           const i = Math.floor(k / ctx.nPt);
           return `|η| ${ctx.eta[i]}–${ctx.eta[i + 1]}, pT ${ctx.pt[j]}–${ctx.pt[j + 1]} GeV`;
         };
-        const rows = members.map((m, mi) => ({ member: mi, epsA: finite(m.eps[A]), epsB: finite(m.eps[B]) })).filter((m) => Number.isFinite(m.epsA) && Number.isFinite(m.epsB));
+        const rows = members
+          .map((m, mi) => ({ member: mi, epsA: finite(m.eps[A]), epsB: finite(m.eps[B]) }))
+          .filter((m) => Number.isFinite(m.epsA) && Number.isFinite(m.epsB));
         const ratio = first.rec!.diagnostics.tradeoffRatio;
         const plot = degeneracyPlot({
           members: rows,
@@ -576,11 +625,17 @@ function degeneracySet(ctx: Ctx): void {
           labelB: `ε_B: endcap bin ${name(B)} (log scale)`,
           title: `Ensemble members in the (ε_A, ε_B) plane: ${e.name} [${label}]`,
           caption:
-            label.includes('bipartite') || (point.pairing.topology === 'barrelEndcap')
+            label.includes('bipartite') || point.pairing.topology === 'barrelEndcap'
               ? 'Barrel–endcap pairs only fix ε_A + ε_B (eq. 5): members are expected to spread along the curve through the truth — that spread is the degeneracy the fit flags.'
               : 'With every topology the pair rates fix both bins: members should sit together on the truth point, not spread along the eq. 5 curve.',
         });
-        return { ...plot, facts: { ...(plot.facts ?? {}), 'trade-off ratio sd(ε̄_A − ε̄_B)/sd(ε̄_A + ε̄_B), |η| split 1.37': typeof ratio === 'number' ? Number(ratio.toPrecision(3)) : 'n/a' } };
+        return {
+          ...plot,
+          facts: {
+            ...(plot.facts ?? {}),
+            'trade-off ratio sd(ε̄_A − ε̄_B)/sd(ε̄_A + ε̄_B), |η| split 1.37': typeof ratio === 'number' ? Number(ratio.toPrecision(3)) : 'n/a',
+          },
+        };
       });
     }
     identifiability(ctx, label);
@@ -607,7 +662,8 @@ function substructureSet(ctx: Ctx): void {
       logY: true,
       id: 'mse-comparison',
       title: 'Per-electron MSE to the truth ε',
-      caption: 'Lower is better: the network given the azimuth should beat both the (pT, |η|) binning and the same network without the azimuth.',
+      caption:
+        'Lower is better: the network given the azimuth should beat both the (pT, |η|) binning and the same network without the azimuth.',
     });
   });
   const phi = ofKind(ctx, label, 'phi');

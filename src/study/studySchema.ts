@@ -8,8 +8,14 @@
  * reduced sizes for CI (`--quick`).
  */
 import { z } from 'zod';
+import { MAX_TOY_EVENTS, MAX_TOYS } from '../limits.js';
+import { ColumnMapSchema } from '../io/columnMap.js';
 
-/** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and the README). */
+/** Bounded sizes (src/limits.ts): a study that asks for more fails validation before anything is written. */
+const toyCount = z.number().int().positive().max(MAX_TOYS);
+const eventCount = z.number().int().positive().max(MAX_TOY_EVENTS);
+
+/** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and docs/studies.md, "Metrics"). */
 export const METRIC_NAMES = [
   'failureRate',
   'meanAbsRelBias',
@@ -35,11 +41,31 @@ export const METRIC_NAMES = [
   'phiKappaRms',
   'flaggedFraction',
   'physicalBranchFraction',
+  // Verdict p-values (src/study/verdict/summarizeVerdict.ts, closureScan.ts): a criterion `> α` has false-alarm
+  // budget α; its measured rate and power are in studies/calibration/.
+  'biasP',
+  'pooledBiasP',
+  'pullMeanP',
+  'pullWidthP',
+  'coverage68P',
+  'coverage95P',
+  'closureScanP',
 ] as const;
+
+/** Metrics that are p-values: `metric > threshold` has the false-alarm budget `threshold` unless `budget` says otherwise. */
+export const P_VALUE_METRICS: ReadonlySet<string> = new Set([
+  'biasP',
+  'pooledBiasP',
+  'pullMeanP',
+  'pullWidthP',
+  'coverage68P',
+  'coverage95P',
+  'closureScanP',
+]);
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */
-export const ESTIMATOR_KINDS = ['binned', 'binnedFolded', 'truthMatched', 'phi', 'oracle', 'reachTarget'] as const;
+export const ESTIMATOR_KINDS = ['binned', 'binnedFolded', 'truthMatched', 'phi', 'oracle', 'reachTarget', 'external', 'onnx'] as const;
 export type EstimatorKind = (typeof ESTIMATOR_KINDS)[number];
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -');
@@ -52,7 +78,8 @@ export const EstimatorSpecSchema = z.strictObject({
   /**
    * Options handed to the estimator (trainer options for phi/oracle, fit options for binned; for binnedFolded
    * the flip response { lossMean, extraSmear }, replicas, window, range, ptMin, parents, errors — checked by
-   * src/study/estimators/binnedFolded.ts).
+   * src/study/estimators/binnedFolded.ts; for external { command, timeoutSeconds, config, keep } — checked by
+   * src/study/estimators/external.ts; for onnx { model, features } — src/study/estimators/onnx.ts).
    */
   options: patch.default({}),
   /** Use window + sidebands with the sideband weights (negative for sideband events) instead of the window alone. */
@@ -75,13 +102,16 @@ export const ScanPointSchema = z.strictObject({
   /** Overrides the study's pairing topology. */
   pairing: PairingSchema.optional(),
   /** Overrides the study's event count. */
-  events: z.number().int().positive().optional(),
+  events: eventCount.optional(),
   /** Deep-merged over each estimator's options, keyed by estimator name. */
   estimators: z.record(z.string(), patch).default({}),
 });
 
 /** A named metric, or `diagnostics.<name>`: the mean over toys of a numeric/boolean estimator diagnostic. */
-export const MetricSchema = z.union([z.enum(METRIC_NAMES), z.string().regex(/^diagnostics\.[A-Za-z][A-Za-z0-9_]*$/, 'a metric name or diagnostics.<name>')]);
+export const MetricSchema = z.union([
+  z.enum(METRIC_NAMES),
+  z.string().regex(/^diagnostics\.[A-Za-z][A-Za-z0-9_]*$/, 'a metric name or diagnostics.<name>'),
+]);
 
 export const CriterionSchema = z.strictObject({
   metric: MetricSchema,
@@ -92,6 +122,13 @@ export const CriterionSchema = z.strictObject({
   point: name.optional(),
   op: z.enum(['<', '<=', '>', '>=']),
   threshold: z.number(),
+  /**
+   * Target of the bias and pull metrics: `reachable` (default) = P(flip | reco bin, selection) from the
+   * generator's bookkeeping on a large independent sample; `model` = the mean truth ε of the bin's electrons.
+   */
+  target: z.enum(['reachable', 'model']).optional(),
+  /** Stated false-alarm budget (for p-value metrics with `>` it defaults to the threshold). */
+  budget: z.number().min(0).max(1).optional(),
   /** One line: what the criterion shows. */
   why: z.string().optional(),
 });
@@ -102,8 +139,8 @@ export const BinningSpecSchema = z.strictObject({
 });
 
 const QuickSchema = z.strictObject({
-  events: z.number().int().positive().optional(),
-  toys: z.number().int().positive().optional(),
+  events: eventCount.optional(),
+  toys: toyCount.optional(),
   /** Multiplies every event count (the study's and each scan point's); `events`, when given, then sets the study's. */
   eventsScale: z.number().positive().max(1).optional(),
   generator: patch.optional(),
@@ -114,21 +151,55 @@ const QuickSchema = z.strictObject({
   criteria: z.array(CriterionSchema).optional(),
 });
 
+/**
+ * A user's simulated sample as the truth source instead of the generator: events from `file` read through a
+ * column mapping (inline `map` or `mapFile`, paths relative to the study file), which must supply truth flip
+ * labels truth_flip1, truth_flip2 (truth_eps1/2 when the sample has them). Each toy is a Poisson(1) bootstrap
+ * of the file, seeded per toy; the study's `events` and `generator` (except its mass selection, used for
+ * sideband weights) are then not used.
+ */
+export const SampleSchema = z.strictObject({
+  file: z.string().min(1),
+  map: ColumnMapSchema.optional(),
+  mapFile: z.string().min(1).optional(),
+});
+
 export const StudySchema = z.strictObject({
   $schema: z.string().optional(),
   name,
   description: z.string(),
   seed: z.union([z.number().int(), z.string().min(1)]),
-  toys: z.number().int().positive(),
-  events: z.number().int().positive(),
+  toys: toyCount,
+  events: eventCount,
   generator: patch.default({}),
   /** Event topology kept after the generator's selection (the generator's own cuts live in generator.selection). */
   pairing: PairingSchema.default({ topology: 'any', etaSplit: 1.37 }),
   binning: BinningSpecSchema.optional(),
-  scan: z.array(ScanPointSchema).min(1).default([{ label: 'default', generator: {}, estimators: {} }]),
+  scan: z
+    .array(ScanPointSchema)
+    .min(1)
+    .default([{ label: 'default', generator: {}, estimators: {} }]),
   estimators: z.array(EstimatorSpecSchema).min(1),
   criteria: z.array(CriterionSchema).default([]),
+  /** Reference sample for the reachable targets: `scale` × the point's events (default max(10, toys)). */
+  reference: z.strictObject({ scale: z.number().positive() }).optional(),
+  /**
+   * The measured null (`qmisid calibrate`): `toys` toys where the estimators' assumptions hold — the study's
+   * configuration with `generator` merged over it — split into groups of the study's toy count; each
+   * criterion's false-alarm rate is the fraction of groups it fails. `quickToys` for --quick.
+   */
+  calibration: z
+    .strictObject({
+      toys: z.number().int().positive(),
+      quickToys: z.number().int().positive().optional(),
+      generator: patch.optional(),
+      /** Run only these estimators in the null (a network ensemble per null toy may be unaffordable); the
+       * criteria of the others stay "not measured" and the report says so. */
+      estimators: z.array(name).optional(),
+    })
+    .optional(),
   quick: QuickSchema.optional(),
+  sample: SampleSchema.optional(),
 });
 
 export type StudyInput = z.input<typeof StudySchema>;
@@ -137,6 +208,7 @@ export type EstimatorSpec = z.output<typeof EstimatorSpecSchema>;
 export type ScanPoint = z.output<typeof ScanPointSchema>;
 export type Criterion = z.output<typeof CriterionSchema>;
 export type Pairing = z.output<typeof PairingSchema>;
+export type Sample = z.output<typeof SampleSchema>;
 
 /** The JSON Schema of a study file (draft 2020-12), as written to studies/study.schema.json. */
 export function exportStudyJsonSchema(): Record<string, unknown> {

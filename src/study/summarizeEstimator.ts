@@ -14,6 +14,7 @@
  */
 import { mean as ssMean, median as ssMedian, sampleStandardDeviation } from '../stats/index.js';
 import { pullStats, type PullStats } from './metrics/pullStats.js';
+import type { EstimatorVerdict } from './verdict/estimatorVerdict.js';
 import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
 
 export interface BinSummary {
@@ -37,6 +38,8 @@ export interface EstimatorSummary {
   metrics: Record<string, number>;
   bins: BinSummary[];
   diagnostics: Record<string, number>;
+  /** Multi-toy verdict statistics against both targets and the binning-free scan (summarizeStudy adds it). */
+  verdict?: EstimatorVerdict;
 }
 
 export interface SummarizeOptions {
@@ -65,7 +68,11 @@ function median(xs: readonly number[]): number {
 /**
  * `points`: this scan point's record from every toy (undefined where the toy failed before reaching it).
  */
-export function summarizeEstimator(name: string, points: readonly (PointRecord | undefined)[], opts: SummarizeOptions = {}): EstimatorSummary {
+export function summarizeEstimator(
+  name: string,
+  points: readonly (PointRecord | undefined)[],
+  opts: SummarizeOptions = {},
+): EstimatorSummary {
   const minFlips = opts.minFlips ?? 5;
   const failures: Record<string, number> = {};
   const ok: { rec: EstimatorRecord; point: PointRecord }[] = [];
@@ -154,7 +161,7 @@ export function summarizeEstimator(name: string, points: readonly (PointRecord |
       const s = finite(rec.err[b.bin]);
       if (!Number.isFinite(e) || !Number.isFinite(t)) good = false;
       r += (wk[j]! * (e - t)) / b.truth;
-      v += s > 0 ? (wk[j]! * s / b.truth) ** 2 : NaN;
+      v += s > 0 ? ((wk[j]! * s) / b.truth) ** 2 : NaN;
     });
     if (!good || !(sw > 0)) continue;
     rt.push(r / sw);
@@ -226,7 +233,8 @@ function closureOne(ok: readonly { rec: EstimatorRecord }[], v: 'pt' | 'eta' | '
  */
 function featureClosureMetrics(ok: readonly { rec: EstimatorRecord }[]): Record<string, number> {
   const per: Record<string, number[]> = {};
-  for (const { rec } of ok) for (const [f, c] of Object.entries(rec.featureClosure ?? {})) if (c.ndf > 0) (per[f] ??= []).push(c.chi2 / c.ndf);
+  for (const { rec } of ok)
+    for (const [f, c] of Object.entries(rec.featureClosure ?? {})) if (c.ndf > 0) (per[f] ??= []).push(c.chi2 / c.ndf);
   const out: Record<string, number> = {};
   let worst = NaN;
   for (const [f, xs] of Object.entries(per)) {

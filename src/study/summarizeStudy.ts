@@ -3,8 +3,12 @@
  * efficiencies between estimators, the failure counts, and the criteria with pass/fail. Computed from the
  * toy records alone (sorted by toy index), so a merged run and an unsharded run give the same summary.
  */
+import { deriveSeed } from '../rng.js';
 import { version } from '../version.js';
 import { evaluateCriteria, type CriterionResult } from './evaluateCriteria.js';
+import { attachCalibration, type StudyCalibration } from './verdict/studyCalibration.js';
+import { estimatorVerdict } from './verdict/estimatorVerdict.js';
+import type { PointReference, StudyReference } from './verdict/referenceTargets.js';
 import type { ResolvedStudy } from './resolveStudy.js';
 import { binMse, summarizeEstimator, type EstimatorSummary } from './summarizeEstimator.js';
 import type { PointRecord, ToyRecord } from './toyRecord.js';
@@ -32,6 +36,27 @@ export interface StudySummary {
   points: PointSummary[];
   criteria: CriterionResult[];
   pass: boolean;
+  /** Per point: model and reachable targets per bin from the reference sample (absent: none was made). */
+  reference?: Record<string, PointReference>;
+  /** Where the criteria's measured false-alarm rates come from (absent: not measured for this configuration). */
+  calibration?: { file: string; nullToys: number; toysPerGroup: number } | { missing: string };
+  /**
+   * Set on a shard's summary: its criteria are not judged (coverage from a third of the toys means nothing);
+   * `qmisid merge` judges them on the merged result. Absent on full and merged runs.
+   */
+  criteriaDeferred?: string;
+}
+
+export interface SummarizeStudyExtras {
+  reference?: StudyReference;
+  calibration?: StudyCalibration & { file: string };
+  /** Reason no calibration is attached (shown in the report). */
+  calibrationMissing?: string;
+}
+
+export interface SummarizeOptions {
+  /** Judge the study's criteria (default true); false for a shard. */
+  judgeCriteria?: boolean;
 }
 
 const med = (xs: number[]): number => {
@@ -42,7 +67,13 @@ const med = (xs: number[]): number => {
 };
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord[], expectedToys?: readonly number[]): StudySummary {
+export function summarizeStudy(
+  study: ResolvedStudy,
+  records: readonly ToyRecord[],
+  expectedToys?: readonly number[],
+  extras: SummarizeStudyExtras = {},
+  opts: SummarizeOptions = {},
+): StudySummary {
   const sorted = [...records].sort((a, b) => a.toy - b.toy);
   const have = new Set(sorted.map((r) => r.toy));
   const expected = expectedToys ?? Array.from({ length: study.toys }, (_, t) => t);
@@ -51,7 +82,11 @@ export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord
     const present = recs.filter((r): r is PointRecord => r != null);
     const avg = (f: (r: PointRecord) => number): number => (present.length ? present.reduce((a, r) => a + f(r), 0) / present.length : NaN);
     const estimators: Record<string, EstimatorSummary> = {};
-    for (const e of p.estimators) estimators[e.name] = summarizeEstimator(e.name, recs);
+    const ref = extras.reference?.points[p.label];
+    for (const e of p.estimators) {
+      estimators[e.name] = summarizeEstimator(e.name, recs);
+      estimators[e.name]!.verdict = estimatorVerdict(e.name, recs, ref, deriveSeed(study.seed, 'scan', p.label, e.name));
+    }
     const names = p.estimators.map((e) => e.name);
     const mses = Object.fromEntries(names.map((n) => [n, binMse(n, recs)]));
     const relativeEfficiency: PointSummary['relativeEfficiency'] = {};
@@ -76,7 +111,9 @@ export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord
       mseRatio,
     };
   });
-  const criteria = evaluateCriteria(study.criteria, points);
+  const judge = opts.judgeCriteria !== false;
+  const criteria = judge ? evaluateCriteria(study.criteria, points) : [];
+  if (judge && extras.calibration) attachCalibration(criteria, extras.calibration);
   return {
     study: study.name,
     version,
@@ -90,5 +127,20 @@ export function summarizeStudy(study: ResolvedStudy, records: readonly ToyRecord
     points,
     criteria,
     pass: criteria.every((c) => c.pass),
+    ...(extras.reference ? { reference: extras.reference.points } : {}),
+    ...(extras.calibration
+      ? {
+          calibration: {
+            file: extras.calibration.file,
+            nullToys: extras.calibration.nullToys,
+            toysPerGroup: extras.calibration.toysPerGroup,
+          },
+        }
+      : extras.calibrationMissing
+        ? { calibration: { missing: extras.calibrationMissing } }
+        : {}),
+    ...(judge
+      ? {}
+      : { criteriaDeferred: `${study.criteria.length} criteria are judged on the merged result (qmisid merge), not on a shard` }),
   };
 }

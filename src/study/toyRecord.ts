@@ -33,8 +33,25 @@ export interface EstimatorRecord {
    * degrees of freedom, so coverage is counted with t quantiles (metrics/pullStats.ts, src/stats).
    */
   errDof?: number;
+  /**
+   * Asymmetric interval (68.27 %): the distances from the estimate down and up (Wilson for truth-matched
+   * rates, so a bin with zero flips has [0, hi] instead of a zero error). Pulls use the side facing the target.
+   */
+  errLo?: (number | null)[];
+  errHi?: (number | null)[];
+  /** Which interval `err` / `errLo`/`errHi` are (e.g. "Wilson 68.27 %", "Hessian"). */
+  interval?: string;
+  /** Predicted same-charge electrons per fine (|η|, pT) cell for the binning-free closure scan (verdict/closureScan.ts). */
+  scan?: (number | null)[];
   /** Per-electron comparison with the truth ε (signal electrons of the events the estimator used). */
-  electron: { n: number; mse: number | null; meanRelBias: number | null; phiKappaMean: number | null; phiKappaRms: number | null; mseReach?: number | null };
+  electron: {
+    n: number;
+    mse: number | null;
+    meanRelBias: number | null;
+    phiKappaMean: number | null;
+    phiKappaRms: number | null;
+    mseReach?: number | null;
+  };
   /** SC prediction from OC × ε12/(1−ε12) against observed SC. */
   closure: { pt: ClosureRecord; eta: ClosureRecord; m_ee: ClosureRecord };
   /** The same closure in each latent-model feature present in the table (metrics/featureClosure.ts). */
@@ -101,6 +118,10 @@ export interface PointRecord {
   truth: (number | null)[];
   /** Signal electrons per bin in the window. */
   count: number[];
+  /** Of those, electrons whose charge was flipped (the generator's bookkeeping; absent in older records). */
+  flips?: number[];
+  /** Observed same-charge electrons per fine (|η|, pT) cell of the closure scan (absent in older records). */
+  scanObs?: number[];
   /** For the report: truth-ε profiles (mean truth ε and electron count per fine bin) and OC/SC m_ee spectra. */
   profiles?: Partial<Record<ProfileVariable, { edges: number[]; truth: (number | null)[]; count: number[] }>>;
   mass?: { edges: number[]; oc: number[]; sc: number[] };

@@ -6,6 +6,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { DataError } from '../errors.js';
+import { checkFormatVersion, withFormatVersion } from '../io/formatVersion.js';
 import type { ToyRecord } from './toyRecord.js';
 
 export interface StoredToys {
@@ -50,6 +51,7 @@ export function readToys(file: string): StoredToys {
       }
       throw new DataError(file, undefined, `line ${lineNo} is not a JSON toy record`);
     }
+    checkFormatVersion('toys', file, rec);
     if (!Number.isInteger(rec.toy)) throw new DataError(file, 'toy', `line ${lineNo} has no integer toy index`, rec.toy);
     const prev = seen.get(rec.toy);
     if (prev != null) {
@@ -79,7 +81,7 @@ export function openToyStore(file: string): ToyStore {
   return {
     append(rec) {
       if (!open) throw new Error('toy store is closed');
-      const buf = Buffer.from(`${JSON.stringify(rec)}\n`, 'utf8');
+      const buf = Buffer.from(`${JSON.stringify(withFormatVersion('toys', rec))}\n`, 'utf8');
       let off = 0;
       while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
       fsyncSync(fd);
@@ -95,6 +97,6 @@ export function openToyStore(file: string): ToyStore {
 export function toysJsonl(records: readonly ToyRecord[]): string {
   return [...records]
     .sort((a, b) => a.toy - b.toy)
-    .map((r) => `${JSON.stringify(r)}\n`)
+    .map((r) => `${JSON.stringify(withFormatVersion('toys', r))}\n`)
     .join('');
 }

@@ -20,8 +20,7 @@ port.on('message', (msg: { toy: number } | { stop: true }) => {
   }
   runToy(study, msg.toy, threads).then(
     (record) => port.postMessage({ toy: msg.toy, record }),
-    (err: unknown) =>
-      port.postMessage({ toy: msg.toy, error: toWorkerError(err) }),
+    (err: unknown) => port.postMessage({ toy: msg.toy, error: toWorkerError(err) }),
   );
 });
 port.postMessage({ ready: true });

@@ -6,8 +6,11 @@
  */
 import { join } from 'node:path';
 import type { ReportManifest, WriteReportOptions } from '../report/index.js';
+import type { CriterionResult } from './evaluateCriteria.js';
 import { studyPlots } from './studyPlots.js';
+import { verdictPlots } from './verdictPlots.js';
 import { studyReportData, type StudyReportData } from './studyReportData.js';
+import { studyCriteria, studyVerdicts } from './studyVerdicts.js';
 
 export interface StudyReportOptions extends WriteReportOptions {
   /** Where to write the report (default DIR/report). */
@@ -15,7 +18,27 @@ export interface StudyReportOptions extends WriteReportOptions {
 }
 
 /** Headline metrics: one line per scan point and estimator and metric that exists for it. */
-const HEADLINE_METRICS = ['failureRate', 'meanAbsRelBias', 'maxAbsBiasOverSigma', 'pullWidth', 'coverage68', 'mse', 'closureChi2NdfEta', 'closureChi2NdfMee'] as const;
+const HEADLINE_METRICS = [
+  'failureRate',
+  'meanAbsRelBias',
+  'maxAbsBiasOverSigma',
+  'pullWidth',
+  'coverage68',
+  'mse',
+  'closureChi2NdfEta',
+  'closureChi2NdfMee',
+] as const;
+
+function calibrationText(c: CriterionResult): string {
+  const k = c.calibration;
+  const budget = c.budget != null ? `budget ${(100 * c.budget).toPrecision(2)} %` : 'no stated budget';
+  if (!k) return `${budget}; false-alarm rate not measured`;
+  const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+  const power = Object.entries(k.power)
+    .map(([d, p]) => `${d} ${pct(p)}`)
+    .join(', ');
+  return `${budget}; measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${k.status === 'failed' ? ' FAILED CALIBRATION' : ''}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
+}
 
 export async function writeStudyReport(dir: string, options: StudyReportOptions = {}): Promise<ReportManifest> {
   const { writeReport } = await import('../report/writeReport.js');
@@ -32,9 +55,10 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
     }
   }
   const alerts = studyAlerts(data);
-  const { plots, leftOut } = studyPlots(data);
+  const { plots: basePlots, leftOut } = studyPlots(data);
+  const plots = [...verdictPlots(data), ...basePlots];
+  if (summary.calibration && 'missing' in summary.calibration) headline['false-alarm calibration'] = summary.calibration.missing;
   for (const [id, why] of Object.entries(leftOut)) headline[`plot left out: ${id}`] = why;
-  const fmt = (x: number | null): number | string => (x == null ? 'n/a' : Number(x.toPrecision(5)));
   const { outDir, ...writeOptions } = options;
   return writeReport(
     outDir ?? join(dir, 'report'),
@@ -54,14 +78,11 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
         backend: info.backend,
         version: info.version,
         ...(info.gitCommit != null ? { gitCommit: info.gitCommit } : {}),
-        criteria: summary.criteria.map((c) => ({
-          name: `${c.criterion.metric}(${c.criterion.estimator}${c.criterion.relativeTo ? `/${c.criterion.relativeTo}` : ''}) @ ${c.point}${c.criterion.why ? ` — ${c.criterion.why}` : ''}`,
-          value: fmt(c.value),
-          threshold: `${c.criterion.op} ${c.criterion.threshold}`,
-          pass: c.pass,
-        })),
+        // The verdict cards' criteria, each with its calibration line (stated budget, measured false alarms, power).
+        criteria: studyCriteria(summary).map((c, i) => ({ ...c, calibration: calibrationText(summary.criteria[i]!) })),
         headline,
         ...(alerts.length ? { alerts } : {}),
+        verdicts: studyVerdicts(summary, info.study.binning),
       },
       plots,
     },
@@ -79,8 +100,12 @@ export function studyAlerts(data: StudyReportData): string[] {
   for (const p of data.summary.points) {
     for (const [name, e] of Object.entries(p.estimators)) {
       for (const [status, n] of Object.entries(e.failures)) {
-        const first = data.records.map((r) => r.points.find((q) => q.label === p.label)?.estimators[name]).find((r) => r?.status === status);
-        alerts.push(`${many ? `${p.label} / ` : ''}${name}: ${status} in ${n} of ${e.toys} toy(s)${first?.message ? ` — ${first.message}` : ''}`);
+        const first = data.records
+          .map((r) => r.points.find((q) => q.label === p.label)?.estimators[name])
+          .find((r) => r?.status === status);
+        alerts.push(
+          `${many ? `${p.label} / ` : ''}${name}: ${status} in ${n} of ${e.toys} toy(s)${first?.message ? ` — ${first.message}` : ''}`,
+        );
       }
     }
   }

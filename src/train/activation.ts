@@ -3,7 +3,7 @@
  * written from the activation's *output*, so the hand-written backward pass keeps only layer outputs.
  *
  * Leaky ReLU is run as PReLU with a constant slope vector: on the wasm backend the fused `prelu` kernel is
- * ~2x faster than the fused `leakyrelu` one (measured, the README), and the two are the same function.
+ * ~2x faster than the fused `leakyrelu` one (measured, docs/training.md "Backends and gradient"), and the two are the same function.
  */
 import * as tf from './tf.js';
 

@@ -65,4 +65,3 @@ export async function selectBackend(preference: BackendPreference = 'auto'): Pro
   await tf.setBackend('cpu');
   return 'cpu';
 }
-

@@ -39,6 +39,9 @@ export function epsCollapse(phi: Float32Array, use: (electron: number) => boolea
   }
   const fraction = n > 0 ? low / n : 0;
   return fraction > COLLAPSE_FRACTION
-    ? { fraction, problem: `${(100 * fraction).toFixed(1)} % of the electrons have epsilon < ${COLLAPSE_EPS} (allowed: ${100 * COLLAPSE_FRACTION} %): epsilon collapsed` }
+    ? {
+        fraction,
+        problem: `${(100 * fraction).toFixed(1)} % of the electrons have epsilon < ${COLLAPSE_EPS} (allowed: ${100 * COLLAPSE_FRACTION} %): epsilon collapsed`,
+      }
     : { fraction };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { zodConfigError } from '../config/zodConfigError.js';
 import { ACTIVATIONS } from './activation.js';
 import { BACKEND_PREFERENCES } from './backend.js';
+import { MAX_BATCH, MAX_ENSEMBLE, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH } from '../limits.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -13,12 +14,13 @@ export const TrainConfigSchema = z
   .object({
     /** Per-electron features, see features.ts for the token grammar. */
     features: z.array(z.string().min(1)).min(1).default(['pt', 'eta']),
-    hidden: z.array(positiveInt).default([64, 64, 64]),
+    /** Hidden-layer widths; [] is a linear φ (allowed in a config file, not as an empty --hidden). */
+    hidden: z.array(positiveInt.max(MAX_HIDDEN_WIDTH)).max(MAX_HIDDEN_LAYERS).default([64, 64, 64]),
     activation: z.enum(ACTIVATIONS as [string, ...string[]]).default('leakyRelu'),
     /** Negative-side slope of leaky ReLU. */
     alpha: z.number().min(0).max(1).default(0.01),
-    epochs: positiveInt.default(30),
-    batch: positiveInt.default(16384),
+    epochs: positiveInt.max(MAX_EPOCHS).default(30),
+    batch: positiveInt.max(MAX_BATCH).default(16384),
     lr: z.number().positive().default(2e-3),
     schedule: z.enum(['constant', 'cosine', 'step']).default('cosine'),
     /** cosine: final lr / initial lr. */
@@ -39,13 +41,13 @@ export const TrainConfigSchema = z
     restoreBest: z.boolean().default(true),
     /** Keep each OC event with this probability and weight 1/r; every SC event is kept. */
     ocKeep: z.number().gt(0).max(1).default(1),
-    ensemble: positiveInt.default(1),
+    ensemble: positiveInt.max(MAX_ENSEMBLE).default(1),
     /**
      * Ensemble members see Poisson(1) bootstrap multiplicities on every event (on top of the event weights) and
      * validate on their out-of-bag events instead of a valFrac split (trainer.ts).
      */
     bootstrap: z.boolean().default(false),
-    seed: z.union([z.number(), z.string()]).default(0),
+    seed: z.union([z.number().finite(), z.string().min(1)]).default(0),
     backend: z.enum(BACKEND_PREFERENCES as [string, ...string[]]).default('auto'),
     /** manual: hand-written dense-layer backward pass; autodiff: tf.grads (reference, slower on wasm). */
     gradient: z.enum(['manual', 'autodiff']).default('manual'),

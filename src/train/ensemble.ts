@@ -20,12 +20,22 @@ export function memberSeed(root: Seed, k: number): string {
   return deriveSeed(root, 'member', k);
 }
 
-export async function trainEnsemble(set: TrainingSet, arch: MlpArch, cfg: TrainConfig, head: Head, progress: Progress, backend: BackendName, maxThreads?: number): Promise<Member[]> {
+export async function trainEnsemble(
+  set: TrainingSet,
+  arch: MlpArch,
+  cfg: TrainConfig,
+  head: Head,
+  progress: Progress,
+  backend: BackendName,
+  maxThreads?: number,
+): Promise<Member[]> {
   const engine = await createBatchEngine(arch, head, cfg.gradient, cfg.threads ?? 1, backend, maxThreads ?? cfg.threads ?? 1);
   const members: Member[] = [];
   try {
     for (let k = 0; k < cfg.ensemble; k++) {
-      members.push(await trainMember(set, arch, cfg, head, { index: k, seed: memberSeed(cfg.seed, k), bootstrap: cfg.bootstrap }, progress, engine));
+      members.push(
+        await trainMember(set, arch, cfg, head, { index: k, seed: memberSeed(cfg.seed, k), bootstrap: cfg.bootstrap }, progress, engine),
+      );
     }
   } finally {
     await engine.dispose();

@@ -85,11 +85,11 @@ export function electronInputs(table: EventTable, specs: readonly FeatureSpec[],
     if (!col) throw new DataError(source, name, `missing; feature ${JSON.stringify(f.token)} needs ${f.column}1 and ${f.column}2`);
     for (let i = 0; i < n; i++) {
       const v = col[i]!;
-      if (!Number.isFinite(v)) throw new DataError(source, name, `row ${i} is not finite`, v);
+      if (!Number.isFinite(v)) throw new DataError(source, name, `row ${i + 1} is not finite`, v);
       const r = i * d + off;
       switch (f.transform) {
         case 'log':
-          if (!(v > 0)) throw new DataError(source, name, `row ${i}: log transform needs a positive value`, v);
+          if (!(v > 0)) throw new DataError(source, name, `row ${i + 1}: log transform needs a positive value`, v);
           out[r] = Math.log(v);
           break;
         case 'abs':

@@ -10,7 +10,17 @@
  */
 import * as tf from './tf.js';
 import { bceWithLogits, pairLoss, pairLossAndGrad, type PairBackground } from './pair-loss.js';
-import { layerShapes, mlpBackward, mlpForward, mlpTrace, mlpTransposedInputs, toTensors, type MlpArch, type MlpParams, type MlpTensors } from './mlp.js';
+import {
+  layerShapes,
+  mlpBackward,
+  mlpForward,
+  mlpTrace,
+  mlpTransposedInputs,
+  toTensors,
+  type MlpArch,
+  type MlpParams,
+  type MlpTensors,
+} from './mlp.js';
 
 export type Head = 'pair' | 'electron';
 export type GradientMode = 'manual' | 'autodiff';
@@ -101,7 +111,10 @@ export function createGradEngine(arch: MlpArch, head: Head, mode: GradientMode =
     tf.dispose(out);
     return {
       loss: data[0]![0]!,
-      grads: { weights: data.slice(1, 1 + nLayers).map((a) => new Float32Array(a)), biases: data.slice(1 + nLayers).map((a) => new Float32Array(a)) },
+      grads: {
+        weights: data.slice(1, 1 + nLayers).map((a) => new Float32Array(a)),
+        biases: data.slice(1 + nLayers).map((a) => new Float32Array(a)),
+      },
     };
   };
 

@@ -112,7 +112,7 @@ export function mlpForward(m: MlpTensors, x: tf.Tensor2D): tf.Tensor2D {
  * The layer inputs in feature-major layout, hᵀ [width, N], computed by a second forward pass
  * hᵀ_l = act(W_lᵀ·hᵀ_{l−1} + b_l) rather than by transposing hs. The weight-gradient matMul needs hᵀ, and on
  * wasm a plain [64×64]·[64×N] matMul plus a broadcast bias and PReLU costs less than half a transpose of the
- * [N×64] activations (the README). Call inside tf.tidy.
+ * [N×64] activations (docs/training.md). Call inside tf.tidy.
  */
 export function mlpTransposedInputs(m: MlpTensors, x: tf.Tensor2D): tf.Tensor2D[] {
   const alphaCols = slopeColumns(m.arch);

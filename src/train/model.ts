@@ -10,6 +10,7 @@ import type { MlpArch, MlpParams } from './mlp.js';
 import type { BackendName } from './backend.js';
 import type { BackgroundSummary } from './sidebandBackground.js';
 import type { PairingDiagnostic } from './pairingDiagnostic.js';
+import type { MappingReport } from '../io/columnMap.js';
 
 export const MODEL_FORMAT = 'qmisid-phi-model/1';
 
@@ -66,6 +67,8 @@ export interface PhiModel {
   members: Member[];
   /** Pairing identifiability of the training sample in the coarse binning (pairingDiagnostic.ts). */
   pairing?: PairingDiagnostic;
+  /** How the training file's columns were read (src/io/columnMap.ts), when a mapping was given or sc/region derived. */
+  columnMap?: MappingReport;
   /** The events it was trained on (written by `qmisid train`): region, window, sidebands, pT thresholds, where they came from. */
   selection?: Record<string, unknown>;
 }

@@ -36,7 +36,10 @@ function addInto(acc: MlpParams, g: MlpParams): void {
   }
 }
 
-type Reply = { kind: 'ready'; backend: BackendName } | { kind: 'result'; loss: number; grads: MlpParams } | { kind: 'error'; error: WorkerErrorPayload };
+type Reply =
+  | { kind: 'ready'; backend: BackendName }
+  | { kind: 'result'; loss: number; grads: MlpParams }
+  | { kind: 'error'; error: WorkerErrorPayload };
 
 function request(w: Worker, msg: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -55,7 +58,14 @@ function request(w: Worker, msg: unknown): Promise<Reply> {
   });
 }
 
-export async function createBatchEngine(arch: MlpArch, head: Head, mode: GradientMode, threads: number, backend: BackendName, maxWorkers = threads): Promise<BatchEngine> {
+export async function createBatchEngine(
+  arch: MlpArch,
+  head: Head,
+  mode: GradientMode,
+  threads: number,
+  backend: BackendName,
+  maxWorkers = threads,
+): Promise<BatchEngine> {
   if (mode === 'autodiff') await enableAutodiff();
   const local = createGradEngine(arch, head, mode);
   const workers: Worker[] = [];
@@ -65,7 +75,8 @@ export async function createBatchEngine(arch: MlpArch, head: Head, mode: Gradien
       const w = startWorker(import.meta.url, 'grad-worker');
       workers.push(w);
       const r = await request(w, { kind: 'init', arch, head, mode, backend });
-      if (r.kind !== 'ready' || r.backend !== backend) throw new Error(`gradient worker started on ${(r as { backend?: string }).backend}, expected ${backend}`);
+      if (r.kind !== 'ready' || r.backend !== backend)
+        throw new Error(`gradient worker started on ${(r as { backend?: string }).backend}, expected ${backend}`);
     }
   } catch (err) {
     local.dispose();
@@ -93,7 +104,8 @@ export async function createBatchEngine(arch: MlpArch, head: Head, mode: Gradien
       const own: StepResult[] = [];
       for (let k = 0; k < parts.length; k += nThreads) own.push(local.lossAndGrads(params, parts[k]!));
       const rest = await Promise.all(pending);
-      const byPart = (k: number): StepResult => (k % nThreads === 0 ? own[k / nThreads]! : rest[(k % nThreads) - 1]![Math.floor(k / nThreads)]!);
+      const byPart = (k: number): StepResult =>
+        k % nThreads === 0 ? own[k / nThreads]! : rest[(k % nThreads) - 1]![Math.floor(k / nThreads)]!;
       const first = byPart(0);
       let loss = first.loss;
       for (let k = 1; k < parts.length; k++) {

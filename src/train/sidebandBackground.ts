@@ -92,8 +92,15 @@ export function sidebandBackground(set: TrainingSet, idx: Uint32Array, w: Float6
   const rSC = new Float64Array(C);
   const drop = new Uint8Array(C);
   const summary: BackgroundSummary = {
-    categories: 0, windowW: 0, windowSC: 0, backgroundSC: 0, backgroundSCErr: 0, backgroundOC: 0,
-    excessCategories: 0, droppedCategories: 0, droppedEvents: 0,
+    categories: 0,
+    windowW: 0,
+    windowSC: 0,
+    backgroundSC: 0,
+    backgroundSCErr: 0,
+    backgroundOC: 0,
+    excessCategories: 0,
+    droppedCategories: 0,
+    droppedEvents: 0,
   };
   let signalSC = 0;
   let signalW = 0;

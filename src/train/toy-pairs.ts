@@ -23,8 +23,22 @@ export function toyPairs(opts: { n: number; seed: Seed; eps?: ToyEps; weight?: (
   const i8 = () => allocate('i8', n) as Int8Array;
   const u8 = () => allocate('u8', n) as Uint8Array;
   const c = {
-    pt1: f64(), eta1: f64(), phi1: f64(), q1: i8(), pt2: f64(), eta2: f64(), phi2: f64(), q2: i8(),
-    sc: u8(), w: f64(), truth_eps1: f64(), truth_eps2: f64(), truth_flip1: u8(), truth_flip2: u8(), truth_q1: i8(), truth_q2: i8(),
+    pt1: f64(),
+    eta1: f64(),
+    phi1: f64(),
+    q1: i8(),
+    pt2: f64(),
+    eta2: f64(),
+    phi2: f64(),
+    q2: i8(),
+    sc: u8(),
+    w: f64(),
+    truth_eps1: f64(),
+    truth_eps2: f64(),
+    truth_flip1: u8(),
+    truth_flip2: u8(),
+    truth_q1: i8(),
+    truth_q2: i8(),
   };
   for (let i = 0; i < n; i++) {
     const e = [0, 1].map(() => ({

@@ -33,9 +33,10 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
   cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
   const specs = parseFeatures(cfg.features);
   const binning = cfg.bins ? Binning.fromEdges(cfg.bins.eta, cfg.bins.pt) : Binning.defaults();
-  const { set, normalisation } = prepareTrainingSet(table, specs, head, { binning, ...(opts.source != null ? { source: opts.source } : {}) });
-  // The training set holds what training needs; let the table's columns go while the members train.
-  table = { n: 0, columns: {} };
+  const { set, normalisation } = prepareTrainingSet(table, specs, head, {
+    binning,
+    ...(opts.source != null ? { source: opts.source } : {}),
+  });
   const pairing = pairingDiagnostic(set, binning);
   const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
   const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads);

@@ -56,7 +56,15 @@ function gatherRows(set: TrainingSet, idx: ArrayLike<number>, start: number, len
 }
 
 /** Σwℓ/Σw over the listed events, in double precision from float32 φ. */
-export function weightedLoss(set: TrainingSet, arch: MlpArch, params: MlpParams, head: Head, idx: Uint32Array, w: Float64Array, bkg?: { oc: Float32Array; sc: Float32Array }): number {
+export function weightedLoss(
+  set: TrainingSet,
+  arch: MlpArch,
+  params: MlpParams,
+  head: Head,
+  idx: Uint32Array,
+  w: Float64Array,
+  bkg?: { oc: Float32Array; sc: Float32Array },
+): number {
   const len = idx.length;
   if (len === 0) return NaN;
   const phi = predictPhi(arch, params, gatherRows(set, idx, 0, len), 2 * len);
@@ -196,7 +204,8 @@ export async function trainMember(
   }
   if (!(W > 0)) throw new DataError('<training split>', 'w', 'sum of event weights must be positive', W);
   const Wval = valW.reduce((s, v) => s + v, 0);
-  if (nVal > 0 && !(Wval > 0)) throw new DataError('<validation split>', 'w', 'sum of event weights must be positive (raise --val-frac)', Wval);
+  if (nVal > 0 && !(Wval > 0))
+    throw new DataError('<validation split>', 'w', 'sum of event weights must be positive (raise --val-frac)', Wval);
 
   // 4. Start on the physical branch: output bias = logit(ε0) with ε0 = ½ · (weighted SC fraction), since
   //    P(SC) ≈ 2ε for small ε (eq. 1). The oracle starts from the mean flip rate instead.
@@ -227,7 +236,12 @@ export async function trainMember(
   progress.start(cfg.epochs * stepsPerEpoch, `member ${plan.index}`);
   try {
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-      const lr = learningRate({ kind: cfg.schedule, floor: cfg.lrFloor, every: cfg.stepEvery, gamma: cfg.stepGamma }, cfg.lr, epoch, cfg.epochs);
+      const lr = learningRate(
+        { kind: cfg.schedule, floor: cfg.lrFloor, every: cfg.stepEvery, gamma: cfg.stepGamma },
+        cfg.lr,
+        epoch,
+        cfg.epochs,
+      );
       for (let k = 0; k < nTrain; k++) perm[k] = k;
       shuffle(perm, shuffleRng.uniform);
       for (let k = 0; k < nTrain; k++) {
@@ -251,7 +265,10 @@ export async function trainMember(
       curves.lr.push(lr);
       progress.update(steps, { loss: epochLoss, ...(nVal > 0 ? { val: valLoss } : {}) });
       // Guard: a loss below its attainable minimum is no model (collapseGuard.ts); stop and say so.
-      const below = [lossBelowMinimum(epochLoss, `training loss at epoch ${epoch}`), lossBelowMinimum(valLoss, `validation loss at epoch ${epoch}`)].filter((x): x is string => x != null);
+      const below = [
+        lossBelowMinimum(epochLoss, `training loss at epoch ${epoch}`),
+        lossBelowMinimum(valLoss, `validation loss at epoch ${epoch}`),
+      ].filter((x): x is string => x != null);
       if (below.length > 0) {
         problems.push(...below);
         break;

@@ -33,7 +33,7 @@ export interface TrainingSet {
 
 /**
  * The columns training reads from an event file: each feature's column for both electrons, `sc` (pair head)
- * or the truth flips (electron head), and `w` when the file has it. Reading only these keeps a training
+ * or the truth flips (electron head), and `w` and the kinematics (pt, eta of both) when the file has them. Reading only these keeps a training
  * set of 10^6 events at tens of MB (src/io/eventChunks.ts).
  */
 export function trainingColumns(specs: readonly FeatureSpec[], head: Head): { columns: string[]; optional: string[] } {
@@ -41,7 +41,9 @@ export function trainingColumns(specs: readonly FeatureSpec[], head: Head): { co
   for (const f of specs) for (const k of [1, 2]) cols.add(`${f.column}${k}`);
   cols.add('sc');
   if (head === 'electron') for (const c of ['truth_flip1', 'truth_flip2']) cols.add(c);
-  return { columns: [...cols], optional: ['w'] };
+  // The kinematics when present: they place each electron in the binning's categories (background model,
+  // pairing diagnostic) whatever the features are.
+  return { columns: [...cols], optional: ['w', 'pt1', 'eta1', 'pt2', 'eta2'] };
 }
 
 function column(table: EventTable, name: string, source: string): ArrayLike<number> {
@@ -55,7 +57,7 @@ function binary(table: EventTable, name: string, source: string): Uint8Array {
   const out = new Uint8Array(table.n);
   for (let i = 0; i < table.n; i++) {
     const v = c[i]!;
-    if (v !== 0 && v !== 1) throw new DataError(source, name, `row ${i}: expected 0 or 1`, v);
+    if (v !== 0 && v !== 1) throw new DataError(source, name, `row ${i + 1}: expected 0 or 1`, v);
     out[i] = v;
   }
   return out;
@@ -79,13 +81,23 @@ export function prepareTrainingSet(
   let hasNegative = false;
   for (let i = 0; i < table.n; i++) {
     const v = wc ? wc[i]! : 1;
-    if (!Number.isFinite(v)) throw new DataError(source, 'w', `row ${i} is not finite`, v);
+    if (!Number.isFinite(v)) throw new DataError(source, 'w', `row ${i + 1} is not finite`, v);
     w[i] = v;
     if (v < 0) hasNegative = true;
   }
   const binning = opts.binning ?? Binning.defaults();
   const hasKinematics = ['pt1', 'eta1', 'pt2', 'eta2'].every((c) => c in table.columns);
   const bins = hasKinematics ? { ...assignBins(table, binning, source), K: binning.size } : null;
+  // Degenerate inputs that would otherwise "train" to a meaningless answer without a word.
+  if (w.every((v) => v === 0)) throw new DataError(source, 'w', `every one of the ${table.n} weights is zero: nothing to train on`, 0);
+  if (head === 'pair' && !sc.some((s, i) => s === 1 && w[i] !== 0)) {
+    throw new DataError(
+      source,
+      'sc',
+      `no same-charge event (sc = 1) among ${table.n} events: the flip rate cannot be learned from opposite-charge pairs alone`,
+      0,
+    );
+  }
   let y1: Float32Array;
   let y2: Float32Array;
   if (head === 'pair') {
@@ -97,7 +109,14 @@ export function prepareTrainingSet(
   }
   return {
     set: {
-      n: table.n, d, x1: normalise(raw1, normalisation), x2: normalise(raw2, normalisation), y1, y2, w, sc,
+      n: table.n,
+      d,
+      x1: normalise(raw1, normalisation),
+      x2: normalise(raw2, normalisation),
+      y1,
+      y2,
+      w,
+      sc,
       bins: bins ? { bin1: bins.bin1, bin2: bins.bin2, K: bins.K } : null,
       hasNegative,
     },

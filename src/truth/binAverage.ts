@@ -28,10 +28,18 @@ export interface BinAverageOptions {
 }
 
 /** Average values1 (electron 1) and values2 (electron 2) over the bins of the table's electrons. */
-export function binAverage(values1: ArrayLike<number>, values2: ArrayLike<number>, table: EventTable, binning: Binning, opts: BinAverageOptions = {}): BinAverage {
+export function binAverage(
+  values1: ArrayLike<number>,
+  values2: ArrayLike<number>,
+  table: EventTable,
+  binning: Binning,
+  opts: BinAverageOptions = {},
+): BinAverage {
   const source = opts.source ?? 'events';
-  if (values1.length !== table.n) throw new DataError(source, 'values1', `length ${values1.length} differs from the table's ${table.n} rows`);
-  if (values2.length !== table.n) throw new DataError(source, 'values2', `length ${values2.length} differs from the table's ${table.n} rows`);
+  if (values1.length !== table.n)
+    throw new DataError(source, 'values1', `length ${values1.length} differs from the table's ${table.n} rows`);
+  if (values2.length !== table.n)
+    throw new DataError(source, 'values2', `length ${values2.length} differs from the table's ${table.n} rows`);
   const { bin1, bin2, electronsOutside } = assignBins(table, binning, source);
   const w = opts.weightColumn != null ? requireColumn(table, opts.weightColumn, source) : undefined;
   const K = binning.size;
@@ -40,7 +48,7 @@ export function binAverage(values1: ArrayLike<number>, values2: ArrayLike<number
   const swv = new Float64Array(K);
   const add = (b: number, v: number, we: number, e: number, which: string): void => {
     if (b < 0) return;
-    if (!Number.isFinite(v)) throw new DataError(source, which, `non-finite value at row ${e}`, v);
+    if (!Number.isFinite(v)) throw new DataError(source, which, `non-finite value at row ${e + 1}`, v);
     sw[b] += we;
     sw2[b] += we * we;
     swv[b] += we * v;

@@ -15,7 +15,8 @@ export interface WorkerErrorPayload {
 
 /** Worker side: what to post for a caught error. */
 export function toWorkerError(err: unknown): WorkerErrorPayload {
-  if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}), input: err instanceof QmisidError };
+  if (err instanceof Error)
+    return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}), input: err instanceof QmisidError };
   return { name: 'Error', message: String(err), input: false };
 }
 

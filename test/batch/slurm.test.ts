@@ -1,5 +1,5 @@
 /**
- * The README's Slurm recipe, run for real: a one-node Slurm cluster on localhost (scripts/slurm/local-cluster.sh),
+ * The Slurm recipe of docs/studies.md, run for real: a one-node Slurm cluster on localhost (scripts/slurm/local-cluster.sh),
  * a study's shards as a job array and the merge as a dependent job (scripts/slurm/submit-study.sh), and the
  * merged result compared byte for byte with the serial run.
  *

@@ -65,6 +65,6 @@ describe('Binning', () => {
     expect(a.electronsOutside).toBe(2);
     c.pt2![1] = NaN;
     expect(() => assignBins(t, b, 'x.csv')).toThrow(DataError);
-    expect(() => assignBins(t, b, 'x.csv')).toThrow(/x\.csv column pt2: non-finite value at row 1/);
+    expect(() => assignBins(t, b, 'x.csv')).toThrow(/x\.csv column pt2: non-finite value at row 2/);
   });
 });

@@ -2,7 +2,8 @@
  * `qmisid check` as a user's CI runs it: a correct estimator passes every property at the default seed and
  * writes JUnit XML, a JSON summary and a report; each deliberately broken estimator (wrong label sign, mirror
  * branch, +20 % in one detector region: test/check/fixtures/) fails at least one property with a message that
- * names it, and the printed replay command reproduces the failure; bad flags exit 2.
+ * names it, and the printed replay command reproduces the failure; the external-protocol Node example passes;
+ * bad flags exit 2.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -22,11 +23,29 @@ function qmisid(args: string[]) {
 describe('qmisid check', () => {
   it('passes the binned fit on every property and writes JUnit, JSON and a report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qmisid-check-'));
-    const r = qmisid(['check', '--estimator', 'binned', '--quick', '--junit', join(dir, 'junit.xml'), '--json', join(dir, 's.json'), '--out', join(dir, 'report')]);
+    const r = qmisid([
+      'check',
+      '--estimator',
+      'binned',
+      '--quick',
+      '--junit',
+      join(dir, 'junit.xml'),
+      '--json',
+      join(dir, 's.json'),
+      '--out',
+      join(dir, 'report'),
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^qmisid check binned: PASSED \(seed 20261130, quick\)/);
     const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
-    expect(summary.properties.map((p: { property: string }) => p.property)).toEqual(['physicalBranch', 'recovery', 'identifiability', 'invariance', 'pulls', 'flipLoss']);
+    expect(summary.properties.map((p: { property: string }) => p.property)).toEqual([
+      'physicalBranch',
+      'recovery',
+      'identifiability',
+      'invariance',
+      'pulls',
+      'flipLoss',
+    ]);
     expect(summary.properties.every((p: { status: string }) => p.status === 'passed')).toBe(true);
     // The budget is stated: the union of the per-property false-alarm rates.
     expect(summary.falseAlarm).toBeGreaterThan(0);
@@ -44,7 +63,16 @@ describe('qmisid check', () => {
     ['regionBias', 'recovery', /\|η\| row 1\.52–2(\.0)?: .* pull together/],
   ])('fails the broken estimator %s on property %s, and the replay command reproduces it', (name, property, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'qmisid-check-'));
-    const r = qmisid(['check', '--module', fixture(name), '--quick', '--only', 'physicalBranch,recovery', '--junit', join(dir, 'junit.xml')]);
+    const r = qmisid([
+      'check',
+      '--module',
+      fixture(name),
+      '--quick',
+      '--only',
+      'physicalBranch,recovery',
+      '--junit',
+      join(dir, 'junit.xml'),
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/FAILED \(seed 20261130, quick\)/);
     expect(r.stdout).toMatch(new RegExp(`failed\\s+${property}:`));
@@ -52,11 +80,29 @@ describe('qmisid check', () => {
     const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
     expect(xml).toMatch(new RegExp(`<testcase [^>]*name="${property}"[^>]*>\\s*<failure`));
     // The printed replay command runs that property alone from the failing case, and fails the same way.
-    const replay = new RegExp(`replay: qmisid check (--module \\S+ --seed \\d+ --quick --only ${property}(?: --replay \\S+)?)`).exec(r.stdout);
+    const replay = new RegExp(`replay: qmisid check (--module \\S+ --seed \\d+ --quick --only ${property}(?: --replay \\S+)?)`).exec(
+      r.stdout,
+    );
     expect(replay, r.stdout).not.toBeNull();
     const again = qmisid(['check', ...replay![1]!.split(' ')]);
     expect(again.status, again.stdout + again.stderr).toBe(1);
     expect(again.stdout).toMatch(message);
+  });
+
+  it('passes the external-protocol Node example (studies/estimators/binned_fit.mjs) run as `--estimator external`', () => {
+    const options = JSON.stringify({ command: ['node', join(repo, 'studies', 'estimators', 'binned_fit.mjs')], timeoutSeconds: 300 });
+    const r = qmisid([
+      'check',
+      '--estimator',
+      'external',
+      '--options',
+      options,
+      '--quick',
+      '--only',
+      'physicalBranch,recovery,identifiability',
+    ]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/passed\s+identifiability: connected: status ok, unflagged; bipartite: flagged/);
   });
 
   it.each([

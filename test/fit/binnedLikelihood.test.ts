@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binnedNll, binnedNllDerivatives, pairFlipProbability } from '../../src/fit/binnedLikelihood.js';
+import { binnedNll, binnedNllDerivatives } from '../../src/fit/binnedLikelihood.js';
+import { eps12 } from '../../src/method/pair-function.js';
 import { fitBinned } from '../../src/fit/fitBinned.js';
 import { pairCounts, type PairCounts } from '../../src/fit/pairCounts.js';
 import { createRng } from '../../src/rng.js';
@@ -79,9 +80,9 @@ describe('binned −ln L derivatives', () => {
 });
 
 describe('the full pair form ε_i + ε_j − 2ε_iε_j is what is fitted', () => {
-  it('pairFlipProbability is eq. 1 (exactly one of the two flips)', () => {
-    expect(pairFlipProbability(0.3, 0.2)).toBeCloseTo(0.3 * 0.8 + 0.7 * 0.2, 15);
-    expect(pairFlipProbability(0.25, 0.25)).toBeCloseTo(0.375, 15);
+  it('eps12 is eq. 1 (exactly one of the two flips)', () => {
+    expect(eps12(0.3, 0.2)).toBeCloseTo(0.3 * 0.8 + 0.7 * 0.2, 15);
+    expect(eps12(0.25, 0.25)).toBeCloseTo(0.375, 15);
   });
 
   it('Asimov data at large ε: the fit returns the true ε (1e-7), far from what the linear form would give', () => {
@@ -106,7 +107,7 @@ describe('the full pair form ε_i + ε_j − 2ε_iε_j is what is fitted', () =>
     for (let k = 0; k < 3; k++) expect(Math.abs(r.eps[k]! / truth[k]! - 1)).toBeLessThan(1e-7);
     // The linear model explains the self pair (2,2) with ε = p/2 = 0.21, i.e. (0.3 − 0.21)/σ ≫ 4 with σ from
     // this fit's own Hessian at N = 1e5 per pair: dropping the 2εε term is detectable by a wide margin.
-    const linearSelf = pairFlipProbability(0.3, 0.3) / 2;
+    const linearSelf = eps12(0.3, 0.3) / 2;
     expect((truth[2]! - linearSelf) / r.err[2]!).toBeGreaterThan(20);
   });
 });

@@ -30,7 +30,10 @@ const BINS = ['--bins-eta', '0,1.37,2.47', '--bins-pt', '25,1000'];
 
 describe('qmisid fit: the file’s own selection', async () => {
   // Large flat ε so a small sample has same-charge events in every bin; an 85–97 window, default sidebands.
-  const config = { eps: { model: 'binned' as const, absEtaEdges: [0, 1.37, 2.47], ptEdges: [0, 14000], values: [[0.02], [0.04]] }, selection: { window: [85, 97] as [number, number] } };
+  const config = {
+    eps: { model: 'binned' as const, absEtaEdges: [0, 1.37, 2.47], ptEdges: [0, 14000], values: [[0.02], [0.04]] },
+    selection: { window: [85, 97] as [number, number] },
+  };
   const gen = await generateEvents({ config, events: 20000, seed: 'cli/fit-selection', workers: 0 });
   const table = gen.table!;
   const input = join(dir, 'w85-97.parquet');
@@ -45,7 +48,14 @@ describe('qmisid fit: the file’s own selection', async () => {
     expect(nWindow).toBeGreaterThan(1000);
     expect(nSide).toBeGreaterThan(100);
     const j = await run(['--input', input, '--out', join(dir, 'sub.json'), ...BINS, '--region', 'sideband-subtracted']);
-    expect(j.selection).toEqual({ ptMin: [25, 25], window: [85, 97], lowSideband: [60, 80], highSideband: [100, 120], sidebandWeight: -0.3, source: 'file' });
+    expect(j.selection).toEqual({
+      ptMin: [25, 25],
+      window: [85, 97],
+      lowSideband: [60, 80],
+      highSideband: [100, 120],
+      sidebandWeight: -0.3,
+      source: 'file',
+    });
     // Σw of the fitted events: window count minus 0.3 × sideband count (every event is inside this binning).
     expect(j.counts.sumW).toBeCloseTo(nWindow - 0.3 * nSide, 6);
     // The truth block covers the same events (window and sidebands), with the fit’s weights.
@@ -62,7 +72,19 @@ describe('qmisid fit: the file’s own selection', async () => {
   });
 
   it('selection flags override the file’s, narrower only, and are recorded as such', async () => {
-    const j = await run(['--input', input, '--out', join(dir, 'flags.json'), ...BINS, '--region', 'sideband-subtracted', '--window', '86,96', '--pt-min', '30,27']);
+    const j = await run([
+      '--input',
+      input,
+      '--out',
+      join(dir, 'flags.json'),
+      ...BINS,
+      '--region',
+      'sideband-subtracted',
+      '--window',
+      '86,96',
+      '--pt-min',
+      '30,27',
+    ]);
     expect(j.selection).toMatchObject({ window: [86, 96], ptMin: [30, 27], sidebandWeight: -0.25, source: 'flags' });
     const pt1 = table.columns.pt1!;
     const pt2 = table.columns.pt2!;
@@ -76,13 +98,30 @@ describe('qmisid fit: the file’s own selection', async () => {
     expect(j.counts.sumW).toBeCloseTo(nW - 0.25 * nS, 6);
     expect(j.truth.events).toBe(nW + nS);
     await expect(run(['--input', input, '--out', join(dir, 'x.json'), ...BINS, '--window', '50,100'])).rejects.toThrow(UsageError);
-    await expect(run(['--input', input, '--out', join(dir, 'x.json'), ...BINS, '--window', '86'])).rejects.toThrow(/--window "86": 2 comma-separated numbers/);
-    await expect(run(['--input', input, '--out', join(dir, 'x.json'), ...BINS, '--sidebands', '60,90,100,120'])).rejects.toThrow(/--sidebands/);
+    await expect(run(['--input', input, '--out', join(dir, 'x.json'), ...BINS, '--window', '86'])).rejects.toThrow(
+      /--window "86": 2 comma-separated numbers/,
+    );
+    await expect(run(['--input', input, '--out', join(dir, 'x.json'), ...BINS, '--sidebands', '60,90,100,120'])).rejects.toThrow(
+      /--sidebands/,
+    );
     await expect(run(['--input', input, '--out', join(dir, 'x.json'), ...BINS, '--pt-min', '20,25'])).rejects.toThrow(/--pt-min/);
   });
 
   it('--folded fits the file’s window with the file’s whole selection as parents', async () => {
-    const j = await run(['--input', input, '--out', join(dir, 'folded.json'), ...BINS, '--folded', '--loss-mean', '0.015', '--extra-smear', '0.025', '--replicas', '2']);
+    const j = await run([
+      '--input',
+      input,
+      '--out',
+      join(dir, 'folded.json'),
+      ...BINS,
+      '--folded',
+      '--loss-mean',
+      '0.015',
+      '--extra-smear',
+      '0.025',
+      '--replicas',
+      '2',
+    ]);
     expect(j.selection.source).toBe('file');
     expect(j.truth.events).toBe(nWindow);
     expect(j.counts.nEvents).toBe(table.n);

@@ -66,7 +66,13 @@ describe('fitBinned on toys', () => {
       const r = fitBinned({ bin1: t.bin1, bin2: t.bin2, sc: t.sc }, 5);
       expect(r.status).toBe('converged');
       z.push(...whitened(r.eps, truth, r.cov));
-      zFromErr1.push(...whitened(r.eps, truth, r.cov.map((row) => row.map((v) => 2 * v))));
+      zFromErr1.push(
+        ...whitened(
+          r.eps,
+          truth,
+          r.cov.map((row) => row.map((v) => 2 * v)),
+        ),
+      );
     }
     const n = z.length;
     expect(Math.abs(mean(z))).toBeLessThan(4 / Math.sqrt(n));
@@ -134,13 +140,17 @@ describe('fitBinned on toys', () => {
   });
 
   it('a bin with no same-charge events is fixed at ε = 0 with a one-sided error; an unpopulated bin is empty', () => {
-    const t = toyPairs('fit/zero', [0, 0.01, 0.02, 0.5], [
-      { i: 0, j: 0, n: 2000 },
-      { i: 0, j: 1, n: 2000 },
-      { i: 1, j: 1, n: 5000 },
-      { i: 1, j: 2, n: 5000 },
-      { i: 2, j: 2, n: 5000 },
-    ]);
+    const t = toyPairs(
+      'fit/zero',
+      [0, 0.01, 0.02, 0.5],
+      [
+        { i: 0, j: 0, n: 2000 },
+        { i: 0, j: 1, n: 2000 },
+        { i: 1, j: 1, n: 5000 },
+        { i: 1, j: 2, n: 5000 },
+        { i: 2, j: 2, n: 5000 },
+      ],
+    );
     const r = fitBinned({ bin1: t.bin1, bin2: t.bin2, sc: t.sc }, 4, { labels: ['a', 'b', 'c', 'd'] });
     expect(r.status).toBe('converged');
     expect(r.binStatus).toEqual(['zero', 'fitted', 'fitted', 'empty']);
@@ -187,7 +197,7 @@ describe('fitBinned rejects bad input with typed errors', () => {
     expect(() => fitBinned({ ...ok, bin2: Int32Array.of(1, 5) }, 2)).toThrow(/bin2.*outside 0\.\.1.*got 5/);
   });
   it('NaN weight / sc not 0 or 1 / length mismatch', () => {
-    expect(() => fitBinned({ ...ok, w: Float64Array.of(1, NaN) }, 2)).toThrow(/column w: non-finite weight at row 1/);
+    expect(() => fitBinned({ ...ok, w: Float64Array.of(1, NaN) }, 2)).toThrow(/column w: non-finite weight at row 2/);
     expect(() => fitBinned({ ...ok, sc: Float64Array.of(0, 0.5) }, 2)).toThrow(/column sc: expected 0 or 1/);
     expect(() => fitBinned({ ...ok, sc: Uint8Array.of(0) }, 2)).toThrow(DataError);
   });
@@ -200,7 +210,7 @@ describe('sideband weights', () => {
     expect(Array.from(sidebandSubtractionWeights(Uint8Array.of(0, 1, 2), SELECTION_DEFAULTS, [2, 2, 4]))).toEqual([2, -1, -2]);
   });
   it('unknown region code and bad widths are typed errors', () => {
-    expect(() => sidebandSubtractionWeights(Uint8Array.of(0, 3), SELECTION_DEFAULTS)).toThrow(/region: expected 0.*row 1/);
+    expect(() => sidebandSubtractionWeights(Uint8Array.of(0, 3), SELECTION_DEFAULTS)).toThrow(/region: expected 0.*row 2/);
     expect(() => sidebandFactor({ window: [100, 80], lowSideband: [60, 80], highSideband: [100, 120] })).toThrow(ConfigError);
   });
 });

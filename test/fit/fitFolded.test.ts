@@ -40,7 +40,14 @@ async function toy(lossMean: number, extraSmear: number, events: number, seed: s
   return r.table!;
 }
 
-const input = (t: EventTable) => ({ pt1: t.columns.pt1!, eta1: t.columns.eta1!, pt2: t.columns.pt2!, eta2: t.columns.eta2!, m_ee: t.columns.m_ee!, sc: t.columns.sc! });
+const input = (t: EventTable) => ({
+  pt1: t.columns.pt1!,
+  eta1: t.columns.eta1!,
+  pt2: t.columns.pt2!,
+  eta2: t.columns.eta2!,
+  m_ee: t.columns.m_ee!,
+  sc: t.columns.sc!,
+});
 
 describe('folded fit with R = 1 is the ordinary fit', () => {
   let t: EventTable;
@@ -91,7 +98,15 @@ describe('folded fit with a strong flip loss (ε 3 % / 8 %, loss 8 %)', () => {
 
   it('gradient and Hessian agree with finite differences (both parent modes)', () => {
     for (const parents of ['oc', 'all'] as const) {
-      const mig = flipMigration(input(t), binning, { window: [80, 100], range: [60, 120], ptMin: [25, 25], response: { lossMean: LOSS, extraSmear: SMEAR }, replicas: 4, parents, seed: 'fd' });
+      const mig = flipMigration(input(t), binning, {
+        window: [80, 100],
+        range: [60, 120],
+        ptMin: [25, 25],
+        response: { lossMean: LOSS, extraSmear: SMEAR },
+        replicas: 4,
+        parents,
+        seed: 'fd',
+      });
       const eps = Float64Array.from([0.031, 0.027, 0.083, 0.076]);
       const d = foldedNllDerivatives(eps, mig);
       expect(d.nll).toBeCloseTo(foldedNll(eps, mig), 6);
@@ -133,13 +148,17 @@ describe('folded fit with a strong flip loss (ε 3 % / 8 %, loss 8 %)', () => {
     expect(() => fitFoldedTable(t, binning, { response: { ...R, extraSmear: NaN }, seed: 's' })).toThrow(ConfigError);
     const w = new Float64Array(t.n).fill(1);
     w[3] = -0.5;
-    expect(() => fitFoldedTable({ n: t.n, columns: { ...t.columns, w } }, binning, { response: R, seed: 's', weightColumn: 'w' })).toThrow(DataError);
+    expect(() => fitFoldedTable({ n: t.n, columns: { ...t.columns, w } }, binning, { response: R, seed: 's', weightColumn: 'w' })).toThrow(
+      DataError,
+    );
   });
 
   it('study estimator: options checked with their key path; a good call returns per-bin rates', async () => {
     const ctx = { binning, seed: 'est', source: 'test' };
     await expect(binnedFoldedEstimator(t, { ...ctx, options: {} })).rejects.toThrow(/options\.response/);
-    await expect(binnedFoldedEstimator(t, { ...ctx, options: { response: { lossMean: LOSS, extraSmear: SMEAR }, replicaz: 4 } })).rejects.toThrow(/options\.replicaz/);
+    await expect(
+      binnedFoldedEstimator(t, { ...ctx, options: { response: { lossMean: LOSS, extraSmear: SMEAR }, replicaz: 4 } }),
+    ).rejects.toThrow(/options\.replicaz/);
     const r = await binnedFoldedEstimator(t, { ...ctx, options: { response: { lossMean: LOSS, extraSmear: SMEAR }, replicas: 4 } });
     expect(r.status).toBe('ok');
     expect(r.bins!.eps.length).toBe(binning.size);

@@ -23,7 +23,8 @@ import { Matrix, inverse } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { fitBinned } from '../../src/fit/fitBinned.js';
 import { pairCounts } from '../../src/fit/pairCounts.js';
-import { binnedNllDerivatives, pairFlipProbability } from '../../src/fit/binnedLikelihood.js';
+import { binnedNllDerivatives } from '../../src/fit/binnedLikelihood.js';
+import { eps12 } from '../../src/method/pair-function.js';
 import { FIXTURES } from '../fixtures/peer-binned/scenarios.js';
 import { PYTHON, peerPath } from '../../bench/peers.js';
 
@@ -70,62 +71,65 @@ function readCsv(path: string) {
 
 const rel = (a: number, b: number): number => Math.abs(a / b - 1);
 
-describe.each(FIXTURES.map((f) => [f.name, f] as const))(`binned fit vs peer (${live ? 'peer run live' : 'committed peer output'}): %s`, (name, f) => {
-  const csv = join(DIR, `${name}.csv`);
-  const committed = parsePeer(readFileSync(join(DIR, `${name}.peer.json`), 'utf8'));
-  const peer = live ? parsePeer(execFileSync(PYTHON, [PEER, csv, String(f.K)], { encoding: 'utf8' })) : committed;
-  const data = readCsv(csv);
-  const ours = fitBinned(data, f.K);
+describe.each(FIXTURES.map((f) => [f.name, f] as const))(
+  `binned fit vs peer (${live ? 'peer run live' : 'committed peer output'}): %s`,
+  (name, f) => {
+    const csv = join(DIR, `${name}.csv`);
+    const committed = parsePeer(readFileSync(join(DIR, `${name}.peer.json`), 'utf8'));
+    const peer = live ? parsePeer(execFileSync(PYTHON, [PEER, csv, String(f.K)], { encoding: 'utf8' })) : committed;
+    const data = readCsv(csv);
+    const ours = fitBinned(data, f.K);
 
-  it('the fixture has the weights it claims', () => {
-    expect(data.bin1.length).toBe(peer.n_events);
-    if (f.sidebands) expect(data.w.some((x) => x < 0)).toBe(true);
-    if (f.jitter) expect(data.w.some((x) => x > 0 && x !== 1)).toBe(true);
-    // No clamped or dropped pair: the peer keeps negative S as it is, we clamp it; the fixture avoids both.
-    expect(ours.counts.clampedPairs).toEqual([]);
-    expect(ours.counts.droppedPairs).toEqual([]);
-  });
+    it('the fixture has the weights it claims', () => {
+      expect(data.bin1.length).toBe(peer.n_events);
+      if (f.sidebands) expect(data.w.some((x) => x < 0)).toBe(true);
+      if (f.jitter) expect(data.w.some((x) => x > 0 && x !== 1)).toBe(true);
+      // No clamped or dropped pair: the peer keeps negative S as it is, we clamp it; the fixture avoids both.
+      expect(ours.counts.clampedPairs).toEqual([]);
+      expect(ours.counts.droppedPairs).toEqual([]);
+    });
 
-  it('both fits converge; ε agree to 1e-5 relative and −ln L to 1e-10', () => {
-    expect(peer.converged).toBe(true);
-    expect(ours.status).toBe('converged');
-    for (let k = 0; k < f.K; k++) expect(rel(ours.eps[k]!, peer.eps[k]!)).toBeLessThan(1e-5);
-    expect(rel(ours.nll, peer.nll)).toBeLessThan(1e-10);
-  });
+    it('both fits converge; ε agree to 1e-5 relative and −ln L to 1e-10', () => {
+      expect(peer.converged).toBe(true);
+      expect(ours.status).toBe('converged');
+      for (let k = 0; k < f.K; k++) expect(rel(ours.eps[k]!, peer.eps[k]!)).toBeLessThan(1e-5);
+      expect(rel(ours.nll, peer.nll)).toBeLessThan(1e-10);
+    });
 
-  it('Newton from the peer ε lands on our minimum (the residual is the peer stopping early)', () => {
-    const polished = fitBinned(data, f.K, { start: peer.eps });
-    expect(polished.status).toBe('converged');
-    for (let k = 0; k < f.K; k++) expect(rel(polished.eps[k]!, ours.eps[k]!)).toBeLessThan(1e-10);
-  });
+    it('Newton from the peer ε lands on our minimum (the residual is the peer stopping early)', () => {
+      const polished = fitBinned(data, f.K, { start: peer.eps });
+      expect(polished.status).toBe('converged');
+      for (let k = 0; k < f.K; k++) expect(rel(polished.eps[k]!, ours.eps[k]!)).toBeLessThan(1e-10);
+    });
 
-  it('errors agree to 1e-5 once the peer’s sign of the r·∂²p term is reproduced, and differ without it', () => {
-    const pc = pairCounts(data, f.K);
-    const eps = Float64Array.from(peer.eps);
-    const H = binnedNllDerivatives(eps, pc).hess;
-    // Peer convention: +|∂²p|·r instead of ∂²p·r, i.e. add −2·∂²p·r: +4r off the diagonal, +8r on self pairs.
-    const Hp = Matrix.from1DArray(f.K, f.K, Array.from(H));
-    for (let q = 0; q < pc.n.length; q++) {
-      const i = pc.i[q]!;
-      const j = pc.j[q]!;
-      const r = pc.n[q]! - pc.s[q]! / pairFlipProbability(eps[i]!, eps[j]!);
-      if (i === j) Hp.set(i, i, Hp.get(i, i) + 8 * r);
-      else {
-        Hp.set(i, j, Hp.get(i, j) + 4 * r);
-        Hp.set(j, i, Hp.get(j, i) + 4 * r);
+    it('errors agree to 1e-5 once the peer’s sign of the r·∂²p term is reproduced, and differ without it', () => {
+      const pc = pairCounts(data, f.K);
+      const eps = Float64Array.from(peer.eps);
+      const H = binnedNllDerivatives(eps, pc).hess;
+      // Peer convention: +|∂²p|·r instead of ∂²p·r, i.e. add −2·∂²p·r: +4r off the diagonal, +8r on self pairs.
+      const Hp = Matrix.from1DArray(f.K, f.K, Array.from(H));
+      for (let q = 0; q < pc.n.length; q++) {
+        const i = pc.i[q]!;
+        const j = pc.j[q]!;
+        const r = pc.n[q]! - pc.s[q]! / eps12(eps[i]!, eps[j]!);
+        if (i === j) Hp.set(i, i, Hp.get(i, i) + 8 * r);
+        else {
+          Hp.set(i, j, Hp.get(i, j) + 4 * r);
+          Hp.set(j, i, Hp.get(j, i) + 4 * r);
+        }
       }
-    }
-    const covPeerConvention = inverse(Hp);
-    let maxOursVsPeer = 0;
-    for (let k = 0; k < f.K; k++) {
-      expect(rel(Math.sqrt(covPeerConvention.get(k, k)), peer.err[k]!)).toBeLessThan(1e-5);
-      maxOursVsPeer = Math.max(maxOursVsPeer, rel(ours.err[k]!, peer.err[k]!));
-    }
-    expect(maxOursVsPeer).toBeGreaterThan(1e-4);
-    expect(maxOursVsPeer).toBeLessThan(2e-2); // same physics: a per-mille effect, not a different error definition
-  });
+      const covPeerConvention = inverse(Hp);
+      let maxOursVsPeer = 0;
+      for (let k = 0; k < f.K; k++) {
+        expect(rel(Math.sqrt(covPeerConvention.get(k, k)), peer.err[k]!)).toBeLessThan(1e-5);
+        maxOursVsPeer = Math.max(maxOursVsPeer, rel(ours.err[k]!, peer.err[k]!));
+      }
+      expect(maxOursVsPeer).toBeGreaterThan(1e-4);
+      expect(maxOursVsPeer).toBeLessThan(2e-2); // same physics: a per-mille effect, not a different error definition
+    });
 
-  it.runIf(live)('the committed peer output is current (live vs committed ε to 1e-6)', () => {
-    for (let k = 0; k < f.K; k++) expect(rel(committed.eps[k]!, peer.eps[k]!)).toBeLessThan(1e-6);
-  });
-});
+    it.runIf(live)('the committed peer output is current (live vs committed ε to 1e-6)', () => {
+      for (let k = 0; k < f.K; k++) expect(rel(committed.eps[k]!, peer.eps[k]!)).toBeLessThan(1e-6);
+    });
+  },
+);

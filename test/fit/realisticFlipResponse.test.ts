@@ -20,7 +20,10 @@ const truthOf = (k: number): number => EPS_ETA[Math.floor(k / 2)]!;
 
 async function sample(flip: Record<string, unknown>, seed: string): Promise<EventTable> {
   const r = await generateEvents({
-    config: { eps: { model: 'binned', absEtaEdges: [0, 1.37, 2.5], ptEdges: [0, 14000], values: EPS_ETA.map((e) => [e]) }, detector: { flip } },
+    config: {
+      eps: { model: 'binned', absEtaEdges: [0, 1.37, 2.5], ptEdges: [0, 14000], values: EPS_ETA.map((e) => [e]) },
+      detector: { flip },
+    },
     events: 200_000,
     seed,
     workers: 1,
@@ -31,7 +34,8 @@ async function sample(flip: Record<string, unknown>, seed: string): Promise<Even
 /** Median and its standard error (1.2533·sd/√n) of m_ee for SC or OC events. */
 function peak(t: EventTable, sc: 0 | 1): { median: number; se: number; sd: number } {
   const m: number[] = [];
-  for (let i = 0; i < t.n; i++) if (t.columns.sc![i] === sc && t.columns.m_ee![i]! > 70 && t.columns.m_ee![i]! < 110) m.push(t.columns.m_ee![i]!);
+  for (let i = 0; i < t.n; i++)
+    if (t.columns.sc![i] === sc && t.columns.m_ee![i]! > 70 && t.columns.m_ee![i]! < 110) m.push(t.columns.m_ee![i]!);
   m.sort((a, b) => a - b);
   const mean = m.reduce((a, b) => a + b, 0) / m.length;
   const sd = Math.sqrt(m.reduce((a, x) => a + (x - mean) ** 2, 0) / (m.length - 1));
@@ -45,7 +49,9 @@ describe("flip response profile 'realistic'", () => {
     expect(flipResponseSchema.parse({ profile: 'realistic', lossMean: 0.01 }).lossMean).toBe(0.01);
     expect(resolveGeneratorConfig({}).detector.flip).toEqual(FLIP_RESPONSE_PROFILES.default);
     expect(() => resolveGeneratorConfig({ detector: { flip: { profile: 'bogus' } } })).toThrow(/detector\.flip\.profile/);
-    expect(() => flipResponseSchema.parse({ lossMean: 0, extraSmear: 0, etaShift: { absEtaEdges: [0, 1], shift: [1, 2], smear: [1] } })).toThrow();
+    expect(() =>
+      flipResponseSchema.parse({ lossMean: 0, extraSmear: 0, etaShift: { absEtaEdges: [0, 1], shift: [1, 2], smear: [1] } }),
+    ).toThrow();
     // The shift: E − 1.35·b in the central bin, − 1.35·4.9 GeV beyond |η| 2.3 (smearing off: a normal of 0).
     const zero = { uniform: () => 0.5, normal: () => 0 };
     expect(applyFlipResponse(zero, FLIP_RESPONSE_PROFILES.realistic, 100, 0.3)).toBeCloseTo(100 - 1.35 * 1.6, 12);
@@ -67,10 +73,12 @@ describe("flip response profile 'realistic'", () => {
       expect(shift + 4 * Math.hypot(sc.se, oc.se)).toBeLessThan(-1.5);
       // Wider: the sd ratio (inside 70–110 GeV, which truncates the SC tail) above 1 by 4σ, σ of a ratio of sample
       // sds ≈ ratio·√(1/(2n_SC) + 1/(2n_OC)).
-      expect(sc.sd / oc.sd - 1).toBeGreaterThan(4 * (sc.sd / oc.sd) * Math.hypot(sc.se / sc.sd, oc.se / oc.sd) / (1.2533 * Math.SQRT2));
+      expect(sc.sd / oc.sd - 1).toBeGreaterThan((4 * (sc.sd / oc.sd) * Math.hypot(sc.se / sc.sd, oc.se / oc.sd)) / (1.2533 * Math.SQRT2));
       const mildShift = peak(mild, 1).median - peak(mild, 0).median;
       expect(Math.abs(mildShift)).toBeLessThan(1);
-      console.log(`SC − OC median: realistic ${shift.toFixed(2)} GeV (sd ratio ${(sc.sd / oc.sd).toFixed(2)}), default ${mildShift.toFixed(2)} GeV`);
+      console.log(
+        `SC − OC median: realistic ${shift.toFixed(2)} GeV (sd ratio ${(sc.sd / oc.sd).toFixed(2)}), default ${mildShift.toFixed(2)} GeV`,
+      );
     });
 
     it('the folded fit with the realistic response recovers ε where the ordinary fit is biased low', () => {
@@ -79,7 +87,9 @@ describe("flip response profile 'realistic'", () => {
       expect(fold.status).toBe('converged');
       const pulls = Array.from(fold.eps, (e, k) => (e - truthOf(k)) / fold.errSandwich[k]!);
       const naivePulls = Array.from(naive.eps, (e, k) => (e - truthOf(k)) / naive.errSandwich[k]!);
-      console.log(`realistic response: folded pulls ${pulls.map((p) => p.toFixed(2)).join(' ')}; ordinary ${naivePulls.map((p) => p.toFixed(2)).join(' ')}`);
+      console.log(
+        `realistic response: folded pulls ${pulls.map((p) => p.toFixed(2)).join(' ')}; ordinary ${naivePulls.map((p) => p.toFixed(2)).join(' ')}`,
+      );
       for (const p of pulls) expect(Math.abs(p)).toBeLessThan(4);
       expect(Math.min(...naivePulls)).toBeLessThan(-4);
     });

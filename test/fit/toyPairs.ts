@@ -20,7 +20,12 @@ export interface ToyEvents {
   w: Float64Array;
 }
 
-export function toyPairs(seed: string | number | Rng, eps: readonly number[], pairs: readonly ToyPair[], weight?: (rng: Rng, e: number) => number): ToyEvents {
+export function toyPairs(
+  seed: string | number | Rng,
+  eps: readonly number[],
+  pairs: readonly ToyPair[],
+  weight?: (rng: Rng, e: number) => number,
+): ToyEvents {
   const rng = typeof seed === 'object' ? seed : createRng(seed);
   const n = pairs.reduce((s, p) => s + p.n, 0);
   const out: ToyEvents = {

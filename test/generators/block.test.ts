@@ -175,7 +175,9 @@ describe('one block through the detector and selection', () => {
       expect(truth_flip1![i]! + truth_flip2![i]!).toBe(0);
       expect(truth_eps1![i]).toBe(0);
       expect(event![i]!).toBeGreaterThanOrEqual(0x80000000);
-      expect(region![i]).toBe(m_ee![i]! >= 80 && m_ee![i]! < 100 ? REGION.window : m_ee![i]! < 80 ? REGION.lowSideband : REGION.highSideband);
+      expect(region![i]).toBe(
+        m_ee![i]! >= 80 && m_ee![i]! < 100 ? REGION.window : m_ee![i]! < 80 ? REGION.lowSideband : REGION.highSideband,
+      );
     }
     // Fakes per signal row ~ Poisson(r), r = f/(1−f): 4σ on the count, σ = √(r·N_signal).
     const nSig = t.n - nb;

@@ -31,7 +31,11 @@ describe('qmisid generate', () => {
     const file = join(dir, 'ev.arrow');
     const r = await run(['--events', '5000', '--seed', '42', '--out', file, '--config', cfg, '--workers', '0', '--json']);
     expect(r.code).toBe(0);
-    const summary = JSON.parse(r.out) as { summary: { selectedEvents: number; window: { oc: number; sc: number } }; seed: number; count: string };
+    const summary = JSON.parse(r.out) as {
+      summary: { selectedEvents: number; window: { oc: number; sc: number } };
+      seed: number;
+      count: string;
+    };
     expect(summary.count).toBe('selected');
     expect(summary.summary.selectedEvents).toBe(5000);
     const { table, meta } = await readEvents(file);

@@ -80,6 +80,8 @@ describe('generator config', () => {
     expect(configForMetadata(c)).toMatchObject({ eps: { model: 'function', fn: '<function>', label: 'flat 1%' } });
     const schema = generatorConfigJsonSchema() as { additionalProperties?: unknown; properties: Record<string, unknown> };
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['truth', 'eps', 'detector', 'selection', 'background', 'smearing']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['truth', 'eps', 'detector', 'selection', 'background', 'smearing']),
+    );
   });
 });

@@ -153,16 +153,29 @@ describe('latent electron model', () => {
     // Power: the posterior of a model that ignores the Δφ shift of a flipped track (flipShift 0) on the same events.
     const cfg = resolveGeneratorConfig(boosted);
     if (cfg.electron?.model !== 'latent') throw new Error('latent expected');
-    const wrong = latentElectron({ ...cfg.electron, features: { ...cfg.electron.features, dphi: { ...cfg.electron.features.dphi, flipShift: 0 } } });
+    const wrong = latentElectron({
+      ...cfg.electron,
+      features: { ...cfg.electron.features, dphi: { ...cfg.electron.features.dphi, flipShift: 0 } },
+    });
     const c = t.columns;
     const bad = calibration(t, (i, k) =>
-      reachableTarget(wrong, { pt: c[`truth_pt${k}`]![i]!, absEta: Math.abs(c[`truth_eta${k}`]![i]!), eop: c[`eop${k}`]![i]!, d0sig: c[`d0sig${k}`]![i]!, dphiq: c[`dphiq${k}`]![i]!, ipix: c[`ipix${k}`]![i]!, curvsig: c[`curvsig${k}`]![i]!, reta: c[`reta${k}`]![i]! }),
+      reachableTarget(wrong, {
+        pt: c[`truth_pt${k}`]![i]!,
+        absEta: Math.abs(c[`truth_eta${k}`]![i]!),
+        eop: c[`eop${k}`]![i]!,
+        d0sig: c[`d0sig${k}`]![i]!,
+        dphiq: c[`dphiq${k}`]![i]!,
+        ipix: c[`ipix${k}`]![i]!,
+        curvsig: c[`curvsig${k}`]![i]!,
+        reta: c[`reta${k}`]![i]!,
+      }),
     );
     expect(bad.p).toBeLessThan(1e-4);
     // And the target sits above ½ for a sub-population of strongly tagged flips while the bulk stays far below.
     let above = 0;
     const all: number[] = [];
-    for (let i = 0; i < t.n; i++) for (const k of [1, 2] as const) (all.push(c[`eps_reach${k}`]![i]!), (above += c[`eps_reach${k}`]![i]! > 0.5 ? 1 : 0));
+    for (let i = 0; i < t.n; i++)
+      for (const k of [1, 2] as const) (all.push(c[`eps_reach${k}`]![i]!), (above += c[`eps_reach${k}`]![i]! > 0.5 ? 1 : 0));
     all.sort((x, y) => x - y);
     expect(above).toBeGreaterThan(100);
     expect(all[all.length >> 1]!).toBeLessThan(1e-2);

@@ -65,7 +65,17 @@ describe('truth ε models', () => {
 
   it('looks up a binned map, extrapolating flat in pT', () => {
     const e = epsModel(
-      resolveGeneratorConfig({ eps: { model: 'binned', absEtaEdges: [0, 1, 2.5], ptEdges: [25, 50, 100], values: [[0.1, 0.2], [0.3, 0.4]] } }).eps,
+      resolveGeneratorConfig({
+        eps: {
+          model: 'binned',
+          absEtaEdges: [0, 1, 2.5],
+          ptEdges: [25, 50, 100],
+          values: [
+            [0.1, 0.2],
+            [0.3, 0.4],
+          ],
+        },
+      }).eps,
     );
     expect(e(30, 0.5, 0)).toBe(0.1);
     expect(e(70, 0.5, 0)).toBe(0.2);

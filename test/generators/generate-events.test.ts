@@ -63,7 +63,10 @@ describe('generateEvents', () => {
     expect(a.table!.n).toBe(3000);
     expect(a.summary.selectedEvents).toBe(3000);
     expect(columnBytes(a.table!)).toBe(columnBytes(b.table!));
-    const prefix: EventTable = { n: 3000, columns: Object.fromEntries(Object.entries(long.table!.columns).map(([k, v]) => [k, v.subarray(0, 3000)])) };
+    const prefix: EventTable = {
+      n: 3000,
+      columns: Object.fromEntries(Object.entries(long.table!.columns).map(([k, v]) => [k, v.subarray(0, 3000)])),
+    };
     expect(columnBytes(prefix)).toBe(columnBytes(a.table!));
   });
 
@@ -92,22 +95,29 @@ describe('generateEvents', () => {
     expect(s.meanEps).toBeGreaterThan(1.3e-3);
     expect(s.meanEps).toBeLessThan(1.7e-3);
     const nSc = s.window.sc + s.lowSideband.sc + s.highSideband.sc;
-    expect(Math.abs(s.scFraction - 0.003)).toBeLessThan(0.0005 + 4 * Math.sqrt(nSc) / all.n);
+    expect(Math.abs(s.scFraction - 0.003)).toBeLessThan(0.0005 + (4 * Math.sqrt(nSc)) / all.n);
     // The default selection (|η| < 2.47 without the crack, both pT > 25, 60–120 GeV) keeps fewer than the 39 %
-    // of the looser |η| < 2.5 count; report the figure in the README.
+    // of the looser |η| < 2.5 count; report the figure in docs/generator.md.
     expect(s.selectedEvents / s.truthEvents).toBeGreaterThan(0.3);
     expect(s.selectedEvents / s.truthEvents).toBeLessThan(0.39);
   });
 
   it('runs a user ε function in the calling thread, and rejects bad counts and seeds', async () => {
-    const r = await generateEvents({ config: { blockSize: 4096, eps: { model: 'function', fn: (_pt, absEta) => (absEta > 2 ? 0.2 : 0) } }, events: 4096, seed: 1, workers: 2 });
+    const r = await generateEvents({
+      config: { blockSize: 4096, eps: { model: 'function', fn: (_pt, absEta) => (absEta > 2 ? 0.2 : 0) } },
+      events: 4096,
+      seed: 1,
+      workers: 2,
+    });
     const { truth_eps1, truth_eta1 } = r.table!.columns;
     for (let i = 0; i < r.table!.n; i++) expect(truth_eps1![i]).toBe(Math.abs(truth_eta1![i]!) > 2 ? 0.2 : 0);
     await expect(generateEvents({ events: -1, seed: 1 })).rejects.toThrow(UsageError);
     await expect(generateEvents({ events: 1.5, seed: 1 })).rejects.toThrow(UsageError);
     await expect(generateEvents({ events: 10, seed: undefined as never })).rejects.toThrow(UsageError);
     // A selection nothing can pass stops with an error instead of running forever.
-    await expect(generateEvents({ config: { selection: { ptMin: [5000, 5000] } }, events: 10, count: 'selected', seed: 1, workers: 2 })).rejects.toThrow(/no event passed/);
+    await expect(
+      generateEvents({ config: { selection: { ptMin: [5000, 5000] } }, events: 10, count: 'selected', seed: 1, workers: 2 }),
+    ).rejects.toThrow(/no event passed/);
     // Seed 0 is a seed.
     const z = await generateEvents({ config: { blockSize: 1024 }, events: 1024, seed: 0, workers: 0 });
     expect(z.table!.n).toBeGreaterThan(0);

@@ -1,6 +1,11 @@
 /** The generator config is resolved once (issue 12 item 3): a resolved config passes through unchanged; JSON copies are type-checked, not re-defaulted. */
 import { describe, expect, it } from 'vitest';
-import { asResolvedGeneratorConfig, configForMetadata, isResolvedGeneratorConfig, resolveGeneratorConfig } from '../../src/config/generator-config.js';
+import {
+  asResolvedGeneratorConfig,
+  configForMetadata,
+  isResolvedGeneratorConfig,
+  resolveGeneratorConfig,
+} from '../../src/config/generator-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { createBlockContext } from '../../generators/zee/generate-block.js';
 

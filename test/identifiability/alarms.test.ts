@@ -42,7 +42,24 @@ describe('identifiability alarms on generator samples', () => {
     expect(res.message).toMatch(/bipartite/);
     expect(res.diagnostics?.flagged).toBe(true);
     // The summary never counts it as ok.
-    const point = { label: 'p', events: t.n, window: t.n, windowSC: 0, truth: [], count: [], estimators: { binned: { status: res.status, eps: [], err: [], electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null }, closure: { pt: { chi2: 0, ndf: 0 }, eta: { chi2: 0, ndf: 0 }, m_ee: { chi2: 0, ndf: 0 } }, diagnostics: res.diagnostics ?? {} } } } as PointRecord;
+    const point = {
+      label: 'p',
+      events: t.n,
+      window: t.n,
+      windowSC: 0,
+      truth: [],
+      count: [],
+      estimators: {
+        binned: {
+          status: res.status,
+          eps: [],
+          err: [],
+          electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null },
+          closure: { pt: { chi2: 0, ndf: 0 }, eta: { chi2: 0, ndf: 0 }, m_ee: { chi2: 0, ndf: 0 } },
+          diagnostics: res.diagnostics ?? {},
+        },
+      },
+    } as PointRecord;
     const s = summarizeEstimator('binned', [point]);
     expect(s.failures.notIdentifiable).toBe(1);
     expect(s.metrics.failureRate).toBe(1);

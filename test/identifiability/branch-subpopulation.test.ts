@@ -11,7 +11,9 @@ import { generateEvents } from '../../generators/zee/generate-events.js';
 
 describe('branch decided on the bulk', () => {
   it('a reachable target with a sub-population above ½ is the physical branch; its mirror is the mirror', async () => {
-    const t = (await generateEvents({ config: { electron: { model: 'latent', trident: { a0: 0.2 } } }, events: 20000, seed: 8, workers: 0 })).table!;
+    const t = (
+      await generateEvents({ config: { electron: { model: 'latent', trident: { a0: 0.2 } } }, events: 20000, seed: 8, workers: 0 })
+    ).table!;
     const reach = Float64Array.from([...t.columns.eps_reach1!, ...t.columns.eps_reach2!]);
     const c = branchCount(reach);
     expect(c.above).toBeGreaterThan(20); // the sub-population exists

@@ -28,17 +28,15 @@ function asimov(eps: readonly number[], edges: readonly [number, number][], N = 
   return { bin1: Int32Array.from(bin1), bin2: Int32Array.from(bin2), sc: Uint8Array.from(sc), w: Float64Array.from(w) };
 }
 
-const topology = fc
-  .integer({ min: 1, max: 7 })
-  .chain((K) => {
-    const all: [number, number][] = [];
-    for (let i = 0; i < K; i++) for (let j = i; j < K; j++) all.push([i, j]);
-    return fc.record({
-      K: fc.constant(K),
-      edges: fc.subarray(all, { minLength: 1 }),
-      eps: fc.array(fc.double({ min: 1e-3, max: 0.1, noNaN: true }), { minLength: K, maxLength: K }),
-    });
+const topology = fc.integer({ min: 1, max: 7 }).chain((K) => {
+  const all: [number, number][] = [];
+  for (let i = 0; i < K; i++) for (let j = i; j < K; j++) all.push([i, j]);
+  return fc.record({
+    K: fc.constant(K),
+    edges: fc.subarray(all, { minLength: 1 }),
+    eps: fc.array(fc.double({ min: 1e-3, max: 0.1, noNaN: true }), { minLength: K, maxLength: K }),
   });
+});
 
 describe('pairing graph vs Hessian on random topologies', () => {
   it('connected non-bipartite ⇒ identifiable and ε recovered; bipartite ⇒ one flat direction with the colouring’s ± pattern', () => {
@@ -119,8 +117,20 @@ describe('pairing graph vs Hessian on random topologies', () => {
 describe('pairingGraphFromEdges', () => {
   it('self-loop is an odd cycle; triangle is odd, square is even; duplicates ignored', () => {
     expect(pairingGraphFromEdges(1, [[0, 0]]).identifiable).toBe(true);
-    expect(pairingGraphFromEdges(3, [[0, 1], [1, 2], [2, 0], [1, 0]]).components[0]!.bipartite).toBe(false);
-    const sq = pairingGraphFromEdges(4, [[0, 1], [1, 2], [2, 3], [3, 0]]);
+    expect(
+      pairingGraphFromEdges(3, [
+        [0, 1],
+        [1, 2],
+        [2, 0],
+        [1, 0],
+      ]).components[0]!.bipartite,
+    ).toBe(false);
+    const sq = pairingGraphFromEdges(4, [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 0],
+    ]);
     expect(sq.components[0]!.colouring).toEqual([1, -1, 1, -1]);
     expect(sq.edges).toHaveLength(4);
   });

@@ -25,7 +25,14 @@ describe('readCsvChunks', () => {
     const path = join(dir, 'rt.csv');
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -1e9, max: 1e9 }), fc.double({ min: -1e4, max: 1e4, noNaN: true })), { minLength: 1, maxLength: 60 }),
+        fc.array(
+          fc.tuple(
+            fc.double({ noNaN: true, noDefaultInfinity: true }),
+            fc.integer({ min: -1e9, max: 1e9 }),
+            fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+          ),
+          { minLength: 1, maxLength: 60 },
+        ),
         async (rows) => {
           const text = rows.map(([a, b, c]) => `${String(a)},${b},${c.toFixed(6)}`).join('\n');
           writeFileSync(path, `a,b,c\n${text}\n`);

@@ -7,6 +7,7 @@ import { openEventWriter, readEvents, writeEvents, sidecarPath } from '../../src
 import { COLUMNS, emptyTable, sliceTable, type EventTable } from '../../src/events/columns.js';
 import { createRng } from '../../src/rng.js';
 import { DataError } from '../../src/errors.js';
+import { mapColumns } from '../../src/io/columnMap.js';
 
 const meta = { config: { mass: { min: 60 } }, seed: 7, version: 'test' };
 
@@ -88,17 +89,56 @@ describe('event files', () => {
     });
   }
 
+  for (const ext of ['parquet', 'arrow', 'csv'] as const) {
+    it(`${ext}: a column mapping read chunk by chunk with projection equals the mapping of the whole table`, async () => {
+      const path = join(dir, `mapped.${ext}`);
+      const t = randomTable(3000, 9);
+      // A foreign file: charges and mass under other names, sc consistent with them, no region (derived from m_ee).
+      const q1 = t.columns.q1!;
+      const q2 = t.columns.q2!;
+      const sc = Uint8Array.from(q1, (q, i) => (q === q2[i] ? 1 : 0));
+      const mee = Float64Array.from({ length: t.n }, (_, i) => 50 + ((i * 37) % 80)); // 50..129: some outside the selection
+      const foreign = { el1_charge: q1, el2_charge: q2, sc, mll: mee, pt1: t.columns.pt1!, eta1: t.columns.eta1! };
+      const w = await openEventWriter(path, meta);
+      for (let s0 = 0; s0 < t.n; s0 += 1000) {
+        const part = Object.fromEntries(Object.entries(foreign).map(([k, v]) => [k, v.slice(s0, s0 + 1000)]));
+        await w.write({ n: Math.min(1000, t.n - s0), columns: part });
+      }
+      await w.close();
+      const map = { columns: { el1_charge: 'q1', el2_charge: 'q2', mll: 'm_ee' } };
+      // Reference: main's whole-table mapping (mapColumns over every row at once).
+      const whole = mapColumns({ names: Object.keys(foreign), n: t.n, get: (n) => foreign[n as keyof typeof foreign] }, map, path, {
+        deriveRegion: true,
+        checkSc: true,
+      });
+      const opts = { map, require: ['sc', 'pt1'], columns: ['pt1', 'sc', 'region'], chunkRows: 700 };
+      const { table, mapping } = await readEvents(path, opts);
+      expect(table.n).toBe(whole.raw.n);
+      expect(table.n).toBeLessThan(t.n); // rows outside the selection were dropped: the comparison has power
+      expect(mapping).toEqual(whole.report);
+      for (const c of ['pt1', 'sc', 'region']) expect(Array.from(table.columns[c]!), c).toEqual(Array.from(whole.raw.get(c), Number));
+      // An sc that disagrees with the charges in rows of several chunks: the count is over the whole file.
+      const bad = [5, 1500, 2999];
+      for (const i of bad) sc[i] = 1 - sc[i]!;
+      const badPath = join(dir, `mapped-bad.${ext}`);
+      await writeEvents(badPath, { n: t.n, columns: foreign }, meta);
+      await expect(readEvents(badPath, opts)).rejects.toThrow(
+        `column sc: disagrees with the charges el1_charge, el2_charge in 3 of ${t.n} rows (first at row 6; data rows counted from 1: 6, 1501, 3000)`,
+      );
+    });
+  }
+
   it('names file, column, row and value of bad data', async () => {
     const path = join(dir, 'bad.csv');
     writeFileSync(path, 'pt1,q1,sc\n30,1,0\n40,0,0\n');
-    await expect(readEvents(path)).rejects.toThrow(/bad\.csv column q1: row 1: a charge must be \+1 or -1 \(got 0\)/);
+    await expect(readEvents(path)).rejects.toThrow(/bad\.csv column q1: row 2: a charge must be \+1 or -1 \(got 0\)/);
     writeFileSync(path, 'pt1,q1,sc\n30,1,0\nabc,1,0\n');
     await expect(readEvents(path)).rejects.toThrow(/column pt1: row 2 is not a number \(got "abc"\)/);
     writeFileSync(path, 'pt1,q1,sc\n30,1,0\n40,1,2\n');
     await expect(readEvents(path)).rejects.toThrow(DataError);
     const garbage = join(dir, 'garbage.parquet');
     writeFileSync(garbage, 'not parquet at all');
-    await expect(readEvents(garbage)).rejects.toThrow(/garbage\.parquet: not a readable parquet file/);
+    await expect(readEvents(garbage)).rejects.toThrow(/garbage\.parquet: not a readable Parquet file/);
     await expect(readEvents(join(dir, 'x.root'))).rejects.toThrow(/unknown event-file extension/);
     await expect(readEvents(join(dir, 'missing.arrow'))).rejects.toThrow(/no such file/);
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  degeneratePartner, eps12, logit, ocOverSc, pairLogit, pairLogitGrad, scOverOcFromPhi, sigmoid,
+  degeneratePartner,
+  eps12,
+  logit,
+  ocOverSc,
+  pairLogit,
+  pairLogitGrad,
+  scOverOcFromPhi,
+  sigmoid,
 } from '../../src/method/pair-function.js';
 
 // Flip probabilities across the physical range, log-uniform from 1e-7 to 0.5.
@@ -54,14 +61,19 @@ describe('pair function (note eq. 1-5)', () => {
 
   it('moving along eq. 5 keeps f constant, on both arms, and nowhere inside (−|C|, |C|)', () => {
     fc.assert(
-      fc.property(fc.double({ min: -30, max: 30, noNaN: true }), fc.double({ min: 0.01, max: 40, noNaN: true }), fc.boolean(), (C, d, lower) => {
-        const phi1 = lower ? -Math.abs(C) - d : Math.abs(C) + d;
-        const phi2 = degeneratePartner(phi1, C);
-        if (!Number.isFinite(phi2)) return; // partner beyond double range (e^φ2 under/overflows): nothing to check
-        expect(close(pairLogit(phi1, phi2), C, 1e-8, 1e-8)).toBe(true);
-        // The arms are mirror images: (−φ1, −φ2) lies on the curve too.
-        expect(close(pairLogit(-phi1, -phi2), C, 1e-8, 1e-8)).toBe(true);
-      }),
+      fc.property(
+        fc.double({ min: -30, max: 30, noNaN: true }),
+        fc.double({ min: 0.01, max: 40, noNaN: true }),
+        fc.boolean(),
+        (C, d, lower) => {
+          const phi1 = lower ? -Math.abs(C) - d : Math.abs(C) + d;
+          const phi2 = degeneratePartner(phi1, C);
+          if (!Number.isFinite(phi2)) return; // partner beyond double range (e^φ2 under/overflows): nothing to check
+          expect(close(pairLogit(phi1, phi2), C, 1e-8, 1e-8)).toBe(true);
+          // The arms are mirror images: (−φ1, −φ2) lies on the curve too.
+          expect(close(pairLogit(-phi1, -phi2), C, 1e-8, 1e-8)).toBe(true);
+        },
+      ),
     );
     expect(degeneratePartner(0, 3)).toBeNaN();
     expect(degeneratePartner(2.9, 3)).toBeNaN();

@@ -23,10 +23,15 @@ const RUNS = pick(100, 1000);
 
 const phiArb = fc.double({ min: -100, max: 100, noNaN: true });
 // Pairs, with φ1 = φ2 exactly in a quarter of them (both electrons alike: a tie of the max in logaddexp).
-const pairArb = fc.oneof({ weight: 3, arbitrary: fc.tuple(phiArb, phiArb) }, { weight: 1, arbitrary: phiArb.map((a) => [a, a] as [number, number]) });
+const pairArb = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(phiArb, phiArb) },
+  { weight: 1, arbitrary: phiArb.map((a) => [a, a] as [number, number]) },
+);
 const batchArb = fc.array(pairArb, { minLength: 1, maxLength: 64 });
 // ε over (0, 1), log-uniform towards both ends: 1e-7 … 1 − 1e-7.
-const epsArb = fc.double({ min: Math.log(1e-7), max: Math.log(0.5), noNaN: true }).chain((l) => fc.constantFrom(Math.exp(l), 1 - Math.exp(l)));
+const epsArb = fc
+  .double({ min: Math.log(1e-7), max: Math.log(0.5), noNaN: true })
+  .chain((l) => fc.constantFrom(Math.exp(l), 1 - Math.exp(l)));
 
 /** f(φ1, φ2) and ∂f/∂φ1, ∂f/∂φ2 from the tensor implementation, via tf.grad of Σf. */
 function tensorF(pairs: readonly (readonly [number, number])[]): { f: Float32Array; ga: Float32Array; gb: Float32Array } {
@@ -90,7 +95,11 @@ describe('tensor pair function f(φ1, φ2) (src/train/pair-loss.ts) on the train
   });
 
   it('moving along eq. 5 keeps the tensor f at C (both arms), to float32 precision', () => {
-    const arb = fc.record({ C: fc.double({ min: -30, max: 30, noNaN: true }), d: fc.double({ min: 0.01, max: 60, noNaN: true }), lower: fc.boolean() });
+    const arb = fc.record({
+      C: fc.double({ min: -30, max: 30, noNaN: true }),
+      d: fc.double({ min: 0.01, max: 60, noNaN: true }),
+      lower: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.array(arb, { minLength: 1, maxLength: 32 }), (pts) => {
         const pairs = pts
@@ -113,17 +122,23 @@ describe('tensor pair function f(φ1, φ2) (src/train/pair-loss.ts) on the train
 
   it('f and its tf.grad gradient are finite for |φ| ≤ 100 and agree with the float64 reference (φ1 ≠ ±φ2 in float32)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(phiArb, phiArb).filter(([a, b]) => Math.fround(a) !== Math.fround(b) && Math.fround(a) !== -Math.fround(b)), { minLength: 1, maxLength: 64 }), (pairs) => {
-        const { f, ga, gb } = tensorF(pairs);
-        pairs.forEach(([a, b], i) => {
-          expect(Number.isFinite(f[i]!) && Number.isFinite(ga[i]!) && Number.isFinite(gb[i]!)).toBe(true);
-          const tol = tolF(a, b);
-          expect(Math.abs(f[i]! - pairLogit(a, b))).toBeLessThanOrEqual(tol);
-          const [ra, rb] = pairLogitGrad(a, b);
-          expect(Math.abs(ga[i]! - ra), `∂f/∂φ1 at (${a}, ${b}): tf.grad ${ga[i]}, exact ${ra}`).toBeLessThanOrEqual(tol);
-          expect(Math.abs(gb[i]! - rb), `∂f/∂φ2 at (${a}, ${b}): tf.grad ${gb[i]}, exact ${rb}`).toBeLessThanOrEqual(tol);
-        });
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(phiArb, phiArb).filter(([a, b]) => Math.fround(a) !== Math.fround(b) && Math.fround(a) !== -Math.fround(b)),
+          { minLength: 1, maxLength: 64 },
+        ),
+        (pairs) => {
+          const { f, ga, gb } = tensorF(pairs);
+          pairs.forEach(([a, b], i) => {
+            expect(Number.isFinite(f[i]!) && Number.isFinite(ga[i]!) && Number.isFinite(gb[i]!)).toBe(true);
+            const tol = tolF(a, b);
+            expect(Math.abs(f[i]! - pairLogit(a, b))).toBeLessThanOrEqual(tol);
+            const [ra, rb] = pairLogitGrad(a, b);
+            expect(Math.abs(ga[i]! - ra), `∂f/∂φ1 at (${a}, ${b}): tf.grad ${ga[i]}, exact ${ra}`).toBeLessThanOrEqual(tol);
+            expect(Math.abs(gb[i]! - rb), `∂f/∂φ2 at (${a}, ${b}): tf.grad ${gb[i]}, exact ${rb}`).toBeLessThanOrEqual(tol);
+          });
+        },
+      ),
       { numRuns: RUNS },
     );
   });

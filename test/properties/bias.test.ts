@@ -37,14 +37,26 @@ describe('bias over toys', () => {
           const { fit, truth, bulk } = binnedCheck(table);
           expect(fit.status).toBe('converged');
           const r = bulk.map((k) => fit.eps[k]! - truth[k]!);
-          pulls.push(...whiten(r, bulk.map((a) => bulk.map((b) => fit.covSandwich[a]![b]!))));
-          hessianPulls.push(...whiten(r, bulk.map((a) => bulk.map((b) => fit.cov[a]![b]!))));
+          pulls.push(
+            ...whiten(
+              r,
+              bulk.map((a) => bulk.map((b) => fit.covSandwich[a]![b]!)),
+            ),
+          );
+          hessianPulls.push(
+            ...whiten(
+              r,
+              bulk.map((a) => bulk.map((b) => fit.cov[a]![b]!)),
+            ),
+          );
         }
         const n = pulls.length;
         const mean = sampleMean(pulls);
         const sd = sampleStandardDeviation(pulls);
         const h = { sd: sampleStandardDeviation(hessianPulls) };
-        console.log(`binned pulls (A ${shape.A.toExponential(2)}, β ${shape.beta.toFixed(2)}, p_b ${shape.pb.toFixed(0)}): n ${n}, mean ${mean.toFixed(3)} ± ${(sd / Math.sqrt(n)).toFixed(3)}, width ${sd.toFixed(3)} ± ${(sd / Math.sqrt(2 * (n - 1))).toFixed(3)} (Poisson-Hessian errors: width ${h.sd.toFixed(3)})`);
+        console.log(
+          `binned pulls (A ${shape.A.toExponential(2)}, β ${shape.beta.toFixed(2)}, p_b ${shape.pb.toFixed(0)}): n ${n}, mean ${mean.toFixed(3)} ± ${(sd / Math.sqrt(n)).toFixed(3)}, width ${sd.toFixed(3)} ± ${(sd / Math.sqrt(2 * (n - 1))).toFixed(3)} (Poisson-Hessian errors: width ${h.sd.toFixed(3)})`,
+        );
         expect(n).toBeGreaterThanOrEqual(4 * TOYS);
         expect(Math.abs(mean)).toBeLessThan((4 * sd) / Math.sqrt(n));
         expect(Math.abs(sd - 1)).toBeLessThan((4 * sd) / Math.sqrt(2 * (n - 1)));
@@ -79,7 +91,9 @@ describe('bias over toys', () => {
         const s = Math.sqrt(ss / dof);
         const tq = -studentTQuantile(P_4SIGMA / 2, dof); // upper P_4SIGMA/2 point, by symmetry (no 1 − p)
         const tol = 0.5 + (tq * s) / Math.sqrt(TOYS);
-        console.log(`trainer bias: ${bins.length} bins × ${TOYS} toys, pooled sd ${s.toFixed(3)} σ, t(${dof}) = ${tq.toFixed(2)}, tolerance ${tol.toFixed(3)} σ; mean r per bin ${bins.map(([, r]) => sampleMean(r).toFixed(2)).join(' ')}`);
+        console.log(
+          `trainer bias: ${bins.length} bins × ${TOYS} toys, pooled sd ${s.toFixed(3)} σ, t(${dof}) = ${tq.toFixed(2)}, tolerance ${tol.toFixed(3)} σ; mean r per bin ${bins.map(([, r]) => sampleMean(r).toFixed(2)).join(' ')}`,
+        );
         for (const [k, r] of bins) expect(Math.abs(sampleMean(r)), PROPERTY_BINNING.label(k)).toBeLessThan(tol);
       }),
       { numRuns: 1 },

@@ -73,33 +73,35 @@ describe('identifiable ⇔ an odd cycle in every component', () => {
 // bipartite = true keeps every pair between the two colours; false adds one same-bin pair (an odd cycle).
 const topologyArb = (bipartite: boolean) =>
   fc.integer({ min: 2, max: 7 }).chain((K) =>
-    fc.record({
-      K: fc.constant(K),
-      colour: fc.array(fc.boolean(), { minLength: K - 2, maxLength: K - 2 }).map((c) => [true, false, ...c]),
-      parent: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: K, maxLength: K }),
-      extra: fc.array(fc.tuple(fc.nat(K - 1), fc.nat(K - 1)), { maxLength: 6 }),
-      selfBin: fc.nat(K - 1),
-      eps: fc.array(fc.double({ min: 5e-3, max: 0.05, noNaN: true }), { minLength: K, maxLength: K }),
-      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-      start: fc.array(fc.double({ min: -0.4, max: 0.4, noNaN: true }), { minLength: K, maxLength: K }),
-      shift: fc.double({ min: 0.2, max: 0.8, noNaN: true }),
-      sign: fc.constantFrom(-1, 1),
-    }).map((t) => {
-      const set = new Set<string>();
-      const pairs: [number, number][] = [];
-      const add = (a: number, b: number): void => {
-        const [i, j] = a <= b ? [a, b] : [b, a];
-        if (!set.has(`${i},${j}`)) (set.add(`${i},${j}`), pairs.push([i, j]));
-      };
-      for (let v = 1; v < K; v++) {
-        const opp = [...Array(v).keys()].filter((u) => t.colour[u] !== t.colour[v]);
-        const pool = bipartite ? opp : [...Array(v).keys()];
-        add(pool[Math.floor(t.parent[v]! * pool.length)]!, v);
-      }
-      for (const [a, b] of t.extra) if (!bipartite || t.colour[a] !== t.colour[b]) add(a, b);
-      if (!bipartite) add(t.selfBin, t.selfBin);
-      return { ...t, pairs };
-    }),
+    fc
+      .record({
+        K: fc.constant(K),
+        colour: fc.array(fc.boolean(), { minLength: K - 2, maxLength: K - 2 }).map((c) => [true, false, ...c]),
+        parent: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: K, maxLength: K }),
+        extra: fc.array(fc.tuple(fc.nat(K - 1), fc.nat(K - 1)), { maxLength: 6 }),
+        selfBin: fc.nat(K - 1),
+        eps: fc.array(fc.double({ min: 5e-3, max: 0.05, noNaN: true }), { minLength: K, maxLength: K }),
+        seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        start: fc.array(fc.double({ min: -0.4, max: 0.4, noNaN: true }), { minLength: K, maxLength: K }),
+        shift: fc.double({ min: 0.2, max: 0.8, noNaN: true }),
+        sign: fc.constantFrom(-1, 1),
+      })
+      .map((t) => {
+        const set = new Set<string>();
+        const pairs: [number, number][] = [];
+        const add = (a: number, b: number): void => {
+          const [i, j] = a <= b ? [a, b] : [b, a];
+          if (!set.has(`${i},${j}`)) (set.add(`${i},${j}`), pairs.push([i, j]));
+        };
+        for (let v = 1; v < K; v++) {
+          const opp = [...Array(v).keys()].filter((u) => t.colour[u] !== t.colour[v]);
+          const pool = bipartite ? opp : [...Array(v).keys()];
+          add(pool[Math.floor(t.parent[v]! * pool.length)]!, v);
+        }
+        for (const [a, b] of t.extra) if (!bipartite || t.colour[a] !== t.colour[b]) add(a, b);
+        if (!bipartite) add(t.selfBin, t.selfBin);
+        return { ...t, pairs };
+      }),
   );
 
 const N_PAIR = 20_000;
@@ -108,7 +110,11 @@ describe('fits on sampled data', () => {
   it('uniqueness: with an odd cycle, fits from different starts give the same ε (to 1e-8 relative)', () => {
     fc.assert(
       fc.property(topologyArb(false), ({ K, pairs, eps, seed, start }) => {
-        const data = toyPairs(seed, eps, pairs.map(([i, j]): ToyPair => ({ i, j, n: N_PAIR })));
+        const data = toyPairs(
+          seed,
+          eps,
+          pairs.map(([i, j]): ToyPair => ({ i, j, n: N_PAIR })),
+        );
         const a = fitBinned(data, K);
         const b = fitBinned(data, K, { start: eps.map((e, k) => e * Math.exp(5 * start[k]!)) });
         expect(a.identifiability.identifiable).toBe(true);
@@ -124,7 +130,11 @@ describe('fits on sampled data', () => {
   it('degeneracy: in a bipartite topology two fits from different starts differ along the flagged flat direction with equal −ln L', () => {
     fc.assert(
       fc.property(topologyArb(true), ({ K, colour, pairs, eps, seed, start, shift, sign }) => {
-        const data = toyPairs(seed, eps, pairs.map(([i, j]): ToyPair => ({ i, j, n: N_PAIR })));
+        const data = toyPairs(
+          seed,
+          eps,
+          pairs.map(([i, j]): ToyPair => ({ i, j, n: N_PAIR })),
+        );
         const a = fitBinned(data, K);
         // A bin the minimiser pinned at 0 is flagged 'flat' too (pairing graph), but the valley is then cut: skip.
         fc.pre(a.binStatus.every((s) => s === 'flat') && a.identifiability.hessian.bins.length === K);

@@ -44,15 +44,25 @@ beforeAll(async () => {
 describe('binned fit and generator', () => {
   it('relabelling e1 ↔ e2 and permuting events leave the binned fit bit-identical (window and sideband-subtracted)', async () => {
     // Default physics (flip energy loss on), fake pairs on, large ε so bins hold same-charge events.
-    const gen = await generateEvents({ config: { eps: { model: 'analytic' as const, eps0: 5e-4 }, background: { fraction: 0.03 } }, events: pick(60_000, 300_000), seed: 'invariance', workers: 0 });
+    const gen = await generateEvents({
+      config: { eps: { model: 'analytic' as const, eps0: 5e-4 }, background: { fraction: 0.03 } },
+      events: pick(60_000, 300_000),
+      seed: 'invariance',
+      workers: 0,
+    });
     const table = gen.table!;
-    const ref = { window: fitBytes(fitBinnedTable(table, PROPERTY_BINNING)), sub: fitBytes(fitBinnedTable(table, PROPERTY_BINNING, { region: 'sideband-subtracted', selection: SELECTION_DEFAULTS })) };
+    const ref = {
+      window: fitBytes(fitBinnedTable(table, PROPERTY_BINNING)),
+      sub: fitBytes(fitBinnedTable(table, PROPERTY_BINNING, { region: 'sideband-subtracted', selection: SELECTION_DEFAULTS })),
+    };
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), (seed, swap) => {
         let t = permute(table, seed);
         if (swap) t = swapElectrons(t);
         expect(fitBytes(fitBinnedTable(t, PROPERTY_BINNING))).toBe(ref.window);
-        expect(fitBytes(fitBinnedTable(t, PROPERTY_BINNING, { region: 'sideband-subtracted', selection: SELECTION_DEFAULTS }))).toBe(ref.sub);
+        expect(fitBytes(fitBinnedTable(t, PROPERTY_BINNING, { region: 'sideband-subtracted', selection: SELECTION_DEFAULTS }))).toBe(
+          ref.sub,
+        );
       }),
       { numRuns: pick(10, 50) },
     );
@@ -85,7 +95,9 @@ describe('φ-trainer', () => {
         const permuted = await trainedBinMeans(permute(table, seed), seed);
         const dSwap = bulk.map((k) => Math.abs(swapped.mean[k]! - base.mean[k]!) / fit.errSandwich[k]!);
         const dPerm = bulk.map((k) => Math.abs(permuted.mean[k]! - base.mean[k]!) / fit.errSandwich[k]!);
-        console.log(`trainer invariance: max |Δ|/σ relabelled ${Math.max(...dSwap).toExponential(2)}, permuted ${Math.max(...dPerm).toFixed(3)}`);
+        console.log(
+          `trainer invariance: max |Δ|/σ relabelled ${Math.max(...dSwap).toExponential(2)}, permuted ${Math.max(...dPerm).toFixed(3)}`,
+        );
         bulk.forEach((k, q) => {
           expect(dSwap[q]!, `relabelled, ${PROPERTY_BINNING.label(k)}`).toBeLessThan(0.1);
           expect(dPerm[q]!, `permuted, ${PROPERTY_BINNING.label(k)}`).toBeLessThan(1);

@@ -43,7 +43,9 @@ describe('recovery of arbitrary smooth ε(pT, |η|)', () => {
         for (const k of bulk) {
           const pull = (fit.eps[k]! - truth[k]!) / fit.errSandwich[k]!;
           checks++;
-          expect(Math.abs(pull), `${PROPERTY_BINNING.label(k)}: fit ${fit.eps[k]} ± ${fit.errSandwich[k]}, truth ${truth[k]}`).toBeLessThan(4);
+          expect(Math.abs(pull), `${PROPERTY_BINNING.label(k)}: fit ${fit.eps[k]} ± ${fit.errSandwich[k]}, truth ${truth[k]}`).toBeLessThan(
+            4,
+          );
         }
       }),
       { numRuns: pick(6, 40) },
@@ -65,11 +67,16 @@ describe('recovery of arbitrary smooth ε(pT, |η|)', () => {
           const pull = (net.mean[k]! - truth[k]!) / fit.errSandwich[k]!;
           checks++;
           worst = Math.max(worst, Math.abs(pull));
-          expect(Math.abs(pull), `${PROPERTY_BINNING.label(k)}: φ-trainer ${net.mean[k]}, truth ${truth[k]}, σ ${fit.errSandwich[k]}`).toBeLessThan(4);
+          expect(
+            Math.abs(pull),
+            `${PROPERTY_BINNING.label(k)}: φ-trainer ${net.mean[k]}, truth ${truth[k]}, σ ${fit.errSandwich[k]}`,
+          ).toBeLessThan(4);
         }
       }),
       { numRuns: pick(2, 8) },
     );
-    console.log(`trainer recovery: ${checks} checks at 4σ (largest |pull| ${worst.toFixed(2)}), family-wise false-alarm rate ${familyWise(checks).toExponential(1)}`);
+    console.log(
+      `trainer recovery: ${checks} checks at 4σ (largest |pull| ${worst.toFixed(2)}), family-wise false-alarm rate ${familyWise(checks).toExponential(1)}`,
+    );
   });
 });

@@ -75,7 +75,9 @@ describe(`flipped-electron energy loss (lossMean ${LOSS}, ε ${EPS})`, () => {
     const zShare = (fOC - fSC) / Math.sqrt((fOC * (1 - fOC)) / (n[0]! + n[1]!) + (fSC * (1 - fSC)) / (n[2]! + n[3]!));
     const naive = fitWindow(t, 80, 0);
     const wide = fitWindow(t, 70, 0);
-    console.log(`(A) share in 80–100: OC ${fOC.toFixed(4)}, SC ${fSC.toFixed(4)} (${zShare.toFixed(1)}σ); ε bias 80–100 ${fmt(naive)}, 70–100 ${fmt(wide)}`);
+    console.log(
+      `(A) share in 80–100: OC ${fOC.toFixed(4)}, SC ${fSC.toFixed(4)} (${zShare.toFixed(1)}σ); ε bias 80–100 ${fmt(naive)}, 70–100 ${fmt(wide)}`,
+    );
     expect(zShare).toBeGreaterThan(4);
     expect(naive.pull).toBeLessThan(-4);
     expect(Math.abs(wide.pull)).toBeLessThan(4);

@@ -22,8 +22,20 @@ describe('report alerts', () => {
         ],
       },
       records: [
-        { toy: 0, points: [{ label: 'bipartite', estimators: { binned: rec('notIdentifiable', 'not identifiable: bipartite pairing'), phi: rec('ok') } }, { label: 'connected', estimators: { binned: rec('ok'), phi: rec('ok') } }] },
-        { toy: 1, points: [{ label: 'bipartite', estimators: { binned: rec('notIdentifiable', 'second'), phi: rec('ok') } }, { label: 'connected', estimators: { binned: rec('ok'), phi: rec('collapsed', 'training collapsed: loss below 0') } }] },
+        {
+          toy: 0,
+          points: [
+            { label: 'bipartite', estimators: { binned: rec('notIdentifiable', 'not identifiable: bipartite pairing'), phi: rec('ok') } },
+            { label: 'connected', estimators: { binned: rec('ok'), phi: rec('ok') } },
+          ],
+        },
+        {
+          toy: 1,
+          points: [
+            { label: 'bipartite', estimators: { binned: rec('notIdentifiable', 'second'), phi: rec('ok') } },
+            { label: 'connected', estimators: { binned: rec('ok'), phi: rec('collapsed', 'training collapsed: loss below 0') } },
+          ],
+        },
       ],
     } as unknown as StudyReportData;
     const alerts = studyAlerts(data);
@@ -40,7 +52,13 @@ describe('report alerts', () => {
     expect(html).toContain('<li class="fail">bipartite / binned: notIdentifiable in 2 of 2 toy(s)');
     expect(summaryMarkdown(report, 'now')).toContain('- **connected / phi: collapsed in 1 of 2 toy(s)');
     // No alerts, no section.
-    const clean = parseReport({ title: 't', summary: { config: {}, seeds: {}, N: 1, backend: 'cpu', criteria: [], headline: {} }, plots: [] });
-    expect(reportPage({ report: clean, generatedAt: 'x', bundles: { vega: '', vegaLite: '', vegaEmbed: '' } })).not.toContain('did not succeed');
+    const clean = parseReport({
+      title: 't',
+      summary: { config: {}, seeds: {}, N: 1, backend: 'cpu', criteria: [], headline: {} },
+      plots: [],
+    });
+    expect(reportPage({ report: clean, generatedAt: 'x', bundles: { vega: '', vegaLite: '', vegaEmbed: '' } })).not.toContain(
+      'did not succeed',
+    );
   });
 });

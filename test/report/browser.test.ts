@@ -31,7 +31,15 @@ describe.skipIf(!haveChromium && !inCi)('report page in Chromium', () => {
     root = mkdtempSync(join(tmpdir(), 'qmisid-report-browser-'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -88,7 +96,80 @@ describe.skipIf(!haveChromium && !inCi)('report page in Chromium', () => {
     const report = sampleReport();
     const dir = join(root, 'report');
     await writeReport(dir, report, { generatedAt: '2030-01-01T00:00:00.000Z' });
-    expectRenderedOffline(await openPage(join(dir, 'index.html'), process.env.REPORT_SCREENSHOT), report.plots.map((p) => p.id));
+    expectRenderedOffline(
+      await openPage(join(dir, 'index.html'), process.env.REPORT_SCREENSHOT),
+      report.plots.map((p) => p.id),
+    );
+  });
+
+  it('has a sticky table of contents, one verdict card per estimator, full-width plots and the configuration collapsed', async () => {
+    const report = sampleReport();
+    const dir = join(root, 'layout');
+    await writeReport(dir, report, { generatedAt: '2030-01-01T00:00:00.000Z' });
+    const context = await browser!.newContext({ offline: true, viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(join(dir, 'index.html')).href);
+    await page.waitForFunction(() => document.body.dataset.done === 'true', undefined, { timeout: 30_000 });
+    const before = await page.evaluate(() => {
+      const toc = document.querySelector<HTMLElement>('nav#toc')!;
+      const main = document.querySelector<HTMLElement>('main')!.getBoundingClientRect();
+      const mainStyle = getComputedStyle(document.querySelector('main')!);
+      const inner = main.width - parseFloat(mainStyle.paddingLeft) - parseFloat(mainStyle.paddingRight);
+      return {
+        tocPosition: getComputedStyle(toc).position,
+        tocLinks: [...toc.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+        brokenLinks: [...toc.querySelectorAll('a')].map((a) => a.getAttribute('href')!).filter((h) => !document.getElementById(h.slice(1))),
+        cards: [...document.querySelectorAll<HTMLElement>('.card')].map((c) => ({
+          estimator: c.dataset.estimator,
+          state: c.dataset.state,
+          text: c.textContent ?? '',
+        })),
+        figureWidths: [...document.querySelectorAll('figure.plot')].map((f) => f.getBoundingClientRect().width / inner),
+        chartWidths: [...document.querySelectorAll('.view svg.marks')].map((s) => s.getBoundingClientRect().width / Math.min(inner, 1200)),
+        configOpen: document.querySelector<HTMLDetailsElement>('details#resolved-config')!.open,
+        // A closed <details> hides its content from rendering (checkVisibility is false), though it stays in the DOM.
+        configVisible: document.querySelector<HTMLElement>('details#resolved-config pre')!.checkVisibility(),
+        configShownWhenOpened: (() => {
+          const d = document.querySelector<HTMLDetailsElement>('details#resolved-config')!;
+          d.open = true;
+          const shown = d.querySelector<HTMLElement>('pre')!.checkVisibility();
+          d.open = false;
+          return shown;
+        })(),
+      };
+    });
+    // Scroll to the end: the table of contents stays in view.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const tocTop = await page.evaluate(() => document.querySelector('nav#toc')!.getBoundingClientRect().top);
+    await context.close();
+
+    expect(before.tocPosition).toBe('sticky');
+    expect(tocTop).toBeGreaterThanOrEqual(0);
+    expect(tocTop).toBeLessThan(5);
+    expect(before.brokenLinks).toEqual([]);
+    for (const id of ['#summary', '#verdicts', '#criteria', '#plots', '#configuration', ...report.plots.map((p) => `#plot-${p.id}`)])
+      expect(before.tocLinks).toContain(id);
+    expect(before.cards.map((c) => [c.estimator, c.state])).toEqual([
+      ['binned', 'pass'],
+      ['phi', 'fail'],
+      ['oracle', 'none'],
+    ]);
+    const [binned, phi] = before.cards;
+    expect(binned!.text).toContain('|η| 1.52–1.80, pT 25–60 GeV');
+    expect(binned!.text).toContain('-2.31');
+    expect(binned!.text).toContain('falseAlarmRate 0.003');
+    expect(binned!.text).toContain('power 0.92');
+    expect(phi!.text).toContain('FAIL');
+    expect(phi!.text).toContain('closureChi2NdfMee');
+    expect(phi!.text).toContain('collapsed × 1');
+    // Full width: every figure spans the content column (the old layout put two side by side, ≤ 0.5 each).
+    for (const w of before.figureWidths) expect(w).toBeGreaterThan(0.95);
+    // …and so does the chart itself (up to 1200 px), not only its frame.
+    expect(before.chartWidths.length).toBe(report.plots.length);
+    for (const w of before.chartWidths) expect(w).toBeGreaterThan(0.9);
+    expect(before.configOpen).toBe(false);
+    expect(before.configVisible).toBe(false);
+    expect(before.configShownWhenOpened).toBe(true);
   });
 
   it('the committed study report (reports/example, qmisid study closure --quick) renders every plot offline with no console error', async () => {

@@ -62,7 +62,13 @@ describe('closure χ²', () => {
     expect(r.ndf).toBe(2);
   });
   it('the plot states Pearson χ²/ndf (variance from the prediction) and subtracts fitted parameters', () => {
-    const p = closurePlot({ variable: 'm_ee', edges: [80, 90, 100, 110], predicted: [100, 200, 100], observed: [110, 190, 100], fittedParameters: 1 });
+    const p = closurePlot({
+      variable: 'm_ee',
+      edges: [80, 90, 100, 110],
+      predicted: [100, 200, 100],
+      observed: [110, 190, 100],
+      fittedParameters: 1,
+    });
     const chi2 = 100 / 100 + 100 / 200;
     expect(p.facts!.ndf).toBe(2);
     expect(Number(p.facts!['χ²'])).toBeCloseTo(chi2, 3);
@@ -98,7 +104,9 @@ describe('pullPlot', () => {
   it('the fitted Gaussian curve integrates to the number of toys', () => {
     const pulls = Array.from({ length: 200 }, (_, i) => -2 + (4 * i) / 199);
     const p = pullPlot({ label: 'x', pulls, fit: { mean: 0, meanErr: 0.1, sigma: 1, sigmaErr: 0.05 }, range: [-8, 8], bins: 32 });
-    const curve = values(p.spec).find((v) => 'curve' in v[0]!)!.filter((r) => String(r.curve).startsWith('Gaussian'));
+    const curve = values(p.spec)
+      .find((v) => 'curve' in v[0]!)!
+      .filter((r) => String(r.curve).startsWith('Gaussian'));
     const dx = (curve[1]!.x as number) - (curve[0]!.x as number);
     const area = curve.reduce((a, r) => a + (r.y as number), 0) * dx; // in toys·(pull units); divide by bin width
     expect(area / 0.5).toBeCloseTo(200, 0);
@@ -111,7 +119,17 @@ describe('pullPlot', () => {
 
 describe('epsilonCurvePlot', () => {
   it('leaves out ε ≤ 0 (log axis) and says how many', () => {
-    const p = epsilonCurvePlot({ variable: 'pt', truth: [{ x: 30, eps: 1e-4 }, { x: 40, eps: 2e-4 }], binned: [{ x: 30, eps: 0, err: 1e-4 }, { x: 40, eps: 3e-4, err: 5e-4 }] });
+    const p = epsilonCurvePlot({
+      variable: 'pt',
+      truth: [
+        { x: 30, eps: 1e-4 },
+        { x: 40, eps: 2e-4 },
+      ],
+      binned: [
+        { x: 30, eps: 0, err: 1e-4 },
+        { x: 40, eps: 3e-4, err: 5e-4 },
+      ],
+    });
     expect(p.facts!['points with ε ≤ 0 (not drawn)']).toBe(1);
     const rows = values(p.spec)[0]!;
     expect(rows).toHaveLength(3);

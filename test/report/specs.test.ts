@@ -43,8 +43,25 @@ describe('plot specs', () => {
   it('covers every builder', () => {
     const ids = plots.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const prefix of ['eps-vs-abseta', 'eps-vs-pt', 'ratio-map', 'pulls', 'coverage', 'scaling', 'mee-oc-sc', 'closure-pt', 'closure-eta', 'closure-mee', 'loss', 'degeneracy', 'identifiability']) {
-      expect(ids.some((id) => id.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of [
+      'eps-vs-abseta',
+      'eps-vs-pt',
+      'ratio-map',
+      'pulls',
+      'coverage',
+      'scaling',
+      'mee-oc-sc',
+      'closure-pt',
+      'closure-eta',
+      'closure-mee',
+      'loss',
+      'degeneracy',
+      'identifiability',
+    ]) {
+      expect(
+        ids.some((id) => id.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     }
   });
 

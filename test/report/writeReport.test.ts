@@ -92,7 +92,12 @@ describe('writeReport', () => {
     const bad: Report = sampleReport();
     // Valid report input, but the fourth plot's spec cannot be compiled: the fill has already written files
     // for the first three plots when it throws.
-    bad.plots.splice(3, 0, { id: 'broken', title: 'broken', caption: 'a spec vega-lite rejects', spec: { mark: 'no-such-mark', data: { values: [] } } as never });
+    bad.plots.splice(3, 0, {
+      id: 'broken',
+      title: 'broken',
+      caption: 'a spec vega-lite rejects',
+      spec: { mark: 'no-such-mark', data: { values: [] } } as never,
+    });
     bad.title = 'this title must not reach disk';
     await expect(writeReport(dir, bad)).rejects.toThrow(/broken/);
     expect(snapshot(dir)).toEqual(before);

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../../src/errors.js';
 import { resolveGeneratorConfig } from '../../src/config/generator-config.js';
 import { flipResponseFrom, FLIP_RESPONSE_DEFAULTS } from '../../src/fit/flipResponse.js';
-import { REGION, regionOf, resolveSelection, SELECTION_DEFAULTS, selectionFromFile, selectionWithFlags, sidebandFactor } from '../../src/selection/selection.js';
+import {
+  REGION,
+  regionOf,
+  resolveSelection,
+  SELECTION_DEFAULTS,
+  selectionFromFile,
+  selectionWithFlags,
+  sidebandFactor,
+} from '../../src/selection/selection.js';
 
 describe('selection', () => {
   it('resolves a partial selection onto the defaults, and the generator config embeds the same', () => {
@@ -19,7 +27,13 @@ describe('selection', () => {
   });
   it('region codes: [lo, hi) ranges, outside elsewhere', () => {
     expect([79.999, 80, 99.999, 100, 119.999, 120, 59.9].map((m) => regionOf(m, SELECTION_DEFAULTS))).toEqual([
-      REGION.lowSideband, REGION.window, REGION.window, REGION.highSideband, REGION.highSideband, REGION.outside, REGION.outside,
+      REGION.lowSideband,
+      REGION.window,
+      REGION.window,
+      REGION.highSideband,
+      REGION.highSideband,
+      REGION.outside,
+      REGION.outside,
     ]);
   });
   it('bad selections are ConfigErrors naming the key', () => {

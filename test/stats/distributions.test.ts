@@ -6,8 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  betaCdf, betaQuantile, binomialCdf, chiSquareCdf, chiSquareQuantile, chiSquareSf, erf, normalCdf, normalQuantile,
-  poissonCdf, studentTCdf, studentTQuantile,
+  betaCdf,
+  betaQuantile,
+  binomialCdf,
+  chiSquareCdf,
+  chiSquareQuantile,
+  chiSquareSf,
+  erf,
+  normalCdf,
+  normalQuantile,
+  poissonCdf,
+  studentTCdf,
+  studentTQuantile,
 } from '../../src/stats/index.js';
 import { err, REF } from './reference.js';
 

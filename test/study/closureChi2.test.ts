@@ -63,7 +63,12 @@ describe('closureChi2', () => {
     const eps = (eta: number) => 0.01 * Math.exp(Math.abs(eta));
     const { t, e1, e2 } = sample('closure-wrong', 50000, eps);
     const flat = Float64Array.from(e1, () => 0.01 * 2.6);
-    const h = closureChi2(t, flat, Float64Array.from(e2, () => 0.01 * 2.6), 'eta');
+    const h = closureChi2(
+      t,
+      flat,
+      Float64Array.from(e2, () => 0.01 * 2.6),
+      'eta',
+    );
     expect(h.chi2 / h.ndf).toBeGreaterThan(5);
   });
 

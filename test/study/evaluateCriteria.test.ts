@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCriteria } from '../../src/study/evaluateCriteria.js';
 import type { EstimatorSummary } from '../../src/study/summarizeEstimator.js';
 
-const est = (metrics: Record<string, number>, diagnostics: Record<string, number> = {}): EstimatorSummary => ({ toys: 1, failures: {}, metrics, bins: [], diagnostics });
+const est = (metrics: Record<string, number>, diagnostics: Record<string, number> = {}): EstimatorSummary => ({
+  toys: 1,
+  failures: {},
+  metrics,
+  bins: [],
+  diagnostics,
+});
 const points = [
   { label: 'a', estimators: { x: est({ mse: 1 }, { tradeoffRatio: 5 }), y: est({ mse: 4 }) } },
   { label: 'b', estimators: { x: est({ mse: NaN }), y: est({ mse: 2 }) } },

@@ -15,7 +15,12 @@ import { windowTable } from '../../src/study/prepareTable.js';
 
 describe('feature closure and mseReach', () => {
   it('the reachable target closes in every feature; a (|η|)-binned rate fails where the flip moves the feature', async () => {
-    const gen = await generateEvents({ config: { electron: { model: 'latent', trident: { a0: 0.2 } } }, events: 120000, seed: 21, workers: 0 });
+    const gen = await generateEvents({
+      config: { electron: { model: 'latent', trident: { a0: 0.2 } } },
+      events: 120000,
+      seed: 21,
+      workers: 0,
+    });
     const t = windowTable(gen.table!);
     const r1 = t.columns.eps_reach1!;
     const r2 = t.columns.eps_reach2!;
@@ -29,7 +34,8 @@ describe('feature closure and mseReach', () => {
     const edges = [0, 0.6, 1.1, 1.52, 2.0, 2.5];
     const sum = new Float64Array(edges.length);
     const cnt = new Float64Array(edges.length);
-    const bin = (eta: number): number => edges.findIndex((e, j) => j < edges.length - 1 && Math.abs(eta) >= e && Math.abs(eta) < edges[j + 1]!);
+    const bin = (eta: number): number =>
+      edges.findIndex((e, j) => j < edges.length - 1 && Math.abs(eta) >= e && Math.abs(eta) < edges[j + 1]!);
     for (let i = 0; i < t.n; i++) {
       const b1 = bin(t.columns.eta1![i]!);
       const b2 = bin(t.columns.eta2![i]!);

@@ -28,7 +28,10 @@ writeFileSync(
     criteria: [{ metric: 'failureRate', estimator: 'binned', op: '<=', threshold: 0 }],
   }),
 );
-const lines = (dir: string) => readFileSync(join(dir, 'toys.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+const lines = (dir: string) =>
+  readFileSync(join(dir, 'toys.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 const sortedLines = (dir: string) => toysJsonl(readToys(join(dir, 'toys.jsonl')).records);
 
 let full: string;

@@ -34,8 +34,19 @@ function expectValidSpecs(reportDir: string): void {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('shipped studies (--quick)', () => {
-  it('are the seven of issue 5 and features (issue 15)', () => {
-    expect(shippedStudies().sort()).toEqual(['background', 'bias-vs-n', 'closure', 'coverage', 'degeneracy', 'features', 'flip-smearing', 'substructure']);
+  it('are the seven of issue 5, features (issue 15) and the two of issue 10', () => {
+    expect(shippedStudies().sort()).toEqual([
+      'background',
+      'bias-vs-n',
+      'closure',
+      'coverage',
+      'degeneracy',
+      'features',
+      'flip-smearing',
+      'local-structure',
+      'substructure',
+      'verdicts',
+    ]);
   });
 
   for (const name of shippedStudies().filter((n) => n !== 'closure')) {

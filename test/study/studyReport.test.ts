@@ -1,5 +1,6 @@
 /**
- * The study report end to end, on the real quick closure study (one toy, 3·10⁵ Z, ≈ 6 s):
+ * The study report end to end, on the real quick closure study (one toy, 3·10⁵ Z and a 3·10⁶-event reference
+ * sample for the reachable targets, ≈ 15 s):
  *   - `qmisid study closure --quick` writes the report with the closure study's plots, none left out;
  *   - the toy record carries the compact report data (profiles, m_ee spectra, closure histograms, members'
  *     losses, the fit's graph), consistent with the record's own numbers;
@@ -33,7 +34,11 @@ function snapshot(dir: string, masks: Record<string, string>): Map<string, strin
 }
 
 const reportMeta = (dir: string) =>
-  JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { generatedAt: string; summary: { gitCommit: string }; plots: { id: string }[] };
+  JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+    generatedAt: string;
+    summary: { gitCommit: string };
+    plots: { id: string }[];
+  };
 const masksOf = (dir: string) => {
   const s = reportMeta(dir);
   expect(s.summary.gitCommit, `${dir}/summary.json summary.gitCommit`).toMatch(/^([0-9a-f]{40}|unknown)$/);
@@ -53,7 +58,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'qmisid-study-report-'));
   run = join(root, 'closure');
   expect(await cli('study', 'closure', '--quick', '--out', run)).toBe(0);
-}, 60_000);
+}, 180_000);
 afterAll(() => {
   if (root) {
     const toys = join(run, 'toys.jsonl');
@@ -66,6 +71,8 @@ describe('study report', () => {
   it('shows the closure study plots, none left out', () => {
     const meta = reportMeta(join(run, 'report'));
     expect(meta.plots.map((p) => p.id)).toEqual([
+      'verdict-bias',
+      'verdict-calibration',
       'eps-vs-pt',
       'eps-vs-abseta',
       'ratio-map-phi',
@@ -81,7 +88,7 @@ describe('study report', () => {
     const report = JSON.parse(readFileSync(join(run, 'report', 'report.json'), 'utf8'));
     expect(Object.keys(report.summary.headline).filter((k) => k.startsWith('plot left out'))).toEqual([]);
     expect(report.summary.gitCommit).toBe(JSON.parse(readFileSync(join(run, 'study.json'), 'utf8')).gitCommit);
-    expect(report.summary.criteria.map((c: { pass: boolean }) => c.pass)).toEqual([true, true, true, true]); // the four quick criteria of studies/closure.json
+    expect(report.summary.criteria.map((c: { pass: boolean }) => c.pass)).toEqual([true, true, true, true, true]); // the five quick criteria of studies/closure.json
   });
 
   it('stores compact report data in the toy record, consistent with the record itself', () => {
@@ -146,7 +153,8 @@ describe('study report', () => {
 
   it('the committed example reports/example is regenerated identically from its seed', () => {
     expect(existsSync(join(EXAMPLE, 'report', 'index.html')), 'reports/example is missing').toBe(true);
-    for (const f of ['toys.jsonl', 'summary.json']) expect(readFileSync(join(run, f), 'utf8'), f).toBe(readFileSync(join(EXAMPLE, f), 'utf8'));
+    for (const f of ['toys.jsonl', 'summary.json'])
+      expect(readFileSync(join(run, f), 'utf8'), f).toBe(readFileSync(join(EXAMPLE, f), 'utf8'));
     const fresh = snapshot(join(run, 'report'), masksOf(join(run, 'report')));
     const committed = snapshot(join(EXAMPLE, 'report'), masksOf(join(EXAMPLE, 'report')));
     expect([...committed.keys()]).toEqual([...fresh.keys()]);

@@ -21,11 +21,22 @@ function thrown(f: () => unknown): ConfigError {
 const minimal = { name: 'x', description: 'd', seed: 1, toys: 1, events: 1000, estimators: [{ name: 'b', kind: 'binned' }] };
 
 describe('study files', () => {
-  it('ships the seven studies of issue 5 and features (issue 15)', () => {
-    expect(shippedStudies()).toEqual(['background', 'bias-vs-n', 'closure', 'coverage', 'degeneracy', 'features', 'flip-smearing', 'substructure']);
+  it('ships the seven studies of issue 5, features (issue 15) and the two of issue 10 (local-structure, verdicts)', () => {
+    expect(shippedStudies()).toEqual([
+      'background',
+      'bias-vs-n',
+      'closure',
+      'coverage',
+      'degeneracy',
+      'features',
+      'flip-smearing',
+      'local-structure',
+      'substructure',
+      'verdicts',
+    ]);
   });
 
-  it('the exported JSON Schema is up to date (regenerate: npx tsx scripts in the README)', () => {
+  it('the exported JSON Schema is up to date (regenerate: npx tsx src/study/writeStudySchema.ts, docs/studies.md)', () => {
     const onDisk = JSON.parse(readFileSync(`${studiesDir()}/study.schema.json`, 'utf8'));
     expect(onDisk).toEqual(exportStudyJsonSchema());
   });
@@ -63,12 +74,18 @@ describe('schema rejection names the key path', () => {
     const e = thrown(() => parseStudy({ ...minimal, toys: -2 }));
     expect(e.path).toBe('toys');
     expect(e.value).toBe(-2);
-    expect(thrown(() => parseStudy({ ...minimal, criteria: [{ metric: 'nope', estimator: 'b', op: '<', threshold: 1 }] })).path).toBe('criteria.0.metric');
+    expect(thrown(() => parseStudy({ ...minimal, criteria: [{ metric: 'nope', estimator: 'b', op: '<', threshold: 1 }] })).path).toBe(
+      'criteria.0.metric',
+    );
   });
 
   it('rejects a criterion naming an unknown estimator or scan point', () => {
-    expect(thrown(() => parseStudy({ ...minimal, criteria: [{ metric: 'mse', estimator: 'zz', op: '<', threshold: 1 }] })).path).toBe('criteria.0.estimator');
-    expect(thrown(() => parseStudy({ ...minimal, criteria: [{ metric: 'mse', estimator: 'b', point: 'p', op: '<', threshold: 1 }] })).path).toBe('criteria.0.point');
+    expect(thrown(() => parseStudy({ ...minimal, criteria: [{ metric: 'mse', estimator: 'zz', op: '<', threshold: 1 }] })).path).toBe(
+      'criteria.0.estimator',
+    );
+    expect(
+      thrown(() => parseStudy({ ...minimal, criteria: [{ metric: 'mse', estimator: 'b', point: 'p', op: '<', threshold: 1 }] })).path,
+    ).toBe('criteria.0.point');
   });
 
   it('passes generator keys to the generator schema and reports them under the study path', () => {

@@ -93,7 +93,14 @@ describe('backends', () => {
 
       it('a short training runs and records the backend it ran on', async () => {
         const table = toyPairs({ n: 3000, seed: `backend-train/${backend}` });
-        const model = await trainModel(table, { backend: backend === 'tensorflow' ? 'node' : backend, epochs: 1, batch: 1024, hidden: [8], threads: 1, seed: 1 });
+        const model = await trainModel(table, {
+          backend: backend === 'tensorflow' ? 'node' : backend,
+          epochs: 1,
+          batch: 1024,
+          hidden: [8],
+          threads: 1,
+          seed: 1,
+        });
         expect(model.backend).toBe(backend);
         expect(model.members[0]!.branch.branch).toBe('physical');
       });

@@ -42,7 +42,11 @@ export function binnedClosure(t: EventTable, eps1: ArrayLike<number>, eps2: Arra
 }
 
 /** Residual φ − κ over all electrons, κ = logit of the truth ε. */
-export function logitResidual(t: EventTable, eps1: ArrayLike<number>, eps2: ArrayLike<number>): { mean: number; rms: number; kappaSd: number } {
+export function logitResidual(
+  t: EventTable,
+  eps1: ArrayLike<number>,
+  eps2: ArrayLike<number>,
+): { mean: number; rms: number; kappaSd: number } {
   let s = 0;
   let s2 = 0;
   let k1 = 0;
@@ -69,7 +73,10 @@ export function logitResidual(t: EventTable, eps1: ArrayLike<number>, eps2: Arra
  * Pull of each bin's model ε against the counted rate, with σ = (spread over ensemble members of the bin-mean ε)
  * ⊕ (binomial error of the counted rate): the network's own statistical error and the reference's.
  */
-export function ensemblePulls(bins: readonly BinClosure[], perMember: readonly (readonly BinClosure[])[]): { bin: BinClosure; sdEns: number; pull: number }[] {
+export function ensemblePulls(
+  bins: readonly BinClosure[],
+  perMember: readonly (readonly BinClosure[])[],
+): { bin: BinClosure; sdEns: number; pull: number }[] {
   const K = perMember.length;
   return bins.map((b) => {
     const v = perMember.map((pm) => pm.find((x) => x.bin === b.bin)!.model);

@@ -45,8 +45,19 @@ describe('φ trainer on generator events', () => {
     const table = windowEvents(60_000);
     const K = 4;
     // Trained to convergence (≈ 300 Adam steps at lr 0.01 down a cosine schedule, last epoch kept): with 8 epochs at
-    // lr 3e-3 the members stop under-trained and share a flattening bias that no spread covers (the README).
-    const model = await trainModel(table, { epochs: 16, batch: 2048, lr: 0.01, hidden: [32, 32], patience: 16, restoreBest: false, seed: 2, ensemble: K, bootstrap: true, progress: false });
+    // lr 3e-3 the members stop under-trained and share a flattening bias that no spread covers (docs/training.md).
+    const model = await trainModel(table, {
+      epochs: 16,
+      batch: 2048,
+      lr: 0.01,
+      hidden: [32, 32],
+      patience: 16,
+      restoreBest: false,
+      seed: 2,
+      ensemble: K,
+      bootstrap: true,
+      progress: false,
+    });
     const m1 = memberEps(model, table, 1);
     const m2 = memberEps(model, table, 2);
     const perMember = m1.map((e1, k) => binnedClosure(table, e1, m2[k]!));
@@ -58,7 +69,9 @@ describe('φ trainer on generator events', () => {
       expect(Math.abs(pull), `${b.bin}: model ${b.model} ± ${sdEns}, rate ${b.rate} ± ${b.sigma}`).toBeLessThan(3);
     }
     const res = logitResidual(table, eps1, eps2);
-    console.log(`generator closure: ${table.n} events, φ − κ(truth ε) mean ${res.mean.toFixed(4)}, rms ${res.rms.toFixed(4)} (sd of κ ${res.kappaSd.toFixed(3)})`);
+    console.log(
+      `generator closure: ${table.n} events, φ − κ(truth ε) mean ${res.mean.toFixed(4)}, rms ${res.rms.toFixed(4)} (sd of κ ${res.kappaSd.toFixed(3)})`,
+    );
     for (const m of model.members) expect(m.branch.branch).toBe('physical');
   });
 });

@@ -24,7 +24,11 @@ function randomBatch(d: number, B: number, head: Head, seed: number): Batch {
 }
 
 describe('hand-written dense backward pass', () => {
-  for (const [head, transposed] of [['pair', true], ['electron', true], ['pair', false]] as const) {
+  for (const [head, transposed] of [
+    ['pair', true],
+    ['electron', true],
+    ['pair', false],
+  ] as const) {
     for (const activation of ACTIVATIONS) {
       it(`equals tf autodiff (${head} head, ${activation}, hᵀ by ${transposed ? 'feature-major forward' : 'tf.transpose'})`, () => {
         const arch: MlpArch = { inputs: 4, hidden: [16, 8], activation, alpha: 0.01 };
@@ -44,7 +48,8 @@ describe('hand-written dense backward pass', () => {
         for (const g of gb) for (const v of g) scale = Math.max(scale, Math.abs(v));
         expect(scale).toBeGreaterThan(1e-4); // the comparison is not between two zero vectors
         // float32: agreement to ~1e-5 of the largest gradient component.
-        for (let k = 0; k < ga.length; k++) for (let i = 0; i < ga[k]!.length; i++) expect(Math.abs(ga[k]![i]! - gb[k]![i]!)).toBeLessThan(2e-5 * scale);
+        for (let k = 0; k < ga.length; k++)
+          for (let i = 0; i < ga[k]!.length; i++) expect(Math.abs(ga[k]![i]! - gb[k]![i]!)).toBeLessThan(2e-5 * scale);
       });
     }
   }

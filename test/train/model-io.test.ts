@@ -65,7 +65,32 @@ describe('qmisid train / apply', () => {
     await writeEvents(input, toyPairs({ n: 6000, seed: 'cli' }), { config: null, seed: 'cli', version: 'test' });
     const modelDir = join(dir, 'cli-model');
     // Toy pairs carry no mass: train on every row, explicitly (the default is the mass window, as in qmisid fit).
-    const code = await main(['node', 'qmisid', 'train', '--input', input, '--out', modelDir, '--region', 'all', '--features', 'pt,eta', '--epochs', '2', '--batch', '1024', '--ensemble', '2', '--oc-keep', '0.5', '--seed', '3', '--val-frac', '0.25', '--no-progress']);
+    const code = await main([
+      'node',
+      'qmisid',
+      'train',
+      '--input',
+      input,
+      '--out',
+      modelDir,
+      '--region',
+      'all',
+      '--features',
+      'pt,eta',
+      '--epochs',
+      '2',
+      '--batch',
+      '1024',
+      '--ensemble',
+      '2',
+      '--oc-keep',
+      '0.5',
+      '--seed',
+      '3',
+      '--val-frac',
+      '0.25',
+      '--no-progress',
+    ]);
     expect(code).toBe(0);
     const m = loadModel(modelDir);
     expect(m.members.length).toBe(2);
@@ -82,7 +107,8 @@ describe('qmisid train / apply', () => {
   it('bad flags and missing columns exit 2 and write nothing', async () => {
     const input = join(dir, 'nosc.csv');
     const t = toyPairs({ n: 100, seed: 'nosc' });
-    const { sc: _sc, ...rest } = t.columns;
+    // Neither sc nor the charges it could be derived from (src/io/columnMap.ts derives sc from q1, q2).
+    const { sc: _sc, q1: _q1, q2: _q2, ...rest } = t.columns;
     await writeEvents(input, { n: t.n, columns: rest }, { config: null, seed: 'x', version: 'test' });
     const out = join(dir, 'never');
     const errs: string[] = [];
@@ -97,7 +123,7 @@ describe('qmisid train / apply', () => {
       process.stderr.write = write;
     }
     expect(errs.join('')).toMatch(/--epochs "many"/);
-    expect(errs.join('')).toMatch(/--oc-keep 0/);
+    expect(errs.join('')).toMatch(/--oc-keep "0"/);
     expect(errs.join('')).toMatch(/bogus1/);
     expect(errs.join('')).toMatch(/column sc/);
     expect(existsSync(out)).toBe(false);

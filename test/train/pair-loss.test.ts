@@ -84,12 +84,17 @@ describe('pair logit f(φ1, φ2) (eq. 3)', () => {
 
   it('double-precision gradient agrees with a central finite difference', () => {
     fc.assert(
-      fc.property(fc.double({ min: -8, max: 8, noNaN: true }), fc.double({ min: -8, max: 8, noNaN: true }), fc.constantFrom(0, 1), (a, b, y) => {
-        const h = 1e-5;
-        const [ga, gb] = pairLossGradValue(a, b, y);
-        expect(ga).toBeCloseTo((pairLossValue(a + h, b, y) - pairLossValue(a - h, b, y)) / (2 * h), 5);
-        expect(gb).toBeCloseTo((pairLossValue(a, b + h, y) - pairLossValue(a, b - h, y)) / (2 * h), 5);
-      }),
+      fc.property(
+        fc.double({ min: -8, max: 8, noNaN: true }),
+        fc.double({ min: -8, max: 8, noNaN: true }),
+        fc.constantFrom(0, 1),
+        (a, b, y) => {
+          const h = 1e-5;
+          const [ga, gb] = pairLossGradValue(a, b, y);
+          expect(ga).toBeCloseTo((pairLossValue(a + h, b, y) - pairLossValue(a - h, b, y)) / (2 * h), 5);
+          expect(gb).toBeCloseTo((pairLossValue(a, b + h, y) - pairLossValue(a, b - h, y)) / (2 * h), 5);
+        },
+      ),
     );
   });
 

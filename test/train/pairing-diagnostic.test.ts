@@ -38,7 +38,13 @@ describe('φ pairing identifiability', () => {
     const good = await trainModel(all, opts);
     expect(good.pairing?.identifiable).toBe(true);
     expect(good.pairing?.bipartiteComponents).toBe(0);
-    const ctx = { binning: Binning.defaults(), seed: 's', options: { hidden: [16], epochs: 1, batch: 4096, threads: 1 }, source: 'test', threads: 1 };
+    const ctx = {
+      binning: Binning.defaults(),
+      seed: 's',
+      options: { hidden: [16], epochs: 1, batch: 4096, threads: 1 },
+      source: 'test',
+      threads: 1,
+    };
     const est = await phiEstimator(bipartite, ctx);
     expect(est.status).toBe('notIdentifiable');
     expect(est.message).toMatch(/not identifiable: bipartite pairing/);
@@ -59,7 +65,22 @@ describe('φ pairing identifiability', () => {
       const prev = process.exitCode;
       let code: number;
       try {
-        code = await main(['node', 'qmisid', 'train', '--input', file, '--out', join(dir, 'model'), '--region', 'all', '--epochs', '1', '--hidden', '16', '--no-progress']);
+        code = await main([
+          'node',
+          'qmisid',
+          'train',
+          '--input',
+          file,
+          '--out',
+          join(dir, 'model'),
+          '--region',
+          'all',
+          '--epochs',
+          '1',
+          '--hidden',
+          '16',
+          '--no-progress',
+        ]);
       } finally {
         process.stderr.write = write;
         process.exitCode = prev;

@@ -37,7 +37,16 @@ beforeAll(async () => {
 
 describe('(A) modelled-background pair loss', () => {
   const cases: [number, number, number, number, number][] = [];
-  for (const a of [-30, -4, -0.3, 2]) for (const b of [-12, -1, 0.5]) for (const y of [0, 1]) for (const [oc, sc] of [[0, 0], [0.02, 0.01], [0, 0.2], [0.3, 0]]) cases.push([a, b, y, oc!, sc!]);
+  for (const a of [-30, -4, -0.3, 2])
+    for (const b of [-12, -1, 0.5])
+      for (const y of [0, 1])
+        for (const [oc, sc] of [
+          [0, 0],
+          [0.02, 0.01],
+          [0, 0.2],
+          [0.3, 0],
+        ])
+          cases.push([a, b, y, oc!, sc!]);
 
   it('is the plain BCE without background, ≥ 0 always, and its analytic gradient matches autodiff and finite differences', () => {
     for (const [a, b, y] of cases) expect(pairLossBkgValue(a, b, y, 0, 0)).toBe(pairLossValue(a, b, y));
@@ -78,7 +87,19 @@ describe('(B) ≥ 10 % same-charge fakes in the window', () => {
     background: { fraction: 0.04, scShare: 0.5, slope: 0 },
   };
   // valFrac 0: train on every event, so the Poisson σ of the whole sample is the estimate's.
-  const opts = { features: ['pt', 'abseta'], hidden: [32, 32], epochs: 12, batch: 4096, lr: 0.01, ocKeep: 0.25, valFrac: 0, patience: 12, restoreBest: false, progress: false, seed: 3 };
+  const opts = {
+    features: ['pt', 'abseta'],
+    hidden: [32, 32],
+    epochs: 12,
+    batch: 4096,
+    lr: 0.01,
+    ocKeep: 0.25,
+    valFrac: 0,
+    patience: 12,
+    restoreBest: false,
+    progress: false,
+    seed: 3,
+  };
 
   it('subtracted φ is within 3σ of the truth; window-only φ is biased up by more than 3σ', async () => {
     const { table } = await generateEvents({ config, events: 140_000, count: 'selected', seed: 'sideband-phi', workers: 0 });
@@ -88,7 +109,7 @@ describe('(B) ≥ 10 % same-charge fakes in the window', () => {
     const c = win.columns;
     let sigSC = 0;
     let fakeSC = 0;
-    for (let i = 0; i < win.n; i++) if (c.sc![i]) (c.is_background![i] ? fakeSC++ : sigSC++);
+    for (let i = 0; i < win.n; i++) if (c.sc![i]) c.is_background![i] ? fakeSC++ : sigSC++;
     expect(fakeSC / (sigSC + fakeSC), 'fakes share of the window SC events').toBeGreaterThanOrEqual(0.1);
     let sbSC = 0;
     for (let i = 0; i < all.n; i++) if (all.columns.region![i] !== REGION.window && all.columns.sc![i]) sbSC++;
@@ -145,7 +166,10 @@ describe('(C) guards', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qmisid-collapse-'));
     try {
       const file = join(dir, 'events.csv');
-      await writeEvents(file, mixed, { config: null, seed: 'guard', version: 'test' });
+      // The toy background's charges are not drawn to match its sc labels: write sc alone (the reader then takes
+      // it as given instead of cross-checking it against q1, q2).
+      const { q1: _q1, q2: _q2, ...columns } = mixed.columns;
+      await writeEvents(file, { n: mixed.n, columns }, { config: null, seed: 'guard', version: 'test' });
       const cfg = join(dir, 'cfg.json');
       (await import('node:fs')).writeFileSync(cfg, JSON.stringify({ negativeWeights: 'linear', hidden: [32, 32], lr: 0.02, batch: 2048 }));
       const out = join(dir, 'model');
@@ -155,7 +179,24 @@ describe('(C) guards', () => {
       const prev = process.exitCode;
       let code: number;
       try {
-        code = await main(['node', 'qmisid', 'train', '--input', file, '--out', out, '--config', cfg, '--region', 'all', '--epochs', '15', '--seed', '1', '--no-progress']);
+        code = await main([
+          'node',
+          'qmisid',
+          'train',
+          '--input',
+          file,
+          '--out',
+          out,
+          '--config',
+          cfg,
+          '--region',
+          'all',
+          '--epochs',
+          '15',
+          '--seed',
+          '1',
+          '--no-progress',
+        ]);
       } finally {
         process.stderr.write = write;
         process.exitCode = prev;

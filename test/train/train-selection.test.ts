@@ -28,7 +28,14 @@ describe('qmisid train: the file’s selection', () => {
     const common = ['--epochs', '1', '--batch', '512', '--hidden', '4', '--val-frac', '0.2', '--no-progress', '--backend', 'cpu'];
     expect(await main(['node', 'qmisid', 'train', '--input', input, '--out', join(dir, 'm1'), ...common])).toBe(0);
     expect(loadModel(join(dir, 'm1')).selection).toEqual({
-      region: 'window', ptMin: [25, 25], window: [85, 97], lowSideband: [60, 80], highSideband: [100, 120], sidebandWeight: -0.3, source: 'file', events: nWindow,
+      region: 'window',
+      ptMin: [25, 25],
+      window: [85, 97],
+      lowSideband: [60, 80],
+      highSideband: [100, 120],
+      sidebandWeight: -0.3,
+      source: 'file',
+      events: nWindow,
     });
     expect(await main(['node', 'qmisid', 'train', '--input', input, '--out', join(dir, 'm2'), ...common, '--window', '87,95'])).toBe(0);
     expect(loadModel(join(dir, 'm2')).selection).toMatchObject({ region: 'window', window: [87, 95], source: 'flags' });

@@ -61,7 +61,9 @@ describe('φ trainer closure on toy pairs', () => {
     const { eps1, eps2 } = applyModel(model, table);
     const bins = binnedClosure(table, eps1, eps2).filter((b) => b.flips >= 80);
     const res = logitResidual(table, eps1, eps2);
-    console.log(`swapped labels: φ − κ mean ${res.mean.toFixed(3)}, rms ${res.rms.toFixed(3)}; max |pull| ${Math.max(...bins.map((b) => Math.abs(b.pull))).toFixed(1)}`);
+    console.log(
+      `swapped labels: φ − κ mean ${res.mean.toFixed(3)}, rms ${res.rms.toFixed(3)}; max |pull| ${Math.max(...bins.map((b) => Math.abs(b.pull))).toFixed(1)}`,
+    );
     expect(Math.max(...bins.map((b) => Math.abs(b.pull)))).toBeGreaterThan(10);
     expect(res.rms).toBeGreaterThan(1);
   });
@@ -99,7 +101,9 @@ describe('φ trainer closure on toy pairs', () => {
     const relSigma = Math.sqrt(sw2) / sw;
     const subtracted = await meanEps(mixed);
     const ignored = await meanEps(filterTable(mixed, (i) => mixed.columns.w![i]! > 0));
-    console.log(`negative weights: truth ${truth.toFixed(5)}, subtracted ${subtracted.toFixed(5)}, negatives dropped ${ignored.toFixed(5)}, rel σ ${relSigma.toFixed(3)}`);
+    console.log(
+      `negative weights: truth ${truth.toFixed(5)}, subtracted ${subtracted.toFixed(5)}, negatives dropped ${ignored.toFixed(5)}, rel σ ${relSigma.toFixed(3)}`,
+    );
     expect(Math.abs(subtracted / truth - 1)).toBeLessThan(3 * relSigma);
     expect(ignored / truth - 1).toBeGreaterThan(3 * relSigma);
   });
@@ -113,7 +117,10 @@ describe('determinism and resources', () => {
     const a = await trainModel(small, { ...opts, seed: 5 });
     const b = await trainModel(small, { ...opts, seed: 5 });
     const c = await trainModel(small, { ...opts, seed: 6 });
-    const bytes = (m: typeof a) => Buffer.concat(m.members[0]!.params.weights.concat(m.members[0]!.params.biases).map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength)));
+    const bytes = (m: typeof a) =>
+      Buffer.concat(
+        m.members[0]!.params.weights.concat(m.members[0]!.params.biases).map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength)),
+      );
     expect(bytes(a).equals(bytes(b))).toBe(true);
     expect(bytes(a).equals(bytes(c))).toBe(false);
     expect(a.members[0]!.curves).toEqual(b.members[0]!.curves);
@@ -136,7 +143,10 @@ describe('determinism and resources', () => {
     const budget1 = await trainModel(small, { ...opts, seed: 5, threads: 2 }, { maxThreads: 1 });
     const budget2 = await trainModel(small, { ...opts, seed: 5, threads: 2 }, { maxThreads: 2 });
     const one = await trainModel(small, { ...opts, seed: 5, threads: 1 });
-    const bytes = (m: typeof budget1) => Buffer.concat(m.members[0]!.params.weights.concat(m.members[0]!.params.biases).map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength)));
+    const bytes = (m: typeof budget1) =>
+      Buffer.concat(
+        m.members[0]!.params.weights.concat(m.members[0]!.params.biases).map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength)),
+      );
     expect(bytes(budget1).equals(bytes(budget2))).toBe(true);
     expect(budget1.members[0]!.curves).toEqual(budget2.members[0]!.curves);
     // Power: a different part count does change the bits (float32 summation order), so the equality above
@@ -217,7 +227,9 @@ describe('branch', () => {
     const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
     const nSc = Array.from(t.columns.sc!).reduce((s, v) => s + v, 0);
     const truth = mean(t.columns.truth_eps1!);
-    console.log(`branch: truth ${truth}, physical ${mean(applyModel(physical, t).eps1)}, flipped ${mean(ef)}, 1/sqrt(N_SC) ${1 / Math.sqrt(nSc)}`);
+    console.log(
+      `branch: truth ${truth}, physical ${mean(applyModel(physical, t).eps1)}, flipped ${mean(ef)}, 1/sqrt(N_SC) ${1 / Math.sqrt(nSc)}`,
+    );
     expect(Math.abs(mean(ef) / truth - 1)).toBeLessThan(3 / Math.sqrt(nSc));
     expect(Math.abs(mean(applyModel(physical, t).eps1) / truth - 1)).toBeLessThan(3 / Math.sqrt(nSc));
   });

@@ -47,7 +47,8 @@ export function toyTable(binning: Binning, o: ToyTableOptions): EventTable {
     }
     c.sc![e] = c.q1![e] === c.q2![e] ? 1 : 0;
     c.w![e] = 1;
-    c.region![e] = o.sideband && rng.uniform() < o.sideband ? (rng.uniform() < 0.5 ? REGION.lowSideband : REGION.highSideband) : REGION.window;
+    c.region![e] =
+      o.sideband && rng.uniform() < o.sideband ? (rng.uniform() < 0.5 ? REGION.lowSideband : REGION.highSideband) : REGION.window;
     c.m_ee![e] = 91;
   }
   return t;

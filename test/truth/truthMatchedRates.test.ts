@@ -76,6 +76,6 @@ describe('truth references', () => {
     expect(() => truthMatchedRates({ n: t.n, columns: rest }, binning)).toThrow(/truth_flip2: missing column/);
     (t.columns.eta1 as Float64Array)[3] = NaN;
     expect(() => truthMatchedRates(t, binning)).toThrow(DataError);
-    expect(() => truthMatchedRates(t, binning)).toThrow(/eta1: non-finite value at row 3/);
+    expect(() => truthMatchedRates(t, binning)).toThrow(/eta1: non-finite value at row 4/);
   });
 });

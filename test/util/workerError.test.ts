@@ -7,7 +7,10 @@ const cross = (err: unknown, context: string) => fromWorkerError(structuredClone
 
 describe('errors across a worker boundary', () => {
   it('an input error stays an input error with its one-line message', () => {
-    for (const err of [new ConfigError('detector.flip.lossMean', -1, 'a fraction in [0, 1)', 'gen.json'), new NumericalError('generate', 'no event passed')]) {
+    for (const err of [
+      new ConfigError('detector.flip.lossMean', -1, 'a fraction in [0, 1)', 'gen.json'),
+      new NumericalError('generate', 'no event passed'),
+    ]) {
       const back = cross(err, 'toy 3');
       expect(back).toBeInstanceOf(QmisidError);
       expect(back.message).toBe(err.message);

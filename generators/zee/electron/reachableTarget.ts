@@ -79,7 +79,11 @@ export function reachableTargetFn(model: LatentElectron): (o: ElectronObservatio
   const l1rho = Math.log1p(-rho);
   // −ln σ − ln √(2π) for each Gaussian; the Gaussian exponent is added per electron.
   const k = (sd: number): number => -Math.log(sd) - LOG_SQRT_2PI;
-  const kdP = k(dP), kdW = k(dW), kR = k(rSig), kPhiP = k(sPhiP), kPhiW = k(sPhiW);
+  const kdP = k(dP),
+    kdW = k(dW),
+    kR = k(rSig),
+    kPhiP = k(sPhiP),
+    kPhiW = k(sPhiW);
   const q = (x: number, mean: number, sd: number): number => {
     const u = (x - mean) / sd;
     return -0.5 * u * u;

@@ -26,7 +26,14 @@ export function flipLoss(expectClosure: boolean): PropertyDefinition {
       const table = await windowSample(SHAPE, SIZES[ctx.preset], `${ctx.seed}/flipLoss`, { lossMean: LOSS });
       const ref = reference(table, CHECK_BINNING);
       const res = await callEstimator(ctx, table, CHECK_BINNING, 'flipLoss');
-      if (res.status !== 'ok') return { status: 'failed', summary: `status '${res.status}'`, message: res.message ?? `status '${res.status}'`, checks: 1, falseAlarm: 0 };
+      if (res.status !== 'ok')
+        return {
+          status: 'failed',
+          summary: `status '${res.status}'`,
+          message: res.message ?? `status '${res.status}'`,
+          checks: 1,
+          falseAlarm: 0,
+        };
       const est = perBin(res, table, CHECK_BINNING);
       // Pooled relative bias: Σ w (ε̂/τ − 1) with w = (τ/σ)² (inverse-variance weights of the relative bias).
       let sw = 0;
@@ -42,7 +49,14 @@ export function flipLoss(expectClosure: boolean): PropertyDefinition {
       const line = `pooled relative bias ${(100 * bias).toFixed(2)} ± ${(100 * err).toFixed(2)} % over ${ref.bulk.length} bulk bins at ${100 * LOSS} % flip loss`;
       if (!expectClosure) return { status: 'passed', summary: `measured (not judged): ${line}`, checks: 1, falseAlarm: 0 };
       const z = normalQuantile(1 - ALPHA / 2);
-      if (!(Math.abs(bias) < z * err)) return { status: 'failed', summary: 'does not close under flip loss', message: `${line}: |bias| ≥ ${z.toFixed(2)}σ`, checks: 1, falseAlarm: ALPHA };
+      if (!(Math.abs(bias) < z * err))
+        return {
+          status: 'failed',
+          summary: 'does not close under flip loss',
+          message: `${line}: |bias| ≥ ${z.toFixed(2)}σ`,
+          checks: 1,
+          falseAlarm: ALPHA,
+        };
       return { status: 'passed', summary: line, checks: 1, falseAlarm: ALPHA };
     },
   };

@@ -77,9 +77,15 @@ export const invariance: PropertyDefinition = {
         worstSwap = Math.max(worstSwap, Number.isNaN(ds) ? Infinity : ds);
         worstPerm = Math.max(worstPerm, Number.isNaN(dp) ? Infinity : dp);
         if (!(ds <= SWAP_TOL))
-          return fail(`e1 ↔ e2 relabelling moves bin ${CHECK_BINNING.label(k)} from ${base.eps[k]} to ${swapped.eps[k]} (${ds.toFixed(3)}σ, tolerance ${SWAP_TOL}σ)`, checks);
+          return fail(
+            `e1 ↔ e2 relabelling moves bin ${CHECK_BINNING.label(k)} from ${base.eps[k]} to ${swapped.eps[k]} (${ds.toFixed(3)}σ, tolerance ${SWAP_TOL}σ)`,
+            checks,
+          );
         if (!(dp <= PERMUTE_TOL))
-          return fail(`permuting the events moves bin ${CHECK_BINNING.label(k)} from ${base.eps[k]} to ${permuted.eps[k]} (${dp.toFixed(3)}σ, tolerance ${PERMUTE_TOL}σ)`, checks);
+          return fail(
+            `permuting the events moves bin ${CHECK_BINNING.label(k)} from ${base.eps[k]} to ${permuted.eps[k]} (${dp.toFixed(3)}σ, tolerance ${PERMUTE_TOL}σ)`,
+            checks,
+          );
       }
     }
     return {

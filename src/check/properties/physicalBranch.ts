@@ -30,7 +30,10 @@ export const physicalBranch: PropertyDefinition = {
       for (const k of ref.bulk) {
         checks++;
         if (!(est.eps[k]! < 0.5))
-          return fail(`bin ${CHECK_BINNING.label(k)}: ε = ${est.eps[k]} ≥ ½ where the truth is ${ref.truth[k]!.toExponential(3)} (mirror branch ε → 1 − ε?)`, checks);
+          return fail(
+            `bin ${CHECK_BINNING.label(k)}: ε = ${est.eps[k]} ≥ ½ where the truth is ${ref.truth[k]!.toExponential(3)} (mirror branch ε → 1 − ε?)`,
+            checks,
+          );
       }
       let above = 0;
       let n = 0;
@@ -41,9 +44,15 @@ export const physicalBranch: PropertyDefinition = {
           if (e[i]! >= 0.5) above++;
         }
       checks++;
-      if (n > 0 && above / n > LIMIT) return fail(`${above} of ${n} electrons (${((100 * above) / n).toFixed(1)} %) have ε ≥ ½ (limit ${100 * LIMIT} %)`, checks);
+      if (n > 0 && above / n > LIMIT)
+        return fail(`${above} of ${n} electrons (${((100 * above) / n).toFixed(1)} %) have ε ≥ ½ (limit ${100 * LIMIT} %)`, checks);
     }
-    return { status: 'passed', summary: `${size.shapes} sample(s): every bulk bin and ≥ ${100 * (1 - LIMIT)} % of electrons below ½`, checks, falseAlarm: 0 };
+    return {
+      status: 'passed',
+      summary: `${size.shapes} sample(s): every bulk bin and ≥ ${100 * (1 - LIMIT)} % of electrons below ½`,
+      checks,
+      falseAlarm: 0,
+    };
   },
 };
 

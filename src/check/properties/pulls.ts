@@ -28,22 +28,44 @@ export const pulls: PropertyDefinition = {
       const table = await windowSample(SHAPE, size.truthEvents, `${ctx.seed}/pulls/${s}`);
       const ref = reference(table, CHECK_BINNING);
       const res = await callEstimator(ctx, table, CHECK_BINNING, 'pulls', s);
-      if (res.status !== 'ok') return { status: 'failed', summary: `status '${res.status}' on sample ${s}`, message: res.message ?? `status '${res.status}'`, checks: p.length, falseAlarm: ALPHA };
+      if (res.status !== 'ok')
+        return {
+          status: 'failed',
+          summary: `status '${res.status}' on sample ${s}`,
+          message: res.message ?? `status '${res.status}'`,
+          checks: p.length,
+          falseAlarm: ALPHA,
+        };
       const est = perBin(res, table, CHECK_BINNING);
       if (s === 0 && ref.bulk.every((k) => !Number.isFinite(est.err[k]!)))
         return { status: 'skipped', summary: 'the estimator reports no per-bin errors', checks: 0, falseAlarm: 0 };
       for (const k of ref.bulk) p.push((est.eps[k]! - ref.truth[k]!) / est.err[k]!);
     }
     const n = p.length;
-    if (p.some((x) => !Number.isFinite(x))) return { status: 'failed', summary: 'non-finite pulls', message: `${p.filter((x) => !Number.isFinite(x)).length} of ${n} bulk-bin pulls are not finite (an error of 0 or NaN in a populated bin)`, checks: n, falseAlarm: ALPHA };
+    if (p.some((x) => !Number.isFinite(x)))
+      return {
+        status: 'failed',
+        summary: 'non-finite pulls',
+        message: `${p.filter((x) => !Number.isFinite(x)).length} of ${n} bulk-bin pulls are not finite (an error of 0 or NaN in a populated bin)`,
+        checks: n,
+        falseAlarm: ALPHA,
+      };
     const mean = p.reduce((a, b) => a + b, 0) / n;
     const s2 = p.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
     const z = normalQuantile(1 - ALPHA / 4);
     const lo = chiSquareQuantile(ALPHA / 4, n - 1) / (n - 1);
     const hi = chiSquareQuantile(1 - ALPHA / 4, n - 1) / (n - 1);
     const line = `${n} pulls: mean ${mean.toFixed(3)} ± ${(1 / Math.sqrt(n)).toFixed(3)}, width ${Math.sqrt(s2).toFixed(3)} (allowed ${Math.sqrt(lo).toFixed(3)}–${Math.sqrt(hi).toFixed(3)})`;
-    if (!(Math.abs(mean) * Math.sqrt(n) < z)) return { status: 'failed', summary: 'biased pulls', message: `${line}: |mean|·√n = ${(Math.abs(mean) * Math.sqrt(n)).toFixed(2)} ≥ ${z.toFixed(2)}`, checks: 2, falseAlarm: ALPHA };
-    if (!(s2 >= lo && s2 <= hi)) return { status: 'failed', summary: s2 > hi ? 'errors too small' : 'errors too large', message: line, checks: 2, falseAlarm: ALPHA };
+    if (!(Math.abs(mean) * Math.sqrt(n) < z))
+      return {
+        status: 'failed',
+        summary: 'biased pulls',
+        message: `${line}: |mean|·√n = ${(Math.abs(mean) * Math.sqrt(n)).toFixed(2)} ≥ ${z.toFixed(2)}`,
+        checks: 2,
+        falseAlarm: ALPHA,
+      };
+    if (!(s2 >= lo && s2 <= hi))
+      return { status: 'failed', summary: s2 > hi ? 'errors too small' : 'errors too large', message: line, checks: 2, falseAlarm: ALPHA };
     return { status: 'passed', summary: line, checks: 2, falseAlarm: ALPHA };
   },
 };

@@ -39,7 +39,10 @@ export const recovery: PropertyDefinition = {
         const table = await windowSample(shape, size.truthEvents, sampleSeed);
         const ref = reference(table, binning);
         const res = await callEstimator(ctx, table, binning, 'recovery', r);
-        if (res.status !== 'ok') throw new Error(`status '${res.status}'${res.message ? `: ${res.message}` : ''} on a connected sample where the rates are identifiable`);
+        if (res.status !== 'ok')
+          throw new Error(
+            `status '${res.status}'${res.message ? `: ${res.message}` : ''} on a connected sample where the rates are identifiable`,
+          );
         const est = perBin(res, table, binning);
         const byRow = new Map<number, number[]>();
         for (const k of ref.bulk) {
@@ -47,7 +50,9 @@ export const recovery: PropertyDefinition = {
           checks++;
           worst = Math.max(worst, Math.abs(pull) || Infinity);
           if (!(Math.abs(pull) < z))
-            throw new Error(`bin ${binning.label(k)}: estimate ${fmt(est.eps[k]!)}, truth ${fmt(ref.truth[k]!)}, σ ${fmt(ref.fit.errSandwich[k]!)}: pull ${pull.toFixed(2)}, limit ±${z.toFixed(2)}`);
+            throw new Error(
+              `bin ${binning.label(k)}: estimate ${fmt(est.eps[k]!)}, truth ${fmt(ref.truth[k]!)}, σ ${fmt(ref.fit.errSandwich[k]!)}: pull ${pull.toFixed(2)}, limit ±${z.toFixed(2)}`,
+            );
           const row = binning.coordinates(k).iEta;
           byRow.set(row, [...(byRow.get(row) ?? []), pull]);
         }
@@ -56,7 +61,9 @@ export const recovery: PropertyDefinition = {
           const zr = pulls.reduce((a, b) => a + b, 0) / Math.sqrt(pulls.length);
           checks++;
           if (!(Math.abs(zr) < z))
-            throw new Error(`|η| row ${binning.etaEdges[row]}–${binning.etaEdges[row + 1]}: ${pulls.length} bulk bins pull together (Stouffer z ${zr.toFixed(2)}, pulls ${pulls.map((p) => p.toFixed(2)).join(', ')}), limit ±${z.toFixed(2)}`);
+            throw new Error(
+              `|η| row ${binning.etaEdges[row]}–${binning.etaEdges[row + 1]}: ${pulls.length} bulk bins pull together (Stouffer z ${zr.toFixed(2)}, pulls ${pulls.map((p) => p.toFixed(2)).join(', ')}), limit ±${z.toFixed(2)}`,
+            );
         }
       }),
       { seed: ctx.seed, numRuns: size.runs, endOnFailure: true, ...(ctx.path ? { path: ctx.path } : {}) },

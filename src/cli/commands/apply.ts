@@ -1,57 +1,125 @@
 /**
  * `qmisid apply`: add eps1, eps2 (and, for an ensemble, eps1_sd, eps2_sd) to an event file using a saved
- * model directory. The output keeps every input column; it is written atomically.
+ * model directory. The output keeps every input column; it is written atomically. The file is read and
+ * written chunk by chunk (src/io/eventChunks.ts): memory holds one chunk of every column, never the whole file.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import type { EventTable } from '../../events/columns.js';
+import { parseInputDir, parseInputFile, parseOutputFile } from '../flags.js';
+import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../columnMapOptions.js';
 
-interface ApplyFlags {
+interface ApplyFlags extends ColumnMapFlags {
   model: string;
+  inputs?: string;
   input: string;
   out: string;
   backend?: string;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('apply')
     .description('add per-electron eps1, eps2 (and eps1_sd, eps2_sd for an ensemble) from a trained model')
-    .requiredOption('--model <DIR>', 'model directory written by `qmisid train`')
+    .requiredOption('--model <DIR|FILE.onnx>', 'model directory written by `qmisid train`, or an ONNX phi (docs/open-bench.md)')
+    .option('--inputs <LIST>', 'ONNX model: raw per-electron columns it reads, in order, e.g. pt,eta (default: its qmisid.inputs metadata)')
     .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv)')
     .requiredOption('--out <FILE>', 'output event file (format by extension)')
-    .option('--backend <NAME>', 'auto (default) | node | wasm | cpu')
-    .action(async (flags: ApplyFlags) => {
-      const { openEventChunks, openEventWriter, formatOf } = await import('../../io/events-file.js');
-      const { loadModel } = await import('../../train/model-io.js');
-      const { applyModel } = await import('../../train/apply.js');
-      const { selectBackend } = await import('../../train/backend.js');
-      const { version } = await import('../../version.js');
+    .option('--backend <NAME>', 'auto (default) | node | wasm | cpu');
+  addColumnMapOptions(cmd).action(async (flags: ApplyFlags) => {
+    const { loadModel } = await import('../../train/model-io.js');
+    const { applyModel } = await import('../../train/apply.js');
+    const { selectBackend } = await import('../../train/backend.js');
 
-      if (flags.out === flags.input) throw new UsageError('--out', flags.out, 'must differ from --input');
-      const model = loadModel(flags.model);
-      const backend = await selectBackend((flags.backend ?? 'auto') as Parameters<typeof selectBackend>[0]);
-      // Chunk in, chunk out: memory holds one chunk of every column, never the whole file.
-      const source = await openEventChunks(flags.input, formatOf(flags.input));
-      const meta = source.meta;
+    // The model first (the error names --model when both are missing), a directory or an ONNX file.
+    const onnxModel = flags.model.endsWith('.onnx');
+    if (onnxModel) parseInputFile('--model', flags.model);
+    else parseInputDir('--model', flags.model);
+    parseInputFile('--input', flags.input);
+    const { resolve } = await import('node:path');
+    const { formatOf } = await import('../../io/events-file.js');
+    if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
+    try {
       formatOf(flags.out);
-      const writer = await openEventWriter(flags.out, {
-        config: meta?.config ?? null,
-        seed: meta?.seed ?? '',
-        version,
-        input: flags.input,
-        model: { dir: flags.model, kind: model.kind, features: model.features, seed: model.seed, members: model.members.length },
-      });
-      let n: number;
-      try {
-        for await (const chunk of source.chunks()) {
-          const eps = applyModel(model, chunk, flags.input);
-          await writer.write({ n: chunk.n, columns: { ...chunk.columns, ...eps } as typeof chunk.columns });
-        }
-        n = await writer.close();
-      } catch (err) {
-        await writer.abort();
-        throw err;
-      }
-      process.stderr.write(`qmisid apply: backend ${backend}; ${n} events, ${model.members.length} member(s) -> ${flags.out}\n`);
-    });
+    } catch {
+      throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
+    }
+    parseOutputFile('--out', flags.out);
+    parseOutputFile('--out', `${flags.out}.json`);
+    if (onnxModel) return applyOnnx(flags);
+    if (flags.inputs != null) throw new UsageError('--inputs', flags.inputs, 'only with an ONNX --model');
+    const model = loadModel(flags.model);
+    const backend = await selectBackend((flags.backend ?? 'auto') as Parameters<typeof selectBackend>[0]);
+    const { parseFeatures } = await import('../../train/features.js');
+    const map = columnMapFrom(flags);
+    // Every row is kept (no region is derived): apply annotates the file, it selects nothing.
+    const n = await annotateInChunks(
+      flags,
+      {
+        ...(map ? { map } : {}),
+        deriveRegion: false,
+        require: parseFeatures(model.features).flatMap((f) => [`${f.column}1`, `${f.column}2`]),
+      },
+      { model: { dir: flags.model, kind: model.kind, features: model.features, seed: model.seed, members: model.members.length } },
+      (chunk) => applyModel(model, chunk, flags.input),
+    );
+    process.stderr.write(`qmisid apply: backend ${backend}; ${n} events, ${model.members.length} member(s) -> ${flags.out}\n`);
+  });
+}
+
+/**
+ * Read `flags.input` chunk by chunk, add the columns `eps` computes for each chunk, write `flags.out` chunk by
+ * chunk (atomically: nothing appears at --out unless every chunk was read and written). Returns the rows written.
+ */
+async function annotateInChunks(
+  flags: ApplyFlags,
+  read: import('../../io/events-file.js').ReadOptions,
+  provenance: Record<string, unknown>,
+  eps: (chunk: EventTable) => object | Promise<object>,
+): Promise<number> {
+  const { openEventChunks, openEventWriter, formatOf } = await import('../../io/events-file.js');
+  const { version } = await import('../../version.js');
+  const source = await openEventChunks(flags.input, formatOf(flags.input), read);
+  const meta = source.meta;
+  // With deriveRegion off no row is dropped, so the mapping report is complete before the first chunk.
+  const mapping = source.mapping();
+  const writer = await openEventWriter(flags.out, {
+    config: meta?.config ?? null,
+    seed: meta?.seed ?? '',
+    version,
+    input: flags.input,
+    ...provenance,
+    ...(mapping ? { columnMap: mapping } : {}),
+  });
+  try {
+    for await (const chunk of source.chunks()) {
+      await writer.write({ n: chunk.n, columns: { ...chunk.columns, ...(await eps(chunk)) } as EventTable['columns'] });
+    }
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  return writer.close();
+}
+
+/** apply with an ONNX φ: eps1, eps2 = sigmoid(φ) of each electron (no spread: one fixed model). */
+async function applyOnnx(flags: ApplyFlags): Promise<void> {
+  const { loadOnnxPhi } = await import('../../onnx/onnxPhi.js');
+  const { sigmoid } = await import('../../train/predict.js');
+  const inputs = flags.inputs
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const model = await loadOnnxPhi(flags.model, inputs);
+  const map = columnMapFrom(flags);
+  const n = await annotateInChunks(
+    flags,
+    { ...(map ? { map } : {}), deriveRegion: false, require: model.inputs.flatMap((c) => [`${c}1`, `${c}2`]) },
+    { model: { onnx: flags.model, inputs: model.inputs } },
+    async (chunk) => ({
+      eps1: Float64Array.from(await model.phi(chunk, 1, flags.input), sigmoid),
+      eps2: Float64Array.from(await model.phi(chunk, 2, flags.input), sigmoid),
+    }),
+  );
+  process.stderr.write(`qmisid apply: onnxruntime; ${n} events, inputs ${model.inputs.join(', ')} -> ${flags.out}\n`);
 }

@@ -51,7 +51,9 @@ function parseSeed(v: string | undefined): number | undefined {
 export function register(program: Command): void {
   program
     .command('check')
-    .description('run the estimator properties (recovery, branch, identifiability, invariance, pulls, flip-loss stress) against an estimator')
+    .description(
+      'run the estimator properties (recovery, branch, identifiability, invariance, pulls, flip-loss stress) against an estimator',
+    )
     .option('--estimator <kind>', 'a built-in estimator kind (binned, binnedFolded, truthMatched, phi, oracle)')
     .option('--options <json>', 'the estimator options, inline JSON or @FILE (the same options as in a study file)')
     .option('--module <file>', 'a JavaScript module whose default export is an estimator function')
@@ -72,11 +74,23 @@ export function register(program: Command): void {
       const { writeFileAtomic } = await import('../../io/atomic.js');
       const seed = parseSeed(o.seed);
       const only = o.only?.split(',').map((s) => s.trim());
-      for (const n of only ?? []) if (!PROPERTY_NAMES.includes(n)) throw new UsageError('--only', o.only!, `property names from ${PROPERTY_NAMES.join(', ')}`);
-      if (o.replay != null && (only?.length !== 1 || seed == null)) throw new UsageError('--replay', o.replay, 'used with --seed N and --only NAME (one property), as printed by a failed check');
+      for (const n of only ?? [])
+        if (!PROPERTY_NAMES.includes(n)) throw new UsageError('--only', o.only!, `property names from ${PROPERTY_NAMES.join(', ')}`);
+      if (o.replay != null && (only?.length !== 1 || seed == null))
+        throw new UsageError('--replay', o.replay, 'used with --seed N and --only NAME (one property), as printed by a failed check');
       const options = parseOptions(o.options);
-      const target = await loadCheckTarget({ ...(o.estimator != null ? { kind: o.estimator } : {}), ...(o.module != null ? { module: o.module } : {}), options });
-      const flags = [o.estimator != null ? `--estimator ${o.estimator}` : `--module ${o.module}`, o.options != null ? `--options '${o.options}'` : '', o.flipClosure ? '--flip-closure' : ''].filter((s) => s).join(' ');
+      const target = await loadCheckTarget({
+        ...(o.estimator != null ? { kind: o.estimator } : {}),
+        ...(o.module != null ? { module: o.module } : {}),
+        options,
+      });
+      const flags = [
+        o.estimator != null ? `--estimator ${o.estimator}` : `--module ${o.module}`,
+        o.options != null ? `--options '${o.options}'` : '',
+        o.flipClosure ? '--flip-closure' : '',
+      ]
+        .filter((s) => s)
+        .join(' ');
       const summary = await runCheck(target, {
         preset: o.quick ? 'quick' : 'full',
         ...(seed != null ? { seed } : {}),
@@ -88,7 +102,9 @@ export function register(program: Command): void {
       if (o.junit) writeFileAtomic(o.junit, junitXml(summary, flags));
       if (o.json) writeFileAtomic(o.json, `${JSON.stringify(summary, null, 2)}\n`);
       if (o.out) await writeCheckReport(o.out, summary, flags);
-      const lines = [`qmisid check ${summary.estimator}: ${summary.passed ? 'PASSED' : 'FAILED'} (seed ${summary.seed}, ${summary.preset})`];
+      const lines = [
+        `qmisid check ${summary.estimator}: ${summary.passed ? 'PASSED' : 'FAILED'} (seed ${summary.seed}, ${summary.preset})`,
+      ];
       for (const p of summary.properties) {
         lines.push(`  ${p.status.padEnd(7)} ${p.property}: ${p.summary}`);
         if (p.status === 'failed') {

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { parseInputFile, parseList, parseOutputFile } from '../flags.js';
 
 interface ConvertFlags {
   input: string;
@@ -23,13 +24,28 @@ export function register(program: Command): void {
     .action(async (flags: ConvertFlags) => {
       const { openEventChunks, openEventWriter, formatOf } = await import('../../io/events-file.js');
       const { version } = await import('../../version.js');
-      if (flags.out === flags.input) throw new UsageError('--out', flags.out, 'must differ from --input');
-      formatOf(flags.out);
-      const columns = flags.columns?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      if (columns && columns.length === 0) throw new UsageError('--columns', flags.columns, 'a comma-separated list of column names');
-      const source = await openEventChunks(flags.input, formatOf(flags.input), columns ? { columns } : {});
+      const { resolve } = await import('node:path');
+      // Every flag is checked before anything is read (src/cli/flags.ts).
+      parseInputFile('--input', flags.input);
+      if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
+      try {
+        formatOf(flags.out);
+      } catch {
+        throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
+      }
+      parseOutputFile('--out', flags.out);
+      parseOutputFile('--out', `${flags.out}.json`);
+      const columns = flags.columns != null ? parseList('--columns', flags.columns) : undefined;
+      // Every row is copied as it is (no region derived from m_ee, no row dropped).
+      const source = await openEventChunks(flags.input, formatOf(flags.input), { deriveRegion: false, ...(columns ? { columns } : {}) });
       const meta = source.meta;
-      const writer = await openEventWriter(flags.out, { ...(meta ?? {}), config: meta?.config ?? null, seed: meta?.seed ?? '', version: meta?.version ?? version, convertedFrom: flags.input });
+      const writer = await openEventWriter(flags.out, {
+        ...(meta ?? {}),
+        config: meta?.config ?? null,
+        seed: meta?.seed ?? '',
+        version: meta?.version ?? version,
+        convertedFrom: flags.input,
+      });
       let n: number;
       try {
         for await (const chunk of source.chunks()) await writer.write(chunk);

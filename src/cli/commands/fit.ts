@@ -23,6 +23,7 @@ import type { Command } from 'commander';
 import type { Binning as BinningType } from '../../binning/Binning.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
+import { parseInputFile, parseInteger, parseNumberList, parseOutputFile, parseSeed } from '../flags.js';
 import {
   FIT_REGIONS as REGIONS,
   FIT_WEIGHT,
@@ -36,6 +37,7 @@ import {
   type Selection,
   type SelectionFlags,
 } from '../../selection/selection.js';
+import { addColumnMapOptions, columnMapFrom, withMapSelection, type ColumnMapFlags } from '../columnMapOptions.js';
 
 /** A selection other than the file's can only narrow it: events outside the file's selection were never written. */
 function checkInsideFile(sel: Selection, file: Selection): void {
@@ -43,19 +45,21 @@ function checkInsideFile(sel: Selection, file: Selection): void {
   const inside = (r: readonly [number, number]): boolean => r[0] >= lo && r[1] <= hi;
   const what = `inside the file's selected mass range [${lo}, ${hi}] (events outside it were never written)`;
   if (!inside(sel.window)) throw new UsageError('--window', sel.window, what);
-  if (!inside(sel.lowSideband) || !inside(sel.highSideband)) throw new UsageError('--sidebands', [...sel.lowSideband, ...sel.highSideband], what);
-  if (sel.ptMin[0] < file.ptMin[0] || sel.ptMin[1] < file.ptMin[1]) throw new UsageError('--pt-min', sel.ptMin, `at or above the file's thresholds ${file.ptMin.join(',')} GeV`);
+  if (!inside(sel.lowSideband) || !inside(sel.highSideband))
+    throw new UsageError('--sidebands', [...sel.lowSideband, ...sel.highSideband], what);
+  if (sel.ptMin[0] < file.ptMin[0] || sel.ptMin[1] < file.ptMin[1])
+    throw new UsageError('--pt-min', sel.ptMin, `at or above the file's thresholds ${file.ptMin.join(',')} GeV`);
 }
 
-
-function parseEdges(flag: string, value: string): number[] {
+export function parseEdges(flag: string, value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
   const nums = parts.map(Number);
-  if (parts.some((s) => s === '') || nums.some((x) => !Number.isFinite(x))) throw new UsageError(flag, value, 'comma-separated numbers, e.g. 0,0.5,1.0');
+  if (parts.some((s) => s === '') || nums.some((x) => !Number.isFinite(x)))
+    throw new UsageError(flag, value, 'comma-separated numbers, e.g. 0,0.5,1.0');
   return nums;
 }
 
-interface FitFlags extends SelectionFlags {
+interface FitFlags extends SelectionFlags, ColumnMapFlags {
   input?: string;
   out?: string;
   binsEta?: string;
@@ -67,12 +71,6 @@ interface FitFlags extends SelectionFlags {
   extraSmear?: string;
   replicas?: string;
   seed: string;
-}
-
-function parseNumber(flag: string, value: string | undefined, check: (x: number) => boolean, expected: string): number {
-  const x = Number(value);
-  if (value == null || value.trim() === '' || !Number.isFinite(x) || !check(x)) throw new UsageError(flag, value, expected);
-  return x;
 }
 
 /** --loss-mean / --extra-smear through the flip response's one schema (src/fit/flipResponse.ts); errors name the flag. */
@@ -98,7 +96,7 @@ async function flipResponseFlags(flags: FitFlags): Promise<{ lossMean: number; e
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('fit')
     .description('binned likelihood fit of the charge-flip rate per (|eta|, pT) bin, with identifiability diagnostics')
     .option('--input <file>', 'event file (.parquet, .arrow, .csv)')
@@ -114,22 +112,33 @@ export function register(program: Command): void {
     .option('--loss-mean <x>', 'flip response: mean fractional energy loss of a flipped electron, e.g. 0.015')
     .option('--extra-smear <x>', 'flip response: extra Gaussian fractional smearing of a flipped electron, e.g. 0.025')
     .option('--replicas <n>', 'folded fit: Monte Carlo draws of the response per parent and leg (default 16)')
-    .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0')
-    .action(async (flags: FitFlags) => {
-      if (!flags.input) throw new UsageError('--input', flags.input, 'an event file');
-      if (!flags.out) throw new UsageError('--out', flags.out, 'an output JSON path');
-      if (!(REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, REGIONS.join(' | '));
-      const { Binning, DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES } = await import('../../binning/Binning.js');
-      const eta = flags.binsEta != null ? parseEdges('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES];
-      const pt = flags.binsPt != null ? parseEdges('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES];
-      let binning: BinningType;
-      try {
-        binning = Binning.fromEdges(eta, pt);
-      } catch (err) {
-        if (err instanceof ConfigError) throw new UsageError(err.path.startsWith('bins.eta') ? '--bins-eta' : '--bins-pt', err.value, err.expected);
-        throw err;
+    .option('--seed <seed>', 'folded fit: seed of the folding Monte Carlo', '0');
+  addColumnMapOptions(cmd).action(async (flags: FitFlags) => {
+    if (flags.input == null) throw new UsageError('--input', null, 'an event file');
+    if (flags.out == null) throw new UsageError('--out', null, 'an output JSON path');
+    parseInputFile('--input', flags.input);
+    parseOutputFile('--out', flags.out);
+    const seed = parseSeed('--seed', flags.seed);
+    if (!(REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, REGIONS.join(' | '));
+    const { Binning, DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES } = await import('../../binning/Binning.js');
+    const eta = flags.binsEta != null ? parseNumberList('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES];
+    const pt = flags.binsPt != null ? parseNumberList('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES];
+    let binning: BinningType;
+    try {
+      binning = Binning.fromEdges(eta, pt);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        const eta = err.path.startsWith('bins.eta');
+        throw new UsageError(
+          eta ? '--bins-eta' : '--bins-pt',
+          (eta ? flags.binsEta : flags.binsPt) ?? err.value,
+          `${err.expected} (at ${err.path}: ${JSON.stringify(err.value)})`,
+        );
       }
-      const [{ readEvents }, { fitBinnedTable }, { binnedFitToJson }, { truthMatchedRates }, { writeFileAtomic }, { version }] = await Promise.all([
+      throw err;
+    }
+    const [{ readEvents }, { fitBinnedTable }, { binnedFitToJson }, { truthMatchedRates }, { writeFileAtomic }, { version }] =
+      await Promise.all([
         import('../../io/events-file.js'),
         import('../../fit/fitBinned.js'),
         import('../../fit/binnedFitToJson.js'),
@@ -137,56 +146,90 @@ export function register(program: Command): void {
         import('../../io/atomic.js'),
         import('../../version.js'),
       ]);
-      if (!flags.folded && (flags.lossMean != null || flags.extraSmear != null)) throw new UsageError('--loss-mean', flags.lossMean ?? flags.extraSmear, 'only with --folded');
-      const response = flags.folded ? await flipResponseFlags(flags) : undefined;
-      // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
-      const replicas = flags.replicas == null ? undefined : parseNumber('--replicas', flags.replicas, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_REPLICAS, `an integer in 1..${MAX_REPLICAS}`);
-      if (response && flags.region !== 'window') throw new UsageError('--region', flags.region, '--folded takes the whole selection (window and sidebands) as parents and fits the window: leave --region at window');
-      // Only the columns the fit reads (projection while reading): bins, charges, mass, region, weights, and
-      // the truth columns when the file has them.
-      const { table, meta } = await readEvents(flags.input, {
-        columns: ['pt1', 'eta1', 'pt2', 'eta2', 'sc', ...(flags.weights != null ? [flags.weights] : [])],
-        optional: ['m_ee', 'region', 'truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'],
-      });
-      const fileSel = selectionFromFile(meta, flags.input);
-      const { selection, source: selectionSource } = selectionWithFlags(fileSel, flags);
-      const fromKinematics = selectionSource === 'flags';
-      if (fromKinematics && fileSel.source === 'file') checkInsideFile(selection, fileSel.selection);
-      const region = flags.region as (typeof REGIONS)[number];
-      const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
-      const folded = response
-        ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, { response, selection, ...(replicas != null ? { replicas } : {}), seed: flags.seed, source: flags.input, ...weightOpt })
-        : undefined;
-      const result = folded ?? fitBinnedTable(table, binning, { region, selection, regionsFromKinematics: fromKinematics, source: flags.input, ...weightOpt });
-      const hasTruth = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'].every((c) => c in table.columns);
-      let truth: Record<string, unknown> | undefined;
-      if (hasTruth) {
-        // Like with like: the events the fit used (the folded fit observes the window), with the fit's weights.
-        const fitted = selectRows(table, folded ? 'window' : region, {
-          selection,
-          fromKinematics,
-          ...(flags.weights != null ? { base: table.columns[flags.weights]! } : {}),
-          source: flags.input,
-        });
-        const t = truthMatchedRates(selectedTable(table, fitted), binning, { source: flags.input, ...(fitted.w ? { weightColumn: FIT_WEIGHT } : {}) });
-        const arr = (x: Float64Array): (number | null)[] => Array.from(x, (v) => (Number.isFinite(v) ? v : null));
-        const note = `the fitted events (${folded ? 'window' : region}), ${fitted.w ? "the fit's weights" : 'unit weights'}`;
-        truth = { note, events: fitted.rows.length, rate: arr(t.rate), err: arr(t.err), meanTruthEps: arr(t.meanTruthEps), electrons: arr(t.sumW) };
-      }
-      const out = {
-        version,
-        input: flags.input,
-        binning: binning.toJSON(),
-        region,
-        selection: { ...selectionToJson(selection), sidebandWeight: sidebandFactor(selection), source: selectionSource },
-        weights: flags.weights ?? null,
-        ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed: flags.seed } } : {}),
-        ...binnedFitToJson(result),
-        ...(truth ? { truth } : {}),
-      };
-      writeFileAtomic(flags.out, `${JSON.stringify(out, null, 1)}\n`);
-      process.stderr.write(`qmisid fit: ${result.status}${result.reason ? ` (${result.reason})` : ''}, ${result.iterations} iterations, K = ${result.K}, identifiable: ${result.identifiability.identifiable}${result.identifiability.emptyBins.length ? ` (${result.identifiability.emptyBins.length} empty bins)` : ''} -> ${flags.out}\n`);
-      if (!result.identifiability.identifiable) for (const n of result.identifiability.notes.filter((x) => !x.startsWith('empty:'))) process.stderr.write(`  WARNING: ${n}\n`);
-      if (result.status === 'failed') process.exitCode = 1;
+    if (!flags.folded && (flags.lossMean != null || flags.extraSmear != null))
+      throw new UsageError('--loss-mean', flags.lossMean ?? flags.extraSmear, 'only with --folded');
+    const response = flags.folded ? await flipResponseFlags(flags) : undefined;
+    // Unset: the fit's own default (fitFolded.ts), echoed from the result below. 65535: the migration's count width.
+    const replicas = flags.replicas == null ? undefined : parseInteger('--replicas', flags.replicas, { min: 1, max: MAX_REPLICAS });
+    if (response && flags.region !== 'window')
+      throw new UsageError(
+        '--region',
+        flags.region,
+        '--folded takes the whole selection (window and sidebands) as parents and fits the window: leave --region at window',
+      );
+    const map = columnMapFrom(flags);
+    // Only the columns the fit reads (projection while reading, docs/event-input.md): bins, charges, mass,
+    // region, weights, and the truth columns when the file has them.
+    const needed = ['pt1', 'eta1', 'pt2', 'eta2', 'sc', 'region', 'm_ee', ...(flags.weights != null ? [flags.weights] : [])];
+    const { table, meta, mapping } = await readEvents(flags.input, {
+      ...(map ? { map } : {}),
+      require: needed,
+      columns: needed,
+      optional: ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'],
     });
+    const fileSel = selectionFromFile(meta, flags.input);
+    // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
+    const { selection, source: selectionSource } = selectionWithFlags(fileSel, withMapSelection(flags, map));
+    const fromKinematics = selectionSource === 'flags';
+    if (fromKinematics && fileSel.source === 'file') checkInsideFile(selection, fileSel.selection);
+    const region = flags.region as (typeof REGIONS)[number];
+    const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
+    const folded = response
+      ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, {
+          response,
+          selection,
+          ...(replicas != null ? { replicas } : {}),
+          seed,
+          source: flags.input,
+          ...weightOpt,
+        })
+      : undefined;
+    const result =
+      folded ??
+      fitBinnedTable(table, binning, { region, selection, regionsFromKinematics: fromKinematics, source: flags.input, ...weightOpt });
+    const hasTruth = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'].every((c) => c in table.columns);
+    let truth: Record<string, unknown> | undefined;
+    if (hasTruth) {
+      // Like with like: the events the fit used (the folded fit observes the window), with the fit's weights.
+      const fitted = selectRows(table, folded ? 'window' : region, {
+        selection,
+        fromKinematics,
+        ...(flags.weights != null ? { base: table.columns[flags.weights]! } : {}),
+        source: flags.input,
+      });
+      const t = truthMatchedRates(selectedTable(table, fitted), binning, {
+        source: flags.input,
+        ...(fitted.w ? { weightColumn: FIT_WEIGHT } : {}),
+      });
+      const arr = (x: Float64Array): (number | null)[] => Array.from(x, (v) => (Number.isFinite(v) ? v : null));
+      const note = `the fitted events (${folded ? 'window' : region}), ${fitted.w ? "the fit's weights" : 'unit weights'}`;
+      truth = {
+        note,
+        events: fitted.rows.length,
+        rate: arr(t.rate),
+        err: arr(t.err),
+        meanTruthEps: arr(t.meanTruthEps),
+        electrons: arr(t.sumW),
+      };
+    }
+    const out = {
+      version,
+      input: flags.input,
+      binning: binning.toJSON(),
+      region,
+      selection: { ...selectionToJson(selection), sidebandWeight: sidebandFactor(selection), source: selectionSource },
+      weights: flags.weights ?? null,
+      ...(mapping ? { columnMap: mapping } : {}),
+      ...(folded ? { folded: { response, replicas: folded.folding.replicas, seed } } : {}),
+      ...binnedFitToJson(result),
+      ...(truth ? { truth } : {}),
+    };
+    writeFileAtomic(flags.out, `${JSON.stringify(out, null, 1)}\n`);
+    process.stderr.write(
+      `qmisid fit: ${result.status}${result.reason ? ` (${result.reason})` : ''}, ${result.iterations} iterations, K = ${result.K}, identifiable: ${result.identifiability.identifiable}${result.identifiability.emptyBins.length ? ` (${result.identifiability.emptyBins.length} empty bins)` : ''} -> ${flags.out}\n`,
+    );
+    if (!result.identifiability.identifiable)
+      for (const n of result.identifiability.notes.filter((x) => !x.startsWith('empty:'))) process.stderr.write(`  WARNING: ${n}\n`);
+    if (result.status === 'failed') process.exitCode = 1;
+  });
 }

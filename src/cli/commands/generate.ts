@@ -4,7 +4,9 @@
  * `--events N` counts SELECTED events (rows in the file); `--truth-events N` counts generated truth events.
  */
 import type { Command } from 'commander';
-import { ConfigError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { MAX_CHUNK_EVENTS, MAX_SELECTED_EVENTS, MAX_TRUTH_EVENTS } from '../../limits.js';
+import { parseConfigFile, parseInteger, parseOutputFile, parseSeed, parseWorkers } from '../flags.js';
 
 interface GenerateFlags {
   events?: string;
@@ -15,13 +17,7 @@ interface GenerateFlags {
   workers?: string;
   chunkEvents?: string;
   json?: boolean;
-}
-
-function positiveInt(flag: string, v: string | undefined, allowZero = false): number | undefined {
-  if (v == null) return undefined;
-  const n = Number(v.replace(/_/g, ''));
-  if (!(Number.isInteger(n) && (allowZero ? n >= 0 : n > 0))) throw new UsageError(flag, v, `expected a ${allowZero ? 'non-negative' : 'positive'} integer`);
-  return n;
+  forceWorkers?: boolean;
 }
 
 export function register(program: Command): void {
@@ -33,38 +29,34 @@ export function register(program: Command): void {
     .requiredOption('--seed <S>', 'root seed (integer or string); same seed and config give the same bytes')
     .requiredOption('--out <FILE>', 'output file: .parquet, .arrow or .csv (plus FILE.json sidecar)')
     .option('--config <FILE.json>', 'generator config (partial; defaults from physics.md)')
-    .option('--workers <K>', 'worker threads (0 = main thread; default: up to 2)')
+    .option('--workers <K>', 'worker threads (0 = main thread; default: up to 2; at most the cores available)')
+    .option('--force-workers', 'allow --workers above the number of cores')
     .option('--chunk-events <N>', 'truth events per work unit / file chunk (does not change the output)')
     .option('--json', 'print a JSON summary on stdout')
     .action(async (flags: GenerateFlags) => {
-      const { readFileSync } = await import('node:fs');
+      const selected = flags.events != null ? parseInteger('--events', flags.events, { min: 1, max: MAX_SELECTED_EVENTS }) : undefined;
+      const truth =
+        flags.truthEvents != null ? parseInteger('--truth-events', flags.truthEvents, { min: 1, max: MAX_TRUTH_EVENTS }) : undefined;
+      if ((selected == null) === (truth == null))
+        throw new UsageError('--events', flags.events ?? null, 'give exactly one of --events (selected) or --truth-events');
+      const workers = flags.workers != null ? parseWorkers('--workers', flags.workers, flags.forceWorkers === true) : undefined;
+      const chunkEvents =
+        flags.chunkEvents != null ? parseInteger('--chunk-events', flags.chunkEvents, { min: 1, max: MAX_CHUNK_EVENTS }) : undefined;
+      const seed = parseSeed('--seed', flags.seed);
+      const { formatOf } = await import('../../io/events-file.js');
+      try {
+        formatOf(flags.out);
+      } catch {
+        throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
+      }
+      parseOutputFile('--out', flags.out);
+      parseOutputFile('--out', `${flags.out}.json`);
+      const input = flags.config != null ? parseConfigFile('--config', flags.config) : {};
+
       const { generateEvents, configForMetadata, resolveGeneratorConfig } = await import('../../../generators/zee/index.js');
       const { openEventWriter } = await import('../../io/events-file.js');
       const { version } = await import('../../version.js');
-
-      const selected = positiveInt('--events', flags.events, true);
-      const truth = positiveInt('--truth-events', flags.truthEvents, true);
-      if ((selected == null) === (truth == null)) throw new UsageError('--events', flags.events ?? null, 'give exactly one of --events (selected) or --truth-events');
-      const workers = positiveInt('--workers', flags.workers, true);
-      const chunkEvents = positiveInt('--chunk-events', flags.chunkEvents);
-      if (flags.seed === '') throw new UsageError('--seed', flags.seed, 'expected a non-empty seed');
-      const seed = /^(0|[1-9]\d{0,14})$/.test(flags.seed) ? Number(flags.seed) : flags.seed;
-
-      let input: unknown = {};
-      if (flags.config != null) {
-        let text: string;
-        try {
-          text = readFileSync(flags.config, 'utf8');
-        } catch (err) {
-          throw new UsageError('--config', flags.config, `cannot read: ${(err as Error).message}`);
-        }
-        try {
-          input = JSON.parse(text);
-        } catch (err) {
-          throw new ConfigError('', text.slice(0, 40), `invalid JSON: ${(err as Error).message}`, flags.config);
-        }
-      }
-      const config = resolveGeneratorConfig(input as Record<string, unknown>, flags.config);
+      const config = resolveGeneratorConfig(input, flags.config);
       const count = selected != null ? 'selected' : 'truth';
       const events = (selected ?? truth)!;
 
@@ -79,7 +71,10 @@ export function register(program: Command): void {
       let bar: { start(total: number, v: number): void; update(v: number): void; stop(): void } | undefined;
       if (process.stderr.isTTY) {
         const { SingleBar, Presets } = await import('cli-progress');
-        bar = new SingleBar({ stream: process.stderr, format: `generate [{bar}] {percentage}% | {value}/{total} ${count} events | {eta_formatted} left` }, Presets.shades_classic);
+        bar = new SingleBar(
+          { stream: process.stderr, format: `generate [{bar}] {percentage}% | {value}/{total} ${count} events | {eta_formatted} left` },
+          Presets.shades_classic,
+        );
         bar.start(events, 0);
       }
       const t0 = performance.now();
@@ -105,7 +100,9 @@ export function register(program: Command): void {
       const seconds = (performance.now() - t0) / 1000;
       const s = result.summary;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ out: flags.out, seed, count, events, seconds: Number(seconds.toFixed(3)), version, summary: s }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ out: flags.out, seed, count, events, seconds: Number(seconds.toFixed(3)), version, summary: s }, null, 2)}\n`,
+        );
       } else {
         process.stdout.write(
           `${flags.out}: ${s.selectedEvents} selected events from ${s.truthEvents} truth events in ${seconds.toFixed(2)} s; ` +

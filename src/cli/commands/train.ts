@@ -8,9 +8,21 @@
  */
 import type { Command } from 'commander';
 import { ConfigError, UsageError } from '../../errors.js';
+import { MAX_BATCH, MAX_ENSEMBLE, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH } from '../../limits.js';
+import {
+  parseConfigFile,
+  parseInputFile,
+  parseIntList,
+  parseInteger,
+  parseList,
+  parseNumber,
+  parseOutputDir,
+  parseSeed,
+} from '../flags.js';
 import type { SelectionFlags } from '../../selection/selection.js';
+import { addColumnMapOptions, columnMapFrom, withMapSelection, type ColumnMapFlags } from '../columnMapOptions.js';
 
-interface TrainFlags extends SelectionFlags {
+interface TrainFlags extends SelectionFlags, ColumnMapFlags {
   region: string;
   input: string;
   out: string;
@@ -39,24 +51,30 @@ interface TrainFlags extends SelectionFlags {
 
 /** Config key → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
-  features: '--features', hidden: '--hidden', activation: '--activation', epochs: '--epochs', batch: '--batch', lr: '--lr',
-  schedule: '--schedule', patience: '--patience', ensemble: '--ensemble', ocKeep: '--oc-keep', seed: '--seed',
-  valFrac: '--val-frac', backend: '--backend', gradient: '--gradient', threads: '--threads',
+  features: '--features',
+  hidden: '--hidden',
+  activation: '--activation',
+  epochs: '--epochs',
+  batch: '--batch',
+  lr: '--lr',
+  schedule: '--schedule',
+  patience: '--patience',
+  ensemble: '--ensemble',
+  ocKeep: '--oc-keep',
+  seed: '--seed',
+  valFrac: '--val-frac',
+  backend: '--backend',
+  gradient: '--gradient',
+  threads: '--threads',
 };
 
-function num(flag: string, v: string | undefined): number | undefined {
-  if (v == null) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(flag, v, 'expected a number');
-  return n;
-}
-
-function list(v: string | undefined): string[] | undefined {
-  return v == null ? undefined : v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+/** Apply a parser to a flag that may be absent. */
+function opt<T>(v: string | undefined, parse: (v: string) => T): T | undefined {
+  return v == null ? undefined : parse(v);
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('train')
     .description('train the per-electron network phi(e) on OC/SC pairs (eps = sigmoid(phi)); saves a model directory')
     .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv) with <feature>1/<feature>2, sc and optional w')
@@ -85,115 +103,150 @@ export function register(program: Command): void {
     .option('--oracle', 'train per electron on truth_flip1/2 instead (supervised reference)')
     .option('--config <FILE.json>', 'trainer options as JSON (flags override)')
     .option('--no-progress', 'no progress bar (default: shown when stderr is a terminal)')
-    .option('--json', 'print a JSON summary on stdout')
-    .action(async (flags: TrainFlags) => {
-      const { readFileSync } = await import('node:fs');
-      const { readEvents } = await import('../../io/events-file.js');
-      const { resolveTrainConfig } = await import('../../train/config.js');
-      const { modelProblems, trainWithHead } = await import('../../train/train-model.js');
-      const { parseFeatures } = await import('../../train/features.js');
-      const { trainingColumns } = await import('../../train/training-set.js');
-      const { saveModel } = await import('../../train/model-io.js');
-
-      let base: Record<string, unknown> = {};
-      if (flags.config != null) {
-        try {
-          base = JSON.parse(readFileSync(flags.config, 'utf8')) as Record<string, unknown>;
-        } catch (err) {
-          throw new UsageError('--config', flags.config, `cannot read JSON: ${(err as Error).message}`);
-        }
+    .option('--json', 'print a JSON summary on stdout');
+  addColumnMapOptions(cmd).action(async (flags: TrainFlags) => {
+    // Every flag is parsed and the outputs checked before the event file is read.
+    const fromFlags: Record<string, unknown> = {
+      features: opt(flags.features, (v) => parseList('--features', v)),
+      hidden: opt(flags.hidden, (v) => parseIntList('--hidden', v, { min: 1, max: MAX_HIDDEN_WIDTH }, MAX_HIDDEN_LAYERS)),
+      activation: flags.activation,
+      epochs: opt(flags.epochs, (v) => parseInteger('--epochs', v, { min: 1, max: MAX_EPOCHS })),
+      batch: opt(flags.batch, (v) => parseInteger('--batch', v, { min: 1, max: MAX_BATCH })),
+      lr: opt(flags.lr, (v) => parseNumber('--lr', v, { min: 0, minExclusive: true })),
+      schedule: flags.schedule,
+      patience: opt(flags.patience, (v) => parseInteger('--patience', v, { min: 1, max: MAX_EPOCHS })),
+      ensemble: opt(flags.ensemble, (v) => parseInteger('--ensemble', v, { min: 1, max: MAX_ENSEMBLE })),
+      bootstrap: flags.bootstrap,
+      ocKeep: opt(flags.ocKeep, (v) => parseNumber('--oc-keep', v, { min: 0, minExclusive: true, max: 1 })),
+      seed: opt(flags.seed, (v) => parseSeed('--seed', v)),
+      valFrac: opt(flags.valFrac, (v) => parseNumber('--val-frac', v, { min: 0, max: 1, maxExclusive: true })),
+      backend: flags.backend,
+      gradient: flags.gradient,
+      threads: opt(flags.threads, (v) => parseInteger('--threads', v, { min: 1, max: 16 })),
+      flipMirror: flags.flipMirror,
+      progress: flags.progress === false ? false : undefined,
+    };
+    parseInputFile('--input', flags.input);
+    parseOutputDir('--out', flags.out, 'a model directory (model.json, weights.bin)', 'model.json');
+    const base = flags.config != null ? parseConfigFile('--config', flags.config) : {};
+    const { readEvents } = await import('../../io/events-file.js');
+    const { resolveTrainConfig } = await import('../../train/config.js');
+    const { modelProblems, trainWithHead } = await import('../../train/train-model.js');
+    const { saveModel } = await import('../../train/model-io.js');
+    const input = { ...base };
+    for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
+    let features: string[];
+    try {
+      features = resolveTrainConfig(input, flags.config).features;
+    } catch (err) {
+      const key = err instanceof ConfigError ? err.path.split('.')[1] : undefined;
+      if (err instanceof ConfigError && key && FLAG_OF[key] && fromFlags[key] !== undefined) {
+        throw new UsageError(FLAG_OF[key]!, (err as ConfigError).value, err.expected);
       }
-      const seed = flags.seed == null ? undefined : /^-?\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed;
-      const fromFlags: Record<string, unknown> = {
-        features: list(flags.features),
-        hidden: list(flags.hidden)?.map((h) => num('--hidden', h)),
-        activation: flags.activation,
-        epochs: num('--epochs', flags.epochs),
-        batch: num('--batch', flags.batch),
-        lr: num('--lr', flags.lr),
-        schedule: flags.schedule,
-        patience: num('--patience', flags.patience),
-        ensemble: num('--ensemble', flags.ensemble),
-        bootstrap: flags.bootstrap,
-        ocKeep: num('--oc-keep', flags.ocKeep),
-        seed,
-        valFrac: num('--val-frac', flags.valFrac),
-        backend: flags.backend,
-        gradient: flags.gradient,
-        threads: num('--threads', flags.threads),
-        flipMirror: flags.flipMirror,
-        progress: flags.progress === false ? false : undefined,
-      };
-      const input = { ...base };
-      for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
-      let features: string[];
-      try {
-        features = resolveTrainConfig(input, flags.config).features;
-      } catch (err) {
-        const key = err instanceof ConfigError ? err.path.split('.')[1] : undefined;
-        if (err instanceof ConfigError && key && FLAG_OF[key] && fromFlags[key] !== undefined) {
-          throw new UsageError(FLAG_OF[key]!, (err as ConfigError).value, err.expected);
-        }
-        throw err;
-      }
-      const sel = await import('../../selection/selection.js');
-      if (!(sel.FIT_REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, sel.FIT_REGIONS.join(' | '));
-      const region = flags.region as (typeof sel.FIT_REGIONS)[number];
-      // Only the columns training and the selection read (projection while reading, docs/event-input.md).
-      const { columns, optional } = trainingColumns(parseFeatures(features), flags.oracle ? 'electron' : 'pair');
-      const { table: all, meta } = await readEvents(flags.input, { columns, optional: [...optional, 'region', 'm_ee', 'pt1', 'pt2'] });
-      const { selection, source: selectionSource } = sel.selectionWithFlags(sel.selectionFromFile(meta, flags.input), flags);
-      const rows = sel.selectRows(all, region, { selection, fromKinematics: selectionSource === 'flags', ...(all.columns.w ? { base: all.columns.w } : {}), source: flags.input });
-      const picked = sel.selectedTable(all, rows);
-      // The trainer reads its event weights from `w`: the selection's weights (sideband subtraction included).
-      const table = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
-      const selectionRecord = { region, ...sel.selectionToJson(selection), sidebandWeight: sel.sidebandFactor(selection), source: selectionSource, events: table.n };
-      const model = { ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input })), selection: selectionRecord };
-      // A collapsed training is not a model (collapseGuard.ts): say why, write nothing, exit 1.
-      const problems = modelProblems(model);
-      if (problems.length > 0) {
-        process.stderr.write(`qmisid train: training collapsed, no model written to ${flags.out}:\n${problems.map((p) => `  ${p}\n`).join('')}`);
-        if (flags.json) process.stdout.write(`${JSON.stringify({ out: null, status: 'collapsed', problems, selection: selectionRecord })}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      await saveModel(flags.out, model);
-
-      process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
-      process.stderr.write(
-        `  trained on ${table.n} of ${all.n} events: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
-      );
-      for (const m of model.members) {
-        const b = m.branch;
-        process.stderr.write(
-          `  member ${m.index}: ${m.epochsRun} epochs (best ${m.bestEpoch}${m.stoppedEarly ? ', stopped early' : ''}), ` +
-            `val loss ${(m.curves.val[m.bestEpoch] ?? NaN).toFixed(6)}, branch ${b.branch}${b.flipped ? ' (flipped to physical)' : ''}, ` +
-            `median phi ${b.medianPhi.toFixed(3)}, frac eps>1/2 ${b.fracEpsAboveHalf.toFixed(4)}\n`,
-        );
-        if (b.branch === 'mirror' && !b.flipped) process.stderr.write(`  WARNING: member ${m.index} is on the mirror branch (eps > 1/2); rerun with --flip-mirror or another seed\n`);
-      }
-      const pg = model.pairing;
-      if (pg) {
-        process.stderr.write(`  pairing (coarse |eta| x pT bins): ${pg.identifiable ? 'identifiable' : `NOT IDENTIFIABLE, ${pg.bipartiteComponents} bipartite component(s)`}${pg.emptyBins ? `, ${pg.emptyBins} empty bins` : ''}\n`);
-        for (const n of pg.notes) process.stderr.write(`  WARNING: ${n}; the answer there is set by the initialisation, not the data\n`);
-      }
-      for (const m of model.members) {
-        const b = m.background;
-        if (b) process.stderr.write(`  member ${m.index}: sideband background SC ${b.backgroundSC.toFixed(1)} +- ${b.backgroundSCErr.toFixed(1)} of ${b.windowSC.toFixed(1)} window SC (OC ${b.backgroundOC.toFixed(1)}), ${b.excessCategories} categories with background > window, ${b.droppedCategories} dropped\n`);
-      }
-      process.stderr.write(`  model written to ${flags.out}\n`);
-      if (flags.json) {
-        const summary = {
-          out: flags.out,
-          backend: model.backend,
-          kind: model.kind,
-          inputs: model.inputs,
-          status: 'ok',
-          selection: selectionRecord,
-          ...(model.pairing ? { pairing: model.pairing } : {}),
-          members: model.members.map(({ params: _p, ...info }) => info),
-        };
-        process.stdout.write(`${JSON.stringify(summary)}\n`);
-      }
+      throw err;
+    }
+    const sel = await import('../../selection/selection.js');
+    if (!(sel.FIT_REGIONS as readonly string[]).includes(flags.region))
+      throw new UsageError('--region', flags.region, sel.FIT_REGIONS.join(' | '));
+    const region = flags.region as (typeof sel.FIT_REGIONS)[number];
+    const { parseFeatures } = await import('../../train/features.js');
+    const { trainingColumns } = await import('../../train/training-set.js');
+    const specs = parseFeatures(features);
+    const perElectron = specs.flatMap((f) => [`${f.column}1`, `${f.column}2`]);
+    const map = columnMapFrom(flags);
+    // Only the columns training and the selection read (projection while reading, docs/event-input.md).
+    const { columns, optional } = trainingColumns(specs, flags.oracle ? 'electron' : 'pair');
+    const {
+      table: all,
+      meta,
+      mapping,
+    } = await readEvents(flags.input, {
+      ...(map ? { map } : {}),
+      require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
+      columns,
+      optional: [...optional, 'region', 'm_ee', 'pt1', 'pt2'],
     });
+    // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
+    const { selection, source: selectionSource } = sel.selectionWithFlags(
+      sel.selectionFromFile(meta, flags.input),
+      withMapSelection(flags, map),
+    );
+    const rows = sel.selectRows(all, region, {
+      selection,
+      fromKinematics: selectionSource === 'flags',
+      ...(all.columns.w ? { base: all.columns.w } : {}),
+      source: flags.input,
+    });
+    const picked = sel.selectedTable(all, rows);
+    // The trainer reads its event weights from `w`: the selection's weights (sideband subtraction included).
+    const table = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
+    const selectionRecord = {
+      region,
+      ...sel.selectionToJson(selection),
+      sidebandWeight: sel.sidebandFactor(selection),
+      source: selectionSource,
+      events: table.n,
+    };
+    const model = {
+      ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input })),
+      selection: selectionRecord,
+      ...(mapping ? { columnMap: mapping } : {}),
+    };
+    // A collapsed training is not a model (collapseGuard.ts): say why, write nothing, exit 1.
+    const problems = modelProblems(model);
+    if (problems.length > 0) {
+      process.stderr.write(
+        `qmisid train: training collapsed, no model written to ${flags.out}:\n${problems.map((p) => `  ${p}\n`).join('')}`,
+      );
+      if (flags.json) process.stdout.write(`${JSON.stringify({ out: null, status: 'collapsed', problems, selection: selectionRecord })}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    await saveModel(flags.out, model);
+
+    process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
+    process.stderr.write(
+      `  trained on ${table.n} of ${all.n} events: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
+    );
+    for (const m of model.members) {
+      const b = m.branch;
+      process.stderr.write(
+        `  member ${m.index}: ${m.epochsRun} epochs (best ${m.bestEpoch}${m.stoppedEarly ? ', stopped early' : ''}), ` +
+          `val loss ${(m.curves.val[m.bestEpoch] ?? NaN).toFixed(6)}, branch ${b.branch}${b.flipped ? ' (flipped to physical)' : ''}, ` +
+          `median phi ${b.medianPhi.toFixed(3)}, frac eps>1/2 ${b.fracEpsAboveHalf.toFixed(4)}\n`,
+      );
+      if (b.branch === 'mirror' && !b.flipped)
+        process.stderr.write(
+          `  WARNING: member ${m.index} is on the mirror branch (eps > 1/2); rerun with --flip-mirror or another seed\n`,
+        );
+    }
+    const pg = model.pairing;
+    if (pg) {
+      process.stderr.write(
+        `  pairing (coarse |eta| x pT bins): ${pg.identifiable ? 'identifiable' : `NOT IDENTIFIABLE, ${pg.bipartiteComponents} bipartite component(s)`}${pg.emptyBins ? `, ${pg.emptyBins} empty bins` : ''}\n`,
+      );
+      for (const n of pg.notes) process.stderr.write(`  WARNING: ${n}; the answer there is set by the initialisation, not the data\n`);
+    }
+    for (const m of model.members) {
+      const b = m.background;
+      if (b)
+        process.stderr.write(
+          `  member ${m.index}: sideband background SC ${b.backgroundSC.toFixed(1)} +- ${b.backgroundSCErr.toFixed(1)} of ${b.windowSC.toFixed(1)} window SC (OC ${b.backgroundOC.toFixed(1)}), ${b.excessCategories} categories with background > window, ${b.droppedCategories} dropped\n`,
+        );
+    }
+    process.stderr.write(`  model written to ${flags.out}\n`);
+    if (flags.json) {
+      const summary = {
+        out: flags.out,
+        backend: model.backend,
+        kind: model.kind,
+        inputs: model.inputs,
+        status: 'ok',
+        selection: selectionRecord,
+        ...(model.pairing ? { pairing: model.pairing } : {}),
+        members: model.members.map(({ params: _p, ...info }) => info),
+      };
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    }
+  });
 }

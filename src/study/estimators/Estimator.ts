@@ -25,7 +25,14 @@ export interface EstimatorResult {
   status: EstimatorStatus;
   message?: string;
   /** Per-bin rates and errors (length K). Per-electron estimators may omit them: the runner bin-averages. */
-  bins?: { eps: ArrayLike<number>; err?: ArrayLike<number>; errDof?: number };
+  bins?: {
+    eps: ArrayLike<number>;
+    err?: ArrayLike<number>;
+    errDof?: number;
+    errLo?: ArrayLike<number>;
+    errHi?: ArrayLike<number>;
+    interval?: string;
+  };
   /** Per-electron rates, rows aligned with the table. Binned estimators may omit them: the runner looks up bins. */
   electrons?: { eps1: ArrayLike<number>; eps2: ArrayLike<number> };
   diagnostics?: Record<string, Diagnostic>;

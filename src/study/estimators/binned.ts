@@ -8,21 +8,27 @@
  * of the pairing graph or a flat Hessian direction (bins with no events at all are not counted: they are
  * unconstrained, not degenerate).
  */
-import { ConfigError } from '../../errors.js';
+import { z } from 'zod';
+import { zodConfigError } from '../../config/zodConfigError.js';
 import { fitBinnedTable } from '../../fit/fitBinned.js';
+import { tableProfileIntervals } from '../../fit/tableProfileIntervals.js';
 import { notIdentifiableMessage, type Estimator } from './Estimator.js';
 
+/** The binned estimator's options; unknown keys are refused (a typo must not be silently ignored). */
+export const BinnedOptionsSchema = z.strictObject({
+  errors: z.enum(['hessian', 'sandwich']).default('hessian'),
+  maxIterations: z.number().int().positive().optional(),
+});
+
 export const binnedEstimator: Estimator = async (table, ctx) => {
-  const errors = ctx.options.errors ?? 'hessian';
-  if (errors !== 'hessian' && errors !== 'sandwich') throw new ConfigError('options.errors', errors, '"hessian" or "sandwich"', ctx.source);
-  const maxIterations = ctx.options.maxIterations;
-  if (maxIterations != null && !(Number.isInteger(maxIterations) && (maxIterations as number) > 0))
-    throw new ConfigError('options.maxIterations', maxIterations, 'a positive integer', ctx.source);
+  const parsed = BinnedOptionsSchema.safeParse(ctx.options);
+  if (!parsed.success) throw zodConfigError(parsed.error, ctx.options, ctx.source, 'options');
+  const { errors, maxIterations } = parsed.data;
   const res = fitBinnedTable(table, ctx.binning, {
     region: 'all',
     weightColumn: 'w',
     source: ctx.source,
-    ...(maxIterations != null ? { maxIterations: maxIterations as number } : {}),
+    ...(maxIterations != null ? { maxIterations } : {}),
   });
   const comps = res.identifiability.graph.components;
   const bipartite = comps.filter((c) => c.bipartite && !c.empty).length;
@@ -30,7 +36,14 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
   const branch = res.branch;
   // A populated bipartite component or a flat direction: the bins there are not measured, so the estimate is
   // not judged (status notIdentifiable, counted as a failure by the summary), whatever the minimiser did.
-  const status = res.status !== 'converged' ? 'notConverged' : branch === 'high' || branch === 'mixed' ? 'unphysicalBranch' : bipartite > 0 || flat > 0 ? 'notIdentifiable' : 'ok';
+  const status =
+    res.status !== 'converged'
+      ? 'notConverged'
+      : branch === 'high' || branch === 'mixed'
+        ? 'unphysicalBranch'
+        : bipartite > 0 || flat > 0
+          ? 'notIdentifiable'
+          : 'ok';
   const reason = res.reason ?? (status === 'notIdentifiable' ? notIdentifiableMessage(res.identifiability.notes) : undefined);
   const component = new Array<number>(res.K).fill(-1);
   comps.forEach((c, ci) => c.bins.forEach((b) => (component[b] = ci)));
@@ -43,7 +56,12 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
       flatDirections: flat,
     },
     ...(reason != null ? { message: reason } : {}),
-    bins: { eps: res.eps, err: errors === 'sandwich' ? res.errSandwich : res.err },
+    bins: {
+      eps: res.eps,
+      err: errors === 'sandwich' ? res.errSandwich : res.err,
+      // Profile-likelihood intervals (ΔlnL = ½) beside the Hessian errors, where the likelihood is one.
+      ...(errors === 'hessian' && res.status === 'converged' ? (tableProfileIntervals(table, ctx.binning, res, ctx.source) ?? {}) : {}),
+    },
     diagnostics: {
       flagged: bipartite > 0 || flat > 0,
       bipartiteComponents: bipartite,

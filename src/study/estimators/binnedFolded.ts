@@ -51,7 +51,14 @@ export const binnedFoldedEstimator: Estimator = async (table, ctx) => {
   const comps = res.identifiability.graph.components;
   const bipartite = comps.filter((c) => c.bipartite && !c.empty).length;
   const flat = res.identifiability.hessian.flat.length;
-  const status = res.status !== 'converged' ? 'notConverged' : res.branch === 'high' || res.branch === 'mixed' ? 'unphysicalBranch' : bipartite > 0 || flat > 0 ? 'notIdentifiable' : 'ok';
+  const status =
+    res.status !== 'converged'
+      ? 'notConverged'
+      : res.branch === 'high' || res.branch === 'mixed'
+        ? 'unphysicalBranch'
+        : bipartite > 0 || flat > 0
+          ? 'notIdentifiable'
+          : 'ok';
   const reason = res.reason ?? (status === 'notIdentifiable' ? notIdentifiableMessage(res.identifiability.notes) : undefined);
   return {
     status,

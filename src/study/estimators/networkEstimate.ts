@@ -25,7 +25,8 @@ const STUDY_KEYS = new Set(['tradeoffEtaSplit']);
 export function trainerOptions(ctx: EstimatorContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(ctx.options)) if (!STUDY_KEYS.has(k)) out[k] = v;
-  if ('seed' in out) throw new ConfigError('options.seed', out.seed, 'no seed: each toy derives the trainer seed from the study seed', ctx.source);
+  if ('seed' in out)
+    throw new ConfigError('options.seed', out.seed, 'no seed: each toy derives the trainer seed from the study seed', ctx.source);
   // The background model and the pairing diagnostic use the study binning unless the options name one.
   return { bins: { eta: [...ctx.binning.etaEdges], pt: [...ctx.binning.ptEdges] }, ...out, seed: ctx.seed, progress: false };
 }
@@ -70,10 +71,20 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
     let nb = 0;
     for (let i = 0; i < n; i++) {
       if ((bg && bg[i] === 1) || region[i] !== REGION.window) continue;
-      if (Math.abs(eta1[i]!) < split) (sa += m1[m]![i]!), na++;
-      else (sb += m1[m]![i]!), nb++;
-      if (Math.abs(eta2[i]!) < split) (sa += m2[m]![i]!), na++;
-      else (sb += m2[m]![i]!), nb++;
+      if (Math.abs(eta1[i]!) < split) {
+        sa += m1[m]![i]!;
+        na++;
+      } else {
+        sb += m1[m]![i]!;
+        nb++;
+      }
+      if (Math.abs(eta2[i]!) < split) {
+        sa += m2[m]![i]!;
+        na++;
+      } else {
+        sb += m2[m]![i]!;
+        nb++;
+      }
     }
     tradeA.push(na > 0 ? sa / na : NaN);
     tradeB.push(nb > 0 ? sb / nb : NaN);

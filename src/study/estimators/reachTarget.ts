@@ -11,6 +11,11 @@ import type { Estimator } from './Estimator.js';
 export const reachTargetEstimator: Estimator = async (table, ctx) => {
   const r1 = table.columns.eps_reach1;
   const r2 = table.columns.eps_reach2;
-  if (!r1 || !r2) throw new DataError(ctx.source, r1 ? 'eps_reach2' : 'eps_reach1', 'the reachable target needs a latent-electron sample (generator electron.model = latent)');
+  if (!r1 || !r2)
+    throw new DataError(
+      ctx.source,
+      r1 ? 'eps_reach2' : 'eps_reach1',
+      'the reachable target needs a latent-electron sample (generator electron.model = latent)',
+    );
   return { status: 'ok', electrons: { eps1: Float64Array.from(r1), eps2: Float64Array.from(r2) } };
 };

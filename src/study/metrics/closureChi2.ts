@@ -92,5 +92,14 @@ export function closureChi2(
     chi2 += (obs[b]! - pred[b]!) ** 2 / variance[b]!;
     ndf++;
   }
-  return { variable, edges: [...edges], observed: [...obs], predicted: [...pred], variance: [...variance], predictedVariance: [...varPred], chi2, ndf };
+  return {
+    variable,
+    edges: [...edges],
+    observed: [...obs],
+    predicted: [...pred],
+    variance: [...variance],
+    predictedVariance: [...varPred],
+    chi2,
+    ndf,
+  };
 }

@@ -49,7 +49,10 @@ export function electronMetrics(table: EventTable, eps1: ArrayLike<number>, eps2
       se += (e - t) ** 2;
       if (reach) {
         const r = reach[k]![i]!;
-        if (Number.isFinite(r)) (seR += (e - r) ** 2), nR++;
+        if (Number.isFinite(r)) {
+          seR += (e - r) ** 2;
+          nR++;
+        }
       }
       if (t > 0) {
         rel += (e - t) / t;

@@ -8,8 +8,10 @@
 import { ELECTRON_FEATURES, type EventTable } from '../../events/columns.js';
 import { closureChi2, type ClosureHistogram } from './closureChi2.js';
 
-const logEdges = (lo: number, hi: number, n: number): number[] => Array.from({ length: n + 1 }, (_, i) => Number((lo * (hi / lo) ** (i / n)).toPrecision(6)));
-const linEdges = (lo: number, hi: number, n: number): number[] => Array.from({ length: n + 1 }, (_, i) => Number((lo + ((hi - lo) * i) / n).toPrecision(6)));
+const logEdges = (lo: number, hi: number, n: number): number[] =>
+  Array.from({ length: n + 1 }, (_, i) => Number((lo * (hi / lo) ** (i / n)).toPrecision(6)));
+const linEdges = (lo: number, hi: number, n: number): number[] =>
+  Array.from({ length: n + 1 }, (_, i) => Number((lo + ((hi - lo) * i) / n).toPrecision(6)));
 /** Outer edges far out, so every electron lands in a bin (the outer bins are the overflows). */
 const wrap = (edges: number[]): number[] => [-1e9, ...edges, 1e9];
 

@@ -50,14 +50,25 @@ export function profileBins(table: EventTable, variable: ProfileVariable): Profi
 }
 
 /** Mean of v over the electrons of each fine bin (NaN where a bin is empty or v is not finite). */
-export function profileMean(bins: ProfileBins, nb: number, v1: ArrayLike<number>, v2: ArrayLike<number>): { mean: number[]; count: number[] } {
+export function profileMean(
+  bins: ProfileBins,
+  nb: number,
+  v1: ArrayLike<number>,
+  v2: ArrayLike<number>,
+): { mean: number[]; count: number[] } {
   const sum = new Float64Array(nb);
   const cnt = new Float64Array(nb);
   for (let i = 0; i < bins.bin1.length; i++) {
     const b1 = bins.bin1[i]!;
     const b2 = bins.bin2[i]!;
-    if (b1 >= 0 && Number.isFinite(v1[i]!)) (sum[b1] += v1[i]!), cnt[b1]++;
-    if (b2 >= 0 && Number.isFinite(v2[i]!)) (sum[b2] += v2[i]!), cnt[b2]++;
+    if (b1 >= 0 && Number.isFinite(v1[i]!)) {
+      sum[b1] += v1[i]!;
+      cnt[b1]++;
+    }
+    if (b2 >= 0 && Number.isFinite(v2[i]!)) {
+      sum[b2] += v2[i]!;
+      cnt[b2]++;
+    }
   }
   return { mean: Array.from(sum, (s, k) => (cnt[k]! > 0 ? s / cnt[k]! : NaN)), count: Array.from(cnt) };
 }

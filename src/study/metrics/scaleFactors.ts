@@ -13,7 +13,10 @@ export interface ScaleFactors {
   missing: number;
 }
 
-export function scaleFactors(data: { eps: ArrayLike<number>; err: ArrayLike<number> }, mc: { eps: ArrayLike<number>; err: ArrayLike<number> }): ScaleFactors {
+export function scaleFactors(
+  data: { eps: ArrayLike<number>; err: ArrayLike<number> },
+  mc: { eps: ArrayLike<number>; err: ArrayLike<number> },
+): ScaleFactors {
   const K = data.eps.length;
   const sf = new Float64Array(K);
   const err = new Float64Array(K);

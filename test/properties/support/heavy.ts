@@ -1,6 +1,6 @@
 /**
  * CI size or heavy size. `QMISID_HEAVY=1 npx vitest run test/properties` runs every property with more
- * fast-check runs, more toys and larger samples (see the README for the numbers and run times).
+ * fast-check runs, more toys and larger samples (see docs/properties.md for the numbers and run times).
  */
 export const HEAVY = process.env.QMISID_HEAVY === '1';
 

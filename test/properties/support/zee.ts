@@ -14,7 +14,15 @@ import { binAverage } from '../../../src/truth/binAverage.js';
 import { CHECK_BINNING, reference, type Reference } from '../../../src/check/sample.js';
 
 // The samples, truth shapes and reference are shared with `qmisid check` (src/check/sample.ts): one definition.
-export { epsShapeArb, epsOf, windowSample, scElectronsPerBin, BULK_SC_ELECTRONS, NO_FLIP_LOSS, type EpsShape } from '../../../src/check/sample.js';
+export {
+  epsShapeArb,
+  epsOf,
+  windowSample,
+  scElectronsPerBin,
+  BULK_SC_ELECTRONS,
+  NO_FLIP_LOSS,
+  type EpsShape,
+} from '../../../src/check/sample.js';
 
 /** |η| × pT bins for the recovery checks: 4 populated |η| bins (the crack bin is empty) × 3 pT bins. */
 export const PROPERTY_BINNING = CHECK_BINNING;
@@ -26,10 +34,24 @@ export function binnedCheck(table: EventTable, binning = PROPERTY_BINNING): Binn
 }
 
 /** Trainer settings small enough for CI: 2 inputs, 2×16 hidden, all events used for training (valFrac 0). */
-export const CI_TRAIN: TrainConfigInput = { features: ['pt', 'abseta'], hidden: [16, 16], epochs: 12, batch: 2048, lr: 1e-2, valFrac: 0, patience: 4, progress: false };
+export const CI_TRAIN: TrainConfigInput = {
+  features: ['pt', 'abseta'],
+  hidden: [16, 16],
+  epochs: 12,
+  batch: 2048,
+  lr: 1e-2,
+  valFrac: 0,
+  patience: 4,
+  progress: false,
+};
 
 /** Train φ on the table and average ε = sigmoid(φ) over each bin's electrons. */
-export async function trainedBinMeans(table: EventTable, seed: string | number, binning = PROPERTY_BINNING, extra: Record<string, unknown> = {}) {
+export async function trainedBinMeans(
+  table: EventTable,
+  seed: string | number,
+  binning = PROPERTY_BINNING,
+  extra: Record<string, unknown> = {},
+) {
   const { trainModel } = await import('../../../src/train/train-model.js');
   const { applyModel } = await import('../../../src/train/apply.js');
   const model = await trainModel(table, { ...CI_TRAIN, ...extra, seed });

@@ -1,0 +1,20 @@
+/** Plain-text table of a calibration: per criterion the measured false-alarm rate against its budget and the power. */
+import type { StudyCalibration } from './verdict/studyCalibration.js';
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
+
+export function printCalibration(cal: StudyCalibration): string {
+  const lines = [
+    `calibration of ${cal.study}${cal.quick ? ' (quick)' : ''}: ${cal.nullToys} null toys in ${cal.groups} groups of ${cal.toysPerGroup}`,
+  ];
+  for (const c of cal.criteria) {
+    const k = c.calibration;
+    const budget =
+      k.status === 'no budget' ? 'no budget' : `budget ${pct(k.budget ?? NaN)}: ${k.status === 'ok' ? 'calibrated' : 'FAILED CALIBRATION'}`;
+    lines.push(`  ${c.key}`);
+    lines.push(`    false alarms ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]  ${budget}`);
+    for (const [d, p] of Object.entries(k.power)) lines.push(`    power ${d}: ${pct(p)}`);
+    if (k.unjudgedBins?.length) lines.push(`    cannot judge (+-20 %, >= 100 flips, power < 0.9): ${k.unjudgedBins.join('; ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,101 @@
+/**
+ * `qmisid calibrate <study> --out DIR`: the measured null of a study's criteria and their power (issue 10,
+ * items 4–5). Runs N null toys — the study's configuration with `calibration.generator` merged over it, root
+ * seed deriveSeed(seed, 'null') so they are independent of the study's own toys, the reference sample kept at
+ * the study's own size — as an ordinary resumable study run in DIR, then splits them into groups of the
+ * study's toy count and measures (verdict/calibrate.ts). DIR/calibration.json; with `write`, also
+ * studies/calibration/<study>[.quick].json beside the study file, where every later run of the study finds it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { deriveSeed } from '../rng.js';
+import { deepMerge } from './deepMerge.js';
+import { loadStudy } from './loadStudy.js';
+import { resolveStudy } from './resolveStudy.js';
+import { runStudy, STUDY_FILE, TOYS_FILE, type StudyRunInfo } from './runStudy.js';
+import { readToys } from './toyStore.js';
+import { calibrate } from './verdict/calibrate.js';
+import { calibrationFile, type StudyCalibration } from './verdict/studyCalibration.js';
+import { readReference } from './verdict/studyExtras.js';
+
+export interface RunCalibrationOptions {
+  out: string;
+  toys?: number;
+  quick?: boolean;
+  workers?: number;
+  write?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function runCalibration(
+  nameOrFile: string,
+  opts: RunCalibrationOptions,
+): Promise<{ calibration: StudyCalibration; written?: string }> {
+  const { study: raw, source } = loadStudy(nameOrFile);
+  const quick = opts.quick === true;
+  const real = resolveStudy(raw, { quick, source });
+  const cal = raw.calibration;
+  const nullToys = opts.toys ?? (quick ? (cal?.quickToys ?? cal?.toys) : cal?.toys);
+  if (nullToys == null) throw new ConfigError('calibration.toys', undefined, 'the number of null toys (or --toys N)', source);
+  for (const [i, n] of (cal?.estimators ?? []).entries()) {
+    if (!raw.estimators.some((e) => e.name === n))
+      throw new ConfigError(
+        `calibration.estimators.${i}`,
+        n,
+        `an estimator of this study (${raw.estimators.map((e) => e.name).join(', ')})`,
+        source,
+      );
+  }
+  if (nullToys < real.toys)
+    throw new ConfigError('calibration.toys', nullToys, `at least the study's ${real.toys} toys per verdict`, source);
+  const seed = deriveSeed(raw.seed, 'null');
+  const scale = raw.reference?.scale ?? Math.max(10, real.toys);
+  await runStudy(nameOrFile, {
+    out: opts.out,
+    toys: nullToys,
+    seed,
+    quick,
+    workers: opts.workers ?? 0,
+    noCalibration: true,
+    patch: (s) => {
+      const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
+      const kept = (c: { estimator: string; relativeTo?: string | undefined }): boolean =>
+        !keep || (keep.has(c.estimator) && (c.relativeTo == null || keep.has(c.relativeTo)));
+      return {
+        ...s,
+        generator: deepMerge<Record<string, unknown>>({}, s.generator, cal?.generator ?? {}),
+        reference: { scale },
+        estimators: keep ? s.estimators.filter((e) => keep.has(e.name)) : s.estimators,
+        criteria: s.criteria.filter(kept),
+        ...(s.quick
+          ? {
+              quick: {
+                ...s.quick,
+                ...(s.quick.criteria ? { criteria: s.quick.criteria.filter(kept) } : {}),
+                ...(s.quick.estimators && keep
+                  ? { estimators: Object.fromEntries(Object.entries(s.quick.estimators).filter(([k]) => keep.has(k))) }
+                  : {}),
+              },
+            }
+          : {}),
+      };
+    },
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  const info = JSON.parse(readFileSync(join(opts.out, STUDY_FILE), 'utf8')) as StudyRunInfo;
+  const records = readToys(join(opts.out, TOYS_FILE)).records;
+  const reference = readReference(opts.out, info.study);
+  const calibration = calibrate({ ...info.study, toys: real.toys }, records, reference, {
+    nullToys: records.length,
+    ...(cal?.generator ? { nullGenerator: cal.generator } : {}),
+    seed: String(seed),
+  });
+  const text = `${JSON.stringify(calibration, null, 2)}\n`;
+  writeFileAtomic(join(opts.out, 'calibration.json'), text);
+  if (!opts.write) return { calibration };
+  const file = calibrationFile(source, raw.name, quick);
+  writeFileAtomic(file, text);
+  return { calibration, written: file };
+}

@@ -1,0 +1,219 @@
+/**
+ * The measured null and the power of every criterion of a study (issue 10, items 4–5).
+ *
+ * Null: N toys made where the estimators' assumptions hold (the study's configuration, or it with the
+ * calibration's generator patch), split in order into G = ⌊N/T⌋ disjoint groups of the study's toy count T.
+ * Each group is one verdict: the false-alarm rate of a criterion is the fraction of groups it fails (for a
+ * detection criterion, `p < α`, the fraction it passes: the test fired without a defect), with its
+ * Clopper–Pearson 68.27 % interval. A criterion whose rate lies above its stated budget beyond the one-sided
+ * 95 % Clopper–Pearson bound has FAILED its calibration, and is reported as such.
+ *
+ * Power: the same groups with a known defect injected into one estimator's stored output (injectDefect.ts):
+ * ε̂ × 1.2 and × 0.8 in each judged bin, × 1.05 everywhere, and a narrow local miss for the closure scan.
+ * Power = fraction of groups the criterion then fails. Nothing is retrained or refitted.
+ * Minimal detectable bias per bin: (z_{1−α_bin/2} + z_{0.9})·SE_T/target with SE_T the bias test's error for
+ * T toys from the pool's spread (or reported errors), α_bin = 1 − (1 − budget)^{1/m} over the m judged bins.
+ */
+import { Binning } from '../../binning/Binning.js';
+import { clopperPearson, normalQuantile } from '../../stats/index.js';
+import { version } from '../../version.js';
+import { evaluateCriteria, isDetection, type CriterionCalibration, type CriterionResult } from '../evaluateCriteria.js';
+import type { ResolvedStudy } from '../resolveStudy.js';
+import { summarizeEstimator, type EstimatorSummary } from '../summarizeEstimator.js';
+import type { PointRecord, ToyRecord } from '../toyRecord.js';
+import { deriveSeed } from '../../rng.js';
+import { estimatorVerdict } from './estimatorVerdict.js';
+import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
+import type { StudyReference } from './referenceTargets.js';
+import { criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
+import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, SPREAD_MIN_TOYS, summarizeVerdict } from './summarizeVerdict.js';
+
+/** The local structure the closure scan must catch: truth ×2 in 5 GeV of pT in the central barrel. */
+export const DEFAULT_BUMP: Extract<Defect, { kind: 'bump' }> = { kind: 'bump', eta: [0, 0.5], pt: [40, 45], factor: 0.5 };
+/** Criteria judged per bin (their power per bin and the bins they cannot judge are reported). */
+const PER_BIN_METRICS = new Set(['biasP', 'maxAbsBiasOverSigma', 'pullMeanP']);
+/** Bins expecting at least this many flips per toy must be judged with power ≥ 0.9 against ±20 %. */
+export const MUST_JUDGE_FLIPS = 100;
+export const POWER_FLOOR = 0.9;
+
+type PointLite = { label: string; estimators: Record<string, EstimatorSummary> };
+
+export interface CalibrateMeta {
+  nullToys: number;
+  nullGenerator?: Record<string, unknown>;
+  seed: string;
+}
+
+function summarizeOne(
+  study: ResolvedStudy,
+  label: string,
+  name: string,
+  recs: readonly (PointRecord | undefined)[],
+  reference: StudyReference | undefined,
+  reuseScan?: EstimatorSummary['verdict'],
+): EstimatorSummary {
+  const s = summarizeEstimator(name, recs);
+  // The scan's pseudo-experiments are the expensive part: only for estimators a scan criterion reads.
+  const scanned = study.criteria.some((c) => c.metric === 'closureScanP' && (c.estimator === name || c.relativeTo === name));
+  const reuse = !scanned ? null : reuseScan === undefined ? undefined : (reuseScan?.scan ?? null);
+  s.verdict = estimatorVerdict(name, recs, reference?.points[label], deriveSeed(study.seed, 'scan', label, name), {}, reuse);
+  return s;
+}
+
+function pointRecords(group: readonly ToyRecord[], label: string): (PointRecord | undefined)[] {
+  return group.map((r) => r.points.find((q) => q.label === label));
+}
+
+export function calibrate(
+  study: ResolvedStudy,
+  nullRecords: readonly ToyRecord[],
+  reference: StudyReference | undefined,
+  meta: CalibrateMeta,
+  bump: Extract<Defect, { kind: 'bump' }> = DEFAULT_BUMP,
+): StudyCalibration {
+  const T = study.toys;
+  const sorted = [...nullRecords].sort((a, b) => a.toy - b.toy);
+  const G = Math.floor(sorted.length / T);
+  const groups = Array.from({ length: G }, (_, g) => sorted.slice(g * T, (g + 1) * T));
+  const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
+  const involved = new Set(study.criteria.flatMap((c) => [c.estimator, ...(c.relativeTo ? [c.relativeTo] : [])]));
+
+  // Null verdicts.
+  const nullPoints: PointLite[][] = groups.map((group) =>
+    study.points.map((p) => {
+      const recs = pointRecords(group, p.label);
+      const estimators: Record<string, EstimatorSummary> = {};
+      for (const e of p.estimators) estimators[e.name] = summarizeOne(study, p.label, e.name, recs, reference);
+      return { label: p.label, estimators };
+    }),
+  );
+  const nullResults: CriterionResult[][] = nullPoints.map((pts) => evaluateCriteria(study.criteria, pts));
+  const template =
+    nullResults[0] ??
+    evaluateCriteria(
+      study.criteria,
+      study.points.map((p) => ({ label: p.label, estimators: {} })),
+    );
+
+  const alarm = (r: CriterionResult): boolean => (isDetection(r.criterion) ? r.pass : !r.pass);
+  // Power: fraction of groups failing per (result index, defect label); per-bin powers separately.
+  const power: Record<string, number>[] = template.map(() => ({}));
+  const binPower: Map<string, { up: number; down: number }>[] = template.map(() => new Map());
+  const runDefect = (name: string, d: Defect, point: string | undefined): number[] => {
+    const fails = new Array<number>(template.length).fill(0);
+    groups.forEach((group, g) => {
+      const injected = injectDefect(group, name, d, point);
+      const pts = nullPoints[g]!.map((p) => {
+        if (point != null && p.label !== point) return p;
+        if (!p.estimators[name]) return p;
+        const reuse = d.kind === 'bin' ? p.estimators[name]!.verdict : undefined;
+        return {
+          ...p,
+          estimators: { ...p.estimators, [name]: summarizeOne(study, p.label, name, pointRecords(injected, p.label), reference, reuse) },
+        };
+      });
+      evaluateCriteria(study.criteria, pts).forEach((r, i) => {
+        if (alarm(r)) fails[i]!++;
+      });
+    });
+    return fails.map((f) => (G > 0 ? f / G : NaN));
+  };
+  const touches = (r: CriterionResult, name: string): boolean => r.criterion.estimator === name || r.criterion.relativeTo === name;
+
+  // Pool-level verdicts (all null toys) for the judged bins and the minimal detectable bias.
+  const poolBins = new Map<string, ReturnType<typeof summarizeVerdict>>();
+  for (const p of study.points) {
+    for (const e of p.estimators) {
+      if (!involved.has(e.name)) continue;
+      // The bins a verdict of T toys judges (not the pool's own, larger set).
+      const minFlips = T >= SPREAD_MIN_TOYS ? MIN_FLIPS_SPREAD : MIN_FLIPS_REPORTED;
+      poolBins.set(
+        `${p.label}/${e.name}`,
+        summarizeVerdict(e.name, pointRecords(sorted, p.label), 'reachable', reference?.points[p.label], { minFlips }),
+      );
+    }
+  }
+
+  const defects = new Set<string>();
+  for (const name of involved) {
+    const global: Defect[] = [{ kind: 'scale', factor: 1.05 }, bump];
+    for (const d of global) {
+      const label = defectLabel(d);
+      defects.add(label);
+      runDefect(name, d, undefined).forEach((pw, i) => {
+        if (touches(template[i]!, name)) power[i]![label] = pw;
+      });
+    }
+    for (const p of study.points) {
+      const pool = poolBins.get(`${p.label}/${name}`);
+      if (!pool) continue;
+      for (const b of pool.bins.filter((x) => x.judged)) {
+        const up = runDefect(name, { kind: 'bin', bin: b.bin, factor: 1.2 }, p.label);
+        const down = runDefect(name, { kind: 'bin', bin: b.bin, factor: 0.8 }, p.label);
+        template.forEach((r, i) => {
+          if (r.point === p.label && touches(r, name)) binPower[i]!.set(String(b.bin), { up: up[i]!, down: down[i]! });
+        });
+      }
+    }
+  }
+  defects.add('bin +20 % / -20 % (each judged bin)');
+
+  const criteria: CalibratedCriterion[] = template.map((r, i) => {
+    const failures = nullResults.filter((rs) => alarm(rs[i]!)).length;
+    const [lo, hi] = G > 0 ? clopperPearson(failures, G, 0.6827) : [NaN, NaN];
+    const budget = r.budget;
+    const cal: CriterionCalibration = {
+      ...(budget != null ? { budget } : {}),
+      failures,
+      groups: G,
+      rate: G > 0 ? failures / G : NaN,
+      rateLo: lo,
+      rateHi: hi,
+      // Failed: the rate is above the budget beyond its 95 % Clopper–Pearson lower bound (one false alarm in
+      // a dozen groups is not yet evidence against a 1 % budget; two are).
+      status: budget == null ? 'no budget' : (G > 0 ? clopperPearson(failures, G, 0.9)[0] : NaN) > budget ? 'failed' : 'ok',
+      power: power[i]!,
+    };
+    const out: CalibratedCriterion = { key: criterionKey(r.criterion, r.point), point: r.point, calibration: cal };
+    if (PER_BIN_METRICS.has(r.criterion.metric)) {
+      const pool = poolBins.get(`${r.point}/${r.criterion.estimator}`);
+      const alpha = budget ?? 0.01;
+      const judged = pool?.bins.filter((b) => b.judged) ?? [];
+      const m = judged.length;
+      const alphaBin = m > 0 ? -Math.expm1(Math.log1p(-alpha) / m) : NaN;
+      const zc = normalQuantile(1 - alphaBin / 2) + normalQuantile(POWER_FLOOR);
+      const bins: BinPower[] = judged.map((b) => {
+        const g2 = Number.isFinite(b.targetErr) ? b.targetErr ** 2 : 0;
+        const perToy = Math.max(b.meanBiasErr ** 2 - g2, 0) * b.toys;
+        const seT = Math.sqrt(perToy / T + g2);
+        const pw = binPower[i]!.get(String(b.bin)) ?? { up: NaN, down: NaN };
+        return {
+          bin: b.bin,
+          label: binning.label(b.bin),
+          expectedFlips: b.expectedFlips,
+          target: b.target,
+          mdb: Number.isFinite(seT) ? (zc * seT) / b.target : null,
+          powerUp: pw.up,
+          powerDown: pw.down,
+        };
+      });
+      out.bins = bins;
+      const must = bins.filter((b) => b.expectedFlips >= MUST_JUDGE_FLIPS);
+      cal.unjudgedBins = must.filter((b) => !(Math.min(b.powerUp, b.powerDown) >= POWER_FLOOR)).map((b) => b.label);
+      if (must.length) cal.power['min over bins >= 100 flips, +-20 %'] = Math.min(...must.map((b) => Math.min(b.powerUp, b.powerDown)));
+    }
+    return out;
+  });
+  return {
+    study: study.name,
+    quick: study.quick,
+    toysPerGroup: T,
+    nullToys: meta.nullToys,
+    groups: G,
+    ...(meta.nullGenerator ? { nullGenerator: meta.nullGenerator } : {}),
+    seed: meta.seed,
+    version,
+    defects: [...defects],
+    criteria,
+  };
+}

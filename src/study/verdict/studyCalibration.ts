@@ -1,0 +1,77 @@
+/**
+ * The measured null and power of a study's criteria, as stored in studies/calibration/<study>[.quick].json
+ * (written by `qmisid calibrate`, read by every run of the study): per criterion the false-alarm rate over
+ * groups of null toys and the power against injected defects, per bin where the defect is per bin.
+ * A calibration applies to a run when it was measured with the same toy count per verdict and holds the
+ * criterion (matched by criterionKey); otherwise the summary says why it is missing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { CriterionCalibration, CriterionResult } from '../evaluateCriteria.js';
+import type { ResolvedStudy } from '../resolveStudy.js';
+import type { Criterion } from '../studySchema.js';
+
+export interface BinPower {
+  bin: number;
+  label: string;
+  expectedFlips: number;
+  target: number;
+  /** Minimal detectable relative bias at the criterion's budget with power 0.9 (normal approximation). */
+  mdb: number | null;
+  /** Measured power against ε̂_k × 1.2 and × 0.8. */
+  powerUp: number;
+  powerDown: number;
+}
+
+export interface CalibratedCriterion {
+  key: string;
+  point: string;
+  calibration: CriterionCalibration;
+  bins?: BinPower[];
+}
+
+export interface StudyCalibration {
+  study: string;
+  quick: boolean;
+  /** Toys per verdict (the study's toy count) and null toys run. */
+  toysPerGroup: number;
+  nullToys: number;
+  groups: number;
+  /** Generator patch that made the null (absent: the study's own configuration). */
+  nullGenerator?: Record<string, unknown>;
+  seed: string;
+  version: string;
+  defects: string[];
+  criteria: CalibratedCriterion[];
+}
+
+export function criterionKey(c: Criterion, point: string): string {
+  return `${c.metric}(${c.estimator}${c.relativeTo ? `/${c.relativeTo}` : ''})@${point} ${c.op} ${c.threshold}${c.target ? ` [${c.target}]` : ''}`;
+}
+
+export function calibrationFile(studySource: string, name: string, quick: boolean): string {
+  return join(dirname(studySource), 'calibration', `${name}${quick ? '.quick' : ''}.json`);
+}
+
+export function attachCalibration(results: CriterionResult[], cal: StudyCalibration): void {
+  const byKey = new Map(cal.criteria.map((c) => [c.key, c]));
+  for (const r of results) {
+    const hit = byKey.get(criterionKey(r.criterion, r.point));
+    if (hit) r.calibration = hit.calibration;
+  }
+}
+
+/** The stored calibration for this resolved study, or the reason there is none. */
+export function loadCalibration(
+  study: ResolvedStudy,
+  studySource: string,
+): { calibration?: StudyCalibration & { file: string }; missing?: string } {
+  const file = calibrationFile(studySource, study.name, study.quick);
+  // Relative to the study file's directory: the same text from any working directory (summaries are compared byte for byte).
+  const shown = relative(dirname(studySource), file) || file;
+  if (!existsSync(file)) return { missing: `no ${shown}: false-alarm rates not measured for this configuration (qmisid calibrate)` };
+  const cal = JSON.parse(readFileSync(file, 'utf8')) as StudyCalibration;
+  if (cal.toysPerGroup !== study.toys)
+    return { missing: `${shown} was measured for verdicts of ${cal.toysPerGroup} toys, this run has ${study.toys}` };
+  return { calibration: { ...cal, file: shown } };
+}

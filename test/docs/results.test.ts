@@ -1,0 +1,44 @@
+/**
+ * docs/results.md carries no hand-typed figures: its generated block must equal what src/docs/renderResults.ts
+ * renders from the committed JSON (regenerate: npx tsx scripts/render-docs.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RESULTS_BEGIN, RESULTS_END, renderBench, renderResultsPage, renderStudy } from '../../src/docs/renderResults.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+describe('docs/results.md', () => {
+  it('is up to date with reports/bench/*.json and reports/example/summary.json', () => {
+    const page = readFileSync(join(root, 'docs', 'results.md'), 'utf8');
+    expect(page).toContain(RESULTS_BEGIN);
+    expect(page).toContain(RESULTS_END);
+    expect(renderResultsPage(page, root)).toBe(page);
+  });
+
+  it('the rendered figures come from the JSON: changing a value changes the page', () => {
+    const doc = JSON.parse(readFileSync(join(root, 'reports', 'bench', '2026-11-22.json'), 'utf8'));
+    const a = renderBench('x.json', doc);
+    doc.results['binned-fit'].speedRatioEndToEnd = 2.5;
+    const b = renderBench('x.json', doc);
+    expect(a).toContain('5.17×');
+    expect(b).toContain('2.5×');
+    expect(b).not.toContain('5.17×');
+  });
+
+  it('a failing criterion and extra criterion fields (false-alarm rate, power) show in the study table', () => {
+    const summary = JSON.parse(readFileSync(join(root, 'reports', 'example', 'summary.json'), 'utf8'));
+    summary.criteria[0].pass = false;
+    summary.criteria[0].falseAlarmRate = 0.003;
+    summary.pass = false;
+    const md = renderStudy('d', summary);
+    expect(md).toContain('**FAIL**');
+    expect(md).toContain('falseAlarmRate 0.003');
+    expect(md).toContain('a criterion fails');
+  });
+
+  it('a page without the markers is refused', () => {
+    expect(() => renderResultsPage('# no markers\n', root)).toThrow(/markers/);
+  });
+});
