@@ -31,7 +31,7 @@
  * still the log-odds of OC against SC (label y = 1 for OC), with the SC intensity of "leg ℓ flipped" scaled by
  * r_ℓ = e^{ρ_ℓ}. ρ = 0 gives eq. 3 exactly (the same floating-point operations).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { logAddExp as logAddExp64, pairLogit as pairLogit64, sigmoid, softplus as softplus64 } from '../method/pair-function.js';
 
 const log1pExpNeg = (x: number): number => Math.log1p(Math.exp(-Math.abs(x)));
