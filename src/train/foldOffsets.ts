@@ -106,7 +106,16 @@ export function foldOffsets(
   const mig = flipMigration(
     { pt1: col('pt1'), eta1: col('eta1'), pt2: col('pt2'), eta2: col('eta2'), m_ee: m, sc, w },
     binning,
-    { window: fold.window, range: fold.range, ptMin: fold.ptMin, response: fold.response, replicas: fold.replicas, parents: 'oc', seed, source },
+    {
+      window: fold.window,
+      range: fold.range,
+      ptMin: fold.ptMin,
+      response: fold.response,
+      replicas: fold.replicas,
+      parents: 'oc',
+      seed,
+      source,
+    },
   );
   const K = binning.size;
   const nc = mig.cellI.length;
@@ -275,7 +284,12 @@ function legFoldOffsets(
   for (let i = 0; i < table.n; i++) {
     const wi = w ? w[i]! : 1;
     if (!(Number.isFinite(wi) && wi >= 0))
-      throw new DataError(source, opts.weightColumn ?? 'w', `the folded trainer needs finite weights ≥ 0 (no sideband subtraction); row ${i + 1}`, wi);
+      throw new DataError(
+        source,
+        opts.weightColumn ?? 'w',
+        `the folded trainer needs finite weights ≥ 0 (no sideband subtraction); row ${i + 1}`,
+        wi,
+      );
     const mi = m[i]!;
     pt[0] = pt1[i]!;
     pt[1] = pt2[i]!;

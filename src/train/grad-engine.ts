@@ -61,7 +61,15 @@ function electronLossAndGrad(phi: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, n
   return { loss, dPhi };
 }
 
-function lossOnly(head: Head, phi: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number, bkg?: PairBackground, fold?: PairFold): tf.Scalar {
+function lossOnly(
+  head: Head,
+  phi: tf.Tensor2D,
+  y: tf.Tensor1D,
+  w: tf.Tensor1D,
+  norm: number,
+  bkg?: PairBackground,
+  fold?: PairFold,
+): tf.Scalar {
   if (head === 'electron') return tf.div(tf.sum(tf.mul(w, bceWithLogits(tf.reshape(phi, [y.shape[0]]), y))), norm) as tf.Scalar;
   const B = y.shape[0];
   const flat = tf.reshape(phi, [2 * B]);
@@ -99,7 +107,8 @@ export function createGradEngine(arch: MlpArch, head: Head, mode: GradientMode =
       const m = toTensors(arch, params);
       if (mode === 'manual') {
         const { hs, phi } = mlpTrace(m, x);
-        const { loss, dPhi } = head === 'pair' ? pairLossAndGrad(phi, y, w, batch.norm, bkg, fold) : electronLossAndGrad(phi, y, w, batch.norm);
+        const { loss, dPhi } =
+          head === 'pair' ? pairLossAndGrad(phi, y, w, batch.norm, bkg, fold) : electronLossAndGrad(phi, y, w, batch.norm);
         const { dW, db } = mlpBackward(m, hs, dPhi, one!, transposedForward ? mlpTransposedInputs(m, x) : undefined);
         return [loss, ...dW, ...db];
       }
