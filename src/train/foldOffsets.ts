@@ -103,20 +103,16 @@ export function foldOffsets(
   const m = col('m_ee');
   const sc = col('sc');
   const w = opts.weightColumn != null && table.columns[opts.weightColumn] ? table.columns[opts.weightColumn]! : undefined;
-  const mig = flipMigration(
-    { pt1: col('pt1'), eta1: col('eta1'), pt2: col('pt2'), eta2: col('eta2'), m_ee: m, sc, w },
-    binning,
-    {
-      window: fold.window,
-      range: fold.range,
-      ptMin: fold.ptMin,
-      response: fold.response,
-      replicas: fold.replicas,
-      parents: 'oc',
-      seed,
-      source,
-    },
-  );
+  const mig = flipMigration({ pt1: col('pt1'), eta1: col('eta1'), pt2: col('pt2'), eta2: col('eta2'), m_ee: m, sc, w }, binning, {
+    window: fold.window,
+    range: fold.range,
+    ptMin: fold.ptMin,
+    response: fold.response,
+    replicas: fold.replicas,
+    parents: 'oc',
+    seed,
+    source,
+  });
   const K = binning.size;
   const nc = mig.cellI.length;
   // U per (cell, other-leg bin) — the other leg's bin is one of the cell's two bins: slot 0 = cellJ, 1 = cellI.
