@@ -136,7 +136,7 @@ export function register(program: Command): void {
     const input = { ...base };
     for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
     let features: string[];
-    let folded = false;
+    let folded: boolean;
     try {
       const resolved = resolveTrainConfig(input, flags.config);
       features = resolved.features;
