@@ -72,11 +72,11 @@ describe('quantile morphing', () => {
     const ref = table('ref', -3, 0.25);
     const data = table('data', -2.85, 0.3);
     const before = ksTwoSample(Array.from(data.columns.reta1!), Array.from(ref.columns.reta1!));
-    expect(before.p).toBeLessThan(1e-6);
+    expect(before.pValue).toBeLessThan(1e-6);
     for (const bins of [undefined, { eta: [0, 0.6, 1.2], pt: [25, 50, 75] }]) {
       const m = quantileMorph(data, ref, { features: ['reta'], nodes: 501, ...(bins ? { bins } : {}) }, 'test');
       const after = ksTwoSample(Array.from(m.columns.reta1!), Array.from(ref.columns.reta1!));
-      expect(after.p).toBeGreaterThan(1e-3);
+      expect(after.pValue).toBeGreaterThan(1e-3);
       // Other columns are shared, not copied; the input is not modified.
       expect(m.columns.eta1).toBe(data.columns.eta1);
       expect(data.columns.reta1![0]).not.toBe(m.columns.reta1![0]);
