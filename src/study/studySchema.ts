@@ -64,6 +64,8 @@ export const METRIC_NAMES = [
   'sfPooledRelBiasOverErr',
   'sfMissingRate',
   'sfMaxAbsPullMean',
+  'sfFailureRate',
+  'sfMaxShiftOverStat',
 ] as const;
 
 /** Metrics read from the scale-factor summary (a `paired` study), not from one estimator at one point. */
@@ -76,6 +78,8 @@ export const SF_METRICS: ReadonlySet<string> = new Set([
   'sfPooledRelBiasOverErr',
   'sfMissingRate',
   'sfMaxAbsPullMean',
+  'sfFailureRate',
+  'sfMaxShiftOverStat',
 ]);
 
 /** Metrics that are p-values: `metric > threshold` has the false-alarm budget `threshold` unless `budget` says otherwise. */
@@ -161,6 +165,11 @@ export const ScanPointSchema = z.strictObject({
   data: patch.optional(),
   /** Run only these estimators at this point (default all). */
   run: z.array(name).min(1).optional(),
+  /**
+   * Each fake-electron pair of the generated sample appears this many times (0 drops them): a background-level
+   * variation on the same signal events (a new background fraction would draw new events).
+   */
+  backgroundCopies: z.number().int().min(0).max(10).optional(),
 });
 
 /** A named metric, or `diagnostics.<name>`: the mean over toys of a numeric/boolean estimator diagnostic. */
