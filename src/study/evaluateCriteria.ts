@@ -96,6 +96,9 @@ export function evaluateCriteria(
   for (const c of criteria) {
     for (const p of SF_METRICS.has(c.metric) ? sfPoints : points) {
       if (c.point != null && c.point !== p.label) continue;
+      // A criterion naming no point holds at every point that runs its estimator (a paired study runs some
+      // estimators on one sample only, a scan point may restrict them); a named point must run it.
+      if (c.point == null && !(c.estimator in p.estimators)) continue;
       const target = c.target ?? 'reachable';
       let value = metricValue(p.estimators[c.estimator], c.metric, target);
       if (c.relativeTo != null) value /= metricValue(p.estimators[c.relativeTo], c.metric, target);

@@ -122,8 +122,15 @@ export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyReco
               continue;
             }
           }
-          const key = JSON.stringify({ kind: spec.kind, options: spec.options, sub: spec.sidebandSubtraction, on: point.pair });
-          const trainSeed = deriveSeed(seed, 'point', point.pair!, 'train', spec.kind, fnv1a(key));
+          // The MC samples of two scan points that share configuration, size and stream are the same events
+          // (pairedSample), so one model serves both: the key is the sample, not the point.
+          const key = JSON.stringify({
+            kind: spec.kind,
+            options: spec.options,
+            sub: spec.sidebandSubtraction,
+            mc: { generator: mcPoint.generator, events: mcPoint.events, stream: mcPoint.stream, copies: mcPoint.backgroundCopies, pairing: mcPoint.pairing },
+          });
+          const trainSeed = deriveSeed(seed, 'train', spec.kind, fnv1a(key));
           produce = async (ctx) => {
             let model = models.get(key);
             if (!model) {
