@@ -47,7 +47,7 @@ export function fitQuantileMap(sample: ArrayLike<number>, reference: ArrayLike<n
   const qr = quantileNodes(reference, nodes, `${what} (reference)`);
   const src: number[] = [];
   const dst: number[] = [];
-  for (let j = 0; j < nodes; ) {
+  for (let j = 0; j < nodes;) {
     let k = j;
     let sum = 0;
     while (k < nodes && qs[k] === qs[j]) sum += qr[k++]!;
@@ -129,9 +129,7 @@ export function quantileMorph(sample: EventTable, reference: EventTable, spec: Q
     };
     const maps: QuantileMap[] = [];
     for (let b = 0; b < nBins; b++)
-      maps.push(
-        fitQuantileMap(pick(s, bs, sample.n, b), pick(r, br, reference.n, b), spec.nodes, `${source} morph ${f} bin ${b}`),
-      );
+      maps.push(fitQuantileMap(pick(s, bs, sample.n, b), pick(r, br, reference.n, b), spec.nodes, `${source} morph ${f} bin ${b}`));
     for (const leg of [1, 2] as const) {
       const from = s[leg - 1]!;
       const to = new Float64Array(sample.n);

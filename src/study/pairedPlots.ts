@@ -54,7 +54,12 @@ export function scaleFactorPlots(data: StudyReportData, add: Add): void {
     for (const [name, e] of Object.entries(nominal?.estimators ?? {}))
       for (const b of e.bins)
         if (b.used && Number.isFinite(b.sf) && b.trueSf > 0)
-          rows.push({ point: binning.label(b.bin), estimator: name, value: b.sf / b.trueSf - 1, err: b.meanErr / b.trueSf / Math.sqrt(Math.max(1, b.n)) });
+          rows.push({
+            point: binning.label(b.bin),
+            estimator: name,
+            value: b.sf / b.trueSf - 1,
+            err: b.meanErr / b.trueSf / Math.sqrt(Math.max(1, b.n)),
+          });
     if (rows.length === 0) return 'no bin expects ≥ 5 flips in both samples';
     return scanPlot({
       rows,
@@ -98,7 +103,8 @@ export function scaleFactorPlots(data: StudyReportData, add: Add): void {
           rows,
           id: 'sf-coverage',
           title: `Coverage of the scale-factor intervals [${sf.nominal}]`,
-          caption: 'Fraction of (toy, bin) SF intervals ±1σ and ±1.96σ that contain the true SF, with Wilson errors; each bar should reach its nominal line.',
+          caption:
+            'Fraction of (toy, bin) SF intervals ±1σ and ±1.96σ that contain the true SF, with Wilson errors; each bar should reach its nominal line.',
         }),
   );
   add('sf-systematics', () => {
@@ -107,12 +113,21 @@ export function scaleFactorPlots(data: StudyReportData, add: Add): void {
       s.shift.forEach((v, k) => {
         const st = s.statErr[k];
         if (v != null && st != null && st > 0 && nominal?.estimators[s.estimator]?.bins[k]?.used)
-          srows.push({ point: binning.label(k), estimator: `${s.estimator} @ ${s.variation}`, value: v / st, err: (s.shiftErr[k] ?? 0) / st });
+          srows.push({
+            point: binning.label(k),
+            estimator: `${s.estimator} @ ${s.variation}`,
+            value: v / st,
+            err: (s.shiftErr[k] ?? 0) / st,
+          });
       });
     if (srows.length === 0) return 'no variation point';
     const names = Object.keys(nominal?.estimators ?? {});
     const table = {
-      columns: ['bin', ...names.map((n) => `${n}: SF ± stat (true)`), ...sf.systematics.map((s) => `${s.estimator} @ ${s.variation}: shift ± err`)],
+      columns: [
+        'bin',
+        ...names.map((n) => `${n}: SF ± stat (true)`),
+        ...sf.systematics.map((s) => `${s.estimator} @ ${s.variation}: shift ± err`),
+      ],
       rows: [...new Set(srows.map((r) => r.point))].map((lab) => {
         const k = [...Array(binning.size).keys()].find((i) => binning.label(i) === lab)!;
         return [
@@ -160,7 +175,8 @@ export function scYieldPlots(data: StudyReportData, add: Add): void {
           title: 'Predicted against observed SC yield',
           yTitle: 'mean (P − S)/√Var over toys (dimensionless)',
           reference: 0,
-          caption: 'P = Σ ε12 over the sample\'s window events, S = its SC events, Var = Σ ε12(1 − ε12) + the ensemble spread of P; error bars 1/√toys. 0 means the estimator predicts the SC yield within its error; positive = over-predicted.',
+          caption:
+            "P = Σ ε12 over the sample's window events, S = its SC events, Var = Σ ε12(1 − ε12) + the ensemble spread of P; error bars 1/√toys. 0 means the estimator predicts the SC yield within its error; positive = over-predicted.",
         }),
   );
   add('sc-yield-reject', () =>
@@ -172,7 +188,8 @@ export function scYieldPlots(data: StudyReportData, add: Add): void {
           title: 'Per-toy rejection rate of the SC-yield test (|pull| > 2.576)',
           yTitle: 'fraction of toys rejected at α = 1 % (dimensionless)',
           reference: 0.01,
-          caption: 'Where the estimator is right this is the false-alarm rate (expected 1 %); where the sample is mismodelled it is the power of the single-toy test.',
+          caption:
+            'Where the estimator is right this is the false-alarm rate (expected 1 %); where the sample is mismodelled it is the power of the single-toy test.',
         }),
   );
 }

@@ -43,10 +43,7 @@ export function reselectTable(table: EventTable, from: Selection, to: Selection)
   const m = table.columns.m_ee!;
   const pt1 = table.columns.pt1!;
   const pt2 = table.columns.pt2!;
-  const t = filterTable(
-    table,
-    (i) => regionOf(m[i]!, to) !== REGION.outside && pt1[i]! >= to.ptMin[0] && pt2[i]! >= to.ptMin[1],
-  );
+  const t = filterTable(table, (i) => regionOf(m[i]!, to) !== REGION.outside && pt1[i]! >= to.ptMin[0] && pt2[i]! >= to.ptMin[1]);
   const region = new Uint8Array(t.n);
   const mm = t.columns.m_ee!;
   for (let i = 0; i < t.n; i++) region[i] = regionOf(mm[i]!, to);

@@ -197,17 +197,25 @@ function checkPairedKeys(study: Study, source?: string): void {
   study.estimators.forEach((e, i) => {
     const at = (k: string) => `estimators.${i}.${k}`;
     if (!paired && (e.trainOn || e.morph || e.samples))
-      throw new ConfigError(at(e.trainOn ? 'trainOn' : e.morph ? 'morph' : 'samples'), e.trainOn ?? e.morph ?? e.samples, 'a paired study (a `paired` block)', source);
+      throw new ConfigError(
+        at(e.trainOn ? 'trainOn' : e.morph ? 'morph' : 'samples'),
+        e.trainOn ?? e.morph ?? e.samples,
+        'a paired study (a `paired` block)',
+        source,
+      );
     if (e.trainOn && e.kind !== 'phi' && e.kind !== 'oracle')
       throw new ConfigError(at('trainOn'), e.trainOn, `a network estimator (phi or oracle), not ${e.kind}`, source);
-    if (e.morph && !e.trainOn) throw new ConfigError(at('morph'), e.morph, 'trainOn: morphing maps the data onto the sample the estimator was trained on', source);
+    if (e.morph && !e.trainOn)
+      throw new ConfigError(at('morph'), e.morph, 'trainOn: morphing maps the data onto the sample the estimator was trained on', source);
     if (e.trainOn && e.samples && e.samples.some((s) => s !== 'data'))
       throw new ConfigError(at('samples'), e.samples, 'only "data" for an estimator trained on the MC sample', source);
   });
   study.scan.forEach((p, i) => {
-    if (!paired && (p.mc || p.data)) throw new ConfigError(`scan.${i}.${p.mc ? 'mc' : 'data'}`, p.mc ?? p.data, 'a paired study (a `paired` block)', source);
+    if (!paired && (p.mc || p.data))
+      throw new ConfigError(`scan.${i}.${p.mc ? 'mc' : 'data'}`, p.mc ?? p.data, 'a paired study (a `paired` block)', source);
     for (const n of p.run ?? [])
-      if (!study.estimators.some((e) => e.name === n)) throw new ConfigError(`scan.${i}.run`, n, 'the name of one of the study estimators', source);
+      if (!study.estimators.some((e) => e.name === n))
+        throw new ConfigError(`scan.${i}.run`, n, 'the name of one of the study estimators', source);
   });
 }
 
@@ -215,7 +223,8 @@ function resolvePaired(study: Study, source?: string): ResolvedPaired {
   const paired = study.paired!;
   const nominal = paired.nominal ?? study.scan[0]!.label;
   if (!study.scan.some((p) => p.label === nominal)) throw new ConfigError('paired.nominal', nominal, 'the label of a scan point', source);
-  const both = (n: string, side: PairedSide) => study.estimators.find((e) => e.name === n && (e.samples ?? (e.trainOn ? ['data'] : ['mc', 'data'])).includes(side));
+  const both = (n: string, side: PairedSide) =>
+    study.estimators.find((e) => e.name === n && (e.samples ?? (e.trainOn ? ['data'] : ['mc', 'data'])).includes(side));
   const pairs =
     paired.scaleFactors ??
     study.estimators.filter((e) => both(e.name, 'mc') && both(e.name, 'data')).map((e) => ({ name: e.name, data: e.name, mc: e.name }));

@@ -110,9 +110,14 @@ export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyReco
           // estimators that differ only in morphing), applied to this sample, morphed onto the MC if asked.
           const mcEvents = eventsOf.get(point.pair!);
           const mcPoint = study.points.find((p) => p.label === point.pair);
-          if (!mcEvents || !mcPoint) throw new ConfigError(`estimators.${spec.name}.trainOn`, 'mc', 'the MC sample of the point generated first', source);
+          if (!mcEvents || !mcPoint)
+            throw new ConfigError(`estimators.${spec.name}.trainOn`, 'mc', 'the MC sample of the point generated first', source);
           const train =
-            spec.kind === 'binnedFolded' ? mcEvents : spec.sidebandSubtraction ? sidebandSubtractedTable(mcEvents, mcPoint.generator.selection, source) : windowTable(mcEvents);
+            spec.kind === 'binnedFolded'
+              ? mcEvents
+              : spec.sidebandSubtraction
+                ? sidebandSubtractedTable(mcEvents, mcPoint.generator.selection, source)
+                : windowTable(mcEvents);
           if (spec.morph) {
             try {
               applied = quantileMorph(table, train, spec.morph, source);
@@ -128,7 +133,13 @@ export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyReco
             kind: spec.kind,
             options: spec.options,
             sub: spec.sidebandSubtraction,
-            mc: { generator: mcPoint.generator, events: mcPoint.events, stream: mcPoint.stream, copies: mcPoint.backgroundCopies, pairing: mcPoint.pairing },
+            mc: {
+              generator: mcPoint.generator,
+              events: mcPoint.events,
+              stream: mcPoint.stream,
+              copies: mcPoint.backgroundCopies,
+              pairing: mcPoint.pairing,
+            },
           });
           const trainSeed = deriveSeed(seed, 'train', spec.kind, fnv1a(key));
           produce = async (ctx) => {

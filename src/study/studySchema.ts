@@ -129,7 +129,10 @@ export const EstimatorSpecSchema = z.strictObject({
   /** With trainOn: morph the data sample's features onto the MC's before applying (MorphSpecSchema). */
   morph: MorphSpecSchema.optional(),
   /** Paired studies: the samples this estimator runs on (default both; `data` with trainOn). */
-  samples: z.array(z.enum(['mc', 'data'])).min(1).optional(),
+  samples: z
+    .array(z.enum(['mc', 'data']))
+    .min(1)
+    .optional(),
   /**
    * Options handed to the estimator (trainer options for phi/oracle, fit options for binned; for binnedFolded
    * the flip response { lossMean, extraSmear }, replicas, window, range, ptMin, parents, errors — checked by
@@ -252,9 +255,7 @@ export const PairedSampleSchema = z.strictObject({
 export const PairedSchema = z.strictObject({
   mc: PairedSampleSchema.default({ generator: {} }),
   data: PairedSampleSchema.default({ generator: {} }),
-  scaleFactors: z
-    .array(z.strictObject({ name, data: name, mc: name }))
-    .optional(),
+  scaleFactors: z.array(z.strictObject({ name, data: name, mc: name })).optional(),
   nominal: name.optional(),
 });
 

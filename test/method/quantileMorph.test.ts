@@ -20,11 +20,17 @@ describe('quantile morphing', () => {
   it('is monotone (non-decreasing) for any pair of samples, ties and tails included', () => {
     const sampleArb = fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 2, maxLength: 60 });
     fc.assert(
-      fc.property(sampleArb, sampleArb, fc.integer({ min: 3, max: 40 }), fc.array(fc.double({ min: -80, max: 80, noNaN: true }), { minLength: 2 }), (s, r, nodes, xs) => {
-        const map = fitQuantileMap(s, r, nodes);
-        const ys = [...xs].sort((a, b) => a - b).map((x) => applyQuantileMap(map, x));
-        for (let i = 1; i < ys.length; i++) expect(ys[i]!).toBeGreaterThanOrEqual(ys[i - 1]! - 1e-9 * (1 + Math.abs(ys[i - 1]!)));
-      }),
+      fc.property(
+        sampleArb,
+        sampleArb,
+        fc.integer({ min: 3, max: 40 }),
+        fc.array(fc.double({ min: -80, max: 80, noNaN: true }), { minLength: 2 }),
+        (s, r, nodes, xs) => {
+          const map = fitQuantileMap(s, r, nodes);
+          const ys = [...xs].sort((a, b) => a - b).map((x) => applyQuantileMap(map, x));
+          for (let i = 1; i < ys.length; i++) expect(ys[i]!).toBeGreaterThanOrEqual(ys[i - 1]! - 1e-9 * (1 + Math.abs(ys[i - 1]!)));
+        },
+      ),
     );
   });
 

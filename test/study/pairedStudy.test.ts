@@ -25,7 +25,10 @@ const base = {
   binning: { eta: [0, 1.37, 2.47], pt: [25, 1000] },
   generator: { electron: { model: 'latent' } },
   paired: { data: { generator: { electron: { model: 'latent', material: { scale: 1.1 } } } } },
-  scan: [{ label: 'nominal' }, { label: 'w75', generator: { selection: { window: [75, 105], lowSideband: [60, 75], highSideband: [105, 120] } }, run: ['b'] }],
+  scan: [
+    { label: 'nominal' },
+    { label: 'w75', generator: { selection: { window: [75, 105], lowSideband: [60, 75], highSideband: [105, 120] } }, run: ['b'] },
+  ],
   estimators: [
     { name: 'b', kind: 'binned' },
     { name: 't', kind: 'truthMatched' },
@@ -77,9 +80,21 @@ describe('paired studies: resolution', () => {
     expect(thrown(() => resolveStudy(parseStudy(morphOnly))).path).toBe('estimators.0.morph');
     const badPair = { ...base, paired: { ...base.paired, scaleFactors: [{ name: 'x', data: 'b', mc: 'phi' }] } };
     expect(thrown(() => resolveStudy(parseStudy(badPair))).path).toBe('paired.scaleFactors.0.mc');
-    const mcPoint = { ...base, paired: undefined, scan: undefined, estimators: [{ name: 'b', kind: 'binned' }], criteria: [{ metric: 'mse', estimator: 'b', point: 'default:mc', op: '<', threshold: 1 }] };
+    const mcPoint = {
+      ...base,
+      paired: undefined,
+      scan: undefined,
+      estimators: [{ name: 'b', kind: 'binned' }],
+      criteria: [{ metric: 'mse', estimator: 'b', point: 'default:mc', op: '<', threshold: 1 }],
+    };
     expect(thrown(() => parseStudy(mcPoint)).path).toBe('criteria.0.point');
-    const sfUnpaired = { ...base, paired: undefined, scan: undefined, estimators: [{ name: 'b', kind: 'binned' }], criteria: [{ metric: 'sfCoverage68', estimator: 'b', op: '>', threshold: 0 }] };
+    const sfUnpaired = {
+      ...base,
+      paired: undefined,
+      scan: undefined,
+      estimators: [{ name: 'b', kind: 'binned' }],
+      criteria: [{ metric: 'sfCoverage68', estimator: 'b', op: '>', threshold: 0 }],
+    };
     expect(thrown(() => parseStudy(sfUnpaired)).path).toBe('criteria.0.metric');
   });
 });
@@ -162,7 +177,10 @@ describe('scale-factor summary (metrics/sfSummary.ts)', () => {
       status: 'ok',
       points: [
         point('nominal:mc', [1e-3, 4e-3], { b: rec([1e-3, 4e-3], [1e-4, 4e-4]), t: rec([1e-3, 4e-3], [1e-4, 4e-4]) }),
-        point('nominal', [1.2e-3, 4e-3], { b: rec(dEps, [0.1 * dEps[0]!, 0.1 * dEps[1]!]), t: rec([1.2e-3, 0], [1e-4, 0], t === 1 ? 'failed' : 'ok') }),
+        point('nominal', [1.2e-3, 4e-3], {
+          b: rec(dEps, [0.1 * dEps[0]!, 0.1 * dEps[1]!]),
+          t: rec([1.2e-3, 0], [1e-4, 0], t === 1 ? 'failed' : 'ok'),
+        }),
         point('w75:mc', [1e-3, 4e-3], { b: rec([1e-3, 4e-3], [1e-4, 4e-4]) }),
         point('w75', [1.2e-3, 4e-3], { b: rec([dEps[0]! + 1.2e-4, dEps[1]!], [0.1 * dEps[0]!, 0.1 * dEps[1]!]) }),
       ],
@@ -186,11 +204,7 @@ describe('scale-factor summary (metrics/sfSummary.ts)', () => {
     expect(t.metrics.sfMissingRate).toBe(0.5);
     expect(t.bins[0]!.sf).toBeCloseTo(1.2, 12);
     // Criteria read the SF metrics at the SF points.
-    const res = evaluateCriteria(
-      [{ metric: 'sfFailureRate', estimator: 't', point: 'nominal', op: '<=', threshold: 0 }],
-      [],
-      sf.points,
-    );
+    const res = evaluateCriteria([{ metric: 'sfFailureRate', estimator: 't', point: 'nominal', op: '<=', threshold: 0 }], [], sf.points);
     expect(res.map((r) => [r.value, r.pass])).toEqual([[0.5, false]]);
   });
 

@@ -105,7 +105,10 @@ export function summarizeScaleFactors(study: ResolvedStudy, records: readonly To
   const usedBins = (label: string): boolean[] => {
     const exp = (lab: string): number[] => {
       const ps = records.flatMap((r) => r.points.filter((p) => p.label === lab));
-      return Array.from({ length: K }, (_, k) => mean(ps.map((p) => p.count[k] ?? 0)) * mean(ps.map((p) => finite(p.truth[k])).filter(Number.isFinite)));
+      return Array.from(
+        { length: K },
+        (_, k) => mean(ps.map((p) => p.count[k] ?? 0)) * mean(ps.map((p) => finite(p.truth[k])).filter(Number.isFinite)),
+      );
     };
     const d = exp(label);
     const m = exp(mcLabel(label));
@@ -113,7 +116,12 @@ export function summarizeScaleFactors(study: ResolvedStudy, records: readonly To
   };
   const sfs = new Map<string, (ToySf | 'failed' | undefined)[]>();
   const key = (label: string, name: string) => `${label}\u0000${name}`;
-  for (const label of scans) for (const pair of paired.scaleFactors) sfs.set(key(label, pair.name), records.map((r) => toySf(r, label, pair)));
+  for (const label of scans)
+    for (const pair of paired.scaleFactors)
+      sfs.set(
+        key(label, pair.name),
+        records.map((r) => toySf(r, label, pair)),
+      );
 
   const points: SfPointSummary[] = scans.map((label) => {
     const used = usedBins(label);
@@ -154,7 +162,16 @@ export function summarizeScaleFactors(study: ResolvedStudy, records: readonly To
           relVar[k] = mean(sf.map((s, i) => (er[i]! / s) ** 2));
         }
         const ps = pullStats(pulls, dof);
-        bins.push({ bin: k, used: used[k]!, n: sf.length, sf: mean(sf), trueSf: mean(tr), meanErr: mean(er), pullMean: ps.mean, pullWidth: ps.width });
+        bins.push({
+          bin: k,
+          used: used[k]!,
+          n: sf.length,
+          sf: mean(sf),
+          trueSf: mean(tr),
+          meanErr: mean(er),
+          pullMean: ps.mean,
+          pullWidth: ps.width,
+        });
       }
       const pooled = pullStats(allPulls, dof);
       // Pooled relative bias with a-priori weights 1/⟨(σ/SF)²⟩ per used bin.
