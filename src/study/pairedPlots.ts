@@ -68,7 +68,7 @@ export function scaleFactorPlots(data: StudyReportData, add: Add): void {
       yTitle: 'mean SF / true SF − 1 (dimensionless)',
       xTitle: '(|η|, pT) bin',
       reference: 0,
-      caption: `Mean over ${data.records.length} toys of SF/SF_true − 1 per bin (bins expecting ≥ 5 flips in both samples), error bars the mean reported SF error / √toys: each estimator's SF should scatter around 0 within them. SF = ε̂(data)/ε̂(MC), SF_true = ratio of the samples' truth references.`,
+      caption: `Mean over ${data.records.length} toys of SF/SF_true − 1 per bin (bins expecting ≥ 5 flips in both samples), error bars the mean reported SF error / √toys: each estimator's SF should scatter around 0 within them, up to the mean of a ratio's own excess ≈ (σ_MC/ε_MC)² (the truth-matched SF shows it too; the pooled criterion removes it). SF = ε̂(data)/ε̂(MC), SF_true = ratio of the samples' truth references.`,
     });
   });
   const rows: { estimator: string; level: number; covered: number; n: number }[] = [];
