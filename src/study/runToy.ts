@@ -66,7 +66,7 @@ export function toySeed(study: ResolvedStudy, toy: number): string {
   return deriveSeed(study.seed, 'toy', toy);
 }
 
-export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyRecord> {
+export async function runToy(study: ResolvedStudy, toy: number, threads?: number): Promise<ToyRecord> {
   const seed = toySeed(study, toy);
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
   const points: PointRecord[] = [];
@@ -162,6 +162,7 @@ export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyReco
           source,
           produce,
           point.side != null,
+          threads,
         );
       }
       const profiles: NonNullable<PointRecord['profiles']> = {};
@@ -225,10 +226,10 @@ async function trainOnTable(kind: ResolvedEstimator['kind'], table: EventTable, 
   const { trainerOptions } = await import('./estimators/networkEstimate.js');
   if (kind === 'oracle') {
     const { trainOracle } = await import('../train/oracle.js');
-    return trainOracle(table, trainerOptions(ctx), { source: ctx.source });
+    return trainOracle(table, trainerOptions(ctx), { source: ctx.source, maxThreads: ctx.threads });
   }
   const { trainModel } = await import('../train/train-model.js');
-  return trainModel(table, trainerOptions(ctx), { source: ctx.source });
+  return trainModel(table, trainerOptions(ctx), { source: ctx.source, maxThreads: ctx.threads });
 }
 
 async function runEstimator(
@@ -240,10 +241,11 @@ async function runEstimator(
   source: string,
   produce?: (ctx: EstimatorContext) => Promise<EstimatorResult>,
   withScYield = false,
+  threads?: number,
 ): Promise<EstimatorRecord> {
   let res: EstimatorResult;
   try {
-    const ctx: EstimatorContext = { binning, seed, options: spec.options, source };
+    const ctx: EstimatorContext = { binning, seed, options: spec.options, source, ...(threads != null ? { threads } : {}) };
     res = produce ? await produce(ctx) : await (await estimatorFor(spec.kind))(table, ctx);
   } catch (err) {
     // Bad options are the user's to fix: stop the study. Data/numerical trouble in one toy is a counted failure.
