@@ -198,8 +198,7 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
  * reselectTable) when it can; otherwise it generates from (toy seed, "events", stream).
  */
 function pairedSample(point: ResolvedPoint, seed: string, cache: Map<string, { table: EventTable; point: ResolvedPoint }>): EventTable {
-  const { selection, ...rest } = point.generator;
-  void selection;
+  const { selection: _selection, ...rest } = point.generator;
   const key = JSON.stringify({ stream: point.stream, events: point.events, generator: rest });
   const have = cache.get(key);
   if (have) {
