@@ -3,7 +3,7 @@
  * at its scan point, or at every point when it names none. A metric that could not be computed (NaN, e.g. no
  * successful toy) fails: a criterion never passes by default.
  */
-import { P_VALUE_METRICS, type Criterion } from './studySchema.js';
+import { P_VALUE_METRICS, SF_METRICS, type Criterion } from './studySchema.js';
 import type { EstimatorSummary } from './summarizeEstimator.js';
 import type { TargetKind } from './verdict/referenceTargets.js';
 
@@ -40,9 +40,12 @@ export interface CriterionCalibration {
 /** The verdict metrics live per target (reachable / model) in summary.verdict. */
 const VERDICT_METRICS = new Set(['biasP', 'pooledBiasP', 'pullMeanP', 'pullWidthP', 'coverage68P', 'coverage95P']);
 
-export function metricValue(summary: EstimatorSummary | undefined, metric: string, target: TargetKind = 'reachable'): number {
+/** What a criterion reads: an estimator's summary at a point, or a scale-factor pair's summary (metrics only). */
+export type MetricSource = Pick<EstimatorSummary, 'metrics'> & Partial<Pick<EstimatorSummary, 'diagnostics' | 'verdict'>>;
+
+export function metricValue(summary: MetricSource | undefined, metric: string, target: TargetKind = 'reachable'): number {
   if (!summary) return NaN;
-  if (metric.startsWith('diagnostics.')) return summary.diagnostics[metric.slice('diagnostics.'.length)] ?? NaN;
+  if (metric.startsWith('diagnostics.')) return summary.diagnostics?.[metric.slice('diagnostics.'.length)] ?? NaN;
   if (metric === 'closureScanP') return summary.verdict?.scan?.p ?? NaN;
   if (VERDICT_METRICS.has(metric)) return summary.verdict?.[target].metrics[metric] ?? NaN;
   return summary.metrics[metric] ?? NaN;
@@ -80,14 +83,22 @@ export function compare(value: number, op: Criterion['op'], threshold: number): 
   }
 }
 
+/**
+ * `sfPoints`: a paired study's scale-factor summary per scan point (metrics/sfSummary.ts); the sf… metrics are
+ * judged there, every other metric at the study's points.
+ */
 export function evaluateCriteria(
   criteria: readonly Criterion[],
-  points: readonly { label: string; estimators: Record<string, EstimatorSummary> }[],
+  points: readonly { label: string; estimators: Record<string, MetricSource> }[],
+  sfPoints: readonly { label: string; estimators: Record<string, MetricSource> }[] = [],
 ): CriterionResult[] {
   const out: CriterionResult[] = [];
   for (const c of criteria) {
-    for (const p of points) {
+    for (const p of SF_METRICS.has(c.metric) ? sfPoints : points) {
       if (c.point != null && c.point !== p.label) continue;
+      // A criterion naming no point holds at every point that runs its estimator (a paired study runs some
+      // estimators on one sample only, a scan point may restrict them); a named point must run it.
+      if (c.point == null && !(c.estimator in p.estimators)) continue;
       const target = c.target ?? 'reachable';
       let value = metricValue(p.estimators[c.estimator], c.metric, target);
       if (c.relativeTo != null) value /= metricValue(p.estimators[c.relativeTo], c.metric, target);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, UsageError } from '../errors.js';
-import { StudySchema, type Study } from './studySchema.js';
+import { SF_METRICS, StudySchema, type Study } from './studySchema.js';
 import { zodConfigError } from '../config/zodConfigError.js';
 
 /** The studies/ directory shipped with the package (the module sits at src/study/ or dist/src/study/). */
@@ -42,14 +42,25 @@ export function parseStudy(raw: unknown, source?: string): Study {
         throw new ConfigError(`scan.${i}.estimators.${k}`, k, `an estimator of this study (${[...names].join(', ')})`, source);
     }
   });
+  // Scale-factor metrics name a pair of paired.scaleFactors (by default each estimator is its own pair).
+  const sfNames = new Set([...names, ...(s.paired?.scaleFactors ?? []).map((p) => p.name)]);
   const checkCriteria = (list: typeof s.criteria, at: string): void =>
     list.forEach((c, i) => {
-      if (!names.has(c.estimator))
+      if (SF_METRICS.has(c.metric) && !s.paired)
+        throw new ConfigError(`${at}.${i}.metric`, c.metric, 'a paired study for a scale-factor metric', source);
+      if (!(SF_METRICS.has(c.metric) ? sfNames : names).has(c.estimator))
         throw new ConfigError(`${at}.${i}.estimator`, c.estimator, `an estimator of this study (${[...names].join(', ')})`, source);
       if (c.relativeTo != null && !names.has(c.relativeTo))
         throw new ConfigError(`${at}.${i}.relativeTo`, c.relativeTo, `an estimator of this study (${[...names].join(', ')})`, source);
-      if (c.point != null && !labels.has(c.point))
-        throw new ConfigError(`${at}.${i}.point`, c.point, `a scan point label (${[...labels].join(', ')})`, source);
+      // In a paired study `label:mc` names the MC sample of a scan point (resolveStudy.ts mcLabel).
+      const scanLabel = s.paired && c.point != null ? c.point.replace(/:mc$/, '') : c.point;
+      if (c.point != null && (!labels.has(scanLabel!) || (!s.paired && c.point.endsWith(':mc'))))
+        throw new ConfigError(
+          `${at}.${i}.point`,
+          c.point,
+          `a scan point label (${[...labels].join(', ')})${s.paired ? ', or label:mc' : ''}`,
+          source,
+        );
     });
   checkCriteria(s.criteria, 'criteria');
   if (s.quick?.criteria) checkCriteria(s.quick.criteria, 'quick.criteria');

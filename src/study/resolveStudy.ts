@@ -18,14 +18,19 @@ import {
 import type { Seed } from '../rng.js';
 import { MAX_TOYS } from '../limits.js';
 import { deepMerge } from './deepMerge.js';
-import type { Criterion, EstimatorKind, Pairing, Sample, Study } from './studySchema.js';
+import type { Criterion, EstimatorKind, MorphSpec, Pairing, Sample, Study } from './studySchema.js';
 
 export interface ResolvedEstimator {
   name: string;
   kind: EstimatorKind;
   options: Record<string, unknown>;
   sidebandSubtraction: boolean;
+  /** Paired studies: trained on the point's MC sample, applied (optionally morphed) to its data sample. */
+  trainOn?: 'mc';
+  morph?: MorphSpec;
 }
+
+export type PairedSide = 'mc' | 'data';
 
 export interface ResolvedPoint {
   label: string;
@@ -34,6 +39,27 @@ export interface ResolvedPoint {
   generator: ResolvedGeneratorConfig;
   pairing: Pairing;
   estimators: ResolvedEstimator[];
+  /**
+   * Paired studies: which sample this is, its random stream (events seeded by (toy seed, "events", stream)),
+   * the scan point it belongs to and the label of its other side. Absent in unpaired studies.
+   */
+  side?: PairedSide;
+  stream?: string;
+  scan?: string;
+  pair?: string;
+  /** Fake pairs repeated this many times (0: dropped) after generation (studySchema.ts ScanPointSchema). */
+  backgroundCopies?: number;
+}
+
+/** A paired study's scale-factor pairs and its nominal scan point (studySchema.ts PairedSchema). */
+export interface ResolvedPaired {
+  scaleFactors: { name: string; data: string; mc: string }[];
+  nominal: string;
+}
+
+/** Label of a scan point's MC sample in a paired study (its data sample keeps the scan label). */
+export function mcLabel(scan: string): string {
+  return `${scan}:mc`;
 }
 
 /** A user sample as the truth source (studySchema.ts SampleSchema), paths made absolute, the mapping read. */
@@ -54,6 +80,7 @@ export interface ResolvedStudy {
   /** Reference sample size for the reachable targets (absent: the default, max(10, toys) × events). */
   reference?: { scale: number };
   sample?: ResolvedSample;
+  paired?: ResolvedPaired;
 }
 
 export interface ResolveOptions {
@@ -79,36 +106,71 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
   const sample = study.sample ? resolveSample(study.sample, baseDir, opts.source) : undefined;
   // A sample's mass selection is the study's: the sideband weights read it from the generator configuration.
   const sampleSelection = sample?.map?.selection ? { selection: sample.map.selection } : {};
+  checkPairedKeys(study, opts.source);
   const points: ResolvedPoint[] = [];
   study.scan.forEach((p, i) => {
     if (keep && !keep.has(p.label)) return;
-    const merged = deepMerge<Record<string, unknown>>({}, study.generator, sampleSelection, p.generator, quick?.generator);
-    let generator: ResolvedGeneratorConfig;
-    try {
-      // Resolved once, here; the JSON copy is branded by the cheap guard, and nothing downstream resolves again.
-      generator = asResolvedGeneratorConfig(configForMetadata(resolveGeneratorConfig(merged, opts.source)), opts.source);
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        // Name the study key the bad value came from: the scan point's patch if it set it, else the base.
-        const inPoint = hasPath(p.generator, err.path);
-        const prefix = inPoint ? `scan.${i}.generator` : 'generator';
-        throw new ConfigError(`${prefix}.${err.path}`, err.value, err.expected, opts.source);
+    const sides: (PairedSide | undefined)[] = study.paired ? ['mc', 'data'] : [undefined];
+    for (const side of sides) {
+      const sidePatch = side ? study.paired![side] : undefined;
+      const pointSide = side ? p[side] : undefined;
+      const merged = deepMerge<Record<string, unknown>>(
+        {},
+        study.generator,
+        sampleSelection,
+        sidePatch?.generator ?? {},
+        p.generator,
+        pointSide ?? {},
+        quick?.generator,
+      );
+      let generator: ResolvedGeneratorConfig;
+      try {
+        // Resolved once, here; the JSON copy is branded by the cheap guard, and nothing downstream resolves again.
+        generator = asResolvedGeneratorConfig(configForMetadata(resolveGeneratorConfig(merged, opts.source)), opts.source);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          // Name the study key the bad value came from: the scan point's patch if it set it, else the base.
+          const prefix =
+            side && hasPath(pointSide, err.path)
+              ? `scan.${i}.${side}`
+              : hasPath(p.generator, err.path)
+                ? `scan.${i}.generator`
+                : side && hasPath(sidePatch?.generator, err.path)
+                  ? `paired.${side}.generator`
+                  : 'generator';
+          throw new ConfigError(`${prefix}.${err.path}`, err.value, err.expected, opts.source);
+        }
+        throw err;
       }
-      throw err;
+      const own = p.events ?? sidePatch?.events;
+      const events = own != null ? Math.max(1, Math.round(own * scale)) : baseEvents;
+      const estimators = study.estimators
+        .filter((e) => (p.run ? p.run.includes(e.name) : true))
+        .filter((e) => !side || (e.samples ?? (e.trainOn ? ['data'] : ['mc', 'data'])).includes(side))
+        .map((e) => ({
+          name: e.name,
+          kind: e.kind,
+          sidebandSubtraction: e.sidebandSubtraction,
+          options: withPaths(
+            e.kind,
+            e.sidebandSubtraction,
+            baseDir,
+            deepMerge<Record<string, unknown>>({}, e.options, p.estimators[e.name], quick?.estimators?.[e.name]),
+          ),
+          ...(e.trainOn ? { trainOn: e.trainOn } : {}),
+          ...(e.morph ? { morph: e.morph } : {}),
+        }));
+      const label = side === 'mc' ? mcLabel(p.label) : p.label;
+      points.push({
+        label,
+        events,
+        generator,
+        pairing: p.pairing ?? study.pairing,
+        estimators,
+        ...(side ? { side, stream: side, scan: p.label, pair: side === 'mc' ? p.label : mcLabel(p.label) } : {}),
+        ...(p.backgroundCopies != null ? { backgroundCopies: p.backgroundCopies } : {}),
+      });
     }
-    const events = p.events != null ? Math.max(1, Math.round(p.events * scale)) : baseEvents;
-    const estimators = study.estimators.map((e) => ({
-      name: e.name,
-      kind: e.kind,
-      sidebandSubtraction: e.sidebandSubtraction,
-      options: withPaths(
-        e.kind,
-        e.sidebandSubtraction,
-        baseDir,
-        deepMerge<Record<string, unknown>>({}, e.options, p.estimators[e.name], quick?.estimators?.[e.name]),
-      ),
-    }));
-    points.push({ label: p.label, events, generator, pairing: p.pairing ?? study.pairing, estimators });
   });
   const toys = opts.toys ?? quick?.toys ?? study.toys;
   if (!(Number.isInteger(toys) && toys >= 1 && toys <= MAX_TOYS))
@@ -124,7 +186,54 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
     criteria: quick?.criteria ?? study.criteria,
     ...(study.reference != null ? { reference: study.reference } : {}),
     ...(sample ? { sample } : {}),
+    ...(study.paired ? { paired: resolvePaired(study, opts.source) } : {}),
   };
+}
+
+/** Paired-study keys used without `paired`, or inconsistently: a ConfigError naming the key. */
+function checkPairedKeys(study: Study, source?: string): void {
+  const paired = study.paired != null;
+  if (paired && study.sample) throw new ConfigError('paired', 'paired', 'either a user sample or paired samples, not both', source);
+  study.estimators.forEach((e, i) => {
+    const at = (k: string) => `estimators.${i}.${k}`;
+    if (!paired && (e.trainOn || e.morph || e.samples))
+      throw new ConfigError(
+        at(e.trainOn ? 'trainOn' : e.morph ? 'morph' : 'samples'),
+        e.trainOn ?? e.morph ?? e.samples,
+        'a paired study (a `paired` block)',
+        source,
+      );
+    if (e.trainOn && e.kind !== 'phi' && e.kind !== 'oracle')
+      throw new ConfigError(at('trainOn'), e.trainOn, `a network estimator (phi or oracle), not ${e.kind}`, source);
+    if (e.morph && !e.trainOn)
+      throw new ConfigError(at('morph'), e.morph, 'trainOn: morphing maps the data onto the sample the estimator was trained on', source);
+    if (e.trainOn && e.samples && e.samples.some((s) => s !== 'data'))
+      throw new ConfigError(at('samples'), e.samples, 'only "data" for an estimator trained on the MC sample', source);
+  });
+  study.scan.forEach((p, i) => {
+    if (!paired && (p.mc || p.data))
+      throw new ConfigError(`scan.${i}.${p.mc ? 'mc' : 'data'}`, p.mc ?? p.data, 'a paired study (a `paired` block)', source);
+    for (const n of p.run ?? [])
+      if (!study.estimators.some((e) => e.name === n))
+        throw new ConfigError(`scan.${i}.run`, n, 'the name of one of the study estimators', source);
+  });
+}
+
+function resolvePaired(study: Study, source?: string): ResolvedPaired {
+  const paired = study.paired!;
+  const nominal = paired.nominal ?? study.scan[0]!.label;
+  if (!study.scan.some((p) => p.label === nominal)) throw new ConfigError('paired.nominal', nominal, 'the label of a scan point', source);
+  const both = (n: string, side: PairedSide) =>
+    study.estimators.find((e) => e.name === n && (e.samples ?? (e.trainOn ? ['data'] : ['mc', 'data'])).includes(side));
+  const pairs =
+    paired.scaleFactors ??
+    study.estimators.filter((e) => both(e.name, 'mc') && both(e.name, 'data')).map((e) => ({ name: e.name, data: e.name, mc: e.name }));
+  pairs.forEach((sf, i) => {
+    for (const side of ['data', 'mc'] as const)
+      if (!both(sf[side], side))
+        throw new ConfigError(`paired.scaleFactors.${i}.${side}`, sf[side], `an estimator that runs on the ${side} sample`, source);
+  });
+  return { scaleFactors: pairs.map((p) => ({ ...p })), nominal };
 }
 
 /** External commands run in the study file's directory; model paths are relative to it. */

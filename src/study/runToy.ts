@@ -26,8 +26,12 @@ import { closureChi2 } from './metrics/closureChi2.js';
 import { electronMetrics } from './metrics/electronMetrics.js';
 import { scanObserved, scanPredicted } from './verdict/closureScan.js';
 import { featureClosures } from './metrics/featureClosure.js';
-import { applyPairing, sidebandSubtractedTable, windowTable } from './prepareTable.js';
-import type { ResolvedStudy, ResolvedEstimator } from './resolveStudy.js';
+import { applyPairing, repeatBackground, reselectTable, sidebandSubtractedTable, windowTable } from './prepareTable.js';
+import { scYield } from './metrics/scYield.js';
+import { quantileMorph } from '../method/quantileMorph.js';
+import type { EstimatorContext } from './estimators/Estimator.js';
+import type { PhiModel } from '../train/model.js';
+import type { ResolvedStudy, ResolvedEstimator, ResolvedPoint } from './resolveStudy.js';
 import { massSpectra, PROFILE_EDGES, profileBins, profileMean, sig6, type ProfileVariable } from './metrics/profiles.js';
 import {
   jsonNumber,
@@ -66,13 +70,24 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
   const seed = toySeed(study, toy);
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
   const points: PointRecord[] = [];
+  // Paired studies: generated samples of this toy by (stream, configuration without selection, size), for
+  // re-selection; each point's selected events, for the estimators trained on the MC side; trained models.
+  const generatedBy = new Map<string, { table: EventTable; point: ResolvedPoint }>();
+  const eventsOf = new Map<string, EventTable>();
+  const models = new Map<string, PhiModel>();
   try {
     for (const point of study.points) {
       // A user sample (userSample.ts): a Poisson bootstrap of its file instead of generated events.
       const generated = study.sample
         ? bootstrapSample(await loadSample(study.sample), deriveSeed(seed, 'events'))
-        : generate(point.generator, point.events, deriveSeed(seed, 'events'));
-      const events = applyPairing(generated, point.pairing);
+        : point.stream != null
+          ? pairedSample(point, seed, generatedBy)
+          : generate(point.generator, point.events, deriveSeed(seed, 'events'));
+      const events = applyPairing(
+        point.backgroundCopies != null ? repeatBackground(generated, point.backgroundCopies) : generated,
+        point.pairing,
+      );
+      eventsOf.set(point.label, events);
       const window = windowTable(events);
       const wBins = assignBins(window, binning);
       const truth = binMeans(wBins, binning.size, window.columns.truth_eps1!, window.columns.truth_eps2!, window.columns.is_background);
@@ -89,14 +104,65 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
         // So does the folded φ-trainer (phi with a `fold` option): the parents are the whole selection.
         const wholeSelection = spec.kind === 'binnedFolded' || (spec.kind === 'phi' && spec.options.fold != null);
         const table = wholeSelection ? events : spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
-        const bins = table === window ? wBins : assignBins(table, binning);
+        let applied = table;
+        let produce: ((ctx: EstimatorContext) => Promise<EstimatorResult>) | undefined;
+        if (spec.trainOn) {
+          // Trained on the MC sample of this scan point (one model per toy, options and MC sample, shared by the
+          // estimators that differ only in morphing), applied to this sample, morphed onto the MC if asked.
+          const mcEvents = eventsOf.get(point.pair!);
+          const mcPoint = study.points.find((p) => p.label === point.pair);
+          if (!mcEvents || !mcPoint)
+            throw new ConfigError(`estimators.${spec.name}.trainOn`, 'mc', 'the MC sample of the point generated first', source);
+          const train =
+            spec.kind === 'binnedFolded'
+              ? mcEvents
+              : spec.sidebandSubtraction
+                ? sidebandSubtractedTable(mcEvents, mcPoint.generator.selection, source)
+                : windowTable(mcEvents);
+          if (spec.morph) {
+            try {
+              applied = quantileMorph(table, train, spec.morph, source);
+            } catch (err) {
+              if (!(err instanceof QmisidError) || err instanceof ConfigError || err instanceof UsageError) throw err;
+              estimators[spec.name] = failedRecord(binning.size, err.message);
+              continue;
+            }
+          }
+          // The MC samples of two scan points that share configuration, size and stream are the same events
+          // (pairedSample), so one model serves both: the key is the sample, not the point.
+          const key = JSON.stringify({
+            kind: spec.kind,
+            options: spec.options,
+            sub: spec.sidebandSubtraction,
+            mc: {
+              generator: mcPoint.generator,
+              events: mcPoint.events,
+              stream: mcPoint.stream,
+              copies: mcPoint.backgroundCopies,
+              pairing: mcPoint.pairing,
+            },
+          });
+          const trainSeed = deriveSeed(seed, 'train', spec.kind, fnv1a(key));
+          produce = async (ctx) => {
+            let model = models.get(key);
+            if (!model) {
+              model = await trainOnTable(spec.kind, train, { ...ctx, seed: trainSeed });
+              models.set(key, model);
+            }
+            const { networkEstimate } = await import('./estimators/networkEstimate.js');
+            return networkEstimate(model, applied, ctx);
+          };
+        }
+        const bins = applied === window ? wBins : assignBins(applied, binning);
         estimators[spec.name] = await runEstimator(
           spec,
-          table,
+          applied,
           bins,
           binning,
           deriveSeed(seed, 'point', point.label, 'estimator', spec.name),
           source,
+          produce,
+          point.side != null,
           threads,
         );
       }
@@ -127,6 +193,45 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
   return { toy, seed, status: 'ok', points };
 }
 
+/**
+ * A paired study's sample: the toy's events of the point's stream. A point whose configuration differs from an
+ * earlier one of the same stream and size only in the selection re-selects those events (prepareTable.ts
+ * reselectTable) when it can; otherwise it generates from (toy seed, "events", stream).
+ */
+function pairedSample(point: ResolvedPoint, seed: string, cache: Map<string, { table: EventTable; point: ResolvedPoint }>): EventTable {
+  const { selection: _selection, ...rest } = point.generator;
+  const key = JSON.stringify({ stream: point.stream, events: point.events, generator: rest });
+  const have = cache.get(key);
+  if (have) {
+    const t = reselectTable(have.table, have.point.generator.selection, point.generator.selection);
+    if (t) return t;
+  }
+  const table = generate(point.generator, point.events, deriveSeed(seed, 'events', point.stream!));
+  if (!have) cache.set(key, { table, point });
+  return table;
+}
+
+/** 32-bit FNV-1a of a string, hex: a short, stable tag for a seed path. */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** Train a network estimator's model on `table` (the MC side of a paired point). */
+async function trainOnTable(kind: ResolvedEstimator['kind'], table: EventTable, ctx: EstimatorContext): Promise<PhiModel> {
+  const { trainerOptions } = await import('./estimators/networkEstimate.js');
+  if (kind === 'oracle') {
+    const { trainOracle } = await import('../train/oracle.js');
+    return trainOracle(table, trainerOptions(ctx), { source: ctx.source, maxThreads: ctx.threads });
+  }
+  const { trainModel } = await import('../train/train-model.js');
+  return trainModel(table, trainerOptions(ctx), { source: ctx.source, maxThreads: ctx.threads });
+}
+
 async function runEstimator(
   spec: ResolvedEstimator,
   table: EventTable,
@@ -134,12 +239,14 @@ async function runEstimator(
   binning: Binning,
   seed: string,
   source: string,
+  produce?: (ctx: EstimatorContext) => Promise<EstimatorResult>,
+  withScYield = false,
   threads?: number,
 ): Promise<EstimatorRecord> {
   let res: EstimatorResult;
   try {
-    const est = await estimatorFor(spec.kind);
-    res = await est(table, { binning, seed, options: spec.options, source, ...(threads != null ? { threads } : {}) });
+    const ctx: EstimatorContext = { binning, seed, options: spec.options, source, ...(threads != null ? { threads } : {}) };
+    res = produce ? await produce(ctx) : await (await estimatorFor(spec.kind))(table, ctx);
   } catch (err) {
     // Bad options are the user's to fix: stop the study. Data/numerical trouble in one toy is a counted failure.
     if (!(err instanceof QmisidError) || err instanceof ConfigError || err instanceof UsageError) throw err;
@@ -211,6 +318,7 @@ async function runEstimator(
       ...(Number.isFinite(el.mseReach) ? { mseReach: jsonNumber(el.mseReach) } : {}),
     },
     closure: { pt: cl('pt'), eta: cl('eta'), m_ee: cl('m_ee') },
+    ...(withScYield ? { scYield: scYieldRecord(table, eps1, eps2, res.members) } : {}),
     ...(Object.keys(fc).length > 0
       ? { featureClosure: Object.fromEntries(Object.entries(fc).map(([f, h]) => [f, { chi2: h.chi2, ndf: h.ndf }])) }
       : {}),
@@ -220,6 +328,17 @@ async function runEstimator(
     ...(members ? { members } : {}),
     ...(res.graph ? { graph: res.graph } : {}),
   };
+}
+
+function scYieldRecord(
+  table: EventTable,
+  eps1: ArrayLike<number>,
+  eps2: ArrayLike<number>,
+  members: EstimatorResult['members'],
+): NonNullable<EstimatorRecord['scYield']> {
+  const y = scYield(table, eps1, eps2, members);
+  const r = (x: number): number => Number(x.toPrecision(6));
+  return { observed: r(y.observed), predicted: r(y.predicted), variance: r(y.variance), trainVariance: r(y.trainVariance) };
 }
 
 function maskRows(eps: ArrayLike<number>, region: ArrayLike<number>, allWindow: boolean): ArrayLike<number> {

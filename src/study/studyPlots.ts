@@ -29,6 +29,7 @@ import {
   type ScanRow,
 } from '../report/index.js';
 import { slug } from '../report/slug.js';
+import { scaleFactorPlots, scYieldPlots } from './pairedPlots.js';
 import type { ProfileVariable } from './metrics/profiles.js';
 import { P68, studentTAbsQuantile, Z95 } from './metrics/pullStats.js';
 import type { ResolvedEstimator } from './resolveStudy.js';
@@ -37,7 +38,7 @@ import type { EstimatorKind } from './studySchema.js';
 import type { EstimatorSummary, BinSummary } from './summarizeEstimator.js';
 import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
 
-export type PlotSet = 'closure' | 'coverage' | 'scaling' | 'degeneracy' | 'scan' | 'substructure';
+export type PlotSet = 'closure' | 'coverage' | 'scaling' | 'degeneracy' | 'scan' | 'substructure' | 'scaleFactors' | 'scYield';
 
 /** What each shipped study shows (see docs/studies.md, "Outputs"). */
 export const PLOT_SETS: Record<string, PlotSet[]> = {
@@ -49,6 +50,8 @@ export const PLOT_SETS: Record<string, PlotSet[]> = {
   background: ['scan'],
   'selection-bias': ['scan'],
   substructure: ['substructure'],
+  'scale-factors': ['scaleFactors', 'scan'],
+  mismodelling: ['scYield'],
 };
 
 export interface StudyPlots {
@@ -87,6 +90,8 @@ export function studyPlots(data: StudyReportData): StudyPlots {
     else if (set === 'scaling') scalingSet(ctx);
     else if (set === 'degeneracy') degeneracySet(ctx);
     else if (set === 'scan') scanSet(ctx);
+    else if (set === 'scaleFactors') scaleFactorPlots(data, (id, build) => add(ctx, id, build));
+    else if (set === 'scYield') scYieldPlots(data, (id, build) => add(ctx, id, build));
     else substructureSet(ctx);
   }
   return { plots: ctx.out, leftOut: ctx.leftOut };
@@ -94,6 +99,7 @@ export function studyPlots(data: StudyReportData): StudyPlots {
 
 function defaultSets(data: StudyReportData): PlotSet[] {
   const sets: PlotSet[] = [];
+  if (data.info.study.paired) sets.push('scaleFactors', 'scYield');
   if (data.info.study.points.length === 1) sets.push('closure');
   else sets.push('scan');
   if (data.info.study.toys >= 5) sets.push('coverage');

@@ -50,7 +50,37 @@ export const METRIC_NAMES = [
   'coverage68P',
   'coverage95P',
   'closureScanP',
+  // SC yield of an estimator applied to a sample (src/study/metrics/scYield.ts): predicted Σ w·ε12 vs observed.
+  'scYieldRatio',
+  'scYieldPull',
+  'scYieldP',
+  'scYieldRejectRate',
+  // Data/MC scale factors of a paired study (src/study/metrics/sfSummary.ts), judged per scan point.
+  'sfCoverage68',
+  'sfCoverage95',
+  'sfPullMean',
+  'sfPullWidth',
+  'sfPooledRelBias',
+  'sfPooledRelBiasOverErr',
+  'sfMissingRate',
+  'sfMaxAbsPullMean',
+  'sfFailureRate',
+  'sfMaxShiftOverStat',
 ] as const;
+
+/** Metrics read from the scale-factor summary (a `paired` study), not from one estimator at one point. */
+export const SF_METRICS: ReadonlySet<string> = new Set([
+  'sfCoverage68',
+  'sfCoverage95',
+  'sfPullMean',
+  'sfPullWidth',
+  'sfPooledRelBias',
+  'sfPooledRelBiasOverErr',
+  'sfMissingRate',
+  'sfMaxAbsPullMean',
+  'sfFailureRate',
+  'sfMaxShiftOverStat',
+]);
 
 /** Metrics that are p-values: `metric > threshold` has the false-alarm budget `threshold` unless `budget` says otherwise. */
 export const P_VALUE_METRICS: ReadonlySet<string> = new Set([
@@ -61,6 +91,7 @@ export const P_VALUE_METRICS: ReadonlySet<string> = new Set([
   'coverage68P',
   'coverage95P',
   'closureScanP',
+  'scYieldP',
 ]);
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -72,9 +103,36 @@ const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, di
 /** A partial configuration object, validated later by the component that owns it (generator, trainer, fit). */
 const patch = z.record(z.string(), z.unknown());
 
+/** Continuous latent-model features that quantile morphing can map (ipix is a 0/1 flag: no quantiles). */
+export const MORPH_FEATURES = ['eop', 'd0sig', 'dphiq', 'curvsig', 'reta'] as const;
+
+/**
+ * Quantile morphing of the sample an estimator is applied to (src/method/quantileMorph.ts): per feature, and per
+ * (pT, |η|) bin of `bins` when given, x → F_ref⁻¹(F_sample(x)) with F_ref the CDF of the sample it was trained on.
+ */
+export const MorphSpecSchema = z.strictObject({
+  features: z.array(z.enum(MORPH_FEATURES)).min(1),
+  /** Separate maps per (|η|, pT) bin (reco values), e.g. { eta: [0, 1.37, 2.47], pt: [25, 1000] }. */
+  bins: z.strictObject({ eta: z.array(z.number()).min(2), pt: z.array(z.number()).min(2) }).optional(),
+  /** Quantile nodes per map (probabilities 0, 1/(n−1), …, 1). */
+  nodes: z.number().int().min(3).max(100000).default(1001),
+});
+
 export const EstimatorSpecSchema = z.strictObject({
   name,
   kind: z.enum(ESTIMATOR_KINDS),
+  /**
+   * Paired studies only: train on the `mc` sample of the same scan point and apply to the `data` sample (the
+   * estimator then runs on the data side only). Network kinds (phi, oracle).
+   */
+  trainOn: z.literal('mc').optional(),
+  /** With trainOn: morph the data sample's features onto the MC's before applying (MorphSpecSchema). */
+  morph: MorphSpecSchema.optional(),
+  /** Paired studies: the samples this estimator runs on (default both; `data` with trainOn). */
+  samples: z
+    .array(z.enum(['mc', 'data']))
+    .min(1)
+    .optional(),
   /**
    * Options handed to the estimator (trainer options for phi/oracle, fit options for binned; for binnedFolded
    * the flip response { lossMean, extraSmear }, replicas, window, range, ptMin, parents, errors — checked by
@@ -105,6 +163,16 @@ export const ScanPointSchema = z.strictObject({
   events: eventCount.optional(),
   /** Deep-merged over each estimator's options, keyed by estimator name. */
   estimators: z.record(z.string(), patch).default({}),
+  /** Paired studies: deep-merged over the point's MC / data sample only (after `generator`). */
+  mc: patch.optional(),
+  data: patch.optional(),
+  /** Run only these estimators at this point (default all). */
+  run: z.array(name).min(1).optional(),
+  /**
+   * Each fake-electron pair of the generated sample appears this many times (0 drops them): a background-level
+   * variation on the same signal events (a new background fraction would draw new events).
+   */
+  backgroundCopies: z.number().int().min(0).max(10).optional(),
 });
 
 /** A named metric, or `diagnostics.<name>`: the mean over toys of a numeric/boolean estimator diagnostic. */
@@ -118,8 +186,14 @@ export const CriterionSchema = z.strictObject({
   estimator: name,
   /** Compare the ratio metric(estimator) / metric(relativeTo) with the threshold. */
   relativeTo: name.optional(),
-  /** Scan point label; without it the criterion must hold at every point. */
-  point: name.optional(),
+  /**
+   * Scan point label; without it the criterion must hold at every point. In a paired study `label` is the
+   * data sample of the point and `label:mc` its MC sample; scale-factor metrics (sf…) are judged per label.
+   */
+  point: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_-]*(:mc)?$/, 'a scan point label, or label:mc in a paired study')
+    .optional(),
   op: z.enum(['<', '<=', '>', '>=']),
   threshold: z.number(),
   /**
@@ -164,6 +238,27 @@ export const SampleSchema = z.strictObject({
   mapFile: z.string().min(1).optional(),
 });
 
+/** One sample of a paired study: a generator patch (over the study's) and its own event count. */
+export const PairedSampleSchema = z.strictObject({
+  generator: patch.default({}),
+  events: eventCount.optional(),
+});
+
+/**
+ * A paired data/MC toy (docs/studies.md, "Paired studies"): every scan point becomes two samples, `label:mc` and
+ * `label` (the data), generated with independent random streams ("mc", "data"); the points of one side share
+ * their stream (common random numbers), and a point that differs from an earlier one of its side only in the
+ * mass selection re-selects the same events instead of generating new ones (so a window or sideband variation
+ * moves the result by the systematic alone). `scaleFactors` pairs estimators into SF = ε(data)/ε(MC) per bin
+ * (default: each estimator with itself); the first scan point (or `nominal`) is the nominal for the systematics.
+ */
+export const PairedSchema = z.strictObject({
+  mc: PairedSampleSchema.default({ generator: {} }),
+  data: PairedSampleSchema.default({ generator: {} }),
+  scaleFactors: z.array(z.strictObject({ name, data: name, mc: name })).optional(),
+  nominal: name.optional(),
+});
+
 export const StudySchema = z.strictObject({
   $schema: z.string().optional(),
   name,
@@ -200,6 +295,7 @@ export const StudySchema = z.strictObject({
     .optional(),
   quick: QuickSchema.optional(),
   sample: SampleSchema.optional(),
+  paired: PairedSchema.optional(),
 });
 
 export type StudyInput = z.input<typeof StudySchema>;
@@ -209,6 +305,8 @@ export type ScanPoint = z.output<typeof ScanPointSchema>;
 export type Criterion = z.output<typeof CriterionSchema>;
 export type Pairing = z.output<typeof PairingSchema>;
 export type Sample = z.output<typeof SampleSchema>;
+export type Paired = z.output<typeof PairedSchema>;
+export type MorphSpec = z.output<typeof MorphSpecSchema>;
 
 /** The JSON Schema of a study file (draft 2020-12), as written to studies/study.schema.json. */
 export function exportStudyJsonSchema(): Record<string, unknown> {

@@ -12,7 +12,7 @@
  * Scalars pool or take extremes over the bins expecting at least `minFlips` flips per toy.
  * Failed estimator records (and failed toys) count in `failureRate` and are left out of every other metric.
  */
-import { mean as ssMean, median as ssMedian, sampleStandardDeviation } from '../stats/index.js';
+import { mean as ssMean, median as ssMedian, normalCdf, sampleStandardDeviation } from '../stats/index.js';
 import { pullStats, type PullStats } from './metrics/pullStats.js';
 import type { EstimatorVerdict } from './verdict/estimatorVerdict.js';
 import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
@@ -210,6 +210,7 @@ export function summarizeEstimator(
     physicalBranchFraction: produced.length ? produced.filter((r) => r.status !== 'unphysicalBranch').length / produced.length : NaN,
     binsUsed: used.length,
   };
+  Object.assign(metrics, scYieldMetrics(ok));
   // Numeric and boolean diagnostics: mean over the toys that produced them.
   const diag: Record<string, number[]> = {};
   for (const r of produced) {
@@ -221,6 +222,36 @@ export function summarizeEstimator(
   const diagnostics: Record<string, number> = {};
   for (const [key, xs] of Object.entries(diag)) diagnostics[key] = mean(xs);
   return { toys, failures, metrics, bins, diagnostics };
+}
+
+/** Per-toy test of the SC yield at α = 1 % two-sided: |pull| above this rejects. */
+export const SC_YIELD_Z = 2.5758293035489004;
+
+/**
+ * SC-yield metrics (records of paired studies only; metrics/scYield.ts), over the toys whose estimator
+ * succeeded: pull_t = (P_t − S_t)/√(Var_t) (positive: over-predicted), scYieldPull = mean pull,
+ * scYieldP = 2(1 − Φ(|Σ pull_t|/√T)) — the two-sided p-value of "no bias beyond the stated error" (pulls of
+ * unit variance under it), scYieldRejectRate = fraction of toys with |pull_t| > 2.576 (the single-toy test at
+ * α = 1 %: its false-alarm rate where the estimator is right, its power where it is not), scYieldRatio = mean P/S.
+ * Absent (no keys) when no record carries an SC yield, so unpaired summaries are unchanged.
+ */
+function scYieldMetrics(ok: readonly { rec: EstimatorRecord }[]): Record<string, number> {
+  const ys = ok.map(({ rec }) => rec.scYield).filter((y): y is NonNullable<EstimatorRecord['scYield']> => y != null);
+  if (ys.length === 0) return {};
+  const pulls = ys.map((y) => (y.predicted - y.observed) / Math.sqrt(y.variance + y.trainVariance)).filter(Number.isFinite);
+  const T = pulls.length;
+  const z = T > 0 ? pulls.reduce((a, b) => a + b, 0) / Math.sqrt(T) : NaN;
+  return {
+    scYieldRatio: mean(ys.map((y) => y.predicted / y.observed).filter(Number.isFinite)),
+    scYieldObserved: mean(ys.map((y) => y.observed)),
+    scYieldPredicted: mean(ys.map((y) => y.predicted)),
+    scYieldPull: mean(pulls),
+    scYieldPullErr: T > 0 ? 1 / Math.sqrt(T) : NaN,
+    scYieldPullWidth: sd(pulls),
+    scYieldP: 2 * (1 - normalCdf(Math.abs(z))),
+    scYieldRejectRate: T > 0 ? pulls.filter((p) => Math.abs(p) > SC_YIELD_Z).length / T : NaN,
+    scYieldToys: T,
+  };
 }
 
 function closureOne(ok: readonly { rec: EstimatorRecord }[], v: 'pt' | 'eta' | 'm_ee'): number {

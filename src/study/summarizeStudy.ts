@@ -12,6 +12,7 @@ import type { PointReference, StudyReference } from './verdict/referenceTargets.
 import type { ResolvedStudy } from './resolveStudy.js';
 import { binMse, summarizeEstimator, type EstimatorSummary } from './summarizeEstimator.js';
 import type { PointRecord, ToyRecord } from './toyRecord.js';
+import { summarizeScaleFactors, type ScaleFactorSummary } from './metrics/sfSummary.js';
 
 export interface PointSummary {
   label: string;
@@ -36,6 +37,8 @@ export interface StudySummary {
   points: PointSummary[];
   criteria: CriterionResult[];
   pass: boolean;
+  /** Paired studies: data/MC scale factors per scan point, their pulls and coverage, and the systematic shifts. */
+  scaleFactors?: ScaleFactorSummary;
   /** Per point: model and reachable targets per bin from the reference sample (absent: none was made). */
   reference?: Record<string, PointReference>;
   /** Where the criteria's measured false-alarm rates come from (absent: not measured for this configuration). */
@@ -112,7 +115,8 @@ export function summarizeStudy(
     };
   });
   const judge = opts.judgeCriteria !== false;
-  const criteria = judge ? evaluateCriteria(study.criteria, points) : [];
+  const scaleFactors = summarizeScaleFactors(study, sorted);
+  const criteria = judge ? evaluateCriteria(study.criteria, points, scaleFactors?.points ?? []) : [];
   if (judge && extras.calibration) attachCalibration(criteria, extras.calibration);
   return {
     study: study.name,
@@ -127,6 +131,7 @@ export function summarizeStudy(
     points,
     criteria,
     pass: criteria.every((c) => c.pass),
+    ...(scaleFactors ? { scaleFactors } : {}),
     ...(extras.reference ? { reference: extras.reference.points } : {}),
     ...(extras.calibration
       ? {

@@ -56,6 +56,11 @@ export interface EstimatorRecord {
   closure: { pt: ClosureRecord; eta: ClosureRecord; m_ee: ClosureRecord };
   /** The same closure in each latent-model feature present in the table (metrics/featureClosure.ts). */
   featureClosure?: Record<string, ClosureRecord>;
+  /**
+   * Paired studies only: the SC yield the estimator predicts for this sample against the observed one
+   * (metrics/scYield.ts; 6 significant digits).
+   */
+  scYield?: { observed: number; predicted: number; variance: number; trainVariance: number };
   /** Estimator-specific numbers: identifiability flags, branch, ensemble trade-off spread. */
   diagnostics: Record<string, Diagnostic>;
   /**

@@ -18,12 +18,14 @@ import { notIdentifiableMessage, type Estimator } from './Estimator.js';
 export const BinnedOptionsSchema = z.strictObject({
   errors: z.enum(['hessian', 'sandwich']).default('hessian'),
   maxIterations: z.number().int().positive().optional(),
+  /** Profile-likelihood intervals beside the Hessian errors (a fit per bin and side: the costly part of a toy). */
+  profileIntervals: z.boolean().default(true),
 });
 
 export const binnedEstimator: Estimator = async (table, ctx) => {
   const parsed = BinnedOptionsSchema.safeParse(ctx.options);
   if (!parsed.success) throw zodConfigError(parsed.error, ctx.options, ctx.source, 'options');
-  const { errors, maxIterations } = parsed.data;
+  const { errors, maxIterations, profileIntervals } = parsed.data;
   const res = fitBinnedTable(table, ctx.binning, {
     region: 'all',
     weightColumn: 'w',
@@ -60,7 +62,9 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
       eps: res.eps,
       err: errors === 'sandwich' ? res.errSandwich : res.err,
       // Profile-likelihood intervals (ΔlnL = ½) beside the Hessian errors, where the likelihood is one.
-      ...(errors === 'hessian' && res.status === 'converged' ? (tableProfileIntervals(table, ctx.binning, res, ctx.source) ?? {}) : {}),
+      ...(errors === 'hessian' && profileIntervals && res.status === 'converged'
+        ? (tableProfileIntervals(table, ctx.binning, res, ctx.source) ?? {})
+        : {}),
     },
     diagnostics: {
       flagged: bipartite > 0 || flat > 0,

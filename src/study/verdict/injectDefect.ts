@@ -3,7 +3,8 @@
  * retraining or refitting anything (issue 10, item 5). A defect rewrites the toy records of one estimator:
  *   bin    ε̂_k × factor in one bin; its reported errors stay those of the correct estimator (scaling them
  *          with the estimate would make an upward defect harder and a downward one easier to see);
- *   scale  every bin × factor, and the closure-scan prediction with it (ε12/(1 − ε12) is ≈ linear in ε);
+ *   scale  every bin × factor, and the closure-scan prediction with it (ε12/(1 − ε12) is ≈ linear in ε), and
+ *          a paired study's predicted SC yield;
  *   bump   the closure-scan prediction × factor in an (|η|, pT) box: a narrow local structure the estimator
  *          missed (factor 0.5 = truth ×2 there). Its per-bin outputs are left alone — averaged over a study
  *          bin such a miss is small, which is the point of a binning-free test.
@@ -37,6 +38,8 @@ function injectRecord(rec: EstimatorRecord, d: Defect): EstimatorRecord {
   const only = d.kind === 'bin' ? d.bin : undefined;
   const out: EstimatorRecord = { ...rec, eps: mul(rec.eps, d.factor, only)! };
   if (d.kind === 'scale' && rec.scan) out.scan = mul(rec.scan, d.factor)!;
+  // The predicted SC yield of a paired study (Σ ε12, ≈ linear in ε for small ε) scales with it.
+  if (d.kind === 'scale' && rec.scYield) out.scYield = { ...rec.scYield, predicted: rec.scYield.predicted * d.factor };
   return out;
 }
 
