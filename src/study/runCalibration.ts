@@ -17,7 +17,7 @@ import { resolveStudy } from './resolveStudy.js';
 import { runStudy, STUDY_FILE, TOYS_FILE, type StudyRunInfo } from './runStudy.js';
 import { readToys } from './toyStore.js';
 import { calibrate } from './verdict/calibrate.js';
-import { calibrationFile, type StudyCalibration } from './verdict/studyCalibration.js';
+import { calibrationFile, criterionKey, type StudyCalibration } from './verdict/studyCalibration.js';
 import { readReference } from './verdict/studyExtras.js';
 
 export interface RunCalibrationOptions {
@@ -63,17 +63,22 @@ export async function runCalibration(
       const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
       const kept = (c: { estimator: string; relativeTo?: string | undefined }): boolean =>
         !keep || (keep.has(c.estimator) && (c.relativeTo == null || keep.has(c.relativeTo)));
+      // The null toys do not depend on the criteria: the run stores none, and the criteria are read from the
+      // study file each time the calibration is computed, so a criterion added or re-worded later is
+      // calibrated on the same stored null toys (rerun the command: no toy is rerun).
       return {
         ...s,
+        // Nor on the description (edited freely without invalidating the stored null toys).
+        description: `null toys of ${s.name}`,
         generator: deepMerge<Record<string, unknown>>({}, s.generator, cal?.generator ?? {}),
         reference: { scale },
         estimators: keep ? s.estimators.filter((e) => keep.has(e.name)) : s.estimators,
-        criteria: s.criteria.filter(kept),
+        criteria: [],
         ...(s.quick
           ? {
               quick: {
                 ...s.quick,
-                ...(s.quick.criteria ? { criteria: s.quick.criteria.filter(kept) } : {}),
+                criteria: [],
                 ...(s.quick.estimators && keep
                   ? { estimators: Object.fromEntries(Object.entries(s.quick.estimators).filter(([k]) => keep.has(k))) }
                   : {}),
@@ -87,10 +92,17 @@ export async function runCalibration(
   const info = JSON.parse(readFileSync(join(opts.out, STUDY_FILE), 'utf8')) as StudyRunInfo;
   const records = readToys(join(opts.out, TOYS_FILE)).records;
   const reference = readReference(opts.out, info.study);
-  const calibration = calibrate({ ...info.study, toys: real.toys }, records, reference, {
+  const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
+  const kept = (c: { estimator: string; relativeTo?: string | undefined }): boolean =>
+    !keep || (keep.has(c.estimator) && (c.relativeTo == null || keep.has(c.relativeTo)));
+  // Criteria of estimators left out of the null stay "not measured"; the calibration lists them.
+  const notMeasured = real.criteria.filter((c) => !kept(c));
+  const calibration = calibrate({ ...info.study, toys: real.toys, criteria: real.criteria.filter(kept) }, records, reference, {
     nullToys: records.length,
     ...(cal?.generator ? { nullGenerator: cal.generator } : {}),
     seed: String(seed),
+    notMeasured: notMeasured.map((c) => criterionKey(c, c.point ?? '*')),
+    ...(cal?.note ? { note: cal.note } : {}),
   });
   const text = `${JSON.stringify(calibration, null, 2)}\n`;
   writeFileAtomic(join(opts.out, 'calibration.json'), text);

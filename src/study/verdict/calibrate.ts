@@ -23,6 +23,7 @@ import { summarizeEstimator, type EstimatorSummary } from '../summarizeEstimator
 import type { PointRecord, ToyRecord } from '../toyRecord.js';
 import { deriveSeed } from '../../rng.js';
 import { estimatorVerdict } from './estimatorVerdict.js';
+import { pullFloors } from './pullFloors.js';
 import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
 import type { StudyReference } from './referenceTargets.js';
 import { criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
@@ -42,6 +43,10 @@ export interface CalibrateMeta {
   nullToys: number;
   nullGenerator?: Record<string, unknown>;
   seed: string;
+  /** Criteria of estimators left out of the null run (keys; point `*` = every point). */
+  notMeasured?: string[];
+  /** The study's `calibration.note`: what is not calibrated and why (cost). */
+  note?: string;
 }
 
 function summarizeOne(
@@ -204,6 +209,10 @@ export function calibrate(
     }
     return out;
   });
+  // Pull floors over the whole null pool (≥ 100 toys where the calibration has them).
+  const floors = study.points.flatMap((p) =>
+    p.estimators.flatMap((e) => pullFloors(p.label, e.name, pointRecords(sorted, p.label), reference?.points[p.label], binning)),
+  );
   return {
     study: study.name,
     quick: study.quick,
@@ -215,5 +224,8 @@ export function calibrate(
     version,
     defects: [...defects],
     criteria,
+    pullFloors: floors,
+    ...(meta.notMeasured?.length ? { notMeasured: meta.notMeasured } : {}),
+    ...(meta.note ? { note: meta.note } : {}),
   };
 }

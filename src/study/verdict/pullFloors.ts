@@ -1,0 +1,192 @@
+/**
+ * The pull floors of issue 10: over ≥ 100 toys, the pooled pull mean within 0.1 of 0 and the width within 0.1
+ * of 1 for every estimator whose errors claim to be Gaussian; for the others, the report says which and why.
+ *
+ * Pulls are those of the verdicts (summarizeVerdict.ts) against the reachable target: (ε̂ − R)/√(σ̂² + σ_R²)
+ * with σ̂ the side of the estimator's interval facing the target (profile likelihood for the binned fit,
+ * Wilson for the truth-matched rates, the ensemble sd as a normal score of t_ν for a network) — and, for an
+ * estimator that also reports a symmetric error beside its interval (the binned fit's inverse Hessian), the
+ * same pulls with that error. They are pooled over the toys and over the bins of one class:
+ *
+ *   flips ≥ 25 expected per toy: every interval used here claims to be Gaussian there (asymptotic likelihood,
+ *     binomial → normal, a mean of 16 or 6 bootstrap members). Pass/fail against the floors, with the standard
+ *     errors s/√n (mean) and s/√(2(n − 1)) (width) stated; judged only with ≥ 100 toys.
+ *   5 ≤ flips < 25: Poisson regime. No interval claims a Gaussian pull there (a Poisson count's Hessian error
+ *     shrinks with a downward fluctuation; a profile or Wilson interval is asymmetric and its one-sided pulls are
+ *     skewed): reported, not judged.
+ *
+ * and over the detector regions: all bins, barrel (|η| < 1.37), endcap (|η| > 1.52), so that a network's
+ * smoothing bias (dense barrel, sparse endcap) shows where it lives.
+ */
+import type { Binning } from '../../binning/Binning.js';
+import { finite, type EstimatorRecord, type PointRecord } from '../toyRecord.js';
+import type { PointReference } from './referenceTargets.js';
+import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, normalScore, sideError } from './summarizeVerdict.js';
+
+/** The issue's floors: |pull mean| ≤ 0.1, |pull width − 1| ≤ 0.1, over at least 100 toys. */
+export const PULL_FLOOR_MEAN = 0.1;
+export const PULL_FLOOR_WIDTH = 0.1;
+export const PULL_FLOOR_TOYS = 100;
+const BARREL_MAX = 1.37;
+const ENDCAP_MIN = 1.52;
+
+export type PullRegion = 'all' | 'barrel' | 'endcap';
+export type FlipClass = '>=25' | '5-25';
+
+export interface PullFloor {
+  point: string;
+  estimator: string;
+  /** Which error the pulls use. */
+  interval: string;
+  flips: FlipClass;
+  region: PullRegion;
+  /** Whether this interval claims Gaussian pulls in this class of bins, and why (not). */
+  claimsGaussian: boolean;
+  why: string;
+  toys: number;
+  bins: number;
+  pulls: number;
+  mean: number | null;
+  meanErr: number | null;
+  width: number | null;
+  widthErr: number | null;
+  coverage68: number | null;
+  coverage68Err: number | null;
+  /** null: not judged (no Gaussian claim, fewer than 100 toys, or no pulls). */
+  pass: boolean | null;
+  verdict: string;
+}
+
+const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function regionOf(binning: Binning, k: number): PullRegion | null {
+  const { iEta } = binning.coordinates(k);
+  const lo = binning.etaEdges[iEta]!;
+  const hi = binning.etaEdges[iEta + 1]!;
+  if (hi <= BARREL_MAX) return 'barrel';
+  if (lo >= ENDCAP_MIN) return 'endcap';
+  return null;
+}
+
+interface ErrorKind {
+  interval: string;
+  error: (rec: EstimatorRecord, k: number, e: number, g: number) => number;
+}
+
+function errorKinds(sample: EstimatorRecord | undefined, dof: number): ErrorKind[] {
+  if (!sample) return [];
+  const hasInterval = sample.errLo != null && sample.errHi != null;
+  const primary: ErrorKind = {
+    interval: sample.interval ?? (dof !== Infinity ? `ensemble sd (Student t, ${dof} dof, as normal scores)` : 'reported symmetric error'),
+    error: sideError,
+  };
+  // The binned fit reports its inverse-Hessian error beside the profile interval: both are judged.
+  const symmetric: ErrorKind = { interval: 'inverse Hessian (symmetric)', error: (rec, k) => finite(rec.err[k]) };
+  return hasInterval && !/wilson/i.test(sample.interval ?? '') ? [primary, symmetric] : [primary];
+}
+
+export function pullFloors(
+  point: string,
+  name: string,
+  points: readonly (PointRecord | undefined)[],
+  reference: PointReference | undefined,
+  binning: Binning,
+): PullFloor[] {
+  const ok: { rec: EstimatorRecord; point: PointRecord }[] = [];
+  for (const p of points) {
+    const rec = p?.estimators[name];
+    if (rec && p && rec.status === 'ok') ok.push({ rec, point: p });
+  }
+  const T = ok.length;
+  const dofs = ok.map(({ rec }) => rec.errDof).filter((d): d is number => d != null && d >= 1);
+  const dof = dofs.length ? Math.min(...dofs) : Infinity;
+  const K = ok[0]?.rec.eps.length ?? 0;
+  // Per bin: target, its error and the expected flips per toy.
+  const bins = Array.from({ length: K }, (_, k) => {
+    const count = T ? ok.reduce((a, { point: pt }) => a + (pt.count[k] ?? 0), 0) / T : NaN;
+    const r = reference ? finite(reference.reachable[k]) : NaN;
+    const rErr = reference ? finite(reference.reachableErr[k]) : NaN;
+    return { k, r, rErr, flips: count * r, region: regionOf(binning, k) };
+  });
+  const out: PullFloor[] = [];
+  for (const kind of errorKinds(ok[0]?.rec, dof)) {
+    for (const flips of ['>=25', '5-25'] as const) {
+      for (const region of ['all', 'barrel', 'endcap'] as const) {
+        const sel = bins.filter(
+          (b) =>
+            Number.isFinite(b.r) &&
+            b.r > 0 &&
+            (flips === '>=25' ? b.flips >= MIN_FLIPS_REPORTED : b.flips >= MIN_FLIPS_SPREAD && b.flips < MIN_FLIPS_REPORTED) &&
+            (region === 'all' || b.region === region),
+        );
+        if (!sel.length) continue;
+        const z: number[] = [];
+        for (const { rec } of ok) {
+          for (const b of sel) {
+            const e = finite(rec.eps[b.k]);
+            if (!Number.isFinite(e)) continue;
+            const s = kind.error(rec, b.k, e, b.r);
+            const tot = Math.sqrt(s * s + (Number.isFinite(b.rErr) ? b.rErr * b.rErr : 0));
+            if (Number.isFinite(s) && tot > 0) z.push(normalScore((e - b.r) / tot, dof));
+          }
+        }
+        const n = z.length;
+        const mean = n ? z.reduce((a, x) => a + x, 0) / n : NaN;
+        const width = n > 1 ? Math.sqrt(z.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
+        const in68 = z.filter((x) => Math.abs(x) < 1).length;
+        const cov = n ? in68 / n : NaN;
+        const claimsGaussian = flips === '>=25';
+        const why = claimsGaussian
+          ? dof !== Infinity
+            ? `a ${dof + 1}-member ensemble sd, t_${dof} as normal scores; variance only (no smoothing bias)`
+            : 'asymptotic: at least 25 expected flips per toy'
+          : 'Poisson regime (5-25 expected flips per toy): asymmetric, fluctuation-dependent errors; reported, not judged';
+        let pass: boolean | null = null;
+        let verdict: string;
+        if (!claimsGaussian) verdict = 'not judged (no Gaussian claim)';
+        else if (n < 2) verdict = 'not judged (no pulls)';
+        else if (T < PULL_FLOOR_TOYS) verdict = `not judged (${T} toys < ${PULL_FLOOR_TOYS})`;
+        else {
+          pass = Math.abs(mean) <= PULL_FLOOR_MEAN && Math.abs(width - 1) <= PULL_FLOOR_WIDTH;
+          verdict = pass ? 'pass' : 'FAIL';
+        }
+        out.push({
+          point,
+          estimator: name,
+          interval: kind.interval,
+          flips,
+          region,
+          claimsGaussian,
+          why,
+          toys: T,
+          bins: sel.length,
+          pulls: n,
+          mean: num(mean),
+          meanErr: num(width / Math.sqrt(n)),
+          width: num(width),
+          widthErr: num(width / Math.sqrt(2 * (n - 1))),
+          coverage68: num(cov),
+          coverage68Err: num(Math.sqrt((cov * (1 - cov)) / n)),
+          pass,
+          verdict,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const fx = (x: number | null, d = 3): string => (x == null ? 'n/a' : x.toFixed(d));
+
+/** One line per floor row, as the report and the terminal print it. */
+export function pullFloorLabel(f: PullFloor, many: boolean): string {
+  return `${many ? `${f.point} / ` : ''}${f.estimator} / ${f.interval} / flips ${f.flips} / ${f.region}`;
+}
+
+export function pullFloorText(f: PullFloor, source: string): string {
+  return (
+    `${f.claimsGaussian ? 'claims Gaussian' : 'no Gaussian claim'}: pull mean ${fx(f.mean)} ± ${fx(f.meanErr)}, width ${fx(f.width)} ± ${fx(f.widthErr)}, ` +
+    `cov68 ${fx(f.coverage68)} ± ${fx(f.coverage68Err)}; ${f.pulls} pulls, ${f.bins} bins, ${f.toys} toys (${source}): ${f.verdict}` +
+    (f.claimsGaussian ? '' : ` — ${f.why}`)
+  );
+}
