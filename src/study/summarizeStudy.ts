@@ -8,7 +8,7 @@ import { version } from '../version.js';
 import { evaluateCriteria, type CriterionResult } from './evaluateCriteria.js';
 import { attachCalibration, type StudyCalibration } from './verdict/studyCalibration.js';
 import { estimatorVerdict } from './verdict/estimatorVerdict.js';
-import { pullFloors, type PullFloor } from './verdict/pullFloors.js';
+import { errorInflation, pullFloors, type ErrorInflation, type PullFloor } from './verdict/pullFloors.js';
 import { Binning } from '../binning/Binning.js';
 import type { PointReference, StudyReference } from './verdict/referenceTargets.js';
 import type { ResolvedStudy } from './resolveStudy.js';
@@ -53,6 +53,8 @@ export interface StudySummary {
    * calibration's null toys (where the ≥ 100 toys usually are). verdict/pullFloors.ts.
    */
   pullFloors?: { thisRun: PullFloor[]; nullToys?: PullFloor[] };
+  /** Networks: the factor their variance-only error needs per region, measured on half the toys, checked on the other half. */
+  errorInflation?: ErrorInflation[];
 }
 
 export interface SummarizeStudyExtras {
@@ -87,6 +89,7 @@ export function summarizeStudy(
   const expected = expectedToys ?? Array.from({ length: study.toys }, (_, t) => t);
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
   const floors: PullFloor[] = [];
+  const inflation: ErrorInflation[] = [];
   const points: PointSummary[] = study.points.map((p) => {
     const recs: (PointRecord | undefined)[] = sorted.map((r) => r.points.find((q) => q.label === p.label));
     const present = recs.filter((r): r is PointRecord => r != null);
@@ -97,6 +100,7 @@ export function summarizeStudy(
       estimators[e.name] = summarizeEstimator(e.name, recs);
       estimators[e.name]!.verdict = estimatorVerdict(e.name, recs, ref, deriveSeed(study.seed, 'scan', p.label, e.name));
       floors.push(...pullFloors(p.label, e.name, recs, ref, binning));
+      inflation.push(...errorInflation(p.label, e.name, recs, ref, binning));
     }
     const names = p.estimators.map((e) => e.name);
     const mses = Object.fromEntries(names.map((n) => [n, binMse(n, recs)]));
@@ -154,6 +158,7 @@ export function summarizeStudy(
       thisRun: floors,
       ...(extras.calibration?.pullFloors ? { nullToys: extras.calibration.pullFloors } : {}),
     },
+    ...(inflation.length ? { errorInflation: inflation } : {}),
     ...(judge
       ? {}
       : { criteriaDeferred: `${study.criteria.length} criteria are judged on the merged result (qmisid merge), not on a shard` }),

@@ -11,7 +11,7 @@ import { studyPlots } from './studyPlots.js';
 import { verdictPlots } from './verdictPlots.js';
 import { studyReportData, type StudyReportData } from './studyReportData.js';
 import { studyCriteria, studyVerdicts } from './studyVerdicts.js';
-import { pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
+import { errorInflationText, pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
 
 export interface StudyReportOptions extends WriteReportOptions {
   /** Where to write the report (default DIR/report). */
@@ -65,6 +65,8 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
   for (const f of summary.pullFloors?.nullToys ?? [])
     headline[`pull floor (null toys) / ${pullFloorLabel(f, many)}`] = pullFloorText(f, `${nullToys} null toys of the calibration`);
   for (const f of summary.pullFloors?.thisRun ?? []) headline[`pull floor (this run) / ${pullFloorLabel(f, many)}`] = pullFloorText(f, 'this run');
+  for (const x of summary.errorInflation ?? [])
+    headline[`network error calibration / ${many ? `${x.point} / ` : ''}${x.estimator} / ${x.region}`] = errorInflationText(x);
   const { outDir, ...writeOptions } = options;
   return writeReport(
     outDir ?? join(dir, 'report'),

@@ -190,3 +190,112 @@ export function pullFloorText(f: PullFloor, source: string): string {
     (f.claimsGaussian ? '' : ` — ${f.why}`)
   );
 }
+
+/**
+ * A network's ensemble error is variance only. Its calibrated error (issue 10, item 7): per region, the factor s
+ * by which the error must grow for its pulls to have the width of t_ν, measured on the first half of the toys
+ * (sorted by toy index) against the reachable target, and checked on the second half: coverage of the 68.27 %
+ * t_ν interval and pull width there, before and after σ → s·σ. Over bins with ≥ 5 expected flips per toy.
+ */
+export interface ErrorInflation {
+  point: string;
+  estimator: string;
+  region: PullRegion;
+  fitToys: number;
+  testToys: number;
+  bins: number;
+  scale: number | null;
+  scaleErr: number | null;
+  before: { width: number | null; coverage68: number | null; coverage68Err: number | null };
+  after: { width: number | null; coverage68: number | null; coverage68Err: number | null };
+}
+
+export function errorInflation(
+  point: string,
+  name: string,
+  points: readonly (PointRecord | undefined)[],
+  reference: PointReference | undefined,
+  binning: Binning,
+): ErrorInflation[] {
+  const ok: EstimatorRecord[] = [];
+  for (const p of points) {
+    const rec = p?.estimators[name];
+    if (rec && p && rec.status === 'ok') ok.push(rec);
+  }
+  const dofs = ok.map((r) => r.errDof).filter((d): d is number => d != null && d >= 1);
+  if (!reference || !dofs.length || ok.length < 4) return [];
+  const dof = Math.min(...dofs);
+  // Width of t_ν (infinite for ν ≤ 2: then the pulls are compared by their 68 % quantile instead).
+  const tWidth = dof > 2 ? Math.sqrt(dof / (dof - 2)) : NaN;
+  const countOf = (k: number): number => {
+    let c = 0;
+    let n = 0;
+    for (const p of points) {
+      if (p?.estimators[name]?.status !== 'ok') continue;
+      c += p.count[k] ?? 0;
+      n++;
+    }
+    return n ? c / n : NaN;
+  };
+  const K = ok[0]!.eps.length;
+  const half = Math.floor(ok.length / 2);
+  const out: ErrorInflation[] = [];
+  for (const region of ['all', 'barrel', 'endcap'] as const) {
+    const sel: number[] = [];
+    for (let k = 0; k < K; k++) {
+      const r = finite(reference.reachable[k]);
+      if (!(r > 0) || !(countOf(k) * r >= MIN_FLIPS_SPREAD)) continue;
+      if (region !== 'all' && regionOf(binning, k) !== region) continue;
+      sel.push(k);
+    }
+    if (!sel.length) continue;
+    const raw = (recs: EstimatorRecord[]): number[] => {
+      const u: number[] = [];
+      for (const rec of recs) {
+        for (const k of sel) {
+          const e = finite(rec.eps[k]);
+          const r = finite(reference.reachable[k]);
+          const rErr = finite(reference.reachableErr[k]);
+          const s = finite(rec.err[k]);
+          const tot = Math.sqrt(s * s + (Number.isFinite(rErr) ? rErr * rErr : 0));
+          if (Number.isFinite(e) && tot > 0) u.push((e - r) / tot);
+        }
+      }
+      return u;
+    };
+    const sd = (xs: number[]): number => {
+      const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+      return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+    };
+    const fit = raw(ok.slice(0, half));
+    const test = raw(ok.slice(half));
+    if (fit.length < 2 || test.length < 2) continue;
+    const scale = sd(fit) / tWidth;
+    const judge = (u: number[], s: number) => {
+      const z = u.map((x) => normalScore(x / s, dof));
+      const c = z.filter((x) => Math.abs(x) < 1).length / z.length;
+      return { width: num(sd(z)), coverage68: num(c), coverage68Err: num(Math.sqrt((c * (1 - c)) / z.length)) };
+    };
+    out.push({
+      point,
+      estimator: name,
+      region,
+      fitToys: half,
+      testToys: ok.length - half,
+      bins: sel.length,
+      scale: num(scale),
+      scaleErr: num(scale / Math.sqrt(2 * (fit.length - 1))),
+      before: judge(test, 1),
+      after: judge(test, Number.isFinite(scale) && scale > 0 ? scale : 1),
+    });
+  }
+  return out;
+}
+
+export function errorInflationText(x: ErrorInflation): string {
+  return (
+    `variance-only ensemble error; needs x${fx(x.scale, 2)} ± ${fx(x.scaleErr, 2)} (measured on toys 1-${x.fitToys}, ${x.bins} bins >= 5 flips); ` +
+    `on the other ${x.testToys} toys: cov68 ${fx(x.before.coverage68)} ± ${fx(x.before.coverage68Err)} -> ${fx(x.after.coverage68)} ± ${fx(x.after.coverage68Err)}, ` +
+    `pull width ${fx(x.before.width)} -> ${fx(x.after.width)} (normal scores)`
+  );
+}

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Binning } from '../../../src/binning/Binning.js';
 import { createRng } from '../../../src/rng.js';
 import type { PointRecord } from '../../../src/study/toyRecord.js';
-import { pullFloors } from '../../../src/study/verdict/pullFloors.js';
+import { errorInflation, pullFloors } from '../../../src/study/verdict/pullFloors.js';
 import type { PointReference } from '../../../src/study/verdict/referenceTargets.js';
 
 // Bins: |η| 0–1 (barrel), 1–1.6 (neither region: spans the crack) and 1.6–2.4 (endcap) × pT 25–60, 60–1000 GeV.
@@ -89,5 +89,26 @@ describe('pull floors', () => {
     expect(m.pass).toBeNull();
     expect(m.verdict).toMatch(/40 toys < 100/);
     expect(m.width!).toBeGreaterThan(1.5);
+  });
+});
+
+describe('network error calibration', () => {
+  it('an ensemble error too small by 2 gets a factor near 2 from half the toys, and covers on the other half', () => {
+    // errDof 15 (16 members): width of t_15 = 1.074. Errors halved: raw pull width 2, so s = 2/1.074 = 1.86.
+    // 100 toys, 50 of them × 6 bins = 300 test pulls: binomial sigma of cov68 0.027; before ~0.38 (|t_15| < 1 at
+    // width 2), after within 4 sigma (0.11) of 0.68.
+    const recs = toys(100, 'floors/ensemble', 0.5).map((r) => {
+      r.estimators.x!.errDof = 15;
+      return r;
+    });
+    const rows = errorInflation('default', 'x', recs, reference, binning);
+    const all = rows.find((r) => r.region === 'all')!;
+    expect(all.fitToys).toBe(50);
+    expect(all.scale!).toBeGreaterThan(1.86 - 4 * all.scaleErr!);
+    expect(all.scale!).toBeLessThan(1.86 + 4 * all.scaleErr!);
+    expect(all.before.coverage68!).toBeLessThan(0.5);
+    expect(Math.abs(all.after.coverage68! - 0.6827)).toBeLessThan(0.11);
+    // Asymptotic errors (no errDof) are not a network's: nothing to calibrate here.
+    expect(errorInflation('default', 'x', toys(100, 'floors/ensemble', 0.5), reference, binning)).toEqual([]);
   });
 });
