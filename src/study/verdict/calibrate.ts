@@ -26,7 +26,7 @@ import { estimatorVerdict } from './estimatorVerdict.js';
 import { pullFloors } from './pullFloors.js';
 import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
 import type { StudyReference } from './referenceTargets.js';
-import { criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
+import { calibrationStatus, criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
 import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, SPREAD_MIN_TOYS, summarizeVerdict } from './summarizeVerdict.js';
 
 /** The local structure the closure scan must catch: truth ×2 in 5 GeV of pT in the central barrel. */
@@ -174,9 +174,7 @@ export function calibrate(
       rate: G > 0 ? failures / G : NaN,
       rateLo: lo,
       rateHi: hi,
-      // Failed: the rate is above the budget beyond its 95 % Clopper–Pearson lower bound (one false alarm in
-      // a dozen groups is not yet evidence against a 1 % budget; two are).
-      status: budget == null ? 'no budget' : (G > 0 ? clopperPearson(failures, G, 0.9)[0] : NaN) > budget ? 'failed' : 'ok',
+      status: calibrationStatus(failures, G, budget),
       power: power[i]!,
     };
     const out: CalibratedCriterion = { key: criterionKey(r.criterion, r.point), point: r.point, calibration: cal };

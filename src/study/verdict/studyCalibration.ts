@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { clopperPearson } from '../../stats/index.js';
 import type { CriterionCalibration, CriterionResult } from '../evaluateCriteria.js';
 import type { ResolvedStudy } from '../resolveStudy.js';
 import type { Criterion } from '../studySchema.js';
@@ -51,6 +52,15 @@ export interface StudyCalibration {
   note?: string;
 }
 
+/**
+ * Failed: the measured false-alarm rate lies above the budget beyond its one-sided 95 % Clopper–Pearson lower
+ * bound (one false alarm in a dozen groups is not yet evidence against a 1 % budget; two are).
+ */
+export function calibrationStatus(failures: number, groups: number, budget: number | undefined): CriterionCalibration['status'] {
+  if (budget == null) return 'no budget';
+  return (groups > 0 ? clopperPearson(failures, groups, 0.9)[0] : NaN) > budget ? 'failed' : 'ok';
+}
+
 export function criterionKey(c: Criterion, point: string): string {
   return `${c.metric}(${c.estimator}${c.relativeTo ? `/${c.relativeTo}` : ''})@${point} ${c.op} ${c.threshold}${c.target ? ` [${c.target}]` : ''}`;
 }
@@ -64,7 +74,8 @@ export function attachCalibration(results: CriterionResult[], cal: StudyCalibrat
   const left = new Set(cal.notMeasured ?? []);
   for (const r of results) {
     const hit = byKey.get(criterionKey(r.criterion, r.point));
-    if (hit) r.calibration = hit.calibration;
+    // The status follows the criterion's budget as the study file states it now (one rule: calibrationStatus).
+    if (hit) r.calibration = { ...hit.calibration, budget: r.budget, status: calibrationStatus(hit.calibration.failures, hit.calibration.groups, r.budget) };
     else if (left.has(criterionKey(r.criterion, r.point)) || left.has(criterionKey(r.criterion, '*')))
       r.notMeasured = `its estimator is not in the null run${cal.note ? `: ${cal.note}` : ''}`;
   }
