@@ -40,7 +40,7 @@ export function printSummary(s: StudySummary, seconds?: number): string {
     }
     const power = Object.entries(k.power).map(([d, p]) => `${d} ${pct(p)}`).join(', ');
     lines.push(
-      `  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: ${k.failures}/${k.groups} = ${pct(k.rate)} (${budget})${k.status === 'failed' ? ' FAILED CALIBRATION' : ''}${power ? `; power ${power}` : ''}`,
+      `  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: ${k.failures}/${k.groups} = ${pct(k.rate)} (${budget}: ${k.status === 'failed' ? 'FAILED CALIBRATION' : k.status === 'ok' ? 'calibrated' : 'no budget'})${power ? `; power ${power}` : ''}`,
     );
   }
   const many = s.points.length > 1;
