@@ -84,6 +84,5 @@ describe('verdicts at CI size', () => {
       expect(f.pass).toBeNull();
       expect(Number.isFinite(f.width)).toBe(true);
     }
-
   });
 });
