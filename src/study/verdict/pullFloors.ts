@@ -2,7 +2,8 @@
  * The pull floors of issue 10: over ≥ 100 toys, the pooled pull mean within 0.1 of 0 and the width within 0.1
  * of 1 for every estimator whose errors claim to be Gaussian; for the others, the report says which and why.
  *
- * Pulls are those of the verdicts (summarizeVerdict.ts) against the reachable target: (ε̂ − R)/√(σ̂² + σ_R²)
+ * Pulls are those of the verdicts (summarizeVerdict.ts) against the reachable target R (here from the reference
+ * sample and the toys' own flip bookkeeping together, see below): (ε̂ − R)/√(σ̂² + σ_R²)
  * with σ̂ the side of the estimator's interval facing the target (profile likelihood for the binned fit,
  * Wilson for the truth-matched rates, the ensemble sd as a normal score of t_ν for a network) — and, for an
  * estimator that also reports a symmetric error beside its interval (the binned fit's inverse Hessian), the
@@ -101,11 +102,24 @@ export function pullFloors(
   const dofs = ok.map(({ rec }) => rec.errDof).filter((d): d is number => d != null && d >= 1);
   const dof = dofs.length ? Math.min(...dofs) : Infinity;
   const K = ok[0]?.rec.eps.length ?? 0;
-  // Per bin: target, its error and the expected flips per toy.
+  // Per bin: target, its error and the expected flips per toy. The target is the reachable rate of the
+  // reference sample and of the toys' own flip bookkeeping together: with a reference of 10 toys' size alone,
+  // its fluctuation shifts every toy's pull alike (by ~0.3/√bins), which no number of toys averages away; with
+  // T toys added it is √(1 + T/scale) smaller. (A toy's own flips then enter its target with weight ~1/(T +
+  // scale): negligible for T ≥ 100.) The target's error stays in every pull and in the pull mean's error.
+  const withFlips = ok.every(({ point: pt }) => pt.flips != null);
   const bins = Array.from({ length: K }, (_, k) => {
     const count = T ? ok.reduce((a, { point: pt }) => a + (pt.count[k] ?? 0), 0) / T : NaN;
-    const r = reference ? finite(reference.reachable[k]) : NaN;
-    const rErr = reference ? finite(reference.reachableErr[k]) : NaN;
+    let n = reference ? finite(reference.count[k]) : NaN;
+    let f = reference ? finite(reference.flips[k]) : NaN;
+    if (withFlips && Number.isFinite(n)) {
+      for (const { point: pt } of ok) {
+        n += pt.count[k] ?? 0;
+        f += pt.flips![k] ?? 0;
+      }
+    }
+    const r = n > 0 ? f / n : NaN;
+    const rErr = n > 0 ? Math.sqrt(Math.max(f, 1) * Math.max(1 - r, 0)) / n : NaN;
     return { k, r, rErr, flips: count * r, region: regionOf(binning, k) };
   });
   const out: PullFloor[] = [];
@@ -121,16 +135,27 @@ export function pullFloors(
         );
         if (!sel.length) continue;
         const z: number[] = [];
-        for (const { rec } of ok) {
-          for (const b of sel) {
+        // The target's error is common to every pull of a bin: its share c_k = σ_R²/(σ̂² + σ_R²) adds
+        // Σ_k (n_k/n)² c_k to the variance of the pooled mean.
+        const common: { n: number; c: number }[] = [];
+        for (const b of sel) {
+          let nk = 0;
+          let ck = 0;
+          for (const { rec } of ok) {
             const e = finite(rec.eps[b.k]);
             if (!Number.isFinite(e)) continue;
             const s = kind.error(rec, b.k, e, b.r);
-            const tot = Math.sqrt(s * s + (Number.isFinite(b.rErr) ? b.rErr * b.rErr : 0));
-            if (Number.isFinite(s) && tot > 0) z.push(normalScore((e - b.r) / tot, dof));
+            const g2 = Number.isFinite(b.rErr) ? b.rErr * b.rErr : 0;
+            const tot = Math.sqrt(s * s + g2);
+            if (!(Number.isFinite(s) && tot > 0)) continue;
+            z.push(normalScore((e - b.r) / tot, dof));
+            nk++;
+            ck += g2 / (tot * tot);
           }
+          if (nk) common.push({ n: nk, c: ck / nk });
         }
         const n = z.length;
+        const commonVar = n ? common.reduce((a, { n: nk, c }) => a + (nk / n) ** 2 * c, 0) : NaN;
         const mean = n ? z.reduce((a, x) => a + x, 0) / n : NaN;
         const width = n > 1 ? Math.sqrt(z.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
         const in68 = z.filter((x) => Math.abs(x) < 1).length;
@@ -162,7 +187,7 @@ export function pullFloors(
           bins: sel.length,
           pulls: n,
           mean: num(mean),
-          meanErr: num(width / Math.sqrt(n)),
+          meanErr: num(Math.sqrt((width * width) / n + commonVar)),
           width: num(width),
           widthErr: num(width / Math.sqrt(2 * (n - 1))),
           coverage68: num(cov),
