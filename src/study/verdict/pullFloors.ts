@@ -53,7 +53,10 @@ export interface PullFloor {
   widthErr: number | null;
   coverage68: number | null;
   coverage68Err: number | null;
-  /** null: not judged (no Gaussian claim, fewer than 100 toys, or no pulls). */
+  /**
+   * true: within both floors; false: outside one by more than 2 standard errors; null: not judged (no Gaussian
+   * claim, fewer than 100 toys, no pulls) or not resolved (outside by less than 2 standard errors).
+   */
   pass: boolean | null;
   verdict: string;
 }
@@ -172,8 +175,19 @@ export function pullFloors(
         else if (n < 2) verdict = 'not judged (no pulls)';
         else if (T < PULL_FLOOR_TOYS) verdict = `not judged (${T} toys < ${PULL_FLOOR_TOYS})`;
         else {
-          pass = Math.abs(mean) <= PULL_FLOOR_MEAN && Math.abs(width - 1) <= PULL_FLOOR_WIDTH;
-          verdict = pass ? 'pass' : 'FAIL';
+          // Outside a floor by more than 2 standard errors: the errors are shown not to meet it. Outside by
+          // less: the measurement cannot tell (its error is as large as the floor), said as such.
+          const meanOff = Math.abs(mean) - PULL_FLOOR_MEAN;
+          const widthOff = Math.abs(width - 1) - PULL_FLOOR_WIDTH;
+          const meanErr = Math.sqrt((width * width) / n + commonVar);
+          const widthErr = width / Math.sqrt(2 * (n - 1));
+          if (meanOff <= 0 && widthOff <= 0) {
+            pass = true;
+            verdict = 'pass';
+          } else if (meanOff > 2 * meanErr || widthOff > 2 * widthErr) {
+            pass = false;
+            verdict = 'FAIL';
+          } else verdict = 'not resolved: outside the floor by less than 2 standard errors (more toys or bins needed)';
         }
         out.push({
           point,

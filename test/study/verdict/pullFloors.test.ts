@@ -84,6 +84,16 @@ describe('pull floors', () => {
     expect(biased.mean!).toBeGreaterThan(0.3);
   });
 
+  it('outside a floor by less than 2 standard errors: not resolved, neither pass nor fail', () => {
+    // Errors 10 % too small: width 1.11 with standard error 0.032 over 600 pulls → 0.01 beyond the floor.
+    const m = main(pullFloors('default', 'x', toys(120, 'floors/honest', 1 / 1.11), reference, binning));
+    expect(Math.abs(m.width! - 1) - 0.1).toBeLessThan(2 * m.widthErr!);
+    if (Math.abs(m.width! - 1) > 0.1 || Math.abs(m.mean!) > 0.1) {
+      expect(m.pass).toBeNull();
+      expect(m.verdict).toMatch(/not resolved/);
+    } else expect(m.pass).toBe(true);
+  });
+
   it('fewer than 100 toys: measured, not judged', () => {
     const m = main(pullFloors('default', 'x', toys(40, 'floors/few', 0.5), reference, binning));
     expect(m.pass).toBeNull();
