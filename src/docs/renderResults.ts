@@ -233,7 +233,12 @@ export function renderStudy(dir: string, summary: Json): string {
     f.pass === true ? 'pass' : f.pass === false ? '**FAIL**' : String(f.verdict),
   ];
   for (const f of floors?.nullToys ?? []) if (f.region === 'all') rows.push(floorRow(f, 'null toys'));
-  for (const f of floors?.thisRun ?? []) if (f.toys != null && (f.toys as number) >= 100 && f.region === 'all') rows.push(floorRow(f, 'this run'));
+  // This run's own pulls: where it has ≥ 100 toys, and for the estimators the null toys leave out (their floor
+  // is then stated as not judged, with the number of toys it had).
+  const inNull = new Set((floors?.nullToys ?? []).map((f) => String(f.estimator)));
+  for (const f of floors?.thisRun ?? [])
+    if (f.region === 'all' && ((f.toys as number) >= 100 || (!inNull.has(String(f.estimator)) && f.flips === '>=25')))
+      rows.push(floorRow(f, 'this run'));
   if (rows.length)
     out.push(
       '',

@@ -126,7 +126,9 @@ export function pullFloors(
     return { k, r, rErr, flips: count * r, region: regionOf(binning, k) };
   });
   const out: PullFloor[] = [];
-  for (const kind of errorKinds(ok[0]?.rec, dof)) {
+  // An estimator that reports no error (the oracle) claims nothing: no rows.
+  const hasErrors = ok.some(({ rec }) => rec.err.some((e) => Number.isFinite(finite(e))));
+  for (const kind of hasErrors ? errorKinds(ok[0]?.rec, dof) : []) {
     for (const flips of ['>=25', '5-25'] as const) {
       for (const region of ['all', 'barrel', 'endcap'] as const) {
         const sel = bins.filter(
