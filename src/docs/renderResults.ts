@@ -182,7 +182,7 @@ function calibrationCells(c: Json, missing: string | undefined): { alarms: strin
 export function renderStudy(dir: string, summary: Json): string {
   const toys = (summary.toys ?? {}) as Json;
   const out: string[] = [
-    `### ${summary.quick ? 'Example study' : 'Study'} \`${String(summary.study)}\` (\`${dir}\`)`,
+    `### ${dir === 'reports/example' ? 'Example study' : 'Study'} \`${String(summary.study)}\` (\`${dir}\`)`,
     '',
     `${summary.quick ? 'Quick (CI) sizes' : 'Full sizes'}; toys recorded ${String(toys.recorded)} of ${String(toys.requested)}, failed ${String(toys.failed)}. ` +
       `Verdict: **${summary.pass ? 'all criteria pass' : 'a criterion fails'}**.`,
@@ -301,8 +301,19 @@ export function renderResultsBlock(root: string): string {
   // The full-size closure run (`qmisid study closure --out reports/closure-full`), when committed.
   const full = join(root, 'reports', 'closure-full', 'summary.json');
   if (existsSync(full)) parts.push('', renderStudy('reports/closure-full', JSON.parse(readFileSync(full, 'utf8')) as Json));
+  // The network's coverage against the reachable target over 50 toys (`qmisid study coverage --quick --toys 50`:
+  // 10^5 Z, a 4-member ensemble of 15 epochs per toy, the size where 50 toys of φ training fit in ~30 min of
+  // niced CPU), with the factor its variance-only error needs per region.
   const cov = join(root, 'reports', 'coverage-phi', 'summary.json');
-  if (existsSync(cov)) parts.push('', renderStudy('reports/coverage-phi', JSON.parse(readFileSync(cov, 'utf8')) as Json));
+  if (existsSync(cov))
+    parts.push(
+      '',
+      '## Network coverage',
+      '',
+      '`qmisid study coverage --quick --toys 50 --out reports/coverage-phi` (10⁵ Z per toy, a 4-member ensemble of 15 epochs: the size where 50 toys of φ training fit in ~30 min of niced CPU).',
+      '',
+      renderStudy('reports/coverage-phi', JSON.parse(readFileSync(cov, 'utf8')) as Json),
+    );
   return parts.join('\n');
 }
 
