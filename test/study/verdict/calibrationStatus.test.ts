@@ -8,7 +8,12 @@
  * ≤ 1 %: calibrated unless ≥ 2 of 30 fail (P ≈ 4 %, deterministic under the fixed seed). `biasP > 0.9` with
  * a 1 % budget fails ~90 % of the verdicts; FAILED needs ≥ 2 of 30 (P > 0.999999).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
+import { runCalibration } from '../../../src/study/runCalibration.js';
 import { createRng } from '../../../src/rng.js';
 import { printCalibration } from '../../../src/study/printCalibration.js';
 import { printSummary } from '../../../src/study/printSummary.js';
@@ -114,5 +119,17 @@ describe('calibration status', () => {
     const relaxed = study([{ metric: 'biasP', estimator: 'x', op: '>', threshold: 0.9, budget: 0.99 }]);
     const run = summarizeStudy(relaxed, records.slice(0, 4), undefined, { calibration: { ...cal, file: 'x.json' }, reference });
     expect(run.criteria[0]!.calibration!.status).toBe('ok');
+  });
+
+  it('--stored refuses a directory without a null run, or one of another configuration, naming the flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qmisid-stored-'));
+    try {
+      await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(UsageError);
+      await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(/--stored/);
+      writeFileSync(join(dir, 'study.json'), JSON.stringify({ study: { name: 'verdicts', toys: 60 } }));
+      await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(/null run of this study's quick configuration/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
