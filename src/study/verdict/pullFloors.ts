@@ -22,7 +22,10 @@
 import type { Binning } from '../../binning/Binning.js';
 import { finite, type EstimatorRecord, type PointRecord } from '../toyRecord.js';
 import type { PointReference } from './referenceTargets.js';
+import { quantile, studentTCdf, studentTQuantile } from '../../stats/index.js';
 import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, normalScore, sideError } from './summarizeVerdict.js';
+
+const P68 = 0.6826894921370859;
 
 /** The issue's floors: |pull mean| ≤ 0.1, |pull width − 1| ≤ 0.1, over at least 100 toys. */
 export const PULL_FLOOR_MEAN = 0.1;
@@ -234,7 +237,7 @@ export function pullFloorText(f: PullFloor, source: string): string {
 
 /**
  * A network's ensemble error is variance only. Its calibrated error (issue 10, item 7): per region, the factor s
- * by which the error must grow for its pulls to have the width of t_ν, measured on the first half of the toys
+ * by which the error must grow for its 68.27 % t_ν interval to cover 68.27 % of the pulls, measured on the first half of the toys
  * (sorted by toy index) against the reachable target, and checked on the second half: coverage of the 68.27 %
  * t_ν interval and pull width there, before and after σ → s·σ. Over bins with ≥ 5 expected flips per toy.
  */
@@ -266,8 +269,10 @@ export function errorInflation(
   const dofs = ok.map((r) => r.errDof).filter((d): d is number => d != null && d >= 1);
   if (!reference || !dofs.length || ok.length < 4) return [];
   const dof = Math.min(...dofs);
-  // Width of t_ν (infinite for ν ≤ 2: then the pulls are compared by their 68 % quantile instead).
-  const tWidth = dof > 2 ? Math.sqrt(dof / (dof - 2)) : NaN;
+  // The factor is set by the 68.27 % quantile of |pull| against that of |t_ν| (the interval the criteria use):
+  // a width would be dominated by the tails of a t with few degrees of freedom (ν = 3: the sd of t_3 barely
+  // exists), a quantile is not.
+  const tq = studentTQuantile(0.5 + P68 / 2, dof);
   const countOf = (k: number): number => {
     let c = 0;
     let n = 0;
@@ -311,7 +316,11 @@ export function errorInflation(
     const fit = raw(ok.slice(0, half));
     const test = raw(ok.slice(half));
     if (fit.length < 2 || test.length < 2) continue;
-    const scale = sd(fit) / tWidth;
+    const scale = quantile(fit.map(Math.abs), P68) / tq;
+    // Standard error of a sample quantile, √(p(1 − p)/n)/f(q), with f the density of |u| = s·|t_ν| at q.
+    const h = 1e-4;
+    const dens = (2 * (studentTCdf(tq + h, dof) - studentTCdf(tq - h, dof))) / (2 * h) / scale;
+    const scaleErr = Math.sqrt((P68 * (1 - P68)) / fit.length) / dens / tq;
     const judge = (u: number[], s: number) => {
       const z = u.map((x) => normalScore(x / s, dof));
       const c = z.filter((x) => Math.abs(x) < 1).length / z.length;
@@ -325,7 +334,7 @@ export function errorInflation(
       testToys: ok.length - half,
       bins: sel.length,
       scale: num(scale),
-      scaleErr: num(scale / Math.sqrt(2 * (fit.length - 1))),
+      scaleErr: num(scaleErr),
       before: judge(test, 1),
       after: judge(test, Number.isFinite(scale) && scale > 0 ? scale : 1),
     });
