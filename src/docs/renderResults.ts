@@ -4,7 +4,7 @@
  * hand-written; only the text between the markers is replaced. `npx tsx scripts/render-docs.ts` rewrites the
  * page, `--check` exits 1 when it is stale (test/docs/results.test.ts does the same).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../errors.js';
 
@@ -156,28 +156,52 @@ const HEADLINE: Array<[string, string]> = [
 ];
 
 const CRITERION_KEYS = new Set(['criterion', 'point', 'value', 'pass']);
+const CALIBRATION_KEYS = new Set(['budget', 'calibration', 'notMeasured']);
+
+function pm(x: unknown, e: unknown): string {
+  return typeof x === 'number' ? `${num(x)} ± ${num(e, 2)}` : '—';
+}
+
+const pct = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? `${Number((100 * x).toPrecision(2))} %` : '—');
+
+/** A criterion's measured false alarms against its budget, and its power, as two table cells. */
+function calibrationCells(c: Json, missing: string | undefined): { alarms: string; power: string } {
+  const k = c.calibration as Json | undefined;
+  const budget = `budget ${pct(c.budget)}`;
+  if (!k) return { alarms: `NOT MEASURED (${budget}): ${String(c.notMeasured ?? missing ?? 'not in the calibration')}`, power: '—' };
+  const status = k.status === 'failed' ? '**FAILED CALIBRATION**' : k.status === 'ok' ? 'calibrated' : 'no budget';
+  const alarms = `${num(k.failures)}/${num(k.groups)} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}] (${budget}: ${status})`;
+  const power = Object.entries((k.power ?? {}) as Record<string, unknown>)
+    .map(([d, p]) => `${d}: ${pct(p)}`)
+    .join('; ');
+  const unjudged = Array.isArray(k.unjudgedBins) && k.unjudgedBins.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : '';
+  return { alarms, power: `${power}${unjudged}` || '—' };
+}
 
 /** The committed example study's summary.json as Markdown: what was run, criteria, headline metrics. */
 export function renderStudy(dir: string, summary: Json): string {
   const toys = (summary.toys ?? {}) as Json;
   const out: string[] = [
-    `### Example study \`${String(summary.study)}\` (\`${dir}\`)`,
+    `### ${dir === 'reports/example' ? 'Example study' : 'Study'} \`${String(summary.study)}\` (\`${dir}\`)`,
     '',
     `${summary.quick ? 'Quick (CI) sizes' : 'Full sizes'}; toys recorded ${String(toys.recorded)} of ${String(toys.requested)}, failed ${String(toys.failed)}. ` +
       `Verdict: **${summary.pass ? 'all criteria pass' : 'a criterion fails'}**.`,
     '',
   ];
   const crit = (summary.criteria ?? []) as Json[];
+  const cal = (summary.calibration ?? {}) as Json;
+  const missing = typeof cal.missing === 'string' ? cal.missing : undefined;
   out.push(
     table(
-      ['estimator', 'point', 'metric', 'requirement', 'value', 'pass', 'more', 'why'],
+      ['estimator', 'point', 'metric', 'requirement', 'value', 'pass', 'false alarms (measured / budget)', 'power', 'more', 'why'],
       crit.map((c) => {
         const k = (c.criterion ?? {}) as Json;
         const rel = k.relativeTo ? ` (relative to ${String(k.relativeTo)})` : '';
         const more = Object.keys(c)
-          .filter((key) => !CRITERION_KEYS.has(key))
+          .filter((key) => !CRITERION_KEYS.has(key) && !CALIBRATION_KEYS.has(key))
           .map((key) => `${key} ${typeof c[key] === 'object' ? JSON.stringify(c[key]) : num(c[key])}`)
           .join('; ');
+        const { alarms, power } = calibrationCells(c, missing);
         return [
           String(k.estimator),
           String(c.point ?? k.point ?? ''),
@@ -185,12 +209,63 @@ export function renderStudy(dir: string, summary: Json): string {
           `${String(k.op)} ${num(k.threshold)}`,
           num(c.value),
           c.pass ? 'pass' : '**FAIL**',
+          alarms,
+          power,
           more,
           String(k.why ?? ''),
         ];
       }),
     ),
   );
+  if (typeof cal.file === 'string') out.push('', `False-alarm rates from \`studies/${cal.file}\` (${num(cal.nullToys)} null toys, verdicts of ${num(cal.toysPerGroup)}).`);
+  const floors = get(summary, 'pullFloors') as { thisRun?: Json[]; nullToys?: Json[] } | undefined;
+  const rows: string[][] = [];
+  const floorRow = (f: Json, source: string): string[] => [
+    String(f.estimator),
+    String(f.interval),
+    `${String(f.flips)} / ${String(f.region)}`,
+    f.claimsGaussian ? 'yes' : 'no',
+    `${num(f.toys)} (${source})`,
+    num(f.pulls),
+    `${pm(f.mean, f.meanErr)}`,
+    `${pm(f.width, f.widthErr)}`,
+    `${pm(f.coverage68, f.coverage68Err)}`,
+    f.pass === true ? 'pass' : f.pass === false ? '**FAIL**' : String(f.verdict),
+  ];
+  for (const f of floors?.nullToys ?? []) if (f.region === 'all') rows.push(floorRow(f, 'null toys'));
+  // This run's own pulls: where it has ≥ 100 toys, and for the estimators the null toys leave out (their floor
+  // is then stated as not judged, with the number of toys it had).
+  const inNull = new Set((floors?.nullToys ?? []).map((f) => String(f.estimator)));
+  for (const f of floors?.thisRun ?? [])
+    if (f.region === 'all' && ((f.toys as number) >= 100 || (!inNull.has(String(f.estimator)) && f.flips === '>=25')))
+      rows.push(floorRow(f, 'this run'));
+  if (rows.length)
+    out.push(
+      '',
+      'Pull floors (≥ 100 toys: |mean| ≤ 0.1, |width − 1| ≤ 0.1 where the errors claim to be Gaussian; docs/verdicts.md §7):',
+      '',
+      table(['estimator', 'interval', 'flips / region', 'claims Gaussian', 'toys', 'pulls', 'pull mean', 'pull width', 'coverage 68 %', 'floor'], rows),
+    );
+  const infl = (get(summary, 'errorInflation') ?? []) as Json[];
+  if (infl.length)
+    out.push(
+      '',
+      'Network errors (variance only): the factor they need per region, measured on the first half of the toys, checked on the other half (docs/verdicts.md §8):',
+      '',
+      table(
+        ['point', 'estimator', 'region', 'bins', 'toys (fit + check)', 'factor', 'cov68 before', 'cov68 after'],
+        infl.map((x) => [
+          String(x.point),
+          String(x.estimator),
+          String(x.region),
+          num(x.bins),
+          `${num(x.fitToys)} + ${num(x.testToys)}`,
+          pm(x.scale, x.scaleErr),
+          pm(get(x, 'before.coverage68'), get(x, 'before.coverage68Err')),
+          pm(get(x, 'after.coverage68'), get(x, 'after.coverage68Err')),
+        ]),
+      ),
+    );
   for (const p of (summary.points ?? []) as Json[]) {
     const est = (p.estimators ?? {}) as Record<string, Json>;
     const names = Object.keys(est);
@@ -223,6 +298,22 @@ export function renderResultsBlock(root: string): string {
   for (const f of files) parts.push(renderBench(`reports/bench/${f}`, JSON.parse(readFileSync(join(benchDir, f), 'utf8')) as Json), '');
   parts.push('## Closure study', '');
   parts.push(renderStudy('reports/example', JSON.parse(readFileSync(join(root, 'reports', 'example', 'summary.json'), 'utf8')) as Json));
+  // The full-size closure run (`qmisid study closure --out reports/closure-full`), when committed.
+  const full = join(root, 'reports', 'closure-full', 'summary.json');
+  if (existsSync(full)) parts.push('', renderStudy('reports/closure-full', JSON.parse(readFileSync(full, 'utf8')) as Json));
+  // The network's coverage against the reachable target over 50 toys (`qmisid study coverage --quick --toys 50`:
+  // 10^5 Z, a 4-member ensemble of 15 epochs per toy, the size where 50 toys of φ training fit in ~30 min of
+  // niced CPU), with the factor its variance-only error needs per region.
+  const cov = join(root, 'reports', 'coverage-phi', 'summary.json');
+  if (existsSync(cov))
+    parts.push(
+      '',
+      '## Network coverage',
+      '',
+      '`qmisid study coverage --quick --toys 50 --out reports/coverage-phi` (10⁵ Z per toy, a 4-member ensemble of 15 epochs: the size where 50 toys of φ training fit in ~30 min of niced CPU).',
+      '',
+      renderStudy('reports/coverage-phi', JSON.parse(readFileSync(cov, 'utf8')) as Json),
+    );
   return parts.join('\n');
 }
 

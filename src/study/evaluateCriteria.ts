@@ -18,6 +18,8 @@ export interface CriterionResult {
   target?: TargetKind;
   /** Measured false-alarm rate and power (studies/calibration/), attached by summarizeStudy when stored. */
   calibration?: CriterionCalibration;
+  /** Why no false-alarm rate is attached (the calibration left this criterion's estimator out, and why). */
+  notMeasured?: string;
 }
 
 export interface CriterionCalibration {
@@ -55,10 +57,17 @@ export function metricValue(summary: MetricSource | undefined, metric: string, t
  * The stated false-alarm budget: `budget` when given; for a p-value metric the threshold (p > α fails with
  * probability α on the null; p < α — a detection the study asserts — fires with probability α there).
  */
-export function criterionBudget(c: Criterion): number | undefined {
+export function criterionBudget(c: Criterion): number {
   if (c.budget != null) return c.budget;
-  return P_VALUE_METRICS.has(c.metric) ? c.threshold : undefined;
+  return P_VALUE_METRICS.has(c.metric) ? c.threshold : DEFAULT_BUDGET;
 }
+
+/**
+ * The false-alarm budget of a criterion that states none and is not a p-value: at most 1 % of null verdicts
+ * (of the study's toy count, where the estimators' assumptions hold) may fail it. `qmisid calibrate` measures
+ * the rate and reports a criterion above it as a failed calibration.
+ */
+export const DEFAULT_BUDGET = 0.01;
 
 /**
  * A detection criterion asserts that a p-value is small (`p < α`): on the null its false alarm is PASSING,
@@ -109,7 +118,7 @@ export function evaluateCriteria(
         point: p.label,
         value: Number.isFinite(value) ? value : null,
         pass: compare(value, c.op, c.threshold),
-        ...(budget != null ? { budget } : {}),
+        budget,
         ...(verdictMetric ? { target } : {}),
       });
     }

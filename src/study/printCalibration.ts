@@ -1,5 +1,6 @@
 /** Plain-text table of a calibration: per criterion the measured false-alarm rate against its budget and the power. */
 import type { StudyCalibration } from './verdict/studyCalibration.js';
+import { pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
 
@@ -16,5 +17,8 @@ export function printCalibration(cal: StudyCalibration): string {
     for (const [d, p] of Object.entries(k.power)) lines.push(`    power ${d}: ${pct(p)}`);
     if (k.unjudgedBins?.length) lines.push(`    cannot judge (+-20 %, >= 100 flips, power < 0.9): ${k.unjudgedBins.join('; ')}`);
   }
+  for (const key of cal.notMeasured ?? []) lines.push(`  ${key}\n    NOT MEASURED: its estimator is not in the null run${cal.note ? ` (${cal.note})` : ''}`);
+  for (const f of (cal.pullFloors ?? []).filter((x) => x.region === 'all'))
+    lines.push(`  pull floor ${pullFloorLabel(f, cal.pullFloors!.some((x) => x.point !== f.point))}: ${pullFloorText(f, 'null toys')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@
  * every criterion with PASS/FAIL.
  */
 import type { StudySummary } from './summarizeStudy.js';
+import { errorInflationText, pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
 
 const f = (x: number | null | undefined, d = 3): string =>
   x == null || !Number.isFinite(x) ? '—' : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(d);
@@ -29,6 +30,26 @@ export function printSummary(s: StudySummary, seconds?: number): string {
       `${c.pass ? 'PASS' : 'FAIL'} ${k.metric}(${k.estimator}${k.relativeTo ? `/${k.relativeTo}` : ''}) @${c.point} = ${f(c.value, 4)} ${k.op} ${k.threshold}${k.why ? `  — ${k.why}` : ''}`,
     );
   }
+  const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+  for (const c of s.criteria) {
+    const k = c.calibration;
+    const budget = c.budget != null ? `budget ${pct(c.budget)}` : 'no budget';
+    if (!k) {
+      lines.push(`  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: NOT MEASURED (${budget}) — ${c.notMeasured ?? (s.calibration && 'missing' in s.calibration ? s.calibration.missing : 'not in the calibration')}`);
+      continue;
+    }
+    const power = Object.entries(k.power).map(([d, p]) => `${d} ${pct(p)}`).join(', ');
+    lines.push(
+      `  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: ${k.failures}/${k.groups} = ${pct(k.rate)} (${budget}: ${k.status === 'failed' ? 'FAILED CALIBRATION' : k.status === 'ok' ? 'calibrated' : 'no budget'})${power ? `; power ${power}` : ''}`,
+    );
+  }
+  const many = s.points.length > 1;
+  const nullToys = s.calibration && 'file' in s.calibration ? s.calibration.nullToys : 0;
+  for (const f of (s.pullFloors?.nullToys ?? []).filter((x) => x.region === 'all'))
+    lines.push(`pull floor ${pullFloorLabel(f, many)}: ${pullFloorText(f, `${nullToys} null toys`)}`);
+  for (const f of (s.pullFloors?.thisRun ?? []).filter((x) => x.region === 'all' && x.toys >= 100))
+    lines.push(`pull floor ${pullFloorLabel(f, many)}: ${pullFloorText(f, 'this run')}`);
+  for (const x of s.errorInflation ?? []) lines.push(`${x.estimator} error (${x.region}${many ? `, ${x.point}` : ''}): ${errorInflationText(x)}`);
   lines.push(s.criteriaDeferred ? `criteria not judged: ${s.criteriaDeferred}` : s.pass ? 'all criteria pass' : 'criteria FAILED');
   return `${lines.join('\n')}\n`;
 }

@@ -6,18 +6,19 @@
  * study's toy count and measures (verdict/calibrate.ts). DIR/calibration.json; with `write`, also
  * studies/calibration/<study>[.quick].json beside the study file, where every later run of the study finds it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { deriveSeed } from '../rng.js';
 import { deepMerge } from './deepMerge.js';
 import { loadStudy } from './loadStudy.js';
 import { resolveStudy } from './resolveStudy.js';
+import type { Study } from './studySchema.js';
 import { runStudy, STUDY_FILE, TOYS_FILE, type StudyRunInfo } from './runStudy.js';
 import { readToys } from './toyStore.js';
 import { calibrate } from './verdict/calibrate.js';
-import { calibrationFile, type StudyCalibration } from './verdict/studyCalibration.js';
+import { calibrationFile, criterionKey, type StudyCalibration } from './verdict/studyCalibration.js';
 import { readReference } from './verdict/studyExtras.js';
 
 export interface RunCalibrationOptions {
@@ -26,6 +27,8 @@ export interface RunCalibrationOptions {
   quick?: boolean;
   workers?: number;
   write?: boolean;
+  /** Run no toy: calibrate from the null toys DIR already holds (a run stopped early because of its cost). */
+  stored?: boolean;
   log?: (line: string) => void;
 }
 
@@ -52,45 +55,68 @@ export async function runCalibration(
     throw new ConfigError('calibration.toys', nullToys, `at least the study's ${real.toys} toys per verdict`, source);
   const seed = deriveSeed(raw.seed, 'null');
   const scale = raw.reference?.scale ?? Math.max(10, real.toys);
-  await runStudy(nameOrFile, {
-    out: opts.out,
-    toys: nullToys,
-    seed,
-    quick,
-    workers: opts.workers ?? 0,
-    noCalibration: true,
-    patch: (s) => {
-      const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
-      const kept = (c: { estimator: string; relativeTo?: string | undefined }): boolean =>
-        !keep || (keep.has(c.estimator) && (c.relativeTo == null || keep.has(c.relativeTo)));
-      return {
-        ...s,
-        generator: deepMerge<Record<string, unknown>>({}, s.generator, cal?.generator ?? {}),
-        reference: { scale },
-        estimators: keep ? s.estimators.filter((e) => keep.has(e.name)) : s.estimators,
-        criteria: s.criteria.filter(kept),
-        ...(s.quick
-          ? {
-              quick: {
-                ...s.quick,
-                ...(s.quick.criteria ? { criteria: s.quick.criteria.filter(kept) } : {}),
-                ...(s.quick.estimators && keep
-                  ? { estimators: Object.fromEntries(Object.entries(s.quick.estimators).filter(([k]) => keep.has(k))) }
-                  : {}),
-              },
-            }
-          : {}),
-      };
-    },
-    ...(opts.log ? { log: opts.log } : {}),
-  });
+  const patch = (s: Study): Study => {
+    const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
+    // The null toys do not depend on the criteria: the run stores none, and the criteria are read from the
+    // study file each time the calibration is computed, so a criterion added or re-worded later is
+    // calibrated on the same stored null toys (rerun the command: no toy is rerun).
+    return {
+      ...s,
+      // Nor on the description (edited freely without invalidating the stored null toys).
+      description: `null toys of ${s.name}`,
+      generator: deepMerge<Record<string, unknown>>({}, s.generator, cal?.generator ?? {}),
+      reference: { scale },
+      estimators: keep ? s.estimators.filter((e) => keep.has(e.name)) : s.estimators,
+      criteria: [],
+      ...(s.quick
+        ? {
+            quick: {
+              ...s.quick,
+              criteria: [],
+              ...(s.quick.estimators && keep
+                ? { estimators: Object.fromEntries(Object.entries(s.quick.estimators).filter(([k]) => keep.has(k))) }
+                : {}),
+            },
+          }
+        : {}),
+    };
+  };
+  if (opts.stored) {
+    // A null run stopped early (its cost): calibrate from the toys it stored, if they are this configuration's.
+    const file = join(opts.out, STUDY_FILE);
+    if (!existsSync(file)) throw new UsageError('--stored', opts.out, 'a directory holding a null run (study.json)');
+    const have = (JSON.parse(readFileSync(file, 'utf8')) as StudyRunInfo).study;
+    const want = resolveStudy(patch(raw), { quick, source, toys: have.toys, seed });
+    if (JSON.stringify(have) !== JSON.stringify(want))
+      throw new UsageError('--stored', opts.out, `a null run of this study's ${quick ? 'quick ' : ''}configuration`);
+  } else {
+    await runStudy(nameOrFile, {
+      out: opts.out,
+      toys: nullToys,
+      seed,
+      quick,
+      workers: opts.workers ?? 0,
+      noCalibration: true,
+      patch,
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+  }
   const info = JSON.parse(readFileSync(join(opts.out, STUDY_FILE), 'utf8')) as StudyRunInfo;
   const records = readToys(join(opts.out, TOYS_FILE)).records;
+  if (records.length < real.toys)
+    throw new UsageError('--stored', opts.out, `at least the study's ${real.toys} toys per verdict (it holds ${records.length})`);
   const reference = readReference(opts.out, info.study);
-  const calibration = calibrate({ ...info.study, toys: real.toys }, records, reference, {
+  const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
+  const kept = (c: { estimator: string; relativeTo?: string | undefined }): boolean =>
+    !keep || (keep.has(c.estimator) && (c.relativeTo == null || keep.has(c.relativeTo)));
+  // Criteria of estimators left out of the null stay "not measured"; the calibration lists them.
+  const notMeasured = real.criteria.filter((c) => !kept(c));
+  const calibration = calibrate({ ...info.study, toys: real.toys, criteria: real.criteria.filter(kept) }, records, reference, {
     nullToys: records.length,
     ...(cal?.generator ? { nullGenerator: cal.generator } : {}),
     seed: String(seed),
+    notMeasured: notMeasured.map((c) => criterionKey(c, c.point ?? '*')),
+    ...(cal?.note ? { note: cal.note } : {}),
   });
   const text = `${JSON.stringify(calibration, null, 2)}\n`;
   writeFileAtomic(join(opts.out, 'calibration.json'), text);

@@ -291,6 +291,9 @@ export const StudySchema = z.strictObject({
       /** Run only these estimators in the null (a network ensemble per null toy may be unaffordable); the
        * criteria of the others stay "not measured" and the report says so. */
       estimators: z.array(name).optional(),
+      /** What is not calibrated (estimators left out, or the full size) and why, with its cost: printed in
+       * the report beside every criterion without a measured false-alarm rate. */
+      note: z.string().optional(),
     })
     .optional(),
   quick: QuickSchema.optional(),

@@ -8,6 +8,8 @@ import { version } from '../version.js';
 import { evaluateCriteria, type CriterionResult } from './evaluateCriteria.js';
 import { attachCalibration, type StudyCalibration } from './verdict/studyCalibration.js';
 import { estimatorVerdict } from './verdict/estimatorVerdict.js';
+import { errorInflation, pullFloors, type ErrorInflation, type PullFloor } from './verdict/pullFloors.js';
+import { Binning } from '../binning/Binning.js';
 import type { PointReference, StudyReference } from './verdict/referenceTargets.js';
 import type { ResolvedStudy } from './resolveStudy.js';
 import { binMse, summarizeEstimator, type EstimatorSummary } from './summarizeEstimator.js';
@@ -48,6 +50,14 @@ export interface StudySummary {
    * `qmisid merge` judges them on the merged result. Absent on full and merged runs.
    */
   criteriaDeferred?: string;
+  /**
+   * Pull floors (issue 10: over ≥ 100 toys, |pull mean| ≤ 0.1 and |width − 1| ≤ 0.1 for errors that claim to be
+   * Gaussian), per point, estimator, interval, bin class and region: on this run's toys, and on the attached
+   * calibration's null toys (where the ≥ 100 toys usually are). verdict/pullFloors.ts.
+   */
+  pullFloors?: { thisRun: PullFloor[]; nullToys?: PullFloor[] };
+  /** Networks: the factor their variance-only error needs per region, measured on half the toys, checked on the other half. */
+  errorInflation?: ErrorInflation[];
 }
 
 export interface SummarizeStudyExtras {
@@ -80,6 +90,9 @@ export function summarizeStudy(
   const sorted = [...records].sort((a, b) => a.toy - b.toy);
   const have = new Set(sorted.map((r) => r.toy));
   const expected = expectedToys ?? Array.from({ length: study.toys }, (_, t) => t);
+  const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
+  const floors: PullFloor[] = [];
+  const inflation: ErrorInflation[] = [];
   const points: PointSummary[] = study.points.map((p) => {
     const recs: (PointRecord | undefined)[] = sorted.map((r) => r.points.find((q) => q.label === p.label));
     const present = recs.filter((r): r is PointRecord => r != null);
@@ -89,6 +102,8 @@ export function summarizeStudy(
     for (const e of p.estimators) {
       estimators[e.name] = summarizeEstimator(e.name, recs);
       estimators[e.name]!.verdict = estimatorVerdict(e.name, recs, ref, deriveSeed(study.seed, 'scan', p.label, e.name));
+      floors.push(...pullFloors(p.label, e.name, recs, ref, binning));
+      inflation.push(...errorInflation(p.label, e.name, recs, ref, binning));
     }
     const names = p.estimators.map((e) => e.name);
     const mses = Object.fromEntries(names.map((n) => [n, binMse(n, recs)]));
@@ -144,6 +159,11 @@ export function summarizeStudy(
       : extras.calibrationMissing
         ? { calibration: { missing: extras.calibrationMissing } }
         : {}),
+    pullFloors: {
+      thisRun: floors,
+      ...(extras.calibration?.pullFloors ? { nullToys: extras.calibration.pullFloors } : {}),
+    },
+    ...(inflation.length ? { errorInflation: inflation } : {}),
     ...(judge
       ? {}
       : { criteriaDeferred: `${study.criteria.length} criteria are judged on the merged result (qmisid merge), not on a shard` }),

@@ -11,6 +11,7 @@ import { studyPlots } from './studyPlots.js';
 import { verdictPlots } from './verdictPlots.js';
 import { studyReportData, type StudyReportData } from './studyReportData.js';
 import { studyCriteria, studyVerdicts } from './studyVerdicts.js';
+import { errorInflationText, pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
 
 export interface StudyReportOptions extends WriteReportOptions {
   /** Where to write the report (default DIR/report). */
@@ -29,10 +30,10 @@ const HEADLINE_METRICS = [
   'closureChi2NdfMee',
 ] as const;
 
-function calibrationText(c: CriterionResult): string {
+function calibrationText(c: CriterionResult, missing: string | undefined): string {
   const k = c.calibration;
   const budget = c.budget != null ? `budget ${(100 * c.budget).toPrecision(2)} %` : 'no stated budget';
-  if (!k) return `${budget}; false-alarm rate not measured`;
+  if (!k) return `${budget}; false-alarm rate NOT MEASURED: ${c.notMeasured ?? missing ?? 'the calibration does not hold this criterion'}`;
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
   const power = Object.entries(k.power)
     .map(([d, p]) => `${d} ${pct(p)}`)
@@ -59,6 +60,13 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
   const plots = [...verdictPlots(data), ...basePlots];
   if (summary.calibration && 'missing' in summary.calibration) headline['false-alarm calibration'] = summary.calibration.missing;
   for (const [id, why] of Object.entries(leftOut)) headline[`plot left out: ${id}`] = why;
+  // Pull floors (≥ 100 toys): the null toys of the calibration where attached, and this run's own toys.
+  const nullToys = summary.calibration && 'file' in summary.calibration ? summary.calibration.nullToys : 0;
+  for (const f of summary.pullFloors?.nullToys ?? [])
+    headline[`pull floor (null toys) / ${pullFloorLabel(f, many)}`] = pullFloorText(f, `${nullToys} null toys of the calibration`);
+  for (const f of summary.pullFloors?.thisRun ?? []) headline[`pull floor (this run) / ${pullFloorLabel(f, many)}`] = pullFloorText(f, 'this run');
+  for (const x of summary.errorInflation ?? [])
+    headline[`network error calibration / ${many ? `${x.point} / ` : ''}${x.estimator} / ${x.region}`] = errorInflationText(x);
   const { outDir, ...writeOptions } = options;
   return writeReport(
     outDir ?? join(dir, 'report'),
@@ -79,7 +87,7 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
         version: info.version,
         ...(info.gitCommit != null ? { gitCommit: info.gitCommit } : {}),
         // The verdict cards' criteria, each with its calibration line (stated budget, measured false alarms, power).
-        criteria: studyCriteria(summary).map((c, i) => ({ ...c, calibration: calibrationText(summary.criteria[i]!) })),
+        criteria: studyCriteria(summary).map((c, i) => ({ ...c, calibration: calibrationText(summary.criteria[i]!, summary.calibration && 'missing' in summary.calibration ? summary.calibration.missing : undefined) })),
         headline,
         ...(alerts.length ? { alerts } : {}),
         verdicts: studyVerdicts(summary, info.study.binning),

@@ -23,9 +23,10 @@ import { summarizeEstimator, type EstimatorSummary } from '../summarizeEstimator
 import type { PointRecord, ToyRecord } from '../toyRecord.js';
 import { deriveSeed } from '../../rng.js';
 import { estimatorVerdict } from './estimatorVerdict.js';
+import { pullFloors } from './pullFloors.js';
 import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
 import type { StudyReference } from './referenceTargets.js';
-import { criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
+import { calibrationStatus, criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
 import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, SPREAD_MIN_TOYS, summarizeVerdict } from './summarizeVerdict.js';
 
 /** The local structure the closure scan must catch: truth ×2 in 5 GeV of pT in the central barrel. */
@@ -42,6 +43,10 @@ export interface CalibrateMeta {
   nullToys: number;
   nullGenerator?: Record<string, unknown>;
   seed: string;
+  /** Criteria of estimators left out of the null run (keys; point `*` = every point). */
+  notMeasured?: string[];
+  /** The study's `calibration.note`: what is not calibrated and why (cost). */
+  note?: string;
 }
 
 function summarizeOne(
@@ -169,9 +174,7 @@ export function calibrate(
       rate: G > 0 ? failures / G : NaN,
       rateLo: lo,
       rateHi: hi,
-      // Failed: the rate is above the budget beyond its 95 % Clopper–Pearson lower bound (one false alarm in
-      // a dozen groups is not yet evidence against a 1 % budget; two are).
-      status: budget == null ? 'no budget' : (G > 0 ? clopperPearson(failures, G, 0.9)[0] : NaN) > budget ? 'failed' : 'ok',
+      status: calibrationStatus(failures, G, budget),
       power: power[i]!,
     };
     const out: CalibratedCriterion = { key: criterionKey(r.criterion, r.point), point: r.point, calibration: cal };
@@ -204,6 +207,10 @@ export function calibrate(
     }
     return out;
   });
+  // Pull floors over the whole null pool (≥ 100 toys where the calibration has them).
+  const floors = study.points.flatMap((p) =>
+    p.estimators.flatMap((e) => pullFloors(p.label, e.name, pointRecords(sorted, p.label), reference?.points[p.label], binning)),
+  );
   return {
     study: study.name,
     quick: study.quick,
@@ -215,5 +222,8 @@ export function calibrate(
     version,
     defects: [...defects],
     criteria,
+    pullFloors: floors,
+    ...(meta.notMeasured?.length ? { notMeasured: meta.notMeasured } : {}),
+    ...(meta.note ? { note: meta.note } : {}),
   };
 }

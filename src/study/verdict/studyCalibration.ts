@@ -7,9 +7,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { clopperPearson } from '../../stats/index.js';
 import type { CriterionCalibration, CriterionResult } from '../evaluateCriteria.js';
 import type { ResolvedStudy } from '../resolveStudy.js';
 import type { Criterion } from '../studySchema.js';
+import type { PullFloor } from './pullFloors.js';
 
 export interface BinPower {
   bin: number;
@@ -43,6 +45,20 @@ export interface StudyCalibration {
   version: string;
   defects: string[];
   criteria: CalibratedCriterion[];
+  /** Pooled pulls over all null toys per estimator, bin class and region (pullFloors.ts); absent in older files. */
+  pullFloors?: PullFloor[];
+  /** Criteria not measured (their estimators were left out of the null run), and the study's reason. */
+  notMeasured?: string[];
+  note?: string;
+}
+
+/**
+ * Failed: the measured false-alarm rate lies above the budget beyond its one-sided 95 % Clopper–Pearson lower
+ * bound (one false alarm in a dozen groups is not yet evidence against a 1 % budget; two are).
+ */
+export function calibrationStatus(failures: number, groups: number, budget: number | undefined): CriterionCalibration['status'] {
+  if (budget == null) return 'no budget';
+  return (groups > 0 ? clopperPearson(failures, groups, 0.9)[0] : NaN) > budget ? 'failed' : 'ok';
 }
 
 export function criterionKey(c: Criterion, point: string): string {
@@ -55,9 +71,13 @@ export function calibrationFile(studySource: string, name: string, quick: boolea
 
 export function attachCalibration(results: CriterionResult[], cal: StudyCalibration): void {
   const byKey = new Map(cal.criteria.map((c) => [c.key, c]));
+  const left = new Set(cal.notMeasured ?? []);
   for (const r of results) {
     const hit = byKey.get(criterionKey(r.criterion, r.point));
-    if (hit) r.calibration = hit.calibration;
+    // The status follows the criterion's budget as the study file states it now (one rule: calibrationStatus).
+    if (hit) r.calibration = { ...hit.calibration, budget: r.budget, status: calibrationStatus(hit.calibration.failures, hit.calibration.groups, r.budget) };
+    else if (left.has(criterionKey(r.criterion, r.point)) || left.has(criterionKey(r.criterion, '*')))
+      r.notMeasured = `its estimator is not in the null run${cal.note ? `: ${cal.note}` : ''}`;
   }
 }
 
@@ -69,9 +89,22 @@ export function loadCalibration(
   const file = calibrationFile(studySource, study.name, study.quick);
   // Relative to the study file's directory: the same text from any working directory (summaries are compared byte for byte).
   const shown = relative(dirname(studySource), file) || file;
-  if (!existsSync(file)) return { missing: `no ${shown}: false-alarm rates not measured for this configuration (qmisid calibrate)` };
+  if (!existsSync(file)) {
+    const note = studyNote(studySource);
+    return { missing: `no ${shown}: false-alarm rates not measured for this configuration${note ? ` (${note})` : ' (qmisid calibrate)'}` };
+  }
   const cal = JSON.parse(readFileSync(file, 'utf8')) as StudyCalibration;
   if (cal.toysPerGroup !== study.toys)
     return { missing: `${shown} was measured for verdicts of ${cal.toysPerGroup} toys, this run has ${study.toys}` };
   return { calibration: { ...cal, file: shown } };
+}
+
+/** The study file's `calibration.note` (why a size is not calibrated, and its cost), read from the file as written. */
+function studyNote(studySource: string): string | undefined {
+  try {
+    const raw = JSON.parse(readFileSync(studySource, 'utf8')) as { calibration?: { note?: unknown } };
+    return typeof raw.calibration?.note === 'string' ? raw.calibration.note : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -124,7 +124,7 @@ export function sideError(rec: EstimatorRecord, k: number, estimate: number, tar
 }
 
 /** A pull of an error with ν degrees of freedom as a normal score. */
-function normalScore(pull: number, dof: number): number {
+export function normalScore(pull: number, dof: number): number {
   if (!Number.isFinite(pull) || dof === Infinity) return pull;
   const c = studentTCdf(pull, dof);
   // Far tails: keep the sign and a large magnitude instead of ±Infinity.

@@ -72,5 +72,17 @@ describe('verdicts at CI size', () => {
     }
     const pooled = calibration.criteria.find((c) => c.key.startsWith('pooledBiasP(binned)'))!;
     expect(pooled.calibration.power['scale +5 %']).toBeGreaterThanOrEqual(0);
+    // Pull floors over the null pool: measured for each interval, not judged with 32 < 100 toys.
+    const floors = calibration.pullFloors!.filter((f) => f.flips === '>=25' && f.region === 'all');
+    expect(floors.map((f) => [f.estimator, f.interval])).toEqual([
+      ['binned', expect.stringMatching(/profile/i)],
+      ['binned', 'inverse Hessian (symmetric)'],
+      ['truth', expect.stringMatching(/Wilson/)],
+    ]);
+    for (const f of floors) {
+      expect(f.toys).toBe(32);
+      expect(f.pass).toBeNull();
+      expect(Number.isFinite(f.width)).toBe(true);
+    }
   });
 });

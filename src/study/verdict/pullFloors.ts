@@ -1,0 +1,351 @@
+/**
+ * The pull floors of issue 10: over ≥ 100 toys, the pooled pull mean within 0.1 of 0 and the width within 0.1
+ * of 1 for every estimator whose errors claim to be Gaussian; for the others, the report says which and why.
+ *
+ * Pulls are those of the verdicts (summarizeVerdict.ts) against the reachable target R (here from the reference
+ * sample and the toys' own flip bookkeeping together, see below): (ε̂ − R)/√(σ̂² + σ_R²)
+ * with σ̂ the side of the estimator's interval facing the target (profile likelihood for the binned fit,
+ * Wilson for the truth-matched rates, the ensemble sd as a normal score of t_ν for a network) — and, for an
+ * estimator that also reports a symmetric error beside its interval (the binned fit's inverse Hessian), the
+ * same pulls with that error. They are pooled over the toys and over the bins of one class:
+ *
+ *   flips ≥ 25 expected per toy: every interval used here claims to be Gaussian there (asymptotic likelihood,
+ *     binomial → normal, a mean of 16 or 6 bootstrap members). Pass/fail against the floors, with the standard
+ *     errors s/√n (mean) and s/√(2(n − 1)) (width) stated; judged only with ≥ 100 toys.
+ *   5 ≤ flips < 25: Poisson regime. No interval claims a Gaussian pull there (a Poisson count's Hessian error
+ *     shrinks with a downward fluctuation; a profile or Wilson interval is asymmetric and its one-sided pulls are
+ *     skewed): reported, not judged.
+ *
+ * and over the detector regions: all bins, barrel (|η| < 1.37), endcap (|η| > 1.52), so that a network's
+ * smoothing bias (dense barrel, sparse endcap) shows where it lives.
+ */
+import type { Binning } from '../../binning/Binning.js';
+import { finite, type EstimatorRecord, type PointRecord } from '../toyRecord.js';
+import type { PointReference } from './referenceTargets.js';
+import { quantile, studentTCdf, studentTQuantile } from '../../stats/index.js';
+import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, normalScore, sideError } from './summarizeVerdict.js';
+
+const P68 = 0.6826894921370859;
+
+/** The issue's floors: |pull mean| ≤ 0.1, |pull width − 1| ≤ 0.1, over at least 100 toys. */
+export const PULL_FLOOR_MEAN = 0.1;
+export const PULL_FLOOR_WIDTH = 0.1;
+export const PULL_FLOOR_TOYS = 100;
+const BARREL_MAX = 1.37;
+const ENDCAP_MIN = 1.52;
+
+export type PullRegion = 'all' | 'barrel' | 'endcap';
+export type FlipClass = '>=25' | '5-25';
+
+export interface PullFloor {
+  point: string;
+  estimator: string;
+  /** Which error the pulls use. */
+  interval: string;
+  flips: FlipClass;
+  region: PullRegion;
+  /** Whether this interval claims Gaussian pulls in this class of bins, and why (not). */
+  claimsGaussian: boolean;
+  why: string;
+  toys: number;
+  bins: number;
+  pulls: number;
+  mean: number | null;
+  meanErr: number | null;
+  width: number | null;
+  widthErr: number | null;
+  coverage68: number | null;
+  coverage68Err: number | null;
+  /**
+   * true: within both floors; false: outside one by more than 2 standard errors; null: not judged (no Gaussian
+   * claim, fewer than 100 toys, no pulls) or not resolved (outside by less than 2 standard errors).
+   */
+  pass: boolean | null;
+  verdict: string;
+}
+
+const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function regionOf(binning: Binning, k: number): PullRegion | null {
+  const { iEta } = binning.coordinates(k);
+  const lo = binning.etaEdges[iEta]!;
+  const hi = binning.etaEdges[iEta + 1]!;
+  if (hi <= BARREL_MAX) return 'barrel';
+  if (lo >= ENDCAP_MIN) return 'endcap';
+  return null;
+}
+
+interface ErrorKind {
+  interval: string;
+  error: (rec: EstimatorRecord, k: number, e: number, g: number) => number;
+}
+
+function errorKinds(sample: EstimatorRecord | undefined, dof: number): ErrorKind[] {
+  if (!sample) return [];
+  const hasInterval = sample.errLo != null && sample.errHi != null;
+  const primary: ErrorKind = {
+    interval: sample.interval ?? (dof !== Infinity ? `ensemble sd (Student t, ${dof} dof, as normal scores)` : 'reported symmetric error'),
+    error: sideError,
+  };
+  // The binned fit reports its inverse-Hessian error beside the profile interval: both are judged.
+  const symmetric: ErrorKind = { interval: 'inverse Hessian (symmetric)', error: (rec, k) => finite(rec.err[k]) };
+  return hasInterval && !/wilson/i.test(sample.interval ?? '') ? [primary, symmetric] : [primary];
+}
+
+export function pullFloors(
+  point: string,
+  name: string,
+  points: readonly (PointRecord | undefined)[],
+  reference: PointReference | undefined,
+  binning: Binning,
+): PullFloor[] {
+  const ok: { rec: EstimatorRecord; point: PointRecord }[] = [];
+  for (const p of points) {
+    const rec = p?.estimators[name];
+    if (rec && p && rec.status === 'ok') ok.push({ rec, point: p });
+  }
+  const T = ok.length;
+  const dofs = ok.map(({ rec }) => rec.errDof).filter((d): d is number => d != null && d >= 1);
+  const dof = dofs.length ? Math.min(...dofs) : Infinity;
+  const K = ok[0]?.rec.eps.length ?? 0;
+  // Per bin: target, its error and the expected flips per toy. The target is the reachable rate of the
+  // reference sample and of the toys' own flip bookkeeping together: with a reference of 10 toys' size alone,
+  // its fluctuation shifts every toy's pull alike (by ~0.3/√bins), which no number of toys averages away; with
+  // T toys added it is √(1 + T/scale) smaller. (A toy's own flips then enter its target with weight ~1/(T +
+  // scale): negligible for T ≥ 100.) The target's error stays in every pull and in the pull mean's error.
+  const withFlips = ok.every(({ point: pt }) => pt.flips != null);
+  const bins = Array.from({ length: K }, (_, k) => {
+    const count = T ? ok.reduce((a, { point: pt }) => a + (pt.count[k] ?? 0), 0) / T : NaN;
+    let n = reference ? finite(reference.count[k]) : NaN;
+    let f = reference ? finite(reference.flips[k]) : NaN;
+    if (withFlips && Number.isFinite(n)) {
+      for (const { point: pt } of ok) {
+        n += pt.count[k] ?? 0;
+        f += pt.flips![k] ?? 0;
+      }
+    }
+    const r = n > 0 ? f / n : NaN;
+    const rErr = n > 0 ? Math.sqrt(Math.max(f, 1) * Math.max(1 - r, 0)) / n : NaN;
+    return { k, r, rErr, flips: count * r, region: regionOf(binning, k) };
+  });
+  const out: PullFloor[] = [];
+  // An estimator that reports no error (the oracle) claims nothing: no rows.
+  const hasErrors = ok.some(({ rec }) => rec.err.some((e) => Number.isFinite(finite(e))));
+  for (const kind of hasErrors ? errorKinds(ok[0]?.rec, dof) : []) {
+    for (const flips of ['>=25', '5-25'] as const) {
+      for (const region of ['all', 'barrel', 'endcap'] as const) {
+        const sel = bins.filter(
+          (b) =>
+            Number.isFinite(b.r) &&
+            b.r > 0 &&
+            (flips === '>=25' ? b.flips >= MIN_FLIPS_REPORTED : b.flips >= MIN_FLIPS_SPREAD && b.flips < MIN_FLIPS_REPORTED) &&
+            (region === 'all' || b.region === region),
+        );
+        if (!sel.length) continue;
+        const z: number[] = [];
+        // The target's error is common to every pull of a bin: its share c_k = σ_R²/(σ̂² + σ_R²) adds
+        // Σ_k (n_k/n)² c_k to the variance of the pooled mean.
+        const common: { n: number; c: number }[] = [];
+        for (const b of sel) {
+          let nk = 0;
+          let ck = 0;
+          for (const { rec } of ok) {
+            const e = finite(rec.eps[b.k]);
+            if (!Number.isFinite(e)) continue;
+            const s = kind.error(rec, b.k, e, b.r);
+            const g2 = Number.isFinite(b.rErr) ? b.rErr * b.rErr : 0;
+            const tot = Math.sqrt(s * s + g2);
+            if (!(Number.isFinite(s) && tot > 0)) continue;
+            z.push(normalScore((e - b.r) / tot, dof));
+            nk++;
+            ck += g2 / (tot * tot);
+          }
+          if (nk) common.push({ n: nk, c: ck / nk });
+        }
+        const n = z.length;
+        const commonVar = n ? common.reduce((a, { n: nk, c }) => a + (nk / n) ** 2 * c, 0) : NaN;
+        const mean = n ? z.reduce((a, x) => a + x, 0) / n : NaN;
+        const width = n > 1 ? Math.sqrt(z.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
+        const in68 = z.filter((x) => Math.abs(x) < 1).length;
+        const cov = n ? in68 / n : NaN;
+        const claimsGaussian = flips === '>=25';
+        const why = claimsGaussian
+          ? dof !== Infinity
+            ? `a ${dof + 1}-member ensemble sd, t_${dof} as normal scores; variance only (no smoothing bias)`
+            : 'asymptotic: at least 25 expected flips per toy'
+          : 'Poisson regime (5-25 expected flips per toy): asymmetric, fluctuation-dependent errors; reported, not judged';
+        let pass: boolean | null = null;
+        let verdict: string;
+        if (!claimsGaussian) verdict = 'not judged (no Gaussian claim)';
+        else if (n < 2) verdict = 'not judged (no pulls)';
+        else if (T < PULL_FLOOR_TOYS) verdict = `not judged (${T} toys < ${PULL_FLOOR_TOYS})`;
+        else {
+          // Outside a floor by more than 2 standard errors: the errors are shown not to meet it. Outside by
+          // less: the measurement cannot tell (its error is as large as the floor), said as such.
+          const meanOff = Math.abs(mean) - PULL_FLOOR_MEAN;
+          const widthOff = Math.abs(width - 1) - PULL_FLOOR_WIDTH;
+          const meanErr = Math.sqrt((width * width) / n + commonVar);
+          const widthErr = width / Math.sqrt(2 * (n - 1));
+          if (meanOff <= 0 && widthOff <= 0) {
+            pass = true;
+            verdict = 'pass';
+          } else if (meanOff > 2 * meanErr || widthOff > 2 * widthErr) {
+            pass = false;
+            verdict = 'FAIL';
+          } else verdict = 'not resolved: outside the floor by less than 2 standard errors (more toys or bins needed)';
+        }
+        out.push({
+          point,
+          estimator: name,
+          interval: kind.interval,
+          flips,
+          region,
+          claimsGaussian,
+          why,
+          toys: T,
+          bins: sel.length,
+          pulls: n,
+          mean: num(mean),
+          meanErr: num(Math.sqrt((width * width) / n + commonVar)),
+          width: num(width),
+          widthErr: num(width / Math.sqrt(2 * (n - 1))),
+          coverage68: num(cov),
+          coverage68Err: num(Math.sqrt((cov * (1 - cov)) / n)),
+          pass,
+          verdict,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const fx = (x: number | null, d = 3): string => (x == null ? 'n/a' : x.toFixed(d));
+
+/** One line per floor row, as the report and the terminal print it. */
+export function pullFloorLabel(f: PullFloor, many: boolean): string {
+  return `${many ? `${f.point} / ` : ''}${f.estimator} / ${f.interval} / flips ${f.flips} / ${f.region}`;
+}
+
+export function pullFloorText(f: PullFloor, source: string): string {
+  return (
+    `${f.claimsGaussian ? 'claims Gaussian' : 'no Gaussian claim'}: pull mean ${fx(f.mean)} ± ${fx(f.meanErr)}, width ${fx(f.width)} ± ${fx(f.widthErr)}, ` +
+    `cov68 ${fx(f.coverage68)} ± ${fx(f.coverage68Err)}; ${f.pulls} pulls, ${f.bins} bins, ${f.toys} toys (${source}): ${f.verdict}` +
+    (f.claimsGaussian ? '' : ` — ${f.why}`)
+  );
+}
+
+/**
+ * A network's ensemble error is variance only. Its calibrated error (issue 10, item 7): per region, the factor s
+ * by which the error must grow for its 68.27 % t_ν interval to cover 68.27 % of the pulls, measured on the first half of the toys
+ * (sorted by toy index) against the reachable target, and checked on the second half: coverage of the 68.27 %
+ * t_ν interval and pull width there, before and after σ → s·σ. Over bins with ≥ 5 expected flips per toy.
+ */
+export interface ErrorInflation {
+  point: string;
+  estimator: string;
+  region: PullRegion;
+  fitToys: number;
+  testToys: number;
+  bins: number;
+  scale: number | null;
+  scaleErr: number | null;
+  before: { width: number | null; coverage68: number | null; coverage68Err: number | null };
+  after: { width: number | null; coverage68: number | null; coverage68Err: number | null };
+}
+
+export function errorInflation(
+  point: string,
+  name: string,
+  points: readonly (PointRecord | undefined)[],
+  reference: PointReference | undefined,
+  binning: Binning,
+): ErrorInflation[] {
+  const ok: EstimatorRecord[] = [];
+  for (const p of points) {
+    const rec = p?.estimators[name];
+    if (rec && p && rec.status === 'ok') ok.push(rec);
+  }
+  const dofs = ok.map((r) => r.errDof).filter((d): d is number => d != null && d >= 1);
+  if (!reference || !dofs.length || ok.length < 4) return [];
+  const dof = Math.min(...dofs);
+  // The factor is set by the 68.27 % quantile of |pull| against that of |t_ν| (the interval the criteria use):
+  // a width would be dominated by the tails of a t with few degrees of freedom (ν = 3: the sd of t_3 barely
+  // exists), a quantile is not.
+  const tq = studentTQuantile(0.5 + P68 / 2, dof);
+  const countOf = (k: number): number => {
+    let c = 0;
+    let n = 0;
+    for (const p of points) {
+      if (p?.estimators[name]?.status !== 'ok') continue;
+      c += p.count[k] ?? 0;
+      n++;
+    }
+    return n ? c / n : NaN;
+  };
+  const K = ok[0]!.eps.length;
+  const half = Math.floor(ok.length / 2);
+  const out: ErrorInflation[] = [];
+  for (const region of ['all', 'barrel', 'endcap'] as const) {
+    const sel: number[] = [];
+    for (let k = 0; k < K; k++) {
+      const r = finite(reference.reachable[k]);
+      if (!(r > 0) || !(countOf(k) * r >= MIN_FLIPS_SPREAD)) continue;
+      if (region !== 'all' && regionOf(binning, k) !== region) continue;
+      sel.push(k);
+    }
+    if (!sel.length) continue;
+    const raw = (recs: EstimatorRecord[]): number[] => {
+      const u: number[] = [];
+      for (const rec of recs) {
+        for (const k of sel) {
+          const e = finite(rec.eps[k]);
+          const r = finite(reference.reachable[k]);
+          const rErr = finite(reference.reachableErr[k]);
+          const s = finite(rec.err[k]);
+          const tot = Math.sqrt(s * s + (Number.isFinite(rErr) ? rErr * rErr : 0));
+          if (Number.isFinite(e) && tot > 0) u.push((e - r) / tot);
+        }
+      }
+      return u;
+    };
+    const sd = (xs: number[]): number => {
+      const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+      return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+    };
+    const fit = raw(ok.slice(0, half));
+    const test = raw(ok.slice(half));
+    if (fit.length < 2 || test.length < 2) continue;
+    const scale = quantile(fit.map(Math.abs), P68) / tq;
+    // Standard error of a sample quantile, √(p(1 − p)/n)/f(q), with f the density of |u| = s·|t_ν| at q.
+    const h = 1e-4;
+    const dens = (2 * (studentTCdf(tq + h, dof) - studentTCdf(tq - h, dof))) / (2 * h) / scale;
+    const scaleErr = Math.sqrt((P68 * (1 - P68)) / fit.length) / dens / tq;
+    const judge = (u: number[], s: number) => {
+      const z = u.map((x) => normalScore(x / s, dof));
+      const c = z.filter((x) => Math.abs(x) < 1).length / z.length;
+      return { width: num(sd(z)), coverage68: num(c), coverage68Err: num(Math.sqrt((c * (1 - c)) / z.length)) };
+    };
+    out.push({
+      point,
+      estimator: name,
+      region,
+      fitToys: half,
+      testToys: ok.length - half,
+      bins: sel.length,
+      scale: num(scale),
+      scaleErr: num(scaleErr),
+      before: judge(test, 1),
+      after: judge(test, Number.isFinite(scale) && scale > 0 ? scale : 1),
+    });
+  }
+  return out;
+}
+
+export function errorInflationText(x: ErrorInflation): string {
+  return (
+    `variance-only ensemble error; needs x${fx(x.scale, 2)} ± ${fx(x.scaleErr, 2)} (measured on toys 1-${x.fitToys}, ${x.bins} bins >= 5 flips); ` +
+    `on the other ${x.testToys} toys: cov68 ${fx(x.before.coverage68)} ± ${fx(x.before.coverage68Err)} -> ${fx(x.after.coverage68)} ± ${fx(x.after.coverage68Err)}, ` +
+    `pull width ${fx(x.before.width)} -> ${fx(x.after.width)} (normal scores)`
+  );
+}

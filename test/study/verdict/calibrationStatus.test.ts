@@ -1,0 +1,135 @@
+/**
+ * A calibration whose measured false alarms exceed the budget is reported as FAILED CALIBRATION (in the
+ * calibration file, `qmisid calibrate`'s table, the run's terminal summary), while a criterion at its stated
+ * budget stays calibrated. Synthetic null records (estimates Gaussian around the reachable target with honest
+ * errors; 6 bins), so no toy is generated.
+ *
+ * Statistics: 120 null toys in 30 verdicts of 4. `biasP > 0.01` (budget 1 %) fails a verdict with probability
+ * ≤ 1 %: calibrated unless ≥ 2 of 30 fail (P ≈ 4 %, deterministic under the fixed seed). `biasP > 0.9` with
+ * a 1 % budget fails ~90 % of the verdicts; FAILED needs ≥ 2 of 30 (P > 0.999999).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
+import { runCalibration } from '../../../src/study/runCalibration.js';
+import { createRng } from '../../../src/rng.js';
+import { printCalibration } from '../../../src/study/printCalibration.js';
+import { printSummary } from '../../../src/study/printSummary.js';
+import type { ResolvedStudy } from '../../../src/study/resolveStudy.js';
+import { summarizeStudy } from '../../../src/study/summarizeStudy.js';
+import type { ToyRecord } from '../../../src/study/toyRecord.js';
+import { calibrate } from '../../../src/study/verdict/calibrate.js';
+import type { StudyReference } from '../../../src/study/verdict/referenceTargets.js';
+
+const eta = [0, 1, 1.6, 2.4];
+const pt = [25, 60, 1000];
+const target = [0.002, 0.003, 0.01, 0.01, 0.02, 0.03];
+const count = [100000, 50000, 10000, 10000, 20000, 2000];
+const relErr = 0.08;
+
+const reference: StudyReference = {
+  key: 'synthetic',
+  points: {
+    default: {
+      events: 1e9,
+      count: count.map((c) => c * 1000),
+      flips: target.map((t, k) => Math.round(t * count[k]! * 1000)),
+      sumTruthEps: target.map((t, k) => t * count[k]! * 1000),
+      reachable: [...target],
+      reachableErr: target.map(() => 0),
+      model: [...target],
+    },
+  },
+};
+
+function nullToys(n: number): ToyRecord[] {
+  const rng = createRng('calibration-status');
+  return Array.from({ length: n }, (_, toy) => ({
+    toy,
+    seed: String(toy),
+    status: 'ok' as const,
+    points: [
+      {
+        label: 'default',
+        events: 1,
+        window: 1,
+        windowSC: 1,
+        truth: [...target],
+        count: [...count],
+        flips: target.map((t, k) => Math.round(t * count[k]!)),
+        estimators: {
+          x: {
+            status: 'ok' as const,
+            eps: target.map((t) => t + t * relErr * rng.normal()),
+            err: target.map((t) => t * relErr),
+            electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null },
+            closure: { pt: { chi2: 0, ndf: 0 }, eta: { chi2: 0, ndf: 0 }, m_ee: { chi2: 0, ndf: 0 } },
+            diagnostics: {},
+          },
+        },
+      },
+    ],
+  }));
+}
+
+function study(criteria: ResolvedStudy['criteria']): ResolvedStudy {
+  return {
+    name: 'synthetic',
+    description: 'synthetic null',
+    seed: 1,
+    toys: 4,
+    quick: false,
+    binning: { eta, pt },
+    points: [{ label: 'default', events: 1, estimators: [{ name: 'x', kind: 'binned', sidebandSubtraction: false, options: {} }] }],
+    criteria,
+  } as unknown as ResolvedStudy;
+}
+
+describe('calibration status', () => {
+  const records = nullToys(120);
+
+  it('a criterion at its budget is calibrated; one whose false alarms exceed it is a FAILED CALIBRATION', () => {
+    const s = study([
+      { metric: 'biasP', estimator: 'x', op: '>', threshold: 0.01 },
+      { metric: 'biasP', estimator: 'x', op: '>', threshold: 0.9, budget: 0.01 },
+    ]);
+    const cal = calibrate(s, records, reference, { nullToys: records.length, seed: 'test' });
+    expect(cal.groups).toBe(30);
+    const [honest, strict] = cal.criteria;
+    expect(honest!.calibration.status).toBe('ok');
+    expect(honest!.calibration.failures).toBeLessThanOrEqual(1);
+    expect(strict!.calibration.status).toBe('failed');
+    expect(strict!.calibration.failures).toBeGreaterThanOrEqual(20);
+    expect(printCalibration(cal)).toMatch(/biasP\(x\)@default > 0\.9\n.*FAILED CALIBRATION/);
+    // A later run of the study attaches the calibration; its summary says FAILED CALIBRATION for that criterion.
+    const run = summarizeStudy(s, records.slice(0, 4), undefined, { calibration: { ...cal, file: 'calibration/synthetic.json' }, reference });
+    expect(run.criteria[1]!.calibration!.status).toBe('failed');
+    expect(printSummary(run)).toMatch(/biasP\(x\)@default: \d+\/30 = [\d.]+ % \(budget 1\.0 %: FAILED CALIBRATION\)/);
+    // Pull floors over the 120 null toys: honest errors pass.
+    const floor = cal.pullFloors!.find((f) => f.flips === '>=25' && f.region === 'all')!;
+    expect(floor.toys).toBe(120);
+    expect(floor.pass).toBe(true);
+  });
+
+  it('the status follows the budget the study states now', () => {
+    const s = study([{ metric: 'biasP', estimator: 'x', op: '>', threshold: 0.9, budget: 0.01 }]);
+    const cal = calibrate(s, records, reference, { nullToys: records.length, seed: 'test' });
+    const relaxed = study([{ metric: 'biasP', estimator: 'x', op: '>', threshold: 0.9, budget: 0.99 }]);
+    const run = summarizeStudy(relaxed, records.slice(0, 4), undefined, { calibration: { ...cal, file: 'x.json' }, reference });
+    expect(run.criteria[0]!.calibration!.status).toBe('ok');
+  });
+
+  it('--stored refuses a directory without a null run, or one of another configuration, naming the flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qmisid-stored-'));
+    try {
+      await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(UsageError);
+      await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(/--stored/);
+      writeFileSync(join(dir, 'study.json'), JSON.stringify({ study: { name: 'verdicts', toys: 60 } }));
+      await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(/null run of this study's quick configuration/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
