@@ -13,7 +13,7 @@
  * Σ_OC (w r)², has the same expectation (E[(1 − y)(r + r²)] = (1 − p)·r/(1 − p) = r) but sums over the OC events
  * only: for a strongly tagged electron (ε = 0.85: 85 % of its events are SC) it rests on the few OC events that
  * happen to be there, is anti-correlated with D (fewer OC events: a smaller prediction and a smaller variance)
- * and inflated χ² (mean χ²/ndf 4.3 instead of 1 in test/study/closureChi2.test.ts).
+ * and inflated χ² (the case of test/study/closureChi2.test.ts: mean χ²/ndf 5.9 with the per-bin form, 1.0 here).
  *   χ² = Dᵀ V⁺ D,   ndf = rank V (eigenvalues above 1e-10 of the largest)
  * The full covariance matters because every event fills two bins of a per-electron variable with the same
  * residual: with weights r up to ~20 (strongly tagged electrons of the latent model, docs/electrons.md) the
