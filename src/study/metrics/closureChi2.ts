@@ -22,10 +22,10 @@
  * The estimator's own uncertainty is not in V: χ² ≈ ndf is the expectation for the true rates.
  * Both sides carry the event weights `w`, so sideband-subtracted tables (negative weights) work as they are.
  */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { eps12 } from '../../method/pair-function.js';
 import type { EventTable } from '../../events/columns.js';
 import { binIndex } from '../../util/binIndex.js';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 export type ClosureVariable = 'pt' | 'eta' | 'm_ee';
 /** A closure variable, or any per-electron column stem (column1/column2, e.g. a latent-model feature; edges required). */
