@@ -31,12 +31,21 @@ export type ClosureVariable = 'pt' | 'eta' | 'm_ee';
 /** A closure variable, or any per-electron column stem (column1/column2, e.g. a latent-model feature; edges required). */
 export type ClosureColumn = ClosureVariable | (string & {});
 
+/**
+ * 'covariance': χ² = Dᵀ V⁺ D with V over every event (above). 'perBin': the earlier per-bin form
+ * Σ_b D_b²/(k_b·P_b + Σ_OC (w·r)²), k_b = Σw²/Σw of the bin's OC events, ndf = bins with a variance. The per-bin
+ * form is kept for the pt, η and m_ee closures of every study (their records and the report's closure plots,
+ * which recompute it per bin); it is adequate for small ε and wrong with strongly tagged electrons, so the
+ * latent model's feature closure (featureClosure.ts) uses 'covariance'.
+ */
+export type ClosureForm = 'covariance' | 'perBin';
+
 export interface ClosureHistogram {
   variable: ClosureColumn;
   edges: number[];
   observed: number[];
   predicted: number[];
-  /** Variance per bin, the diagonal of V: Σ_all w²r·a². */
+  /** Variance per bin: the diagonal of V, Σ_all w²r·a² ('covariance'), or k_b·P_b + predictedVariance ('perBin'). */
   variance: number[];
   /** Statistical variance of the prediction, Σ_OC (w·r·a)². */
   predictedVariance: number[];
@@ -61,12 +70,15 @@ export function closureChi2(
   eps2: ArrayLike<number>,
   variable: ClosureColumn,
   edges: readonly number[] = CLOSURE_EDGES[variable as ClosureVariable],
+  form: ClosureForm = 'perBin',
 ): ClosureHistogram {
   const nb = edges.length - 1;
   const obs = new Float64Array(nb);
   const pred = new Float64Array(nb);
   const varPred = new Float64Array(nb);
   const cov = new Float64Array(nb * nb);
+  const ocW = new Float64Array(nb);
+  const ocW2 = new Float64Array(nb);
   const sc = table.columns.sc!;
   const w = table.columns.w!;
   const cols: [ArrayLike<number>, ArrayLike<number> | undefined] =
@@ -93,12 +105,44 @@ export function closureChi2(
       for (const b of fill) obs[b] += wi;
       continue;
     }
-    for (const b of fill) pred[b] += wi * r;
-    const a0 = fill.length === 2 && fill[0] === fill[1] ? 2 : 1;
-    for (const b of new Set(fill)) varPred[b] += (wi * r * a0) ** 2;
+    for (const b of fill) {
+      pred[b] += wi * r;
+      ocW[b] += wi;
+      ocW2[b] += wi * wi;
+    }
+    if (form === 'covariance') {
+      const a0 = fill.length === 2 && fill[0] === fill[1] ? 2 : 1;
+      for (const b of new Set(fill)) varPred[b] += (wi * r * a0) ** 2;
+    } else for (const b of fill) varPred[b] += (wi * r) ** 2;
+  }
+  if (form === 'perBin') {
+    const variance = new Float64Array(nb);
+    let chi2 = 0;
+    let ndf = 0;
+    for (let b = 0; b < nb; b++) {
+      const k = ocW[b]! > 0 ? ocW2[b]! / ocW[b]! : 1;
+      variance[b] = k * Math.max(pred[b]!, 0) + varPred[b]!;
+      if (!(variance[b]! > 0)) continue;
+      chi2 += (obs[b]! - pred[b]!) ** 2 / variance[b]!;
+      ndf++;
+    }
+    return histogram(variable, edges, obs, pred, variance, varPred, chi2, ndf);
   }
   const variance = Float64Array.from({ length: nb }, (_, b) => cov[b * nb + b]!);
   const { chi2, ndf } = quadraticFormPinv(cov, nb, Float64Array.from(obs, (o, b) => o - pred[b]!));
+  return histogram(variable, edges, obs, pred, variance, varPred, chi2, ndf);
+}
+
+function histogram(
+  variable: ClosureColumn,
+  edges: readonly number[],
+  obs: Float64Array,
+  pred: Float64Array,
+  variance: Float64Array,
+  varPred: Float64Array,
+  chi2: number,
+  ndf: number,
+): ClosureHistogram {
   return {
     variable,
     edges: [...edges],
