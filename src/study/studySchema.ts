@@ -38,6 +38,7 @@ export const METRIC_NAMES = [
   'closureChi2NdfEta',
   'closureChi2NdfMee',
   'closureChi2NdfFeatureMax',
+  'closureFeatureP',
   'phiKappaRms',
   'flaggedFraction',
   'physicalBranchFraction',

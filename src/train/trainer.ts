@@ -312,8 +312,9 @@ export async function trainMember(
 
   // 5. Branch: φ over every electron of the table; optionally negate a mirror solution (exact symmetry).
   const phi = allElectronPhi(set, arch, params);
-  // Guard: ε collapsing to ~0 for many electrons (of the events the loss describes: w ≥ 0).
-  const collapse = epsCollapse(phi, (e) => set.w[e < set.n ? e : e - set.n]! >= 0);
+  // Guard: ε collapsing to ~0 for many electrons (of the events the loss describes: w ≥ 0) where SC events
+  // contradict it (pair head; collapseGuard.ts).
+  const collapse = epsCollapse(phi, (e) => set.w[e < set.n ? e : e - set.n]! >= 0, head === 'pair' ? set.sc : undefined);
   if (collapse.problem) problems.push(collapse.problem);
   let branch = assessBranch(phi);
   if (head === 'pair' && branch.branch === 'mirror' && cfg.flipMirror) {

@@ -219,4 +219,22 @@ describe('(C) guards', () => {
     expect(epsCollapse(nan, () => true).fraction).toBeCloseTo(0.1, 12);
     expect(epsCollapse(make(50), (e) => e >= 50).problem).toBeUndefined();
   });
+
+  it('ε collapse with the SC labels: low electrons without an SC event are the likelihood maximum, not a collapse', () => {
+    // 100 events = 200 electrons (electron 1 of every event, then electron 2); events 0–9 have both electrons low.
+    const phiOf = (eps: number) => Math.log(eps / (1 - eps));
+    const phi = Float32Array.from({ length: 200 }, (_, e) => (e % 100 < 10 ? phiOf(COLLAPSE_EPS / 10) : phiOf(1e-3)));
+    const sc = new Uint8Array(100);
+    sc[50] = 1; // an SC event on ordinary electrons
+    const free = epsCollapse(phi, () => true, sc);
+    expect(free.fraction).toBeCloseTo(0.1, 12);
+    expect(free.scOnLow).toBe(0);
+    expect(free.problem).toBeUndefined();
+    sc[3] = 1; // an SC event whose electrons both have ε < 1e-7: P(SC) < 2e-7 contradicts it
+    const hit = epsCollapse(phi, () => true, sc);
+    expect(hit.scOnLow).toBe(1);
+    expect(hit.problem).toMatch(/10\.0 % of the electrons .* 1 same-charge event\(s\) with both electrons there: epsilon collapsed/);
+    // Events not used (e.g. negative sideband weights) do not count.
+    expect(epsCollapse(phi, (e) => e % 100 !== 3, sc).problem).toBeUndefined();
+  });
 });

@@ -3,7 +3,9 @@
  * per-electron feature of the latent electron model (docs/electrons.md), filled once per electron. The features
  * move when the charge flips, so only rates that follow the features — the reachable target P(flip | features)
  * — close in them; a (pT, |η|) binning predicts the OC feature shape for the SC events and fails where the flip
- * moves the feature. Only the features present in the table are done (none for a default sample).
+ * moves the feature. Only the features present in the table are done (none for a default sample). The χ² is
+ * closureChi2's 'covariance' form: strongly tagged electrons (weights r up to ~20) make the per-bin form
+ * over-dispersed (docs/electrons.md §4.1).
  */
 import { ELECTRON_FEATURES, type EventTable } from '../../events/columns.js';
 import { closureChi2, type ClosureHistogram } from './closureChi2.js';
@@ -28,7 +30,7 @@ export function featureClosures(table: EventTable, eps1: ArrayLike<number>, eps2
   const out: Record<string, ClosureHistogram> = {};
   for (const f of ELECTRON_FEATURES) {
     if (!table.columns[`${f}1`] || !table.columns[`${f}2`]) continue;
-    out[f] = closureChi2(table, eps1, eps2, f, FEATURE_CLOSURE_EDGES[f]);
+    out[f] = closureChi2(table, eps1, eps2, f, FEATURE_CLOSURE_EDGES[f], 'covariance');
   }
   return out;
 }
