@@ -47,6 +47,7 @@ export const PLOT_SETS: Record<string, PlotSet[]> = {
   degeneracy: ['degeneracy'],
   'flip-smearing': ['scan'],
   background: ['scan'],
+  'selection-bias': ['scan'],
   substructure: ['substructure'],
 };
 
