@@ -176,7 +176,8 @@ export function register(program: Command): void {
     );
     // The selection runs on each chunk as it is read (it is row by row), and only the columns training uses
     // are kept: memory holds the selected training columns, never the whole file (docs/event-input.md).
-    const keep = [...columns, ...optional].filter((c) => source.columns.includes(c));
+    // The folded trainer also reads m_ee (its parents' masses, foldOffsets.ts).
+    const keep = [...columns, ...optional, ...(folded ? ['m_ee'] : [])].filter((c) => source.columns.includes(c));
     let read = 0;
     const table = await collectChunks(source, (chunk) => {
       read += chunk.n;
