@@ -20,9 +20,17 @@ import { makeParents, tempBeside, writeFileAtomic } from './atomic.js';
 import { onExit, sweepStaleTemps } from './cleanup.js';
 import { withFormatVersion } from './formatVersion.js';
 import type { MappingReport } from './columnMap.js';
-import { META_KEY, openEventChunks, sidecarPath, type ChunkReadOptions, type EventFileMeta, type EventFormat } from './eventChunks.js';
+import {
+  META_KEY,
+  openEventChunks,
+  sidecarPath,
+  type ChunkReadOptions,
+  type EventChunkSource,
+  type EventFileMeta,
+  type EventFormat,
+} from './eventChunks.js';
 
-export { openEventChunks, sidecarPath, type EventFileMeta, type EventFormat };
+export { openEventChunks, sidecarPath, type EventChunkSource, type EventFileMeta, type EventFormat };
 
 export interface EventWriter {
   /** Append rows; columns must match the first chunk's. */
@@ -238,30 +246,51 @@ export async function readEvents(
   opts: ReadOptions = {},
 ): Promise<{ table: EventTable; meta: EventFileMeta | undefined; mapping?: MappingReport }> {
   const source = await openEventChunks(path, formatOf(path), opts);
-  // Chunks are copied into columns that grow by doubling (or are sized from the file's row count), so the
-  // peak is the final columns plus one chunk, not every chunk plus a concatenated copy.
+  const table = await collectChunks(source);
+  const mapping = source.mapping();
+  return { table, meta: source.meta, ...(mapping ? { mapping } : {}) };
+}
+
+/**
+ * Every chunk of `source`, passed through `transform` (e.g. a selection that keeps some rows and columns),
+ * gathered into one table. The columns are those of the first transformed chunk. Chunks are copied into
+ * columns sized from the file's row count (an upper bound when rows are dropped) or grown by doubling, so the
+ * peak is the final columns plus one chunk, never every chunk plus a concatenated copy.
+ */
+export async function collectChunks(
+  source: EventChunkSource,
+  transform: (chunk: EventTable) => EventTable = (c) => c,
+): Promise<EventTable> {
   let cap = source.rows ?? 0;
   let n = 0;
-  let columns: Record<string, TypedColumn> = Object.fromEntries(
-    source.columns.map((c) => [c, allocate(columnSpec(c)?.type ?? 'f64', cap)]),
-  );
-  for await (const c of source.chunks()) {
+  let columns: Record<string, TypedColumn> | undefined;
+  const typeOf = (name: string, col: TypedColumn): TypedColumn =>
+    columnSpec(name) ? allocate(columnSpec(name)!.type, cap) : new (col.constructor as Float64ArrayConstructor)(cap);
+  for await (const raw of source.chunks()) {
+    const c = transform(raw);
+    columns ??= Object.fromEntries(Object.entries(c.columns).map(([name, col]) => [name, typeOf(name, col)]));
     if (n + c.n > cap) {
       cap = Math.max(2 * cap, n + c.n, 65536);
       const grown: Record<string, TypedColumn> = {};
       for (const [name, col] of Object.entries(columns)) {
-        const g = allocate(columnSpec(name)?.type ?? 'f64', cap);
+        const g = typeOf(name, col);
         (g as Float64Array).set(col.subarray(0, n) as Float64Array);
         grown[name] = g;
       }
       columns = grown;
     }
-    for (const name of source.columns) (columns[name] as Float64Array).set(c.columns[name] as Float64Array, n);
+    for (const name of Object.keys(columns)) {
+      const col = c.columns[name];
+      if (!col) throw new DataError('<event chunk>', name, 'column missing from a chunk that must match the first chunk');
+      (columns[name] as Float64Array).set(col as Float64Array, n);
+    }
     n += c.n;
   }
-  if (n < cap) for (const name of source.columns) columns[name] = columns[name]!.slice(0, n);
-  const mapping = source.mapping();
-  return { table: { n, columns }, meta: source.meta, ...(mapping ? { mapping } : {}) };
+  columns ??= Object.fromEntries(source.columns.map((name) => [name, allocate(columnSpec(name)?.type ?? 'f64', 0)]));
+  // A view when little is unused (no copy at the peak), a compact copy when the capacity overshot by much.
+  if (n < cap)
+    for (const name of Object.keys(columns)) columns[name] = n >= 0.75 * cap ? columns[name]!.subarray(0, n) : columns[name]!.slice(0, n);
+  return { n, columns };
 }
 
 /** Call `fn` on every chunk of the file in order (same options as readEvents); returns the file's provenance. */

@@ -129,7 +129,7 @@ export function register(program: Command): void {
     parseInputFile('--input', flags.input);
     parseOutputDir('--out', flags.out, 'a model directory (model.json, weights.bin)', 'model.json');
     const base = flags.config != null ? parseConfigFile('--config', flags.config) : {};
-    const { readEvents } = await import('../../io/events-file.js');
+    const { collectChunks, formatOf, openEventChunks } = await import('../../io/events-file.js');
     const { resolveTrainConfig } = await import('../../train/config.js');
     const { modelProblems, trainWithHead } = await import('../../train/train-model.js');
     const { saveModel } = await import('../../train/model-io.js');
@@ -162,30 +162,40 @@ export function register(program: Command): void {
     const map = columnMapFrom(flags);
     // Only the columns training and the selection read (projection while reading, docs/event-input.md).
     const { columns, optional } = trainingColumns(specs, flags.oracle ? 'electron' : 'pair');
-    const {
-      table: all,
-      meta,
-      mapping,
-    } = await readEvents(flags.input, {
+    const source = await openEventChunks(flags.input, formatOf(flags.input), {
       ...(map ? { map } : {}),
       require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
       columns,
       optional: [...optional, 'region', 'm_ee', 'pt1', 'pt2'],
     });
+    const meta = source.meta;
     // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
     const { selection, source: selectionSource } = sel.selectionWithFlags(
       sel.selectionFromFile(meta, flags.input),
       withMapSelection(flags, map),
     );
-    const rows = sel.selectRows(all, region, {
-      selection,
-      fromKinematics: selectionSource === 'flags',
-      ...(all.columns.w ? { base: all.columns.w } : {}),
-      source: flags.input,
+    // The selection runs on each chunk as it is read (it is row by row), and only the columns training uses
+    // are kept: memory holds the selected training columns, never the whole file (docs/event-input.md).
+    // The folded trainer also reads m_ee (its parents' masses, foldOffsets.ts).
+    const keep = [...columns, ...optional, ...(folded ? ['m_ee'] : [])].filter((c) => source.columns.includes(c));
+    let read = 0;
+    const table = await collectChunks(source, (chunk) => {
+      read += chunk.n;
+      const rows = sel.selectRows(chunk, region, {
+        selection,
+        fromKinematics: selectionSource === 'flags',
+        ...(chunk.columns.w ? { base: chunk.columns.w } : {}),
+        source: flags.input,
+      });
+      // Without the selection's own copy of the weights (w_fit): the trainer reads its event weights from `w`,
+      // the selection's weights (sideband subtraction included).
+      const picked = sel.selectedTable(
+        { n: chunk.n, columns: Object.fromEntries(keep.map((c) => [c, chunk.columns[c]!])) },
+        { rows: rows.rows, w: undefined },
+      );
+      return rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
     });
-    const picked = sel.selectedTable(all, rows);
-    // The trainer reads its event weights from `w`: the selection's weights (sideband subtraction included).
-    const table = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
+    const mapping = source.mapping();
     const selectionRecord = {
       region,
       ...sel.selectionToJson(selection),
@@ -212,7 +222,7 @@ export function register(program: Command): void {
 
     process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
     process.stderr.write(
-      `  trained on ${table.n} of ${all.n} events: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
+      `  trained on ${table.n} of ${read} events: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
     );
     for (const m of model.members) {
       const b = m.branch;
