@@ -217,7 +217,8 @@ export function renderStudy(dir: string, summary: Json): string {
       }),
     ),
   );
-  if (typeof cal.file === 'string') out.push('', `False-alarm rates from \`studies/${cal.file}\` (${num(cal.nullToys)} null toys, verdicts of ${num(cal.toysPerGroup)}).`);
+  if (typeof cal.file === 'string')
+    out.push('', `False-alarm rates from \`studies/${cal.file}\` (${num(cal.nullToys)} null toys, verdicts of ${num(cal.toysPerGroup)}).`);
   const floors = get(summary, 'pullFloors') as { thisRun?: Json[]; nullToys?: Json[] } | undefined;
   const rows: string[][] = [];
   const floorRow = (f: Json, source: string): string[] => [
@@ -244,7 +245,21 @@ export function renderStudy(dir: string, summary: Json): string {
       '',
       'Pull floors (≥ 100 toys: |mean| ≤ 0.1, |width − 1| ≤ 0.1 where the errors claim to be Gaussian; docs/verdicts.md §7):',
       '',
-      table(['estimator', 'interval', 'flips / region', 'claims Gaussian', 'toys', 'pulls', 'pull mean', 'pull width', 'coverage 68 %', 'floor'], rows),
+      table(
+        [
+          'estimator',
+          'interval',
+          'flips / region',
+          'claims Gaussian',
+          'toys',
+          'pulls',
+          'pull mean',
+          'pull width',
+          'coverage 68 %',
+          'floor',
+        ],
+        rows,
+      ),
     );
   const infl = (get(summary, 'errorInflation') ?? []) as Json[];
   if (infl.length)

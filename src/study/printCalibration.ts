@@ -17,8 +17,14 @@ export function printCalibration(cal: StudyCalibration): string {
     for (const [d, p] of Object.entries(k.power)) lines.push(`    power ${d}: ${pct(p)}`);
     if (k.unjudgedBins?.length) lines.push(`    cannot judge (+-20 %, >= 100 flips, power < 0.9): ${k.unjudgedBins.join('; ')}`);
   }
-  for (const key of cal.notMeasured ?? []) lines.push(`  ${key}\n    NOT MEASURED: its estimator is not in the null run${cal.note ? ` (${cal.note})` : ''}`);
+  for (const key of cal.notMeasured ?? [])
+    lines.push(`  ${key}\n    NOT MEASURED: its estimator is not in the null run${cal.note ? ` (${cal.note})` : ''}`);
   for (const f of (cal.pullFloors ?? []).filter((x) => x.region === 'all'))
-    lines.push(`  pull floor ${pullFloorLabel(f, cal.pullFloors!.some((x) => x.point !== f.point))}: ${pullFloorText(f, 'null toys')}`);
+    lines.push(
+      `  pull floor ${pullFloorLabel(
+        f,
+        cal.pullFloors!.some((x) => x.point !== f.point),
+      )}: ${pullFloorText(f, 'null toys')}`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -35,10 +35,14 @@ export function printSummary(s: StudySummary, seconds?: number): string {
     const k = c.calibration;
     const budget = c.budget != null ? `budget ${pct(c.budget)}` : 'no budget';
     if (!k) {
-      lines.push(`  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: NOT MEASURED (${budget}) — ${c.notMeasured ?? (s.calibration && 'missing' in s.calibration ? s.calibration.missing : 'not in the calibration')}`);
+      lines.push(
+        `  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: NOT MEASURED (${budget}) — ${c.notMeasured ?? (s.calibration && 'missing' in s.calibration ? s.calibration.missing : 'not in the calibration')}`,
+      );
       continue;
     }
-    const power = Object.entries(k.power).map(([d, p]) => `${d} ${pct(p)}`).join(', ');
+    const power = Object.entries(k.power)
+      .map(([d, p]) => `${d} ${pct(p)}`)
+      .join(', ');
     lines.push(
       `  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: ${k.failures}/${k.groups} = ${pct(k.rate)} (${budget}: ${k.status === 'failed' ? 'FAILED CALIBRATION' : k.status === 'ok' ? 'calibrated' : 'no budget'})${power ? `; power ${power}` : ''}`,
     );
@@ -49,7 +53,8 @@ export function printSummary(s: StudySummary, seconds?: number): string {
     lines.push(`pull floor ${pullFloorLabel(f, many)}: ${pullFloorText(f, `${nullToys} null toys`)}`);
   for (const f of (s.pullFloors?.thisRun ?? []).filter((x) => x.region === 'all' && x.toys >= 100))
     lines.push(`pull floor ${pullFloorLabel(f, many)}: ${pullFloorText(f, 'this run')}`);
-  for (const x of s.errorInflation ?? []) lines.push(`${x.estimator} error (${x.region}${many ? `, ${x.point}` : ''}): ${errorInflationText(x)}`);
+  for (const x of s.errorInflation ?? [])
+    lines.push(`${x.estimator} error (${x.region}${many ? `, ${x.point}` : ''}): ${errorInflationText(x)}`);
   lines.push(s.criteriaDeferred ? `criteria not judged: ${s.criteriaDeferred}` : s.pass ? 'all criteria pass' : 'criteria FAILED');
   return `${lines.join('\n')}\n`;
 }

@@ -64,7 +64,8 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
   const nullToys = summary.calibration && 'file' in summary.calibration ? summary.calibration.nullToys : 0;
   for (const f of summary.pullFloors?.nullToys ?? [])
     headline[`pull floor (null toys) / ${pullFloorLabel(f, many)}`] = pullFloorText(f, `${nullToys} null toys of the calibration`);
-  for (const f of summary.pullFloors?.thisRun ?? []) headline[`pull floor (this run) / ${pullFloorLabel(f, many)}`] = pullFloorText(f, 'this run');
+  for (const f of summary.pullFloors?.thisRun ?? [])
+    headline[`pull floor (this run) / ${pullFloorLabel(f, many)}`] = pullFloorText(f, 'this run');
   for (const x of summary.errorInflation ?? [])
     headline[`network error calibration / ${many ? `${x.point} / ` : ''}${x.estimator} / ${x.region}`] = errorInflationText(x);
   const { outDir, ...writeOptions } = options;
@@ -87,7 +88,13 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
         version: info.version,
         ...(info.gitCommit != null ? { gitCommit: info.gitCommit } : {}),
         // The verdict cards' criteria, each with its calibration line (stated budget, measured false alarms, power).
-        criteria: studyCriteria(summary).map((c, i) => ({ ...c, calibration: calibrationText(summary.criteria[i]!, summary.calibration && 'missing' in summary.calibration ? summary.calibration.missing : undefined) })),
+        criteria: studyCriteria(summary).map((c, i) => ({
+          ...c,
+          calibration: calibrationText(
+            summary.criteria[i]!,
+            summary.calibration && 'missing' in summary.calibration ? summary.calibration.missing : undefined,
+          ),
+        })),
         headline,
         ...(alerts.length ? { alerts } : {}),
         verdicts: studyVerdicts(summary, info.study.binning),

@@ -41,7 +41,15 @@ describe('docs/results.md', () => {
   it('each criterion shows its measured false alarms against its budget, a failed calibration in bold, or NOT MEASURED', () => {
     const summary = JSON.parse(readFileSync(join(root, 'reports', 'example', 'summary.json'), 'utf8'));
     summary.criteria[0].budget = 0.01;
-    summary.criteria[0].calibration = { failures: 9, groups: 100, rate: 0.09, rateLo: 0.06, rateHi: 0.12, status: 'failed', power: { 'scale +5 %': 0.5 } };
+    summary.criteria[0].calibration = {
+      failures: 9,
+      groups: 100,
+      rate: 0.09,
+      rateLo: 0.06,
+      rateHi: 0.12,
+      status: 'failed',
+      power: { 'scale +5 %': 0.5 },
+    };
     delete summary.criteria[1].calibration;
     summary.criteria[1].notMeasured = 'its estimator is not in the null run: too expensive';
     const md = renderStudy('d', summary);

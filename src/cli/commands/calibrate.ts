@@ -24,20 +24,22 @@ export function register(program: Command): void {
     .option('--workers <k>', 'worker threads (0 = main thread)', '0')
     .option('--stored', 'run no toy: calibrate from the null toys the directory already holds (a null run stopped early)')
     .option('--write', 'also write studies/calibration/<study>[.quick].json beside the study file')
-    .action(async (name: string, o: { out: string; toys?: string; quick?: boolean; workers: string; write?: boolean; stored?: boolean }) => {
-      const { runCalibration } = await import('../../study/runCalibration.js');
-      const { printCalibration } = await import('../../study/printCalibration.js');
-      const { calibration, written } = await runCalibration(name, {
-        out: o.out,
-        workers: positiveInt('--workers', o.workers, 0),
-        ...(o.toys != null ? { toys: positiveInt('--toys', o.toys) } : {}),
-        ...(o.quick ? { quick: true } : {}),
-        ...(o.write ? { write: true } : {}),
-        ...(o.stored ? { stored: true } : {}),
-        log: (l) => process.stderr.write(`${l}\n`),
-      });
-      process.stdout.write(printCalibration(calibration));
-      if (written) process.stdout.write(`written: ${written}\n`);
-      if (calibration.criteria.some((c) => c.calibration.status === 'failed')) process.exitCode = 1;
-    });
+    .action(
+      async (name: string, o: { out: string; toys?: string; quick?: boolean; workers: string; write?: boolean; stored?: boolean }) => {
+        const { runCalibration } = await import('../../study/runCalibration.js');
+        const { printCalibration } = await import('../../study/printCalibration.js');
+        const { calibration, written } = await runCalibration(name, {
+          out: o.out,
+          workers: positiveInt('--workers', o.workers, 0),
+          ...(o.toys != null ? { toys: positiveInt('--toys', o.toys) } : {}),
+          ...(o.quick ? { quick: true } : {}),
+          ...(o.write ? { write: true } : {}),
+          ...(o.stored ? { stored: true } : {}),
+          log: (l) => process.stderr.write(`${l}\n`),
+        });
+        process.stdout.write(printCalibration(calibration));
+        if (written) process.stdout.write(`written: ${written}\n`);
+        if (calibration.criteria.some((c) => c.calibration.status === 'failed')) process.exitCode = 1;
+      },
+    );
 }

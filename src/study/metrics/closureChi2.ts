@@ -129,7 +129,11 @@ export function closureChi2(
     return histogram(variable, edges, obs, pred, variance, varPred, chi2, ndf);
   }
   const variance = Float64Array.from({ length: nb }, (_, b) => cov[b * nb + b]!);
-  const { chi2, ndf } = quadraticFormPinv(cov, nb, Float64Array.from(obs, (o, b) => o - pred[b]!));
+  const { chi2, ndf } = quadraticFormPinv(
+    cov,
+    nb,
+    Float64Array.from(obs, (o, b) => o - pred[b]!),
+  );
   return histogram(variable, edges, obs, pred, variance, varPred, chi2, ndf);
 }
 

@@ -75,7 +75,12 @@ export function attachCalibration(results: CriterionResult[], cal: StudyCalibrat
   for (const r of results) {
     const hit = byKey.get(criterionKey(r.criterion, r.point));
     // The status follows the criterion's budget as the study file states it now (one rule: calibrationStatus).
-    if (hit) r.calibration = { ...hit.calibration, budget: r.budget, status: calibrationStatus(hit.calibration.failures, hit.calibration.groups, r.budget) };
+    if (hit)
+      r.calibration = {
+        ...hit.calibration,
+        budget: r.budget,
+        status: calibrationStatus(hit.calibration.failures, hit.calibration.groups, r.budget),
+      };
     else if (left.has(criterionKey(r.criterion, r.point)) || left.has(criterionKey(r.criterion, '*')))
       r.notMeasured = `its estimator is not in the null run${cal.note ? `: ${cal.note}` : ''}`;
   }

@@ -104,7 +104,10 @@ describe('calibration status', () => {
     expect(strict!.calibration.failures).toBeGreaterThanOrEqual(20);
     expect(printCalibration(cal)).toMatch(/biasP\(x\)@default > 0\.9\n.*FAILED CALIBRATION/);
     // A later run of the study attaches the calibration; its summary says FAILED CALIBRATION for that criterion.
-    const run = summarizeStudy(s, records.slice(0, 4), undefined, { calibration: { ...cal, file: 'calibration/synthetic.json' }, reference });
+    const run = summarizeStudy(s, records.slice(0, 4), undefined, {
+      calibration: { ...cal, file: 'calibration/synthetic.json' },
+      reference,
+    });
     expect(run.criteria[1]!.calibration!.status).toBe('failed');
     expect(printSummary(run)).toMatch(/biasP\(x\)@default: \d+\/30 = [\d.]+ % \(budget 1\.0 %: FAILED CALIBRATION\)/);
     // Pull floors over the 120 null toys: honest errors pass.
@@ -127,7 +130,9 @@ describe('calibration status', () => {
       await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(UsageError);
       await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(/--stored/);
       writeFileSync(join(dir, 'study.json'), JSON.stringify({ study: { name: 'verdicts', toys: 60 } }));
-      await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(/null run of this study's quick configuration/);
+      await expect(runCalibration('verdicts', { out: dir, quick: true, stored: true })).rejects.toThrow(
+        /null run of this study's quick configuration/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
