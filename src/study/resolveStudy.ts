@@ -18,6 +18,7 @@ import {
 import type { Seed } from '../rng.js';
 import { MAX_TOYS } from '../limits.js';
 import { deepMerge } from './deepMerge.js';
+import { resolvePlots, type ResolvedPlot } from './plots/resolvePlots.js';
 import type { Criterion, EstimatorKind, Pairing, Sample, Study } from './studySchema.js';
 
 export interface ResolvedEstimator {
@@ -54,6 +55,8 @@ export interface ResolvedStudy {
   /** Reference sample size for the reachable targets (absent: the default, max(10, toys) × events). */
   reference?: { scale: number };
   sample?: ResolvedSample;
+  /** The report's plots (src/study/plots/); absent in study.json files written before plots were configurable. */
+  plots?: ResolvedPlot[];
 }
 
 export interface ResolveOptions {
@@ -124,6 +127,7 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
     criteria: quick?.criteria ?? study.criteria,
     ...(study.reference != null ? { reference: study.reference } : {}),
     ...(sample ? { sample } : {}),
+    plots: resolvePlots(study.plots, points, toys),
   };
 }
 

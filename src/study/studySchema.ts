@@ -33,6 +33,7 @@ export const METRIC_NAMES = [
   'mse',
   'mseReach',
   'sigmaSqrtNRel',
+  'medianRelSigma',
   'closureChi2Ndf',
   'closureChi2NdfPt',
   'closureChi2NdfEta',
@@ -133,6 +134,50 @@ export const CriterionSchema = z.strictObject({
   why: z.string().optional(),
 });
 
+/**
+ * The plots a study can ask for in its report (src/study/plots/<name>.ts each; docs/reports.md "Plots").
+ * Per-point plots are drawn once per scan point, per-estimator plots once per estimator; the across-point
+ * plots (scaling, biasScan, biasOverSigmaScan, mseComparison) compare the points in one plot.
+ */
+export const PLOT_NAMES = [
+  'epsVsPt',
+  'epsVsAbsEta',
+  'epsVsPhi',
+  'ratioMap',
+  'massSpectra',
+  'closure',
+  'loss',
+  'identifiability',
+  'pulls',
+  'coverage',
+  'scaling',
+  'biasScan',
+  'biasOverSigmaScan',
+  'degeneracy',
+  'mseComparison',
+] as const;
+export type PlotName = (typeof PLOT_NAMES)[number];
+
+/** The SC closure variables a `closure` plot entry can draw. */
+export const CLOSURE_VARIABLES = ['pt', 'eta', 'm_ee'] as const;
+
+/**
+ * One plot of the report: its name alone, or the name with the scan points and estimators to draw it for
+ * (absent: every point; the plot's own default estimators, docs/reports.md) and, for `closure`, the variables.
+ */
+export const PlotEntrySchema = z.union(
+  [
+    z.enum(PLOT_NAMES),
+    z.strictObject({
+      plot: z.enum(PLOT_NAMES),
+      points: z.array(name).min(1).optional(),
+      estimators: z.array(name).min(1).optional(),
+      variables: z.array(z.enum(CLOSURE_VARIABLES)).min(1).optional(),
+    }),
+  ],
+  { error: `a plot name (${PLOT_NAMES.join(', ')}) or { plot: <plot name>, points?, estimators?, variables? }` },
+);
+
 export const BinningSpecSchema = z.strictObject({
   eta: z.array(z.number()).min(2),
   pt: z.array(z.number()).min(2),
@@ -200,6 +245,11 @@ export const StudySchema = z.strictObject({
     .optional(),
   quick: QuickSchema.optional(),
   sample: SampleSchema.optional(),
+  /**
+   * The report's plots, in this order (src/study/plots/). Absent: defaultPlots (src/study/plots/defaultPlots.ts)
+   * picks them from the study's shape.
+   */
+  plots: z.array(PlotEntrySchema).optional(),
 });
 
 export type StudyInput = z.input<typeof StudySchema>;
@@ -209,6 +259,8 @@ export type ScanPoint = z.output<typeof ScanPointSchema>;
 export type Criterion = z.output<typeof CriterionSchema>;
 export type Pairing = z.output<typeof PairingSchema>;
 export type Sample = z.output<typeof SampleSchema>;
+export type PlotEntry = z.output<typeof PlotEntrySchema>;
+export type ClosureVariable = (typeof CLOSURE_VARIABLES)[number];
 
 /** The JSON Schema of a study file (draft 2020-12), as written to studies/study.schema.json. */
 export function exportStudyJsonSchema(): Record<string, unknown> {

@@ -5,7 +5,7 @@
  *   pooled relative bias: mean over toys of the relative residuals of the used bins weighted by their expected
  *     flips, its standard error (reported errors, else the spread over toys) and their ratio,
  *   σ_k = spread of ε̂ over toys (one toy: the mean reported error), bias/σ = ⟨r⟩/σ_k,
- *   σ·√N relative = σ_k·√N_window/⟨τ⟩ (flat in N for a 1/√N estimator),
+ *   σ·√N relative = σ_k·√N_window/⟨τ⟩ (flat in N for a 1/√N estimator), medianRelSigma = median of σ_k/⟨τ_k⟩,
  *   coverage: fraction of (toy, bin) with |pull| < 1 (expect 68.3 %) or < 1.96 (95 %); for errors that are a
  *     K-member sample spread (record.errDof = K − 1) the Student-t quantiles t_{K−1} replace 1 and 1.96, and
  *     pullWidthRatio = pullWidth / √(ν/(ν − 2)) is the pull width relative to that of t_ν (1 when honest).
@@ -14,6 +14,8 @@
  */
 import { mean as ssMean, median as ssMedian, sampleStandardDeviation } from '../stats/index.js';
 import { pullStats, type PullStats } from './metrics/pullStats.js';
+import type { SummedClosure } from './metrics/summedSpectra.js';
+import type { ShownEstimatorToy } from './metrics/shownToy.js';
 import type { EstimatorVerdict } from './verdict/estimatorVerdict.js';
 import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
 
@@ -38,6 +40,11 @@ export interface EstimatorSummary {
   metrics: Record<string, number>;
   bins: BinSummary[];
   diagnostics: Record<string, number>;
+  /** Every finite pull of the used bins over the toys (the sample behind pullMean, pullWidth, coverage68/95). */
+  pulls: number[];
+  /** For the report (summarizeStudy adds them): closure histograms summed over the toys, and the toy it shows. */
+  closureHist?: SummedClosure;
+  shown?: ShownEstimatorToy;
   /** Multi-toy verdict statistics against both targets and the binning-free scan (summarizeStudy adds it). */
   verdict?: EstimatorVerdict;
 }
@@ -200,6 +207,7 @@ export function summarizeEstimator(
     mse: mean(ok.map(({ rec }) => finite(rec.electron.mse)).filter(Number.isFinite)),
     mseReach: mean(ok.map(({ rec }) => finite(rec.electron.mseReach ?? null)).filter(Number.isFinite)),
     sigmaSqrtNRel: median(used.map((b) => (b.sigma * Math.sqrt(nWindow)) / b.truth)),
+    medianRelSigma: median(used.map((b) => b.sigma / b.truth)),
     closureChi2Ndf: mean(chi2ndf.filter(Number.isFinite)),
     closureChi2NdfPt: closureOne(ok, 'pt'),
     closureChi2NdfEta: closureOne(ok, 'eta'),
@@ -220,7 +228,7 @@ export function summarizeEstimator(
   }
   const diagnostics: Record<string, number> = {};
   for (const [key, xs] of Object.entries(diag)) diagnostics[key] = mean(xs);
-  return { toys, failures, metrics, bins, diagnostics };
+  return { toys, failures, metrics, bins, diagnostics, pulls: allPulls.filter(Number.isFinite) };
 }
 
 function closureOne(ok: readonly { rec: EstimatorRecord }[], v: 'pt' | 'eta' | 'm_ee'): number {
