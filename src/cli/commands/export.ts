@@ -8,8 +8,8 @@
  * Outputs are written atomically.
  */
 import type { Command } from 'commander';
-import { ConfigError, UsageError } from '../../errors.js';
-import { parseEdges } from './fit.js';
+import { UsageError } from '../../errors.js';
+import { parseBinningFlags } from '../flags.js';
 
 interface ExportFlags {
   model?: string;
@@ -78,18 +78,7 @@ export function register(program: Command): void {
         map = epsMapFromFit(fit, flags.fit, flags.errors);
       } else {
         if (flags.region !== 'window' && flags.region !== 'all') throw new UsageError('--region', flags.region, 'window | all');
-        const { Binning, DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES } = await import('../../binning/Binning.js');
-        let binning;
-        try {
-          binning = Binning.fromEdges(
-            flags.binsEta != null ? parseEdges('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES],
-            flags.binsPt != null ? parseEdges('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES],
-          );
-        } catch (err) {
-          if (err instanceof ConfigError)
-            throw new UsageError(err.path.startsWith('bins.eta') ? '--bins-eta' : '--bins-pt', err.value, err.expected);
-          throw err;
-        }
+        const binning = await parseBinningFlags(flags.binsEta, flags.binsPt);
         const { readEvents } = await import('../../io/events-file.js');
         const { filterTable } = await import('../../events/columns.js');
         const { table } = await readEvents(flags.applied!, {
