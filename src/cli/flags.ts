@@ -110,6 +110,22 @@ export function parseNumberList(flag: string, text: string, maxItems = 1024): nu
 }
 
 /**
+ * An output event file (`qmisid generate`, `qmisid apply`): a format the bench writes, named by the extension,
+ * and a writable path for it and for its `.json` metadata sidecar. (The event-file module is loaded on demand.)
+ */
+export async function parseOutputEventFile(flag: string, text: string): Promise<string> {
+  const { formatOf } = await import('../io/events-file.js');
+  try {
+    formatOf(text);
+  } catch {
+    throw new UsageError(flag, text, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
+  }
+  parseOutputFile(flag, text);
+  parseOutputFile(flag, `${text}.json`);
+  return text;
+}
+
+/**
  * The (|η|, pT) binning of `--bins-eta` / `--bins-pt` (`qmisid fit`, `qmisid export --applied`): comma-separated
  * edges, absent = the bench's default binning, checked by Binning.fromEdges. An error names the flag, the text
  * typed and the offending edge. (Binning is loaded on demand: most commands never need it.)

@@ -15,6 +15,12 @@ import { ColumnMapSchema } from '../io/columnMap.js';
 const toyCount = z.number().int().positive().max(MAX_TOYS);
 const eventCount = z.number().int().positive().max(MAX_TOY_EVENTS);
 
+/**
+ * Verdict p-values (src/study/verdict/summarizeVerdict.ts, closureScan.ts): a criterion `> α` has false-alarm
+ * budget α; its measured rate and power are in studies/calibration/.
+ */
+const P_VALUE_METRIC_NAMES = ['biasP', 'pooledBiasP', 'pullMeanP', 'pullWidthP', 'coverage68P', 'coverage95P', 'closureScanP'] as const;
+
 /** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and docs/studies.md, "Metrics"). */
 export const METRIC_NAMES = [
   'failureRate',
@@ -42,27 +48,11 @@ export const METRIC_NAMES = [
   'phiKappaRms',
   'flaggedFraction',
   'physicalBranchFraction',
-  // Verdict p-values (src/study/verdict/summarizeVerdict.ts, closureScan.ts): a criterion `> α` has false-alarm
-  // budget α; its measured rate and power are in studies/calibration/.
-  'biasP',
-  'pooledBiasP',
-  'pullMeanP',
-  'pullWidthP',
-  'coverage68P',
-  'coverage95P',
-  'closureScanP',
+  ...P_VALUE_METRIC_NAMES,
 ] as const;
 
 /** Metrics that are p-values: `metric > threshold` has the false-alarm budget `threshold` unless `budget` says otherwise. */
-export const P_VALUE_METRICS: ReadonlySet<string> = new Set([
-  'biasP',
-  'pooledBiasP',
-  'pullMeanP',
-  'pullWidthP',
-  'coverage68P',
-  'coverage95P',
-  'closureScanP',
-]);
+export const P_VALUE_METRICS: ReadonlySet<string> = new Set(P_VALUE_METRIC_NAMES);
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */

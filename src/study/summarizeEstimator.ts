@@ -13,6 +13,7 @@
  * Failed estimator records (and failed toys) count in `failureRate` and are left out of every other metric.
  */
 import { mean as ssMean, median as ssMedian, sampleStandardDeviation } from '../stats/index.js';
+import { pooledResiduals } from './metrics/pooledResiduals.js';
 import { pullStats, type PullStats } from './metrics/pullStats.js';
 import type { SummedClosure } from './metrics/summedSpectra.js';
 import type { ShownEstimatorToy } from './metrics/shownToy.js';
@@ -154,26 +155,15 @@ export function summarizeEstimator(
   // reported errors when every toy has them (σ_t² = Σ w_k² σ̂_tk²/⟨τ_k⟩² / (Σw)², asymptotic), else from the
   // spread of r_t over toys (then the ratio follows Student t with toys − 1 dof). A global shift (background
   // SC pairs taken for flips) shows here at a precision the per-bin |bias| averages would bury in noise.
-  const wk = used.map((b) => b.count * b.truth);
-  const sw = wk.reduce((a, b) => a + b, 0);
-  const rt: number[] = [];
-  const vt: number[] = [];
-  for (const { rec, point } of ok) {
-    let r = 0;
-    let v = 0;
-    let good = true;
-    used.forEach((b, j) => {
-      const e = finite(rec.eps[b.bin]);
-      const t = finite(point.truth[b.bin]);
+  const { rt, vt } = pooledResiduals(
+    ok,
+    used.map((b) => ({ bin: b.bin, weight: b.count * b.truth, scale: b.truth })),
+    (point, b) => finite(point.truth[b.bin]),
+    (rec, b) => {
       const s = finite(rec.err[b.bin]);
-      if (!Number.isFinite(e) || !Number.isFinite(t)) good = false;
-      r += (wk[j]! * (e - t)) / b.truth;
-      v += s > 0 ? ((wk[j]! * s) / b.truth) ** 2 : NaN;
-    });
-    if (!good || !(sw > 0)) continue;
-    rt.push(r / sw);
-    vt.push(v / (sw * sw));
-  }
+      return s > 0 ? ((b.weight * s) / b.scale) ** 2 : NaN;
+    },
+  );
   const pooledRelBias = mean(rt);
   const fromErrors = vt.length > 0 && vt.every(Number.isFinite);
   const pooledRelBiasErr = fromErrors ? Math.sqrt(vt.reduce((a, b) => a + b, 0)) / vt.length : sd(rt) / Math.sqrt(rt.length);

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { parseInputDir, parseInputFile, parseOutputFile } from '../flags.js';
+import { parseInputDir, parseInputFile, parseOutputEventFile } from '../flags.js';
 import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../columnMapOptions.js';
 
 interface ApplyFlags extends ColumnMapFlags {
@@ -37,15 +37,8 @@ export function register(program: Command): void {
     else parseInputDir('--model', flags.model);
     parseInputFile('--input', flags.input);
     const { resolve } = await import('node:path');
-    const { formatOf } = await import('../../io/events-file.js');
     if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
-    try {
-      formatOf(flags.out);
-    } catch {
-      throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
-    }
-    parseOutputFile('--out', flags.out);
-    parseOutputFile('--out', `${flags.out}.json`);
+    await parseOutputEventFile('--out', flags.out);
     if (onnxModel) return applyOnnx(flags);
     if (flags.inputs != null) throw new UsageError('--inputs', flags.inputs, 'only with an ONNX --model');
     const model = loadModel(flags.model);
