@@ -2,7 +2,9 @@
  * `npm run bench`: every benchmark, side by side with its peer from ../shared/peers in the same run, as one JSON
  * document on stdout (progress on stderr). Speed and memory are measured here and only here, never in unit tests.
  *
- *   npm run bench [-- generate train binned-fit oc-keep]   (default: generate train binned-fit)
+ *   npm run bench [-- generate train binned-fit oc-keep commands time-to-accuracy]
+ *   (default: generate train binned-fit commands time-to-accuracy)
+ *   npm run bench -- --out reports/bench/run.json ...   also writes the JSON there (docs: scripts/bench-to-md)
  *
  * Each entry records the peer's own figure and our ratio to it; the machine's load is recorded by the
  * entries that are sensitive to it. Run on an otherwise idle machine: with 2 cores any other process halves
@@ -12,18 +14,30 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { benchBinnedFit } from './binned-fit.js';
 import { benchGenerate } from './generate.js';
 import { benchOcKeepVariance, benchTrain } from './train.js';
+import { benchCommands, benchTimeToAccuracy } from './commands.js';
 import { PEERS_DIR, PYTHON } from './peers.js';
 import { version } from '../src/version.js';
+import { writeFileAtomic } from '../src/io/atomic.js';
+
+// `--events N`: the command and time-to-accuracy benches on N events instead of 10^6 (a quicker run).
+const eIdx = process.argv.indexOf('--events');
+const EVENTS = eIdx >= 0 ? Number(process.argv.splice(eIdx, 2)[1]) : undefined;
 
 const BENCHES: Record<string, () => Promise<unknown> | unknown> = {
   generate: () => benchGenerate(),
   train: () => benchTrain(),
   'binned-fit': () => benchBinnedFit(1e6, '1'),
   'oc-keep': () => benchOcKeepVariance(),
+  commands: () => benchCommands(EVENTS ? { events: EVENTS } : {}),
+  'time-to-accuracy': () => benchTimeToAccuracy(EVENTS ? { events: EVENTS, ladder: [1, 2, 4] } : {}),
 };
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['generate', 'train', 'binned-fit'];
+  const args = process.argv.slice(2);
+  const o = args.indexOf('--out');
+  const outFile = o >= 0 ? args[o + 1] : undefined;
+  if (o >= 0) args.splice(o, 2);
+  const names = args.length ? args : ['generate', 'train', 'binned-fit', 'commands', 'time-to-accuracy'];
   for (const n of names) {
     if (!BENCHES[n]) {
       process.stderr.write(`qmisid bench: unknown benchmark ${JSON.stringify(n)}: expected one of ${Object.keys(BENCHES).join(', ')}\n`);
@@ -55,6 +69,7 @@ async function main(): Promise<void> {
     results,
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  if (outFile) writeFileAtomic(outFile, `${JSON.stringify(out, null, 2)}\n`);
 }
 
 await main();

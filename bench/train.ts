@@ -62,7 +62,7 @@ async function timeTraining(
   if (variant === 'manual-transpose') {
     // The hand-written pass with tf.transpose for hᵀ (the earlier design), single thread.
     const e = createGradEngine(arch, 'pair', 'manual', false);
-    engine = { threads: 1, lossAndGrads: async (p, parts) => e.lossAndGrads(p, parts[0]!), dispose: async () => e.dispose() };
+    engine = { threads: 1, workers: 1, lossAndGrads: async (p, parts) => e.lossAndGrads(p, parts[0]!), dispose: async () => e.dispose() };
   } else engine = await createBatchEngine(arch, 'pair', variant, threads, backend);
   const params = initParams(arch, 'bench', -3);
   const adam = createAdam(flatParams(params).map((a) => a.length));

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   generate: () => import('./commands/generate.js'),
   train: () => import('./commands/train.js'),
   apply: () => import('./commands/apply.js'),
+  convert: () => import('./commands/convert.js'),
   fit: () => import('./commands/fit.js'),
   study: () => import('./commands/study.js'),
   merge: () => import('./commands/merge.js'),

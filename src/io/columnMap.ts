@@ -141,6 +141,44 @@ export function massRegion(m: number, s: MassSelection): number {
 const num = (v: number | bigint | boolean | null | undefined): number =>
   typeof v === 'bigint' || typeof v === 'boolean' ? Number(v) : v == null ? NaN : v;
 
+/** Options of mapColumns; the last three let the chunked reader (src/io/eventChunks.ts) map a file chunk by chunk. */
+export interface MapColumnsOptions {
+  deriveRegion?: boolean;
+  checkSc?: boolean;
+  /**
+   * The bench columns the caller will read: sc is derived or checked only when it is among them, so a reader
+   * that projects columns need not read the charges for an sc nobody uses. Default: every column.
+   */
+  wanted?: readonly string[];
+  /** Data rows before this chunk (row numbers in messages count from the file's first data row). */
+  rowOffset?: number;
+  /**
+   * Receive the rows (0-based, file-wide) where sc disagrees with the charges instead of throwing, so a
+   * chunked reader can name the count over the whole file (scMismatchError) once it has read every chunk.
+   */
+  onScMismatch?: (rows: number[], firstValue: number) => void;
+}
+
+/** The DataError for an sc column that disagrees with the charges in `count` of `total` rows (`bad`: the first ones, 0-based). */
+export function scMismatchError(
+  path: string,
+  names: { sc: string; q1: string; q2: string },
+  bad: readonly number[],
+  count: number,
+  total: number,
+  firstValue: number,
+): DataError {
+  return new DataError(
+    path,
+    names.sc,
+    `disagrees with the charges ${names.q1}, ${names.q2} in ${count} of ${total} rows (first at row ${bad[0]! + 1}; data rows counted from 1: ${bad
+      .slice(0, 5)
+      .map((i) => i + 1)
+      .join(', ')}${bad.length > 5 ? ', …' : ''}); sc must be 1 exactly when q1 == q2 — drop the sc column to derive it`,
+    firstValue,
+  );
+}
+
 /**
  * Apply a mapping to the raw columns of `path`. Renames first; then derives `sc` from q1, q2 or, with a map
  * or `checkSc` (a caller that needs sc), checks it against them; derives `region` from m_ee (when
@@ -150,7 +188,7 @@ export function mapColumns(
   raw: RawColumns,
   map: ColumnMap | undefined,
   path: string,
-  opts: { deriveRegion?: boolean; checkSc?: boolean } = {},
+  opts: MapColumnsOptions = {},
 ): { raw: RawColumns; report?: MappingReport } {
   const m = map ?? IDENTITY_MAP;
   const rename = new Map<string, string>();
@@ -178,30 +216,28 @@ export function mapColumns(
   const has = (n: string): boolean => names.includes(n);
   const getNum = (name: string): ArrayLike<number | bigint | boolean | null> => raw.get(fileName(name));
 
+  const scWanted = opts.wanted == null || opts.wanted.includes('sc');
+  const scChecked = has('sc') && (map != null || opts.checkSc === true);
   if (has('q1') && has('q2')) {
-    const q1 = getNum('q1');
-    const q2 = getNum('q2');
+    // The charges are read only when sc is derived or checked (a projecting reader may not have them).
+    const q1 = scWanted && (!has('sc') || scChecked) ? getNum('q1') : [];
+    const q2 = scWanted && (!has('sc') || scChecked) ? getNum('q2') : [];
     const sameCharge = (i: number): number => (num(q1[i]) === num(q2[i]) ? 1 : 0);
     if (!has('sc')) {
-      const sc = new Uint8Array(raw.n);
-      for (let i = 0; i < raw.n; i++) sc[i] = sameCharge(i);
+      const sc = new Uint8Array(scWanted ? raw.n : 0);
+      for (let i = 0; i < sc.length; i++) sc[i] = sameCharge(i);
       derived.set('sc', sc);
       derivedNames.push('sc');
       names.push('sc');
-    } else if (map != null || opts.checkSc) {
+    } else if (scWanted && scChecked) {
       const sc = getNum('sc');
+      const off = opts.rowOffset ?? 0;
       const bad: number[] = [];
-      for (let i = 0; i < raw.n; i++) if (num(sc[i]) !== sameCharge(i)) bad.push(i);
+      for (let i = 0; i < raw.n; i++) if (num(sc[i]) !== sameCharge(i)) bad.push(off + i);
       if (bad.length > 0) {
-        throw new DataError(
-          path,
-          fileName('sc'),
-          `disagrees with the charges ${fileName('q1')}, ${fileName('q2')} in ${bad.length} of ${raw.n} rows (first at row ${bad[0]! + 1}; data rows counted from 1: ${bad
-            .slice(0, 5)
-            .map((i) => i + 1)
-            .join(', ')}${bad.length > 5 ? ', …' : ''}); sc must be 1 exactly when q1 == q2 — drop the sc column to derive it`,
-          num(sc[bad[0]!]),
-        );
+        const first = num(sc[bad[0]! - off]);
+        if (opts.onScMismatch) opts.onScMismatch(bad, first);
+        else throw scMismatchError(path, { sc: fileName('sc'), q1: fileName('q1'), q2: fileName('q2') }, bad, bad.length, raw.n, first);
       }
     }
   }

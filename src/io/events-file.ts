@@ -8,30 +8,21 @@
  * finds (type, finiteness, allowed values) and names the file, column and row of the first bad value. Rows
  * are numbered from 1 in every format, counting data rows only (a CSV header line is not a row).
  */
-import { createWriteStream, existsSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { basename, dirname, extname } from 'node:path';
-import { DataType, RecordBatch, RecordBatchFileWriter, Schema, tableFromArrays, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { RecordBatch, RecordBatchFileWriter, Schema, tableFromArrays, tableToIPC, type Table } from 'apache-arrow';
 import { DataError, QmisidError, fileError } from '../errors.js';
 import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
 import { makeParents, tempBeside, writeFileAtomic } from './atomic.js';
 import { onExit, sweepStaleTemps } from './cleanup.js';
-import { checkFormatVersion, withFormatVersion } from './formatVersion.js';
-import { mapColumns, missingColumnDetail, type ColumnMap, type MappingReport } from './columnMap.js';
-import { REGION } from '../selection/selection.js';
+import { withFormatVersion } from './formatVersion.js';
+import type { MappingReport } from './columnMap.js';
+import { META_KEY, openEventChunks, sidecarPath, type ChunkReadOptions, type EventFileMeta, type EventFormat } from './eventChunks.js';
 
-/** Provenance stored with every event file. */
-export interface EventFileMeta {
-  config: unknown;
-  seed: string | number;
-  version: string;
-  [key: string]: unknown;
-}
-
-export type EventFormat = 'parquet' | 'arrow' | 'csv';
+export { openEventChunks, sidecarPath, type EventFileMeta, type EventFormat };
 
 export interface EventWriter {
   /** Append rows; columns must match the first chunk's. */
@@ -41,8 +32,6 @@ export interface EventWriter {
   /** Drop the temporary file; the target is left as it was. */
   abort(): Promise<void>;
 }
-
-const META_KEY = 'qmisid';
 
 export function formatOf(path: string): EventFormat {
   const ext = extname(path).toLowerCase();
@@ -55,10 +44,6 @@ export function formatOf(path: string): EventFormat {
     'unknown event-file extension: expected .parquet, .arrow (or .feather/.ipc) or .csv',
     ext || '(none)',
   );
-}
-
-export function sidecarPath(path: string): string {
-  return `${path}.json`;
 }
 
 function toArrowTable(chunk: EventTable, names: readonly string[]): Table {
@@ -241,173 +226,51 @@ export async function writeEvents(path: string, table: EventTable, meta: EventFi
   return w.close();
 }
 
-export interface ReadOptions {
-  /** Read only these columns (all by default). */
-  columns?: readonly string[];
-  /** Fail unless these columns are present (after mapping; the error suggests a mapping). */
-  require?: readonly string[];
-  /** Read the file's columns under bench names (src/io/columnMap.ts); sc and region are derived when absent. */
-  map?: ColumnMap;
-  /** Derive `region` from m_ee when the file has none (default true); rows outside the selection are dropped. */
-  deriveRegion?: boolean;
-}
+export type ReadOptions = ChunkReadOptions;
 
-/** Read an event file; standard columns come back with their standard typed-array types. */
+/**
+ * Read an event file (only `columns`, only rows in `regions` when given, under a column mapping when given);
+ * standard columns come back with their standard typed-array types. Reads chunk by chunk (eventChunks.ts), so
+ * memory holds the requested columns and one chunk, not the whole file.
+ */
 export async function readEvents(
   path: string,
   opts: ReadOptions = {},
 ): Promise<{ table: EventTable; meta: EventFileMeta | undefined; mapping?: MappingReport }> {
-  const format = formatOf(path);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new DataError(path, undefined, 'no such file');
-  // An empty file reads as an empty Arrow table without complaint: say what it is instead.
-  if (statSync(path).size === 0)
-    throw new DataError(
-      path,
-      undefined,
-      `empty file (0 bytes): expected ${format === 'csv' ? 'a CSV' : format === 'arrow' ? 'an Arrow IPC' : 'a Parquet'} file`,
-    );
-  let raw: { names: string[]; get: (name: string) => ArrayLike<number | bigint | boolean | null>; n: number };
-  let meta: EventFileMeta | undefined;
-  if (format === 'csv') {
-    raw = readCsv(path);
-  } else {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch (err) {
-      throw fileError(path, 'cannot read', err);
-    }
-    let table: Table;
-    try {
-      if (format === 'arrow') table = tableFromIPC(bytes);
-      else {
-        const pw = await import('parquet-wasm/node');
-        table = tableFromIPC(pw.readParquet(bytes).intoIPCStream());
+  const source = await openEventChunks(path, formatOf(path), opts);
+  // Chunks are copied into columns that grow by doubling (or are sized from the file's row count), so the
+  // peak is the final columns plus one chunk, not every chunk plus a concatenated copy.
+  let cap = source.rows ?? 0;
+  let n = 0;
+  let columns: Record<string, TypedColumn> = Object.fromEntries(
+    source.columns.map((c) => [c, allocate(columnSpec(c)?.type ?? 'f64', cap)]),
+  );
+  for await (const c of source.chunks()) {
+    if (n + c.n > cap) {
+      cap = Math.max(2 * cap, n + c.n, 65536);
+      const grown: Record<string, TypedColumn> = {};
+      for (const [name, col] of Object.entries(columns)) {
+        const g = allocate(columnSpec(name)?.type ?? 'f64', cap);
+        (g as Float64Array).set(col.subarray(0, n) as Float64Array);
+        grown[name] = g;
       }
-    } catch (err) {
-      // apache-arrow meets a cut file as a null footer/schema (a TypeError deep inside), not a parse error.
-      const why = err instanceof TypeError ? 'truncated or corrupt' : ((err as Error).message ?? String(err));
-      throw new DataError(path, undefined, `not a readable ${format === 'arrow' ? 'Arrow IPC' : 'Parquet'} file (${why})`);
+      columns = grown;
     }
-    const m = table.schema.metadata.get(META_KEY);
-    if (m) {
-      try {
-        meta = JSON.parse(m) as EventFileMeta;
-      } catch {
-        throw new DataError(path, undefined, `file metadata "${META_KEY}" is not valid JSON`, m.slice(0, 60));
-      }
-    }
-    checkFormatVersion('events', path, meta);
-    const types = new Map(table.schema.fields.map((f) => [f.name, f.type]));
-    raw = {
-      names: table.schema.fields.map((f) => f.name),
-      get: (name) => {
-        const col = table.getChild(name)!;
-        // Only numbers and booleans are event data: a text column is refused as a whole, with its type and
-        // first value, rather than judged value by value (its bytes are not rows).
-        if (!DataType.isInt(col.type) && !DataType.isFloat(col.type) && !DataType.isBool(col.type) && !DataType.isNull(col.type)) {
-          throw new DataError(
-            path,
-            name,
-            `has type ${String(types.get(name))}: expected a numeric column`,
-            table.numRows > 0 ? col.get(0) : undefined,
-          );
-        }
-        return col.toArray() as ArrayLike<number>;
-      },
-      n: table.numRows,
-    };
+    for (const name of source.columns) (columns[name] as Float64Array).set(c.columns[name] as Float64Array, n);
+    n += c.n;
   }
-  if (!meta && existsSync(sidecarPath(path))) {
-    try {
-      meta = JSON.parse(readFileSync(sidecarPath(path), 'utf8')) as EventFileMeta;
-    } catch {
-      throw new DataError(sidecarPath(path), undefined, 'sidecar is not valid JSON');
-    }
-    checkFormatVersion('events', sidecarPath(path), meta);
-  }
-  // The one place a column mapping enters: renames, sc derived/checked from the charges, region from m_ee.
-  const mapped = mapColumns(raw, opts.map, path, {
-    deriveRegion: opts.deriveRegion ?? true,
-    checkSc: opts.require?.includes('sc') ?? false,
-  });
-  raw = mapped.raw;
-  for (const r of opts.require ?? []) {
-    if (!raw.names.includes(r)) throw new DataError(path, r, missingColumnDetail(r, raw.names));
-  }
-  const wanted = opts.columns ?? raw.names;
-  const columns: Record<string, TypedColumn> = {};
-  for (const name of wanted) {
-    if (!raw.names.includes(name)) throw new DataError(path, name, `requested column is missing (columns present: ${raw.names.join(' ')})`);
-    columns[name] = convertColumn(path, name, raw.get(name), raw.n);
-  }
-  return { table: { n: raw.n, columns }, meta, ...(mapped.report ? { mapping: mapped.report } : {}) };
+  if (n < cap) for (const name of source.columns) columns[name] = columns[name]!.slice(0, n);
+  const mapping = source.mapping();
+  return { table: { n, columns }, meta: source.meta, ...(mapping ? { mapping } : {}) };
 }
 
-function readCsv(path: string): { names: string[]; get: (name: string) => Float64Array; n: number } {
-  let records: string[][];
-  try {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw fileError(path, 'cannot read', err);
-    }
-    records = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
-  } catch (err) {
-    if (err instanceof QmisidError) throw err;
-    throw new DataError(path, undefined, `not a readable CSV file: ${(err as Error).message}`);
-  }
-  if (records.length === 0) throw new DataError(path, undefined, 'empty CSV file: expected a header line');
-  const names = records[0]!;
-  const n = records.length - 1;
-  const cache = new Map<string, Float64Array>();
-  return {
-    names,
-    n,
-    get(name) {
-      const j = names.indexOf(name);
-      let col = cache.get(name);
-      if (!col) {
-        col = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          const text = records[i + 1]![j]!;
-          const v = text === '' ? Number.NaN : Number(text);
-          if (Number.isNaN(v) && text.toLowerCase() !== 'nan') throw new DataError(path, name, `row ${i + 1} is not a number`, text);
-          col[i] = v;
-        }
-        cache.set(name, col);
-      }
-      return col;
-    },
-  };
-}
-
-function convertColumn(path: string, name: string, src: ArrayLike<number | bigint | boolean | null>, n: number): TypedColumn {
-  const spec = columnSpec(name);
-  const out = allocate(spec?.type ?? 'f64', n);
-  for (let i = 0; i < n; i++) {
-    const s = src[i];
-    const v = typeof s === 'bigint' ? Number(s) : typeof s === 'boolean' ? Number(s) : s == null ? Number.NaN : s;
-    if (!Number.isFinite(v)) throw new DataError(path, name, `row ${i + 1} is not a finite number`, String(v));
-    if (spec) {
-      if ((name === 'q1' || name === 'q2' || name === 'truth_q1' || name === 'truth_q2') && v !== 1 && v !== -1) {
-        throw new DataError(path, name, `row ${i + 1}: a charge must be +1 or -1`, v);
-      }
-      if (spec.type === 'u8' && name !== 'region' && v !== 0 && v !== 1)
-        throw new DataError(path, name, `row ${i + 1}: a flag must be 0 or 1`, v);
-      if (name === 'region' && v !== REGION.window && v !== REGION.lowSideband && v !== REGION.highSideband) {
-        throw new DataError(
-          path,
-          name,
-          `row ${i + 1}: region must be ${REGION.window} (window), ${REGION.lowSideband} or ${REGION.highSideband} (sidebands)`,
-          v,
-        );
-      }
-      if (spec.type === 'u32' && (v < 0 || !Number.isInteger(v)))
-        throw new DataError(path, name, `row ${i + 1}: expected a non-negative integer`, v);
-    }
-    out[i] = v;
-  }
-  return out;
+/** Call `fn` on every chunk of the file in order (same options as readEvents); returns the file's provenance. */
+export async function forEachEventChunk(
+  path: string,
+  opts: ReadOptions,
+  fn: (chunk: EventTable) => Promise<void> | void,
+): Promise<EventFileMeta | undefined> {
+  const source = await openEventChunks(path, formatOf(path), opts);
+  for await (const c of source.chunks()) await fn(c);
+  return source.meta;
 }

@@ -27,6 +27,7 @@ import { resolveStudy, type ResolvedStudy } from './resolveStudy.js';
 import { NO_SHARD, shardToys, type Shard } from './shard.js';
 import { summarizeStudy, type StudySummary } from './summarizeStudy.js';
 import { runToysInPool } from './toyPool.js';
+import { threadBudget } from './threadBudget.js';
 import { toySeed } from './runToy.js';
 import { openToyStore, readToys } from './toyStore.js';
 import { generate } from './runToy.js';
@@ -40,6 +41,8 @@ export interface RunStudyOptions {
   shard?: Shard;
   quick?: boolean;
   seed?: Seed;
+  /** Threads per toy (default: the cores shared among the workers, threadBudget.ts). */
+  threads?: number;
   /** Also write DIR/report/ (while the directory is still locked). */
   report?: boolean;
   /** Progress lines (toy k of n done). */
@@ -152,7 +155,7 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     const store = openToyStore(toysFile);
     let finished = done.size;
     try {
-      await runToysInPool(study, todo, { workers: opts.workers ?? 0 }, (rec) => {
+      await runToysInPool(study, todo, { workers: opts.workers ?? 0, threads: threadBudget(opts.workers ?? 0, opts.threads) }, (rec) => {
         store.append(rec);
         finished++;
         log(`toy ${rec.toy} ${rec.status} (${finished}/${toys.length})`);

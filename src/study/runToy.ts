@@ -62,7 +62,7 @@ export function toySeed(study: ResolvedStudy, toy: number): string {
   return deriveSeed(study.seed, 'toy', toy);
 }
 
-export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyRecord> {
+export async function runToy(study: ResolvedStudy, toy: number, threads?: number): Promise<ToyRecord> {
   const seed = toySeed(study, toy);
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
   const points: PointRecord[] = [];
@@ -96,6 +96,7 @@ export async function runToy(study: ResolvedStudy, toy: number): Promise<ToyReco
           binning,
           deriveSeed(seed, 'point', point.label, 'estimator', spec.name),
           source,
+          threads,
         );
       }
       const profiles: NonNullable<PointRecord['profiles']> = {};
@@ -132,11 +133,12 @@ async function runEstimator(
   binning: Binning,
   seed: string,
   source: string,
+  threads?: number,
 ): Promise<EstimatorRecord> {
   let res: EstimatorResult;
   try {
     const est = await estimatorFor(spec.kind);
-    res = await est(table, { binning, seed, options: spec.options, source });
+    res = await est(table, { binning, seed, options: spec.options, source, ...(threads != null ? { threads } : {}) });
   } catch (err) {
     // Bad options are the user's to fix: stop the study. Data/numerical trouble in one toy is a counted failure.
     if (!(err instanceof QmisidError) || err instanceof ConfigError || err instanceof UsageError) throw err;

@@ -13,6 +13,8 @@ import { fromWorkerError, type WorkerErrorPayload } from '../util/workerError.js
 
 export interface PoolOptions {
   workers: number;
+  /** Gradient threads each toy's estimators may use (threadBudget.ts; default: the trainer's own). */
+  threads?: number;
 }
 
 export async function runToysInPool(
@@ -25,7 +27,7 @@ export async function runToysInPool(
     // A study read back from study.json (resume) is JSON: brand it once, so no toy resolves its configs again.
     asResolvedStudy(study);
     for (const t of toys) {
-      onRecord(await runToy(study, t));
+      onRecord(await runToy(study, t, opts.threads));
       // A macrotask between toys: a toy is synchronous work, and without this SIGINT/SIGTERM would wait for
       // the whole study (signal handlers run on the event loop, src/io/cleanup.ts).
       await new Promise<void>((r) => setImmediate(r));
@@ -37,7 +39,9 @@ export async function runToysInPool(
   await new Promise<void>((resolve, reject) => {
     let live = nWorkers;
     let failed = false;
-    const workers = Array.from({ length: nWorkers }, () => startWorker(import.meta.url, 'toyWorker', { workerData: { study } }));
+    const workers = Array.from({ length: nWorkers }, () =>
+      startWorker(import.meta.url, 'toyWorker', { workerData: { study, threads: opts.threads } }),
+    );
     const stopAll = (): void => {
       for (const w of workers) void w.terminate();
     };

@@ -9,6 +9,8 @@ import { toWorkerError } from '../util/workerError.js';
 
 // The parent resolved the study; the structured clone is type-checked and branded here, not resolved again.
 const study = asResolvedStudy((workerData as { study: ResolvedStudy }).study, 'toy worker');
+// This worker's share of the cores for its estimators' gradient threads (threadBudget.ts).
+const threads = (workerData as { threads?: number }).threads;
 const port = parentPort!;
 
 port.on('message', (msg: { toy: number } | { stop: true }) => {
@@ -16,7 +18,7 @@ port.on('message', (msg: { toy: number } | { stop: true }) => {
     port.close();
     return;
   }
-  runToy(study, msg.toy).then(
+  runToy(study, msg.toy, threads).then(
     (record) => port.postMessage({ toy: msg.toy, record }),
     (err: unknown) => port.postMessage({ toy: msg.toy, error: toWorkerError(err) }),
   );

@@ -5,7 +5,7 @@
  * Leaky ReLU is run as PReLU with a constant slope vector: on the wasm backend the fused `prelu` kernel is
  * ~2x faster than the fused `leakyrelu` one (measured, docs/training.md "Backends and gradient"), and the two are the same function.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 export type ActivationName = 'leakyRelu' | 'relu' | 'elu' | 'tanh';
 export const ACTIVATIONS: readonly ActivationName[] = ['leakyRelu', 'relu', 'elu', 'tanh'];

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { UsageError } from '../errors.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';

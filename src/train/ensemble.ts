@@ -27,8 +27,9 @@ export async function trainEnsemble(
   head: Head,
   progress: Progress,
   backend: BackendName,
+  maxThreads?: number,
 ): Promise<Member[]> {
-  const engine = await createBatchEngine(arch, head, cfg.gradient, cfg.threads ?? 1, backend);
+  const engine = await createBatchEngine(arch, head, cfg.gradient, cfg.threads ?? 1, backend, maxThreads ?? cfg.threads ?? 1);
   const members: Member[] = [];
   try {
     for (let k = 0; k < cfg.ensemble; k++) {

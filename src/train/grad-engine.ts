@@ -8,7 +8,7 @@
  *   manual    analytic dL/dφ (pair-loss.ts) + hand-written dense backward pass (mlp.ts)
  *   autodiff  tf.grads through the same forward pass (the reference the manual pass is tested against)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { bceWithLogits, pairLoss, pairLossAndGrad, type PairBackground } from './pair-loss.js';
 import {
   layerShapes,

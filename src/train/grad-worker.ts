@@ -2,6 +2,7 @@
  * Worker-thread side of the parallel gradient engine (parallel-engine.ts): its own TensorFlow.js instance on
  * the requested backend computes loss and gradients for its share of each batch.
  */
+import { enableAutodiff } from './tf.js';
 import { parentPort } from 'node:worker_threads';
 import { selectBackend, type BackendName } from './backend.js';
 import { createGradEngine, type Batch, type GradEngine, type GradientMode, type Head } from './grad-engine.js';
@@ -20,6 +21,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     try {
       if (msg.kind === 'init') {
         const got = await selectBackend(msg.backend);
+        if (msg.mode === 'autodiff') await enableAutodiff();
         engine = createGradEngine(msg.arch, msg.head, msg.mode);
         parentPort!.postMessage({ kind: 'ready', backend: got });
       } else if (msg.kind === 'step') {

@@ -10,7 +10,7 @@
  * explicit transpose followed by a plain matMul, and a matMul with a ones vector. The hand-written pass
  * computes the same quantities (test/train/mlp.test.ts compares it with tf.grads).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { createRng, type Seed } from '../rng.js';
 import { activationBackward, denseForward, type ActivationName } from './activation.js';
 

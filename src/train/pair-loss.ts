@@ -23,7 +23,7 @@
  * log P(OC) = logaddexp(log(1 − β) − softplus(−f), log a), and ∂ℓ/∂f = −y σ(−f) π_OC + (1 − y) σ(f) π_SC with
  * π the posterior that the pair is signal, e.g. π_SC = (1 − β)σ(−f)/P(SC) (= 1 without background).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { logAddExp as logAddExp64, pairLogit as pairLogit64, sigmoid, softplus as softplus64 } from '../method/pair-function.js';
 
 const log1pExpNeg = (x: number): number => Math.log1p(Math.exp(-Math.abs(x)));

@@ -1,7 +1,7 @@
 /**
  * Inference: φ for many electrons, in chunks, with the fused forward pass. No gradient bookkeeping.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { mlpForward, toTensors, type MlpArch, type MlpParams } from './mlp.js';
 
 /** φ for `rows` normalised input rows (row-major [rows, arch.inputs]). */

@@ -18,6 +18,12 @@ import { prepareTrainingSet } from './training-set.js';
 export interface TrainRunOptions {
   /** File name used in DataError messages. */
   source?: string;
+  /**
+   * At most this many threads compute the gradient (default: the config's `threads`). The batch is still cut
+   * into `threads` parts, so the result is the same bits for any budget (parallel-engine.ts); a study sets it
+   * to its share of the cores (threadBudget.ts).
+   */
+  maxThreads?: number;
 }
 
 export async function trainWithHead(table: EventTable, input: TrainConfigInput, head: Head, opts: TrainRunOptions = {}): Promise<PhiModel> {
@@ -33,7 +39,7 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
   });
   const pairing = pairingDiagnostic(set, binning);
   const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
-  const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend);
+  const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads);
   return {
     format: MODEL_FORMAT,
     kind: head === 'pair' ? 'phi' : 'oracle',

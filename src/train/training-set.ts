@@ -31,6 +31,21 @@ export interface TrainingSet {
   hasNegative: boolean;
 }
 
+/**
+ * The columns training reads from an event file: each feature's column for both electrons, `sc` (pair head)
+ * or the truth flips (electron head), and `w` and the kinematics (pt, eta of both) when the file has them. Reading only these keeps a training
+ * set of 10^6 events at tens of MB (src/io/eventChunks.ts).
+ */
+export function trainingColumns(specs: readonly FeatureSpec[], head: Head): { columns: string[]; optional: string[] } {
+  const cols = new Set<string>();
+  for (const f of specs) for (const k of [1, 2]) cols.add(`${f.column}${k}`);
+  cols.add('sc');
+  if (head === 'electron') for (const c of ['truth_flip1', 'truth_flip2']) cols.add(c);
+  // The kinematics when present: they place each electron in the binning's categories (background model,
+  // pairing diagnostic) whatever the features are.
+  return { columns: [...cols], optional: ['w', 'pt1', 'eta1', 'pt2', 'eta2'] };
+}
+
 function column(table: EventTable, name: string, source: string): ArrayLike<number> {
   const c = table.columns[name];
   if (!c) throw new DataError(source, name, 'missing');

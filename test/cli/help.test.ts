@@ -12,7 +12,7 @@ describe('qmisid CLI', () => {
   it('--help lists every command', () => {
     const r = run('--help');
     expect(r.status).toBe(0);
-    for (const c of ['generate', 'train', 'apply', 'fit', 'study', 'merge', 'report', 'check'])
+    for (const c of ['generate', 'train', 'apply', 'convert', 'fit', 'study', 'merge', 'report', 'check'])
       expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
   });
 

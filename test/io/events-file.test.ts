@@ -7,6 +7,7 @@ import { openEventWriter, readEvents, writeEvents, sidecarPath } from '../../src
 import { COLUMNS, emptyTable, sliceTable, type EventTable } from '../../src/events/columns.js';
 import { createRng } from '../../src/rng.js';
 import { DataError } from '../../src/errors.js';
+import { mapColumns } from '../../src/io/columnMap.js';
 
 const meta = { config: { mass: { min: 60 } }, seed: 7, version: 'test' };
 
@@ -66,6 +67,66 @@ describe('event files', () => {
     expect(Object.keys(table.columns)).toEqual(['pt1', 'sc']);
     await expect(readEvents(path, { require: ['nope'] })).rejects.toThrow(/column nope: required column is missing/);
   });
+
+  for (const ext of ['parquet', 'arrow', 'csv'] as const) {
+    it(`${ext}: the region cut and optional columns applied while reading equal the same cut after a full read`, async () => {
+      const path = join(dir, `cut.${ext}`);
+      const t = randomTable(3000, 5);
+      // Several chunks (the writer's record batches / row groups, and the CSV reader's own chunks).
+      const w = await openEventWriter(path, meta);
+      for (let s = 0; s < t.n; s += 1000) await w.write(sliceTable(t, s, Math.min(s + 1000, t.n)));
+      await w.close();
+      const full = (await readEvents(path)).table;
+      const { table: cut } = await readEvents(path, { columns: ['pt1', 'sc'], optional: ['w', 'no_such_column'], regions: [0] });
+      expect(Object.keys(cut.columns)).toEqual(['pt1', 'sc', 'w']);
+      const keep = Array.from({ length: full.n }, (_, i) => i).filter((i) => full.columns.region![i] === 0);
+      expect(keep.length).toBeGreaterThan(0);
+      expect(keep.length).toBeLessThan(full.n); // the cut removes rows: the comparison below has power
+      expect(cut.n).toBe(keep.length);
+      expect(Array.from(cut.columns.pt1!)).toEqual(keep.map((i) => full.columns.pt1![i]));
+      expect(Array.from(cut.columns.w!)).toEqual(keep.map((i) => full.columns.w![i]));
+      expect(cut.columns.sc).toBeInstanceOf(Uint8Array);
+    });
+  }
+
+  for (const ext of ['parquet', 'arrow', 'csv'] as const) {
+    it(`${ext}: a column mapping read chunk by chunk with projection equals the mapping of the whole table`, async () => {
+      const path = join(dir, `mapped.${ext}`);
+      const t = randomTable(3000, 9);
+      // A foreign file: charges and mass under other names, sc consistent with them, no region (derived from m_ee).
+      const q1 = t.columns.q1!;
+      const q2 = t.columns.q2!;
+      const sc = Uint8Array.from(q1, (q, i) => (q === q2[i] ? 1 : 0));
+      const mee = Float64Array.from({ length: t.n }, (_, i) => 50 + ((i * 37) % 80)); // 50..129: some outside the selection
+      const foreign = { el1_charge: q1, el2_charge: q2, sc, mll: mee, pt1: t.columns.pt1!, eta1: t.columns.eta1! };
+      const w = await openEventWriter(path, meta);
+      for (let s0 = 0; s0 < t.n; s0 += 1000) {
+        const part = Object.fromEntries(Object.entries(foreign).map(([k, v]) => [k, v.slice(s0, s0 + 1000)]));
+        await w.write({ n: Math.min(1000, t.n - s0), columns: part });
+      }
+      await w.close();
+      const map = { columns: { el1_charge: 'q1', el2_charge: 'q2', mll: 'm_ee' } };
+      // Reference: main's whole-table mapping (mapColumns over every row at once).
+      const whole = mapColumns({ names: Object.keys(foreign), n: t.n, get: (n) => foreign[n as keyof typeof foreign] }, map, path, {
+        deriveRegion: true,
+        checkSc: true,
+      });
+      const opts = { map, require: ['sc', 'pt1'], columns: ['pt1', 'sc', 'region'], chunkRows: 700 };
+      const { table, mapping } = await readEvents(path, opts);
+      expect(table.n).toBe(whole.raw.n);
+      expect(table.n).toBeLessThan(t.n); // rows outside the selection were dropped: the comparison has power
+      expect(mapping).toEqual(whole.report);
+      for (const c of ['pt1', 'sc', 'region']) expect(Array.from(table.columns[c]!), c).toEqual(Array.from(whole.raw.get(c), Number));
+      // An sc that disagrees with the charges in rows of several chunks: the count is over the whole file.
+      const bad = [5, 1500, 2999];
+      for (const i of bad) sc[i] = 1 - sc[i]!;
+      const badPath = join(dir, `mapped-bad.${ext}`);
+      await writeEvents(badPath, { n: t.n, columns: foreign }, meta);
+      await expect(readEvents(badPath, opts)).rejects.toThrow(
+        `column sc: disagrees with the charges el1_charge, el2_charge in 3 of ${t.n} rows (first at row 6; data rows counted from 1: 6, 1501, 3000)`,
+      );
+    });
+  }
 
   it('names file, column, row and value of bad data', async () => {
     const path = join(dir, 'bad.csv');

@@ -137,6 +137,23 @@ describe('determinism and resources', () => {
     for (let e = 0; e < c1.val.length; e++) expect(Math.abs(c1.val[e]! - c2.val[e]!)).toBeLessThan(1e-4 * c1.val[e]!);
   });
 
+  it('a thread budget below the part count changes nothing: 2 parts on 1 thread = 2 parts on 2 threads, bit for bit', async () => {
+    // Studies share the cores among toys (study/threadBudget.ts): a toy may get 1 thread while its trainer
+    // still cuts every batch into 2 parts. Records must not depend on it.
+    const budget1 = await trainModel(small, { ...opts, seed: 5, threads: 2 }, { maxThreads: 1 });
+    const budget2 = await trainModel(small, { ...opts, seed: 5, threads: 2 }, { maxThreads: 2 });
+    const one = await trainModel(small, { ...opts, seed: 5, threads: 1 });
+    const bytes = (m: typeof budget1) =>
+      Buffer.concat(
+        m.members[0]!.params.weights.concat(m.members[0]!.params.biases).map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength)),
+      );
+    expect(bytes(budget1).equals(bytes(budget2))).toBe(true);
+    expect(budget1.members[0]!.curves).toEqual(budget2.members[0]!.curves);
+    // Power: a different part count does change the bits (float32 summation order), so the equality above
+    // is not trivially true.
+    expect(bytes(budget1).equals(bytes(one))).toBe(false);
+  });
+
   it('tf.memory().numTensors does not grow across trainings', async () => {
     await trainModel(small, { ...opts, epochs: 1, seed: 1 });
     const before = tf.memory().numTensors;

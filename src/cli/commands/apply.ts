@@ -1,9 +1,11 @@
 /**
  * `qmisid apply`: add eps1, eps2 (and, for an ensemble, eps1_sd, eps2_sd) to an event file using a saved
- * model directory. The output keeps every input column; it is written atomically.
+ * model directory. The output keeps every input column; it is written atomically. The file is read and
+ * written chunk by chunk (src/io/eventChunks.ts): memory holds one chunk of every column, never the whole file.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import type { EventTable } from '../../events/columns.js';
 import { parseInputDir, parseInputFile, parseOutputEventFile } from '../flags.js';
 import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../columnMapOptions.js';
 
@@ -25,11 +27,9 @@ export function register(program: Command): void {
     .requiredOption('--out <FILE>', 'output event file (format by extension)')
     .option('--backend <NAME>', 'auto (default) | node | wasm | cpu');
   addColumnMapOptions(cmd).action(async (flags: ApplyFlags) => {
-    const { readEvents, writeEvents } = await import('../../io/events-file.js');
     const { loadModel } = await import('../../train/model-io.js');
     const { applyModel } = await import('../../train/apply.js');
     const { selectBackend } = await import('../../train/backend.js');
-    const { version } = await import('../../version.js');
 
     // The model first (the error names --model when both are missing), a directory or an ONNX file.
     const onnxModel = flags.model.endsWith('.onnx');
@@ -46,59 +46,73 @@ export function register(program: Command): void {
     const { parseFeatures } = await import('../../train/features.js');
     const map = columnMapFrom(flags);
     // Every row is kept (no region is derived): apply annotates the file, it selects nothing.
-    const { table, meta, mapping } = await readEvents(flags.input, {
-      ...(map ? { map } : {}),
-      deriveRegion: false,
-      require: parseFeatures(model.features).flatMap((f) => [`${f.column}1`, `${f.column}2`]),
-    });
-    const eps = applyModel(model, table, flags.input);
-    const columns = { ...table.columns, ...eps } as typeof table.columns;
-    const n = await writeEvents(
-      flags.out,
-      { n: table.n, columns },
+    const n = await annotateInChunks(
+      flags,
       {
-        config: meta?.config ?? null,
-        seed: meta?.seed ?? '',
-        version,
-        input: flags.input,
-        model: { dir: flags.model, kind: model.kind, features: model.features, seed: model.seed, members: model.members.length },
-        ...(mapping ? { columnMap: mapping } : {}),
+        ...(map ? { map } : {}),
+        deriveRegion: false,
+        require: parseFeatures(model.features).flatMap((f) => [`${f.column}1`, `${f.column}2`]),
       },
+      { model: { dir: flags.model, kind: model.kind, features: model.features, seed: model.seed, members: model.members.length } },
+      (chunk) => applyModel(model, chunk, flags.input),
     );
     process.stderr.write(`qmisid apply: backend ${backend}; ${n} events, ${model.members.length} member(s) -> ${flags.out}\n`);
   });
 }
 
+/**
+ * Read `flags.input` chunk by chunk, add the columns `eps` computes for each chunk, write `flags.out` chunk by
+ * chunk (atomically: nothing appears at --out unless every chunk was read and written). Returns the rows written.
+ */
+async function annotateInChunks(
+  flags: ApplyFlags,
+  read: import('../../io/events-file.js').ReadOptions,
+  provenance: Record<string, unknown>,
+  eps: (chunk: EventTable) => object | Promise<object>,
+): Promise<number> {
+  const { openEventChunks, openEventWriter, formatOf } = await import('../../io/events-file.js');
+  const { version } = await import('../../version.js');
+  const source = await openEventChunks(flags.input, formatOf(flags.input), read);
+  const meta = source.meta;
+  // With deriveRegion off no row is dropped, so the mapping report is complete before the first chunk.
+  const mapping = source.mapping();
+  const writer = await openEventWriter(flags.out, {
+    config: meta?.config ?? null,
+    seed: meta?.seed ?? '',
+    version,
+    input: flags.input,
+    ...provenance,
+    ...(mapping ? { columnMap: mapping } : {}),
+  });
+  try {
+    for await (const chunk of source.chunks()) {
+      await writer.write({ n: chunk.n, columns: { ...chunk.columns, ...(await eps(chunk)) } as EventTable['columns'] });
+    }
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  return writer.close();
+}
+
 /** apply with an ONNX φ: eps1, eps2 = sigmoid(φ) of each electron (no spread: one fixed model). */
 async function applyOnnx(flags: ApplyFlags): Promise<void> {
-  const { readEvents, writeEvents } = await import('../../io/events-file.js');
   const { loadOnnxPhi } = await import('../../onnx/onnxPhi.js');
   const { sigmoid } = await import('../../train/predict.js');
-  const { version } = await import('../../version.js');
   const inputs = flags.inputs
     ?.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
   const model = await loadOnnxPhi(flags.model, inputs);
   const map = columnMapFrom(flags);
-  const { table, meta, mapping } = await readEvents(flags.input, {
-    ...(map ? { map } : {}),
-    deriveRegion: false,
-    require: model.inputs.flatMap((c) => [`${c}1`, `${c}2`]),
-  });
-  const eps1 = Float64Array.from(await model.phi(table, 1, flags.input), sigmoid);
-  const eps2 = Float64Array.from(await model.phi(table, 2, flags.input), sigmoid);
-  const n = await writeEvents(
-    flags.out,
-    { n: table.n, columns: { ...table.columns, eps1, eps2 } },
-    {
-      config: meta?.config ?? null,
-      seed: meta?.seed ?? '',
-      version,
-      input: flags.input,
-      model: { onnx: flags.model, inputs: model.inputs },
-      ...(mapping ? { columnMap: mapping } : {}),
-    },
+  const n = await annotateInChunks(
+    flags,
+    { ...(map ? { map } : {}), deriveRegion: false, require: model.inputs.flatMap((c) => [`${c}1`, `${c}2`]) },
+    { model: { onnx: flags.model, inputs: model.inputs } },
+    async (chunk) => ({
+      eps1: Float64Array.from(await model.phi(chunk, 1, flags.input), sigmoid),
+      eps2: Float64Array.from(await model.phi(chunk, 2, flags.input), sigmoid),
+    }),
   );
   process.stderr.write(`qmisid apply: onnxruntime; ${n} events, inputs ${model.inputs.join(', ')} -> ${flags.out}\n`);
 }

@@ -133,9 +133,14 @@ export function register(program: Command): void {
         '--folded takes the whole selection (window and sidebands) as parents and fits the window: leave --region at window',
       );
     const map = columnMapFrom(flags);
+    // Only the columns the fit reads (projection while reading, docs/event-input.md): bins, charges, mass,
+    // region, weights, and the truth columns when the file has them.
+    const needed = ['pt1', 'eta1', 'pt2', 'eta2', 'sc', 'region', 'm_ee', ...(flags.weights != null ? [flags.weights] : [])];
     const { table, meta, mapping } = await readEvents(flags.input, {
       ...(map ? { map } : {}),
-      require: ['pt1', 'eta1', 'pt2', 'eta2', 'sc', 'region', 'm_ee', ...(flags.weights != null ? [flags.weights] : [])],
+      require: needed,
+      columns: needed,
+      optional: ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'],
     });
     const fileSel = selectionFromFile(meta, flags.input);
     // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).

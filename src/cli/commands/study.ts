@@ -1,10 +1,10 @@
 /**
- * `qmisid study <name|file> --out DIR [--toys N] [--workers K] [--shard i/n] [--quick] [--seed S]`
+ * `qmisid study <name|file> --out DIR [--toys N] [--workers K] [--threads T] [--shard i/n] [--quick] [--seed S]`
  * Runs (or resumes) a closure study; exits 1 when a criterion of the study fails, 2 on bad input or when
  * another process holds DIR. A shard (--shard i/n) judges no criteria and exits 0 when its toys ran.
  */
 import type { Command } from 'commander';
-import { MAX_TOYS } from '../../limits.js';
+import { MAX_FORCED_WORKERS, MAX_TOYS } from '../../limits.js';
 import { parseInteger, parseSeed, parseShard, parseWorkers } from '../flags.js';
 
 export function register(program: Command): void {
@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .option('--toys <n>', 'number of toys (overrides the study file)')
     .option('--workers <k>', 'worker threads running toys in parallel (0 = in the main thread; at most the cores available)', '0')
     .option('--force-workers', 'allow --workers above the number of cores')
+    .option('--threads <n>', 'gradient threads per toy (default: the cores divided among the workers, so the total never exceeds them)')
     .option('--shard <i/n>', 'run only toys with index mod n == i (batch job arrays; combine with qmisid merge)')
     .option('--quick', "use the study file's quick sizes (CI)")
     .option('--seed <s>', 'root seed (overrides the study file)')
@@ -28,6 +29,7 @@ export function register(program: Command): void {
           toys?: string;
           workers: string;
           forceWorkers?: boolean;
+          threads?: string;
           shard?: string;
           quick?: boolean;
           seed?: string;
@@ -37,6 +39,7 @@ export function register(program: Command): void {
         const { runStudy } = await import('../../study/runStudy.js');
         const { printSummary } = await import('../../study/printSummary.js');
         const workers = parseWorkers('--workers', o.workers, o.forceWorkers === true);
+        const threads = o.threads != null ? parseInteger('--threads', o.threads, { min: 1, max: MAX_FORCED_WORKERS }) : undefined;
         const toys = o.toys != null ? parseInteger('--toys', o.toys, { min: 1, max: MAX_TOYS }) : undefined;
         const shard = o.shard != null ? parseShard('--shard', o.shard) : undefined;
         const seed = o.seed != null ? parseSeed('--seed', o.seed) : undefined;
@@ -45,6 +48,7 @@ export function register(program: Command): void {
           out: o.out,
           workers,
           ...(toys != null ? { toys } : {}),
+          ...(threads != null ? { threads } : {}),
           ...(shard != null ? { shard } : {}),
           ...(o.quick ? { quick: true } : {}),
           ...(seed != null ? { seed } : {}),

@@ -150,8 +150,12 @@ export function register(program: Command): void {
       throw new UsageError('--region', flags.region, sel.FIT_REGIONS.join(' | '));
     const region = flags.region as (typeof sel.FIT_REGIONS)[number];
     const { parseFeatures } = await import('../../train/features.js');
-    const perElectron = parseFeatures(features).flatMap((f) => [`${f.column}1`, `${f.column}2`]);
+    const { trainingColumns } = await import('../../train/training-set.js');
+    const specs = parseFeatures(features);
+    const perElectron = specs.flatMap((f) => [`${f.column}1`, `${f.column}2`]);
     const map = columnMapFrom(flags);
+    // Only the columns training and the selection read (projection while reading, docs/event-input.md).
+    const { columns, optional } = trainingColumns(specs, flags.oracle ? 'electron' : 'pair');
     const {
       table: all,
       meta,
@@ -159,6 +163,8 @@ export function register(program: Command): void {
     } = await readEvents(flags.input, {
       ...(map ? { map } : {}),
       require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
+      columns,
+      optional: [...optional, 'region', 'm_ee', 'pt1', 'pt2'],
     });
     // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
     const { selection, source: selectionSource } = sel.selectionWithFlags(

@@ -14,6 +14,11 @@ export interface EstimatorContext {
   options: Record<string, unknown>;
   /** The source of the table, for error messages. */
   source: string;
+  /**
+   * At most this many gradient threads (the toy's share of the cores, study/threadBudget.ts). Results do not
+   * depend on it: the trainer's batch parts are fixed by its own `threads` option (train/parallel-engine.ts).
+   */
+  threads?: number;
 }
 
 export interface EstimatorResult {

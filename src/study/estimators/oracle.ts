@@ -7,6 +7,6 @@ import { networkEstimate, trainerOptions } from './networkEstimate.js';
 
 export const oracleEstimator: Estimator = async (table, ctx) => {
   const { trainOracle } = await import('../../train/oracle.js');
-  const model = await trainOracle(table, trainerOptions(ctx), { source: ctx.source });
+  const model = await trainOracle(table, trainerOptions(ctx), { source: ctx.source, maxThreads: ctx.threads });
   return networkEstimate(model, table, ctx);
 };

@@ -8,6 +8,6 @@ import { networkEstimate, trainerOptions } from './networkEstimate.js';
 
 export const phiEstimator: Estimator = async (table, ctx) => {
   const { trainModel } = await import('../../train/train-model.js');
-  const model = await trainModel(table, trainerOptions(ctx), { source: ctx.source });
+  const model = await trainModel(table, trainerOptions(ctx), { source: ctx.source, maxThreads: ctx.threads });
   return networkEstimate(model, table, ctx);
 };
