@@ -12,9 +12,9 @@ import { fitBinnedTable } from '../src/fit/fitBinned.js';
 import { binMeans } from '../src/study/metrics/binMeans.js';
 import { scaleFactors } from '../src/study/metrics/scaleFactors.js';
 import { windowTable } from '../src/study/prepareTable.js';
-import { generateEvents } from '../generators/zee/generate-events.js';
+import { generateEvents } from '../generators/zee/generateEvents.js';
 import { filterTable, type EventTable } from '../src/events/columns.js';
-import type { GeneratorConfigInput } from '../src/config/generator-config.js';
+import type { GeneratorConfigInput } from '../src/config/generatorConfig.js';
 
 const ETA = [0, 0.6, 1.37, 1.52, 2.0, 2.47];
 const PT = [25, 45, 1000];

@@ -114,7 +114,7 @@ export function parseNumberList(flag: string, text: string, maxItems = 1024): nu
  * and a writable path for it and for its `.json` metadata sidecar. (The event-file module is loaded on demand.)
  */
 export async function parseOutputEventFile(flag: string, text: string): Promise<string> {
-  const { formatOf } = await import('../io/events-file.js');
+  const { formatOf } = await import('../io/eventsFile.js');
   try {
     formatOf(text);
   } catch {

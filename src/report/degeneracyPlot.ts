@@ -10,7 +10,7 @@ import type { Plot } from './plot.js';
 import { checkFinite, checkNonEmpty } from './dataChecks.js';
 import { DataError } from '../errors.js';
 import { VEGA_LITE_SCHEMA, fmt, plotConfig } from './plotTheme.js';
-import { degeneratePartner, logit, pairLogit, sigmoid } from '../method/pair-function.js';
+import { degeneratePartner, logit, pairLogit, sigmoid } from '../method/pairFunction.js';
 
 export interface DegeneracyMember {
   member: number | string;

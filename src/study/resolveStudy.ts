@@ -14,7 +14,7 @@ import {
   configForMetadata,
   resolveGeneratorConfig,
   type ResolvedGeneratorConfig,
-} from '../config/generator-config.js';
+} from '../config/generatorConfig.js';
 import type { Seed } from '../rng.js';
 import { MAX_TOYS } from '../limits.js';
 import { deepMerge } from './deepMerge.js';

@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .requiredOption('--out <FILE>', 'output event file (format by extension)')
     .option('--backend <NAME>', 'auto (default) | node | wasm | cpu');
   addColumnMapOptions(cmd).action(async (flags: ApplyFlags) => {
-    const { loadModel } = await import('../../train/model-io.js');
+    const { loadModel } = await import('../../train/modelIo.js');
     const { applyModel } = await import('../../train/apply.js');
     const { selectBackend } = await import('../../train/backend.js');
 
@@ -66,11 +66,11 @@ export function register(program: Command): void {
  */
 async function annotateInChunks(
   flags: ApplyFlags,
-  read: import('../../io/events-file.js').ReadOptions,
+  read: import('../../io/eventsFile.js').ReadOptions,
   provenance: Record<string, unknown>,
   eps: (chunk: EventTable) => object | Promise<object>,
 ): Promise<number> {
-  const { openEventChunks, openEventWriter, formatOf } = await import('../../io/events-file.js');
+  const { openEventChunks, openEventWriter, formatOf } = await import('../../io/eventsFile.js');
   const { version } = await import('../../version.js');
   const source = await openEventChunks(flags.input, formatOf(flags.input), read);
   const meta = source.meta;

@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .requiredOption('--out <FILE>', 'output event file (format by extension)')
     .option('--columns <LIST>', 'keep only these columns (comma-separated; default all)')
     .action(async (flags: ConvertFlags) => {
-      const { openEventChunks, openEventWriter, formatOf } = await import('../../io/events-file.js');
+      const { openEventChunks, openEventWriter, formatOf } = await import('../../io/eventsFile.js');
       const { version } = await import('../../version.js');
       const { resolve } = await import('node:path');
       // Every flag is checked before anything is read (src/cli/flags.ts).

@@ -45,7 +45,7 @@ export function register(program: Command): void {
       if (flags.onnx != null) {
         if (flags.model == null) throw new UsageError('--model', flags.model, 'a model directory written by `qmisid train` (with --onnx)');
         if (!flags.onnx.endsWith('.onnx')) throw new UsageError('--onnx', flags.onnx, 'a path ending in .onnx');
-        const { loadModel } = await import('../../train/model-io.js');
+        const { loadModel } = await import('../../train/modelIo.js');
         const { phiToOnnx, onnxInputColumns } = await import('../../onnx/phiToOnnx.js');
         const model = loadModel(flags.model);
         writeFileAtomic(flags.onnx, phiToOnnx(model));
@@ -79,7 +79,7 @@ export function register(program: Command): void {
       } else {
         if (flags.region !== 'window' && flags.region !== 'all') throw new UsageError('--region', flags.region, 'window | all');
         const binning = await parseBinningFlags(flags.binsEta, flags.binsPt);
-        const { readEvents } = await import('../../io/events-file.js');
+        const { readEvents } = await import('../../io/eventsFile.js');
         const { filterTable } = await import('../../events/columns.js');
         const { table } = await readEvents(flags.applied!, {
           deriveRegion: false,

@@ -114,7 +114,7 @@ export function register(program: Command): void {
     const binning = await parseBinningFlags(flags.binsEta, flags.binsPt);
     const [{ readEvents }, { fitBinnedTable }, { binnedFitToJson }, { truthMatchedRates }, { writeFileAtomic }, { version }] =
       await Promise.all([
-        import('../../io/events-file.js'),
+        import('../../io/eventsFile.js'),
         import('../../fit/fitBinned.js'),
         import('../../fit/binnedFitToJson.js'),
         import('../../truth/truthMatchedRates.js'),

@@ -47,7 +47,7 @@ export function register(program: Command): void {
       const input = flags.config != null ? parseConfigFile('--config', flags.config) : {};
 
       const { generateEvents, configForMetadata, resolveGeneratorConfig } = await import('../../../generators/zee/index.js');
-      const { openEventWriter } = await import('../../io/events-file.js');
+      const { openEventWriter } = await import('../../io/eventsFile.js');
       const { version } = await import('../../version.js');
       const config = resolveGeneratorConfig(input, flags.config);
       const count = selected != null ? 'selected' : 'truth';

@@ -129,10 +129,10 @@ export function register(program: Command): void {
     parseInputFile('--input', flags.input);
     parseOutputDir('--out', flags.out, 'a model directory (model.json, weights.bin)', 'model.json');
     const base = flags.config != null ? parseConfigFile('--config', flags.config) : {};
-    const { readEvents } = await import('../../io/events-file.js');
+    const { readEvents } = await import('../../io/eventsFile.js');
     const { resolveTrainConfig } = await import('../../train/config.js');
-    const { modelProblems, trainWithHead } = await import('../../train/train-model.js');
-    const { saveModel } = await import('../../train/model-io.js');
+    const { modelProblems, trainWithHead } = await import('../../train/trainModel.js');
+    const { saveModel } = await import('../../train/modelIo.js');
     const input = { ...base };
     for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
     let features: string[];
@@ -150,7 +150,7 @@ export function register(program: Command): void {
       throw new UsageError('--region', flags.region, sel.FIT_REGIONS.join(' | '));
     const region = flags.region as (typeof sel.FIT_REGIONS)[number];
     const { parseFeatures } = await import('../../train/features.js');
-    const { trainingColumns } = await import('../../train/training-set.js');
+    const { trainingColumns } = await import('../../train/trainingSet.js');
     const specs = parseFeatures(features);
     const perElectron = specs.flatMap((f) => [`${f.column}1`, `${f.column}2`]);
     const map = columnMapFrom(flags);

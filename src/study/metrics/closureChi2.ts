@@ -13,7 +13,7 @@
  * the expectation for an unbiased estimator with ε fixed. Both sides carry the event weights `w`, so
  * sideband-subtracted tables (negative weights) work as they are.
  */
-import { eps12 } from '../../method/pair-function.js';
+import { eps12 } from '../../method/pairFunction.js';
 import type { EventTable } from '../../events/columns.js';
 import { binIndex } from '../../util/binIndex.js';
 

@@ -24,11 +24,11 @@
  * π the posterior that the pair is signal, e.g. π_SC = (1 − β)σ(−f)/P(SC) (= 1 without background).
  */
 import * as tf from './tf.js';
-import { logAddExp as logAddExp64, pairLogit as pairLogit64, sigmoid, softplus as softplus64 } from '../method/pair-function.js';
+import { logAddExp as logAddExp64, pairLogit as pairLogit64, sigmoid, softplus as softplus64 } from '../method/pairFunction.js';
 
 const log1pExpNeg = (x: number): number => Math.log1p(Math.exp(-Math.abs(x)));
 
-/** f(φ1, φ2) in double precision: the reference of src/method/pair-function.ts (tests and per-pair diagnostics). */
+/** f(φ1, φ2) in double precision: the reference of src/method/pairFunction.ts (tests and per-pair diagnostics). */
 export const pairLogitValue = pairLogit64;
 
 /** BCE-with-logits for one logit f and label y. */

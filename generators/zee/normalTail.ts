@@ -9,7 +9,7 @@
  * - it sits in the per-electron loop, and is measured 2–3× faster than @stdlib's erfc (≈120 vs 250–440 ns/call,
  *   loaded 2-core machine, 5e6 calls).
  * Measured against @stdlib erfc on a 5e−4 grid: max relative difference 1.04e−7 on [−10, 8.5] (the range
- * used: analytic-eps.ts cuts the tail at x = 12, erfc argument 8.49); test/generators/eps.test.ts checks it.
+ * used: analyticEps.ts cuts the tail at x = 12, erfc argument 8.49); test/generators/eps.test.ts checks it.
  */
 export function upperTailProbability(x: number): number {
   return 0.5 * erfc(x * Math.SQRT1_2);
