@@ -86,8 +86,9 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
         const source = `study ${study.name} toy ${toy} point ${point.label} estimator ${spec.name}`;
         const sel = point.generator.selection;
         // The folded fit needs the parents outside the window: it gets the whole selection and applies its own window.
-        const table =
-          spec.kind === 'binnedFolded' ? events : spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
+        // So does the folded φ-trainer (phi with a `fold` option): the parents are the whole selection.
+        const wholeSelection = spec.kind === 'binnedFolded' || (spec.kind === 'phi' && spec.options.fold != null);
+        const table = wholeSelection ? events : spec.sidebandSubtraction ? sidebandSubtractedTable(events, sel, source) : window;
         const bins = table === window ? wBins : assignBins(table, binning);
         estimators[spec.name] = await runEstimator(
           spec,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { zodConfigError } from '../config/zodConfigError.js';
+import { FoldOptionsSchema } from './foldOffsets.js';
 import { ACTIVATIONS } from './activation.js';
 import { BACKEND_PREFERENCES } from './backend.js';
 import { MAX_BATCH, MAX_ENSEMBLE, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH } from '../limits.js';
@@ -75,6 +76,13 @@ export const TrainConfigSchema = z
      * identifiability diagnostic; default the binned fit's (src/binning/Binning.ts). Studies pass their own.
      */
     bins: z.strictObject({ eta: z.array(z.number()).min(2), pt: z.array(z.number()).min(2) }).optional(),
+    /**
+     * Folded loss (docs/trainer.md, "The folded φ-trainer"): the flip response R the SC probability of each
+     * window pair folds in, through the folded binned fit's migration (foldOffsets.ts). The table must then be
+     * the whole selection (window and sidebands: the parents); the window's events are trained on. Absent: the
+     * plain loss of eq. 3. Weights must be ≥ 0 (no sideband subtraction with it).
+     */
+    fold: FoldOptionsSchema.optional(),
     /** Progress bar on stderr; default: only when stderr is a TTY. */
     progress: z.boolean().optional(),
   })

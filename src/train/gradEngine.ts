@@ -9,7 +9,7 @@
  *   autodiff  tf.grads through the same forward pass (the reference the manual pass is tested against)
  */
 import * as tf from './tf.js';
-import { bceWithLogits, pairLoss, pairLossAndGrad, type PairBackground } from './pairLoss.js';
+import { bceWithLogits, pairLoss, pairLossAndGrad, type PairBackground, type PairFold } from './pairLoss.js';
 import {
   layerShapes,
   mlpBackward,
@@ -40,6 +40,8 @@ export interface Batch {
    * SC probabilities of its category. Absent: the plain cross-entropy.
    */
   bkg?: { oc: Float32Array; sc: Float32Array };
+  /** Pair head, folded loss (foldOffsets.ts): per pair the log acceptance/migration factors of leg 1 and 2. */
+  fold?: { rho1: Float32Array; rho2: Float32Array };
 }
 
 export interface StepResult {
@@ -59,11 +61,19 @@ function electronLossAndGrad(phi: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, n
   return { loss, dPhi };
 }
 
-function lossOnly(head: Head, phi: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number, bkg?: PairBackground): tf.Scalar {
+function lossOnly(
+  head: Head,
+  phi: tf.Tensor2D,
+  y: tf.Tensor1D,
+  w: tf.Tensor1D,
+  norm: number,
+  bkg?: PairBackground,
+  fold?: PairFold,
+): tf.Scalar {
   if (head === 'electron') return tf.div(tf.sum(tf.mul(w, bceWithLogits(tf.reshape(phi, [y.shape[0]]), y))), norm) as tf.Scalar;
   const B = y.shape[0];
   const flat = tf.reshape(phi, [2 * B]);
-  return pairLoss(tf.slice(flat, [0], [B]) as tf.Tensor1D, tf.slice(flat, [B], [B]) as tf.Tensor1D, y, w, norm, bkg);
+  return pairLoss(tf.slice(flat, [0], [B]) as tf.Tensor1D, tf.slice(flat, [B], [B]) as tf.Tensor1D, y, w, norm, bkg, fold);
 }
 
 /**
@@ -93,17 +103,19 @@ export function createGradEngine(arch: MlpArch, head: Head, mode: GradientMode =
       const y = tf.tensor1d(batch.y);
       const w = tf.tensor1d(batch.w);
       const bkg = batch.bkg ? { oc: tf.tensor1d(batch.bkg.oc), sc: tf.tensor1d(batch.bkg.sc) } : undefined;
+      const fold = batch.fold ? { rho1: tf.tensor1d(batch.fold.rho1), rho2: tf.tensor1d(batch.fold.rho2) } : undefined;
       const m = toTensors(arch, params);
       if (mode === 'manual') {
         const { hs, phi } = mlpTrace(m, x);
-        const { loss, dPhi } = head === 'pair' ? pairLossAndGrad(phi, y, w, batch.norm, bkg) : electronLossAndGrad(phi, y, w, batch.norm);
+        const { loss, dPhi } =
+          head === 'pair' ? pairLossAndGrad(phi, y, w, batch.norm, bkg, fold) : electronLossAndGrad(phi, y, w, batch.norm);
         const { dW, db } = mlpBackward(m, hs, dPhi, one!, transposedForward ? mlpTransposedInputs(m, x) : undefined);
         return [loss, ...dW, ...db];
       }
       const vars = [...m.weights, ...m.biases];
       const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => {
         const mm: MlpTensors = { ...m, weights: ps.slice(0, nLayers) as tf.Tensor2D[], biases: ps.slice(nLayers) as tf.Tensor1D[] };
-        return lossOnly(head, mlpForward(mm, x), y, w, batch.norm, bkg);
+        return lossOnly(head, mlpForward(mm, x), y, w, batch.norm, bkg, fold);
       })(vars);
       return [value, ...grads];
     });

@@ -3,6 +3,7 @@
  * predictions (features, normalisation, architecture, weights) and to judge it (config, seed, backend,
  * branch, loss curves). An ensemble is one model with K members sharing features and normalisation.
  */
+import type { FoldSummary } from './foldOffsets.js';
 import type { BranchReport } from './branch.js';
 import type { TrainConfig } from './config.js';
 import type { Normalisation } from './normalisation.js';
@@ -67,6 +68,8 @@ export interface PhiModel {
   members: Member[];
   /** Pairing identifiability of the training sample in the coarse binning (pairingDiagnostic.ts). */
   pairing?: PairingDiagnostic;
+  /** Folded loss (config `fold`): the acceptance/migration factors' bookkeeping (foldOffsets.ts). */
+  fold?: FoldSummary;
   /** How the training file's columns were read (src/io/columnMap.ts), when a mapping was given or sc/region derived. */
   columnMap?: MappingReport;
   /** The events it was trained on (written by `qmisid train`): region, window, sidebands, pT thresholds, where they came from. */

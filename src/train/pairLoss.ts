@@ -22,6 +22,14 @@
  * weighted cross-entropy with negative weights. a = r = 0 gives the BCE above. Stable form:
  * log P(OC) = logaddexp(log(1 − β) − softplus(−f), log a), and ∂ℓ/∂f = −y σ(−f) π_OC + (1 − y) σ(f) π_SC with
  * π the posterior that the pair is signal, e.g. π_SC = (1 − β)σ(−f)/P(SC) (= 1 without background).
+ *
+ * Folded (flip response, foldOffsets.ts, docs/trainer.md): each pair carries per-leg log acceptance/migration
+ * factors ρ1, ρ2 and the pair logit becomes
+ *
+ *   f = softplus(φ1 + φ2) − logaddexp(φ1 + ρ1, φ2 + ρ2),   ∂f/∂φ1 = σ(φ1+φ2) − σ((φ1+ρ1) − (φ2+ρ2))
+ *
+ * still the log-odds of OC against SC (label y = 1 for OC), with the SC intensity of "leg ℓ flipped" scaled by
+ * r_ℓ = e^{ρ_ℓ}. ρ = 0 gives eq. 3 exactly (the same floating-point operations).
  */
 import * as tf from './tf.js';
 import { logAddExp as logAddExp64, pairLogit as pairLogit64, sigmoid, softplus as softplus64 } from '../method/pairFunction.js';
@@ -36,9 +44,14 @@ export function bceValue(f: number, y: number): number {
   return Math.max(f, 0) - f * y + log1pExpNeg(f);
 }
 
-/** BCE-with-logits of f for one pair, label y (1 = OC). */
-export function pairLossValue(a: number, b: number, y: number): number {
-  return bceValue(pairLogitValue(a, b), y);
+/** The folded pair logit in double precision (header): eq. 3 with per-leg offsets ρ1, ρ2. */
+export function foldedPairLogitValue(a: number, b: number, rho1: number, rho2: number): number {
+  return softplus64(a + b) - logAddExp64(a + rho1, b + rho2);
+}
+
+/** BCE-with-logits of f for one pair, label y (1 = OC); with offsets, of the folded f. */
+export function pairLossValue(a: number, b: number, y: number, rho1 = 0, rho2 = 0): number {
+  return bceValue(rho1 === 0 && rho2 === 0 ? pairLogitValue(a, b) : foldedPairLogitValue(a, b, rho1, rho2), y);
 }
 
 /** The background-modelled pair loss for one pair (a = background OC, r = background SC probability). */
@@ -70,10 +83,19 @@ function log1pExpNegT(x: tf.Tensor): tf.Tensor {
  * has kinks at a = b and a = −b where tf autodiff picks one side and returns a gradient off by ½; this form is
  * exact there, and still bit-symmetric under a <-> b.
  */
-export function pairLogit(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+export function pairLogit(a: tf.Tensor, b: tf.Tensor, fold?: PairFold): tf.Tensor {
   const softplusSum = tf.softplus(tf.add(a, b));
-  const lae = tf.add(tf.mul(tf.add(a, b), 0.5), tf.mul(tf.add(tf.softplus(tf.sub(a, b)), tf.softplus(tf.sub(b, a))), 0.5));
+  // Folded: logaddexp of the shifted φ's (header); the softplus term keeps the unshifted sum.
+  const ua = fold ? tf.add(a, fold.rho1) : a;
+  const ub = fold ? tf.add(b, fold.rho2) : b;
+  const lae = tf.add(tf.mul(tf.add(ua, ub), 0.5), tf.mul(tf.add(tf.softplus(tf.sub(ua, ub)), tf.softplus(tf.sub(ub, ua))), 0.5));
   return tf.sub(softplusSum, lae);
+}
+
+/** Per-pair log acceptance/migration factors of the folded loss (foldOffsets.ts). */
+export interface PairFold {
+  rho1: tf.Tensor1D;
+  rho2: tf.Tensor1D;
 }
 
 /** BCE-with-logits elementwise, y ∈ {0, 1}. */
@@ -86,8 +108,16 @@ export function bceWithLogits(f: tf.Tensor, y: tf.Tensor): tf.Tensor {
  * training-set Σw scaled to the batch, so that negative sideband weights cannot make one batch's normaliser
  * vanish or change sign). Call inside tf.tidy.
  */
-export function pairLoss(a: tf.Tensor1D, b: tf.Tensor1D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number, bkg?: PairBackground): tf.Scalar {
-  const f = pairLogit(a, b);
+export function pairLoss(
+  a: tf.Tensor1D,
+  b: tf.Tensor1D,
+  y: tf.Tensor1D,
+  w: tf.Tensor1D,
+  norm: number,
+  bkg?: PairBackground,
+  fold?: PairFold,
+): tf.Scalar {
+  const f = pairLogit(a, b, fold);
   return tf.div(tf.sum(tf.mul(w, bkg ? bkgLossAndDf(f, y, bkg).perPair : bceWithLogits(f, y))), norm);
 }
 
@@ -129,12 +159,13 @@ export function pairLossAndGrad(
   w: tf.Tensor1D,
   norm: number,
   bkg?: PairBackground,
+  fold?: PairFold,
 ): { loss: tf.Scalar; dPhi: tf.Tensor2D } {
   const B = y.shape[0];
   const flat = tf.reshape(phi, [2 * B]);
   const a = tf.slice(flat, [0], [B]);
   const b = tf.slice(flat, [B], [B]);
-  const f = pairLogit(a, b);
+  const f = pairLogit(a, b, fold);
   let loss: tf.Tensor;
   let g: tf.Tensor;
   if (bkg) {
@@ -146,7 +177,8 @@ export function pairLossAndGrad(
     g = tf.div(tf.mul(w, tf.sub(tf.sigmoid(f), y)), norm);
   }
   const sPlus = tf.sigmoid(tf.add(a, b));
-  const sDiff = tf.sigmoid(tf.sub(a, b)); // σ(φ2−φ1) = 1 − σ(φ1−φ2)
+  // σ((φ1+ρ1) − (φ2+ρ2)); σ of the reversed difference = 1 − it.
+  const sDiff = tf.sigmoid(fold ? tf.sub(tf.add(a, fold.rho1), tf.add(b, fold.rho2)) : tf.sub(a, b));
   const da = tf.mul(g, tf.sub(sPlus, sDiff));
   const db = tf.mul(g, tf.sub(tf.add(sPlus, sDiff), 1));
   return { loss: loss as tf.Scalar, dPhi: tf.reshape(tf.concat([da, db]), [2 * B, 1]) };

@@ -2,7 +2,9 @@
  * Train a φ model (or ensemble) on an event table. Pipeline: resolve config → pick backend → features and
  * normalisation → K members → one PhiModel carrying everything needed to apply and audit it.
  */
-import type { EventTable } from '../events/columns.js';
+import { filterTable, type EventTable } from '../events/columns.js';
+import { deriveSeed } from '../rng.js';
+import { foldOffsets, type FoldOffsets } from './foldOffsets.js';
 import { Binning } from '../binning/Binning.js';
 import { selectBackend } from './backend.js';
 import { pairingDiagnostic } from './pairingDiagnostic.js';
@@ -33,10 +35,23 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
   cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
   const specs = parseFeatures(cfg.features);
   const binning = cfg.bins ? Binning.fromEdges(cfg.bins.eta, cfg.bins.pt) : Binning.defaults();
-  const { set, normalisation } = prepareTrainingSet(table, specs, head, {
+  // Folded loss: the factors come from the whole table (the parents); the window's events are trained on.
+  let fold: FoldOffsets | undefined;
+  let trainTable = table;
+  if (cfg.fold && head === 'pair') {
+    fold = foldOffsets(table, binning, cfg.fold, deriveSeed(String(cfg.seed), 'fold'), {
+      weightColumn: 'w',
+      ...(opts.source != null ? { source: opts.source } : {}),
+    });
+    const keep = new Uint8Array(table.n);
+    for (const i of fold.rows) keep[i] = 1;
+    trainTable = filterTable(table, (i) => keep[i] === 1);
+  }
+  const { set, normalisation } = prepareTrainingSet(trainTable, specs, head, {
     binning,
     ...(opts.source != null ? { source: opts.source } : {}),
   });
+  if (fold) set.fold = { rho1: fold.rho1, rho2: fold.rho2 };
   const pairing = pairingDiagnostic(set, binning);
   const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
   const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads);
@@ -52,6 +67,7 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
     backend,
     members,
     ...(pairing ? { pairing } : {}),
+    ...(fold ? { fold: fold.summary } : {}),
   };
 }
 

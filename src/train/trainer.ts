@@ -75,7 +75,14 @@ export function weightedLoss(
     const a = phi[j]!;
     const b = phi[len + j]!;
     if (head === 'pair') {
-      sum += w[j]! * (bkg ? pairLossBkgValue(a, b, set.y1[i]!, bkg.oc[i]!, bkg.sc[i]!) : pairLossValue(a, b, set.y1[i]!));
+      const fo = set.fold;
+      sum +=
+        w[j]! *
+        (bkg
+          ? pairLossBkgValue(a, b, set.y1[i]!, bkg.oc[i]!, bkg.sc[i]!)
+          : fo
+            ? pairLossValue(a, b, set.y1[i]!, fo.rho1[i]!, fo.rho2[i]!)
+            : pairLossValue(a, b, set.y1[i]!));
       sw += w[j]!;
     } else {
       sum += w[j]! * (bceValue(a, set.y1[i]!) + bceValue(b, set.y2[i]!));
@@ -118,6 +125,13 @@ export function batchParts(
       }
     }
     const part: Batch = { x, rows: 2 * len, y, w, norm };
+    if (set.fold && head === 'pair') {
+      const fo = set.fold;
+      part.fold = {
+        rho1: Float32Array.from({ length: len }, (_, j) => fo.rho1[order[s + off + j]!]!),
+        rho2: Float32Array.from({ length: len }, (_, j) => fo.rho2[order[s + off + j]!]!),
+      };
+    }
     if (bkg && head === 'pair') {
       part.bkg = {
         oc: Float32Array.from({ length: len }, (_, j) => bkg.oc[order[s + off + j]!]!),
@@ -211,7 +225,15 @@ export async function trainMember(
   //    P(SC) ≈ 2ε for small ε (eq. 1). The oracle starts from the mean flip rate instead.
   let eps0: number;
   // With the modelled background: half the subtracted SC fraction Σ(S − B)/Σ(N − A − B).
-  if (head === 'pair') eps0 = bkgRates && bkgRates.signalW > 0 ? bkgRates.signalSC / bkgRates.signalW / 2 : Wsc / W / 2;
+  if (head === 'pair' && set.fold) {
+    // Folded: SC odds ≈ ε(r1 + r2) for small ε, so ε0 = Σw·sc / Σw(r1 + r2) over the training events.
+    let den = 0;
+    for (let k = 0; k < nTrain; k++) {
+      const i = trainIdx[k]!;
+      den += trainW[k]! * (Math.exp(set.fold.rho1[i]!) + Math.exp(set.fold.rho2[i]!));
+    }
+    eps0 = den > 0 ? Wsc / den : Wsc / W / 2;
+  } else if (head === 'pair') eps0 = bkgRates && bkgRates.signalW > 0 ? bkgRates.signalSC / bkgRates.signalW / 2 : Wsc / W / 2;
   else {
     let f = 0;
     for (let k = 0; k < nTrain; k++) f += trainW[k]! * (set.y1[trainIdx[k]!]! + set.y2[trainIdx[k]!]!);

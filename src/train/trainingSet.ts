@@ -29,6 +29,8 @@ export interface TrainingSet {
   bins: { bin1: Int32Array; bin2: Int32Array; K: number } | null;
   /** Some event weight is negative (sideband subtraction). */
   hasNegative: boolean;
+  /** Folded loss (foldOffsets.ts): per event the log acceptance/migration factors ρ1, ρ2; absent = plain loss. */
+  fold?: { rho1: Float32Array; rho2: Float32Array };
 }
 
 /**

@@ -34,7 +34,7 @@ function expectValidSpecs(reportDir: string): void {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('shipped studies (--quick)', () => {
-  it('are the seven of issue 5, features (issue 15) and the two of issue 10', () => {
+  it('are the seven of issue 5, features and selection-bias (issue 15) and the two of issue 10', () => {
     expect(shippedStudies().sort()).toEqual([
       'background',
       'bias-vs-n',
@@ -44,6 +44,7 @@ describe('shipped studies (--quick)', () => {
       'features',
       'flip-smearing',
       'local-structure',
+      'selection-bias',
       'substructure',
       'verdicts',
     ]);

@@ -21,7 +21,7 @@ function thrown(f: () => unknown): ConfigError {
 const minimal = { name: 'x', description: 'd', seed: 1, toys: 1, events: 1000, estimators: [{ name: 'b', kind: 'binned' }] };
 
 describe('study files', () => {
-  it('ships the seven studies of issue 5, features (issue 15) and the two of issue 10 (local-structure, verdicts)', () => {
+  it('ships the seven studies of issue 5, features and selection-bias (issue 15) and the two of issue 10 (local-structure, verdicts)', () => {
     expect(shippedStudies()).toEqual([
       'background',
       'bias-vs-n',
@@ -31,6 +31,7 @@ describe('study files', () => {
       'features',
       'flip-smearing',
       'local-structure',
+      'selection-bias',
       'substructure',
       'verdicts',
     ]);

@@ -11,7 +11,10 @@ export function register(program: Command): void {
   program
     .command('study')
     .description('run a closure study (a name from studies/ or a study file); resumes an interrupted run in the same --out')
-    .argument('<study>', 'study name (closure, substructure, degeneracy, flip-smearing, background, bias-vs-n, coverage) or a JSON file')
+    .argument(
+      '<study>',
+      'study name (closure, substructure, degeneracy, flip-smearing, background, bias-vs-n, coverage, features, selection-bias, …: the files in studies/) or a JSON file',
+    )
     .requiredOption('--out <dir>', 'output directory: study.json, toys.jsonl, summary.json, report/')
     .option('--toys <n>', 'number of toys (overrides the study file)')
     .option('--workers <k>', 'worker threads running toys in parallel (0 = in the main thread; at most the cores available)', '0')

@@ -136,8 +136,11 @@ export function register(program: Command): void {
     const input = { ...base };
     for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
     let features: string[];
+    let folded: boolean;
     try {
-      features = resolveTrainConfig(input, flags.config).features;
+      const resolved = resolveTrainConfig(input, flags.config);
+      features = resolved.features;
+      folded = resolved.fold != null;
     } catch (err) {
       const key = err instanceof ConfigError ? err.path.split('.')[1] : undefined;
       if (err instanceof ConfigError && key && FLAG_OF[key] && fromFlags[key] !== undefined) {
@@ -149,6 +152,9 @@ export function register(program: Command): void {
     if (!(sel.FIT_REGIONS as readonly string[]).includes(flags.region))
       throw new UsageError('--region', flags.region, sel.FIT_REGIONS.join(' | '));
     const region = flags.region as (typeof sel.FIT_REGIONS)[number];
+    // The folded trainer's parents include the sidebands (foldOffsets.ts); it applies its own window.
+    if (folded && region !== 'all')
+      throw new UsageError('--region', region, "'all' with a folded trainer (config fold): the events outside the window are its parents");
     const { parseFeatures } = await import('../../train/features.js');
     const { trainingColumns } = await import('../../train/trainingSet.js');
     const specs = parseFeatures(features);

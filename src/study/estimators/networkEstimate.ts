@@ -54,7 +54,11 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
   }
   const bins = assignBins(table, ctx.binning, ctx.source);
   const K = ctx.binning.size;
-  const bg = table.columns.is_background;
+  // Bin means over the window's signal electrons, the truth references' electrons (a table holding sidebands —
+  // sideband subtraction, the folded trainer's parents — carries rows that are not estimated).
+  const region0 = table.columns.region;
+  const bgCol = table.columns.is_background;
+  const bg = Uint8Array.from({ length: n }, (_, i) => ((bgCol && bgCol[i] === 1) || (region0 && region0[i] !== REGION.window) ? 1 : 0));
   const mean = binMeans(bins, K, eps1, eps2, bg).mean;
   const memberBins = m1.map((e1, m) => binMeans(bins, K, e1, m2[m]!, bg).mean);
   const err = mean.map((_, k) => sd(memberBins.map((b) => b[k]!).filter(Number.isFinite)));
@@ -131,6 +135,14 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
       bipartiteComponents: pairing?.bipartiteComponents ?? null,
       collapsedMembers: model.members.filter((mb) => mb.status === 'collapsed').length,
       collapsedFraction: Math.max(...model.members.map((mb) => mb.collapsedFraction)),
+      ...(model.fold
+        ? {
+            foldMeanFactor: model.fold.meanFactor,
+            foldLostFraction: model.fold.lostFraction,
+            foldUnreachableSC: model.fold.unreachableSC,
+            foldOutsideBinning: model.fold.outsideBinning,
+          }
+        : {}),
       ...(bgs.length > 0
         ? {
             backgroundSC: bgs.reduce((a, b) => a + b.backgroundSC, 0) / bgs.length,
