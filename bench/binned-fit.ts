@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Binning } from '../src/binning/Binning.js';
 import { Matrix, inverse } from 'ml-matrix';
 import { binnedNllDerivatives } from '../src/fit/binnedLikelihood.js';
-import { eps12 } from '../src/method/pair-function.js';
+import { eps12 } from '../src/method/pairFunction.js';
 import { fitBinned } from '../src/fit/fitBinned.js';
 import { pairCounts } from '../src/fit/pairCounts.js';
 import { createRng } from '../src/rng.js';

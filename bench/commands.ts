@@ -16,10 +16,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEvents } from '../src/io/events-file.js';
+import { readEvents } from '../src/io/eventsFile.js';
 import { memberEps } from '../src/train/apply.js';
 import { selectBackend } from '../src/train/backend.js';
-import { loadModel } from '../src/train/model-io.js';
+import { loadModel } from '../src/train/modelIo.js';
 import { createRng } from '../src/rng.js';
 import { PYTHON, peerPath } from './peers.js';
 

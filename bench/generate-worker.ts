@@ -3,10 +3,10 @@
  * both boosts to the lab) on its share of the events, in blocks, and reports the elapsed time.
  */
 import { parentPort } from 'node:worker_threads';
-import { resolveGeneratorConfig } from '../src/config/generator-config.js';
-import { buildTruthSamplers } from '../generators/zee/truth-samplers.js';
-import { allocateTruthBuffers, generateTruth } from '../generators/zee/truth-kinematics.js';
-import { UniformStream } from '../generators/zee/uniform-stream.js';
+import { resolveGeneratorConfig } from '../src/config/generatorConfig.js';
+import { buildTruthSamplers } from '../generators/zee/truthSamplers.js';
+import { allocateTruthBuffers, generateTruth } from '../generators/zee/truthKinematics.js';
+import { UniformStream } from '../generators/zee/uniformStream.js';
 
 const cfg = resolveGeneratorConfig({});
 const samplers = buildTruthSamplers(cfg);

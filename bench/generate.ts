@@ -18,11 +18,11 @@ import { availableParallelism, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../src/util/worker.js';
-import { resolveGeneratorConfig } from '../src/config/generator-config.js';
-import { buildTruthSamplers } from '../generators/zee/truth-samplers.js';
-import { allocateTruthBuffers, generateTruth } from '../generators/zee/truth-kinematics.js';
-import { UniformStream } from '../generators/zee/uniform-stream.js';
-import { generateEvents } from '../generators/zee/generate-events.js';
+import { resolveGeneratorConfig } from '../src/config/generatorConfig.js';
+import { buildTruthSamplers } from '../generators/zee/truthSamplers.js';
+import { allocateTruthBuffers, generateTruth } from '../generators/zee/truthKinematics.js';
+import { UniformStream } from '../generators/zee/uniformStream.js';
+import { generateEvents } from '../generators/zee/generateEvents.js';
 import { PYTHON, peerPath } from './peers.js';
 
 export interface GenerateBenchOptions {

@@ -17,13 +17,13 @@ import { adamStep, createAdam } from '../src/train/adam.js';
 import { applyModel } from '../src/train/apply.js';
 import { selectBackend, type BackendName } from '../src/train/backend.js';
 import { flatParams, initParams, type MlpArch } from '../src/train/mlp.js';
-import { createBatchEngine, type BatchEngine } from '../src/train/parallel-engine.js';
-import { createGradEngine } from '../src/train/grad-engine.js';
+import { createBatchEngine, type BatchEngine } from '../src/train/parallelEngine.js';
+import { createGradEngine } from '../src/train/gradEngine.js';
 import { predictPhi } from '../src/train/predict.js';
 import { batchParts } from '../src/train/trainer.js';
-import { trainModel } from '../src/train/train-model.js';
-import { defaultToyEps, toyPairs } from '../src/train/toy-pairs.js';
-import type { TrainingSet } from '../src/train/training-set.js';
+import { trainModel } from '../src/train/trainModel.js';
+import { defaultToyEps, toyPairs } from '../src/train/toyPairs.js';
+import type { TrainingSet } from '../src/train/trainingSet.js';
 import { createRng } from '../src/rng.js';
 import { PYTHON, peerPath } from './peers.js';
 

@@ -15,7 +15,7 @@
 export { QmisidError, ConfigError, DataError, UsageError, NumericalError } from './errors.js';
 export { createRng, deriveSeed, type Rng, type Seed } from './rng.js';
 export { COLUMNS, type EventTable, type ColumnSpec } from './events/columns.js';
-export { readEvents, writeEvents, openEventWriter, type EventFileMeta, type EventWriter } from './io/events-file.js';
+export { readEvents, writeEvents, openEventWriter, type EventFileMeta, type EventWriter } from './io/eventsFile.js';
 export { parseColumnMap, resolveColumnMap, type ColumnMap, type MappingReport } from './io/columnMap.js';
 export {
   PROTOCOL as EXTERNAL_PROTOCOL,
@@ -29,7 +29,7 @@ export { loadOnnxPhi, type OnnxPhi } from './onnx/onnxPhi.js';
 export { epsMapFromFit, epsMapFromElectrons, type EpsMap } from './export/epsMapTable.js';
 export { correctionSet, epsMapCsv } from './export/correctionlibJson.js';
 
-export { pairLogit, pairLogitGrad, eps12, logit, sigmoid, degeneratePartner } from './method/pair-function.js';
+export { pairLogit, pairLogitGrad, eps12, logit, sigmoid, degeneratePartner } from './method/pairFunction.js';
 
 export {
   resolveGeneratorConfig,
@@ -37,21 +37,21 @@ export {
   type GeneratorConfig,
   type GeneratorConfigInput,
   type ResolvedGeneratorConfig,
-} from './config/generator-config.js';
-export { generateEvents, type GenerateOptions, type GenerateResult } from '../generators/zee/generate-events.js';
+} from './config/generatorConfig.js';
+export { generateEvents, type GenerateOptions, type GenerateResult } from '../generators/zee/generateEvents.js';
 
 export { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './train/config.js';
-export { trainModel } from './train/train-model.js';
+export { trainModel } from './train/trainModel.js';
 export { trainOracle } from './train/oracle.js';
 export { applyModel } from './train/apply.js';
-export { saveModel, loadModel } from './train/model-io.js';
+export { saveModel, loadModel } from './train/modelIo.js';
 export { selectBackend } from './train/backend.js';
 export type { PhiModel } from './train/model.js';
 
 export { Binning } from './binning/Binning.js';
 export { fitBinned, fitBinnedTable, type BinnedFitResult } from './fit/fitBinned.js';
 export { fitFoldedTable } from './fit/fitFolded.js';
-export { sidebandSubtractionWeights } from './fit/sideband-weights.js';
+export { sidebandSubtractionWeights } from './fit/sidebandWeights.js';
 export {
   REGION,
   SELECTION_DEFAULTS,

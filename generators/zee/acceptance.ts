@@ -4,7 +4,7 @@
  *   pair:     leading pT > ptMin[0], subleading pT > ptMin[1];
  *   region:   REGION code of the mass (src/selection: window, low or high sideband, outside).
  */
-import type { GeneratorConfig } from '../../src/config/generator-config.js';
+import type { GeneratorConfig } from '../../src/config/generatorConfig.js';
 import { regionOf, type MassRegions, type RegionCode } from '../../src/selection/selection.js';
 
 export class Acceptance {

@@ -8,9 +8,9 @@
  *   charges: same-charge with probability scShare (++ or −− equally), else opposite.
  */
 import { NumericalError } from '../../src/errors.js';
-import type { GeneratorConfig } from '../../src/config/generator-config.js';
-import type { TruthSamplers } from './truth-samplers.js';
-import type { UniformStream } from './uniform-stream.js';
+import type { GeneratorConfig } from '../../src/config/generatorConfig.js';
+import type { TruthSamplers } from './truthSamplers.js';
+import type { UniformStream } from './uniformStream.js';
 import type { Acceptance } from './acceptance.js';
 import { REGION } from '../../src/selection/selection.js';
 

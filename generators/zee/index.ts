@@ -5,14 +5,14 @@
  *   exact boosts) → truth ε per electron → detector (flip, energy resolution, flip degradation) → selection
  *   (acceptance, pT, window/sidebands) → optional fake pairs → columnar EventTable blocks.
  */
-export { generateEvents, generateTruthEventsSync, type GenerateOptions, type GenerateResult } from './generate-events.js';
-export { createBlockContext, generateBlock, type BlockContext, BACKGROUND_EVENT_BASE } from './generate-block.js';
+export { generateEvents, generateTruthEventsSync, type GenerateOptions, type GenerateResult } from './generateEvents.js';
+export { createBlockContext, generateBlock, type BlockContext, BACKGROUND_EVENT_BASE } from './generateBlock.js';
 export { type GenerationSummary, type RegionCounts } from './summary.js';
-export { epsModel, type EpsModel } from './eps-model.js';
-export { analyticEps } from './analytic-eps.js';
-export { buildTruthSamplers, breitWignerCdf, type TruthSamplers } from './truth-samplers.js';
-export { generateTruth, allocateTruthBuffers, type TruthBuffers } from './truth-kinematics.js';
-export { UniformStream } from './uniform-stream.js';
+export { epsModel, type EpsModel } from './epsModel.js';
+export { analyticEps } from './analyticEps.js';
+export { buildTruthSamplers, breitWignerCdf, type TruthSamplers } from './truthSamplers.js';
+export { generateTruth, allocateTruthBuffers, type TruthBuffers } from './truthKinematics.js';
+export { UniformStream } from './uniformStream.js';
 export {
   resolveGeneratorConfig,
   generatorConfigJsonSchema,
@@ -20,4 +20,4 @@ export {
   type GeneratorConfig,
   type GeneratorConfigInput,
   type EpsFunction,
-} from '../../src/config/generator-config.js';
+} from '../../src/config/generatorConfig.js';

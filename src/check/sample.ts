@@ -11,12 +11,12 @@
 import fc from 'fast-check';
 import { Binning } from '../binning/Binning.js';
 import { assignBins } from '../binning/assignBins.js';
-import type { GeneratorConfigInput } from '../config/generator-config.js';
+import type { GeneratorConfigInput } from '../config/generatorConfig.js';
 import { filterTable, type EventTable } from '../events/columns.js';
 import { REGION } from '../selection/index.js';
 import { fitBinnedTable, type BinnedFitResult } from '../fit/fitBinned.js';
 import { truthMatchedRates } from '../truth/truthMatchedRates.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 
 export interface EpsShape {
   /** ε = A · exp(β|η|) · (1 + pT/p_b), clamped to [1e-5, 0.1]. */

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { ConfigError, UsageError } from '../errors.js';
 import { MAX_FORCED_WORKERS, MAX_SEED_LENGTH, MAX_TOYS, maxWorkers } from '../limits.js';
+import type { Binning } from '../binning/Binning.js';
 import type { Shard } from '../study/shard.js';
 import type { Seed } from '../rng.js';
 import { checkOutputDir, checkOutputFile } from '../io/outputPath.js';
@@ -106,6 +107,44 @@ export function parseNumberList(flag: string, text: string, maxItems = 1024): nu
       throw new UsageError(flag, text, `${expected} (item ${JSON.stringify(s)})`);
     }
   });
+}
+
+/**
+ * An output event file (`qmisid generate`, `qmisid apply`): a format the bench writes, named by the extension,
+ * and a writable path for it and for its `.json` metadata sidecar. (The event-file module is loaded on demand.)
+ */
+export async function parseOutputEventFile(flag: string, text: string): Promise<string> {
+  const { formatOf } = await import('../io/eventsFile.js');
+  try {
+    formatOf(text);
+  } catch {
+    throw new UsageError(flag, text, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
+  }
+  parseOutputFile(flag, text);
+  parseOutputFile(flag, `${text}.json`);
+  return text;
+}
+
+/**
+ * The (|η|, pT) binning of `--bins-eta` / `--bins-pt` (`qmisid fit`, `qmisid export --applied`): comma-separated
+ * edges, absent = the bench's default binning, checked by Binning.fromEdges. An error names the flag, the text
+ * typed and the offending edge. (Binning is loaded on demand: most commands never need it.)
+ */
+export async function parseBinningFlags(binsEta: string | undefined, binsPt: string | undefined): Promise<Binning> {
+  const { Binning, DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES } = await import('../binning/Binning.js');
+  const eta = binsEta != null ? parseNumberList('--bins-eta', binsEta) : [...DEFAULT_ETA_EDGES];
+  const pt = binsPt != null ? parseNumberList('--bins-pt', binsPt) : [...DEFAULT_PT_EDGES];
+  try {
+    return Binning.fromEdges(eta, pt);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const isEta = err.path.startsWith('bins.eta');
+    throw new UsageError(
+      isEta ? '--bins-eta' : '--bins-pt',
+      (isEta ? binsEta : binsPt) ?? err.value,
+      `${err.expected} (at ${err.path}: ${JSON.stringify(err.value)})`,
+    );
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DataError } from '../errors.js';
 import { columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
 import { REGION } from '../selection/selection.js';
-import { writeEvents } from '../io/events-file.js';
+import { writeEvents } from '../io/eventsFile.js';
 import { createRng } from '../rng.js';
 import { version } from '../version.js';
 import { PROTOCOL, SAMPLE_COLUMNS, type Manifest } from './protocol.js';

@@ -12,7 +12,7 @@
  * The −2r / −4r terms (r times ∂²p) vanish only in sum at the minimum, not pair by pair, so they matter
  * for the errors.
  */
-import { eps12 } from '../method/pair-function.js';
+import { eps12 } from '../method/pairFunction.js';
 import type { PairCounts } from './pairCounts.js';
 
 /**

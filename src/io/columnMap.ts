@@ -8,7 +8,7 @@
  *     "selection": { "window": [80, 100], "lowSideband": [60, 80], "highSideband": [100, 120] } }
  *   --map el1_pt=pt1,el1_eta=eta1,...   --window 80,100   --sidebands 60,80,100,120
  *
- * Then, after renaming (src/io/events-file.ts calls `mapColumns` at one place, before any column is converted):
+ * Then, after renaming (src/io/eventsFile.ts calls `mapColumns` at one place, before any column is converted):
  *   sc      absent → 1 where q1 == q2 (same reconstructed charge), else 0; present with q1, q2 → checked
  *           against the charges, a mismatch is a DataError naming the first rows (an all-zero `sc` would
  *           otherwise "converge" with every rate at 0);

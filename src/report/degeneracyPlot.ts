@@ -10,7 +10,7 @@ import type { Plot } from './plot.js';
 import { checkFinite, checkNonEmpty } from './dataChecks.js';
 import { DataError } from '../errors.js';
 import { VEGA_LITE_SCHEMA, fmt, plotConfig } from './plotTheme.js';
-import { degeneratePartner, logit, pairLogit, sigmoid } from '../method/pair-function.js';
+import { degeneratePartner, logit, pairLogit, sigmoid } from '../method/pairFunction.js';
 
 export interface DegeneracyMember {
   member: number | string;
@@ -97,20 +97,15 @@ export function degeneracyPlot(input: DegeneracyInput): Plot {
     scale: { domain: legendDomain, range: ['#888888', '#d62728', '#1f77b4'] },
   };
   const scale = { type: 'log' as const, domain: [lo, hi] };
-  const xA = {
-    field: 'epsA',
+  const rateAxis = (field: 'epsA' | 'epsB', title: string) => ({
+    field,
     type: 'quantitative' as const,
-    title: input.labelA ?? 'ε_A, flip rate of electron A (log scale)',
+    title,
     scale,
     axis: { format: '.0e' },
-  };
-  const yB = {
-    field: 'epsB',
-    type: 'quantitative' as const,
-    title: input.labelB ?? 'ε_B, flip rate of electron B (log scale)',
-    scale,
-    axis: { format: '.0e' },
-  };
+  });
+  const xA = rateAxis('epsA', input.labelA ?? 'ε_A, flip rate of electron A (log scale)');
+  const yB = rateAxis('epsB', input.labelB ?? 'ε_B, flip rate of electron B (log scale)');
   const title = input.title ?? 'Degeneracy: ensemble members along the eq. 5 curve';
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,

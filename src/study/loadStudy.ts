@@ -70,6 +70,18 @@ export function parseStudy(raw: unknown, source?: string): Study {
   for (const k of Object.keys(s.quick?.estimators ?? {})) {
     if (!names.has(k)) throw new ConfigError(`quick.estimators.${k}`, k, `an estimator of this study (${[...names].join(', ')})`, source);
   }
+  (s.plots ?? []).forEach((entry, i) => {
+    if (typeof entry === 'string') return;
+    entry.points?.forEach((l, j) => {
+      if (!labels.has(l)) throw new ConfigError(`plots.${i}.points.${j}`, l, `a scan point label (${[...labels].join(', ')})`, source);
+    });
+    entry.estimators?.forEach((n, j) => {
+      if (!names.has(n))
+        throw new ConfigError(`plots.${i}.estimators.${j}`, n, `an estimator of this study (${[...names].join(', ')})`, source);
+    });
+    if (entry.variables && entry.plot !== 'closure')
+      throw new ConfigError(`plots.${i}.variables`, entry.variables, 'no variables: only a closure plot takes them', source);
+  });
   return s;
 }
 

@@ -5,7 +5,7 @@
  * event weighted −(window width)/(sideband widths)).
  */
 import { filterTable, type EventTable } from '../events/columns.js';
-import { sidebandSubtractionWeights } from '../fit/sideband-weights.js';
+import { sidebandSubtractionWeights } from '../fit/sidebandWeights.js';
 import { REGION, regionOf, selectedMassRange, type MassRegions, type Selection } from '../selection/selection.js';
 import type { Pairing } from './studySchema.js';
 

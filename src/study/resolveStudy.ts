@@ -14,10 +14,11 @@ import {
   configForMetadata,
   resolveGeneratorConfig,
   type ResolvedGeneratorConfig,
-} from '../config/generator-config.js';
+} from '../config/generatorConfig.js';
 import type { Seed } from '../rng.js';
 import { MAX_TOYS } from '../limits.js';
 import { deepMerge } from './deepMerge.js';
+import { resolvePlots, type ResolvedPlot } from './plots/resolvePlots.js';
 import type { Criterion, EstimatorKind, MorphSpec, Pairing, Sample, Study } from './studySchema.js';
 
 export interface ResolvedEstimator {
@@ -81,6 +82,8 @@ export interface ResolvedStudy {
   reference?: { scale: number };
   sample?: ResolvedSample;
   paired?: ResolvedPaired;
+  /** The report's plots (src/study/plots/); absent in study.json files written before plots were configurable. */
+  plots?: ResolvedPlot[];
 }
 
 export interface ResolveOptions {
@@ -187,6 +190,7 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
     ...(study.reference != null ? { reference: study.reference } : {}),
     ...(sample ? { sample } : {}),
     ...(study.paired ? { paired: resolvePaired(study, opts.source) } : {}),
+    plots: resolvePlots(study.plots, points, toys),
   };
 }
 

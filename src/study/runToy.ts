@@ -12,9 +12,9 @@ import { Binning } from '../binning/Binning.js';
 import { assignBins, type BinAssignment } from '../binning/assignBins.js';
 import type { EventTable } from '../events/columns.js';
 import { REGION } from '../selection/selection.js';
-import type { ResolvedGeneratorConfig } from '../config/generator-config.js';
-import { createBlockContext, type BlockContext } from '../../generators/zee/generate-block.js';
-import { generateTruthEventsSync } from '../../generators/zee/generate-events.js';
+import type { ResolvedGeneratorConfig } from '../config/generatorConfig.js';
+import { createBlockContext, type BlockContext } from '../../generators/zee/generateBlock.js';
+import { generateTruthEventsSync } from '../../generators/zee/generateEvents.js';
 import { estimatorFor } from './estimatorFor.js';
 import { bootstrapSample, loadSample } from './userSample.js';
 import { ConfigError, QmisidError, UsageError } from '../errors.js';
@@ -228,7 +228,7 @@ async function trainOnTable(kind: ResolvedEstimator['kind'], table: EventTable, 
     const { trainOracle } = await import('../train/oracle.js');
     return trainOracle(table, trainerOptions(ctx), { source: ctx.source, maxThreads: ctx.threads });
   }
-  const { trainModel } = await import('../train/train-model.js');
+  const { trainModel } = await import('../train/trainModel.js');
   return trainModel(table, trainerOptions(ctx), { source: ctx.source, maxThreads: ctx.threads });
 }
 

@@ -15,6 +15,21 @@ import { ColumnMapSchema } from '../io/columnMap.js';
 const toyCount = z.number().int().positive().max(MAX_TOYS);
 const eventCount = z.number().int().positive().max(MAX_TOY_EVENTS);
 
+/**
+ * Verdict p-values (src/study/verdict/summarizeVerdict.ts, closureScan.ts): a criterion `> α` has false-alarm
+ * budget α; its measured rate and power are in studies/calibration/.
+ */
+const P_VALUE_METRIC_NAMES = [
+  'biasP',
+  'pooledBiasP',
+  'pullMeanP',
+  'pullWidthP',
+  'coverage68P',
+  'coverage95P',
+  'closureScanP',
+  'scYieldP',
+] as const;
+
 /** Every scalar metric a criterion can name (definitions in src/study/summarizeEstimator.ts and docs/studies.md, "Metrics"). */
 export const METRIC_NAMES = [
   'failureRate',
@@ -33,6 +48,7 @@ export const METRIC_NAMES = [
   'mse',
   'mseReach',
   'sigmaSqrtNRel',
+  'medianRelSigma',
   'closureChi2Ndf',
   'closureChi2NdfPt',
   'closureChi2NdfEta',
@@ -42,19 +58,10 @@ export const METRIC_NAMES = [
   'phiKappaRms',
   'flaggedFraction',
   'physicalBranchFraction',
-  // Verdict p-values (src/study/verdict/summarizeVerdict.ts, closureScan.ts): a criterion `> α` has false-alarm
-  // budget α; its measured rate and power are in studies/calibration/.
-  'biasP',
-  'pooledBiasP',
-  'pullMeanP',
-  'pullWidthP',
-  'coverage68P',
-  'coverage95P',
-  'closureScanP',
+  ...P_VALUE_METRIC_NAMES,
   // SC yield of an estimator applied to a sample (src/study/metrics/scYield.ts): predicted Σ w·ε12 vs observed.
   'scYieldRatio',
   'scYieldPull',
-  'scYieldP',
   'scYieldRejectRate',
   // Data/MC scale factors of a paired study (src/study/metrics/sfSummary.ts), judged per scan point.
   'sfCoverage68',
@@ -84,16 +91,7 @@ export const SF_METRICS: ReadonlySet<string> = new Set([
 ]);
 
 /** Metrics that are p-values: `metric > threshold` has the false-alarm budget `threshold` unless `budget` says otherwise. */
-export const P_VALUE_METRICS: ReadonlySet<string> = new Set([
-  'biasP',
-  'pooledBiasP',
-  'pullMeanP',
-  'pullWidthP',
-  'coverage68P',
-  'coverage95P',
-  'closureScanP',
-  'scYieldP',
-]);
+export const P_VALUE_METRICS: ReadonlySet<string> = new Set(P_VALUE_METRIC_NAMES);
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The estimators the bench can run, each behind src/study/estimators/<kind>.ts. */
@@ -208,6 +206,52 @@ export const CriterionSchema = z.strictObject({
   why: z.string().optional(),
 });
 
+/**
+ * The plots a study can ask for in its report (src/study/plots/<name>.ts each; docs/reports.md "Plots").
+ * Per-point plots are drawn once per scan point, per-estimator plots once per estimator; the across-point
+ * plots (scaling, biasScan, biasOverSigmaScan, mseComparison) compare the points in one plot.
+ */
+export const PLOT_NAMES = [
+  'epsVsPt',
+  'epsVsAbsEta',
+  'epsVsPhi',
+  'ratioMap',
+  'massSpectra',
+  'closure',
+  'loss',
+  'identifiability',
+  'pulls',
+  'coverage',
+  'scaling',
+  'biasScan',
+  'biasOverSigmaScan',
+  'degeneracy',
+  'mseComparison',
+  'scaleFactors',
+  'scYield',
+] as const;
+export type PlotName = (typeof PLOT_NAMES)[number];
+
+/** The SC closure variables a `closure` plot entry can draw. */
+export const CLOSURE_VARIABLES = ['pt', 'eta', 'm_ee'] as const;
+
+/**
+ * One plot of the report: its name alone, or the name with the scan points and estimators to draw it for
+ * (absent: every point; the plot's own default estimators, docs/reports.md) and, for `closure`, the variables.
+ */
+export const PlotEntrySchema = z.union(
+  [
+    z.enum(PLOT_NAMES),
+    z.strictObject({
+      plot: z.enum(PLOT_NAMES),
+      points: z.array(name).min(1).optional(),
+      estimators: z.array(name).min(1).optional(),
+      variables: z.array(z.enum(CLOSURE_VARIABLES)).min(1).optional(),
+    }),
+  ],
+  { error: `a plot name (${PLOT_NAMES.join(', ')}) or { plot: <plot name>, points?, estimators?, variables? }` },
+);
+
 export const BinningSpecSchema = z.strictObject({
   eta: z.array(z.number()).min(2),
   pt: z.array(z.number()).min(2),
@@ -300,6 +344,11 @@ export const StudySchema = z.strictObject({
   quick: QuickSchema.optional(),
   sample: SampleSchema.optional(),
   paired: PairedSchema.optional(),
+  /**
+   * The report's plots, in this order (src/study/plots/). Absent: defaultPlots (src/study/plots/defaultPlots.ts)
+   * picks them from the study's shape.
+   */
+  plots: z.array(PlotEntrySchema).optional(),
 });
 
 export type StudyInput = z.input<typeof StudySchema>;
@@ -311,6 +360,8 @@ export type Pairing = z.output<typeof PairingSchema>;
 export type Sample = z.output<typeof SampleSchema>;
 export type Paired = z.output<typeof PairedSchema>;
 export type MorphSpec = z.output<typeof MorphSpecSchema>;
+export type PlotEntry = z.output<typeof PlotEntrySchema>;
+export type ClosureVariable = (typeof CLOSURE_VARIABLES)[number];
 
 /** The JSON Schema of a study file (draft 2020-12), as written to studies/study.schema.json. */
 export function exportStudyJsonSchema(): Record<string, unknown> {

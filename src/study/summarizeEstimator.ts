@@ -5,7 +5,7 @@
  *   pooled relative bias: mean over toys of the relative residuals of the used bins weighted by their expected
  *     flips, its standard error (reported errors, else the spread over toys) and their ratio,
  *   σ_k = spread of ε̂ over toys (one toy: the mean reported error), bias/σ = ⟨r⟩/σ_k,
- *   σ·√N relative = σ_k·√N_window/⟨τ⟩ (flat in N for a 1/√N estimator),
+ *   σ·√N relative = σ_k·√N_window/⟨τ⟩ (flat in N for a 1/√N estimator), medianRelSigma = median of σ_k/⟨τ_k⟩,
  *   coverage: fraction of (toy, bin) with |pull| < 1 (expect 68.3 %) or < 1.96 (95 %); for errors that are a
  *     K-member sample spread (record.errDof = K − 1) the Student-t quantiles t_{K−1} replace 1 and 1.96, and
  *     pullWidthRatio = pullWidth / √(ν/(ν − 2)) is the pull width relative to that of t_ν (1 when honest).
@@ -13,7 +13,10 @@
  * Failed estimator records (and failed toys) count in `failureRate` and are left out of every other metric.
  */
 import { chiSquareSf, mean as ssMean, median as ssMedian, normalCdf, sampleStandardDeviation } from '../stats/index.js';
+import { pooledResiduals } from './metrics/pooledResiduals.js';
 import { pullStats, type PullStats } from './metrics/pullStats.js';
+import type { SummedClosure } from './metrics/summedSpectra.js';
+import type { ShownEstimatorToy } from './metrics/shownToy.js';
 import type { EstimatorVerdict } from './verdict/estimatorVerdict.js';
 import { finite, type EstimatorRecord, type PointRecord } from './toyRecord.js';
 
@@ -38,6 +41,11 @@ export interface EstimatorSummary {
   metrics: Record<string, number>;
   bins: BinSummary[];
   diagnostics: Record<string, number>;
+  /** Every finite pull of the used bins over the toys (the sample behind pullMean, pullWidth, coverage68/95). */
+  pulls: number[];
+  /** For the report (summarizeStudy adds them): closure histograms summed over the toys, and the toy it shows. */
+  closureHist?: SummedClosure;
+  shown?: ShownEstimatorToy;
   /** Multi-toy verdict statistics against both targets and the binning-free scan (summarizeStudy adds it). */
   verdict?: EstimatorVerdict;
 }
@@ -147,26 +155,15 @@ export function summarizeEstimator(
   // reported errors when every toy has them (σ_t² = Σ w_k² σ̂_tk²/⟨τ_k⟩² / (Σw)², asymptotic), else from the
   // spread of r_t over toys (then the ratio follows Student t with toys − 1 dof). A global shift (background
   // SC pairs taken for flips) shows here at a precision the per-bin |bias| averages would bury in noise.
-  const wk = used.map((b) => b.count * b.truth);
-  const sw = wk.reduce((a, b) => a + b, 0);
-  const rt: number[] = [];
-  const vt: number[] = [];
-  for (const { rec, point } of ok) {
-    let r = 0;
-    let v = 0;
-    let good = true;
-    used.forEach((b, j) => {
-      const e = finite(rec.eps[b.bin]);
-      const t = finite(point.truth[b.bin]);
+  const { rt, vt } = pooledResiduals(
+    ok,
+    used.map((b) => ({ bin: b.bin, weight: b.count * b.truth, scale: b.truth })),
+    (point, b) => finite(point.truth[b.bin]),
+    (rec, b) => {
       const s = finite(rec.err[b.bin]);
-      if (!Number.isFinite(e) || !Number.isFinite(t)) good = false;
-      r += (wk[j]! * (e - t)) / b.truth;
-      v += s > 0 ? ((wk[j]! * s) / b.truth) ** 2 : NaN;
-    });
-    if (!good || !(sw > 0)) continue;
-    rt.push(r / sw);
-    vt.push(v / (sw * sw));
-  }
+      return s > 0 ? ((b.weight * s) / b.scale) ** 2 : NaN;
+    },
+  );
   const pooledRelBias = mean(rt);
   const fromErrors = vt.length > 0 && vt.every(Number.isFinite);
   const pooledRelBiasErr = fromErrors ? Math.sqrt(vt.reduce((a, b) => a + b, 0)) / vt.length : sd(rt) / Math.sqrt(rt.length);
@@ -200,6 +197,7 @@ export function summarizeEstimator(
     mse: mean(ok.map(({ rec }) => finite(rec.electron.mse)).filter(Number.isFinite)),
     mseReach: mean(ok.map(({ rec }) => finite(rec.electron.mseReach ?? null)).filter(Number.isFinite)),
     sigmaSqrtNRel: median(used.map((b) => (b.sigma * Math.sqrt(nWindow)) / b.truth)),
+    medianRelSigma: median(used.map((b) => b.sigma / b.truth)),
     closureChi2Ndf: mean(chi2ndf.filter(Number.isFinite)),
     closureChi2NdfPt: closureOne(ok, 'pt'),
     closureChi2NdfEta: closureOne(ok, 'eta'),
@@ -221,7 +219,7 @@ export function summarizeEstimator(
   }
   const diagnostics: Record<string, number> = {};
   for (const [key, xs] of Object.entries(diag)) diagnostics[key] = mean(xs);
-  return { toys, failures, metrics, bins, diagnostics };
+  return { toys, failures, metrics, bins, diagnostics, pulls: allPulls.filter(Number.isFinite) };
 }
 
 /** Per-toy test of the SC yield at α = 1 % two-sided: |pull| above this rejects. */

@@ -15,6 +15,8 @@ import type { ResolvedStudy } from './resolveStudy.js';
 import { binMse, summarizeEstimator, type EstimatorSummary } from './summarizeEstimator.js';
 import type { PointRecord, ToyRecord } from './toyRecord.js';
 import { summarizeScaleFactors, type ScaleFactorSummary } from './metrics/sfSummary.js';
+import { curveToy, shownEstimatorToy, type CurveToy } from './metrics/shownToy.js';
+import { summedClosure, summedMass, type SummedMass } from './metrics/summedSpectra.js';
 
 export interface PointSummary {
   label: string;
@@ -29,6 +31,9 @@ export interface PointSummary {
    */
   relativeEfficiency: Record<string, Record<string, number | null>>;
   mseRatio: Record<string, Record<string, number | null>>;
+  /** For the report: OC/SC m_ee spectra summed over the successful toys, and the toy the ε curves show. */
+  mass?: SummedMass;
+  curves?: CurveToy;
 }
 
 export interface StudySummary {
@@ -99,12 +104,19 @@ export function summarizeStudy(
     const avg = (f: (r: PointRecord) => number): number => (present.length ? present.reduce((a, r) => a + f(r), 0) / present.length : NaN);
     const estimators: Record<string, EstimatorSummary> = {};
     const ref = extras.reference?.points[p.label];
+    // The successful toys' records of this point: what the report's summed histograms add up.
+    const okRecs = sorted.filter((r) => r.status === 'ok').flatMap((r) => r.points.filter((q) => q.label === p.label));
     for (const e of p.estimators) {
-      estimators[e.name] = summarizeEstimator(e.name, recs);
-      estimators[e.name]!.verdict = estimatorVerdict(e.name, recs, ref, deriveSeed(study.seed, 'scan', p.label, e.name));
+      const s = summarizeEstimator(e.name, recs);
+      s.verdict = estimatorVerdict(e.name, recs, ref, deriveSeed(study.seed, 'scan', p.label, e.name));
       floors.push(...pullFloors(p.label, e.name, recs, ref, binning));
       inflation.push(...errorInflation(p.label, e.name, recs, ref, binning));
+      const closureHist = summedClosure(e.name, okRecs);
+      const shown = shownEstimatorToy(p.label, e.name, sorted);
+      estimators[e.name] = { ...s, ...(closureHist ? { closureHist } : {}), ...(shown ? { shown } : {}) };
     }
+    const mass = summedMass(okRecs);
+    const curves = curveToy(p.label, sorted, study.binning);
     const names = p.estimators.map((e) => e.name);
     const mses = Object.fromEntries(names.map((n) => [n, binMse(n, recs)]));
     const relativeEfficiency: PointSummary['relativeEfficiency'] = {};
@@ -127,6 +139,8 @@ export function summarizeStudy(
       estimators,
       relativeEfficiency,
       mseRatio,
+      ...(mass ? { mass } : {}),
+      ...(curves ? { curves } : {}),
     };
   });
   const judge = opts.judgeCriteria !== false;

@@ -1,7 +1,7 @@
 /**
  * How many threads each toy's estimators may use: the machine's cores shared among the toys running at once,
  * so `--workers K` toys × their gradient threads never exceed the cores unless forced with `--threads`.
- * Records do not depend on it (the trainer cuts batches into a fixed number of parts: parallel-engine.ts).
+ * Records do not depend on it (the trainer cuts batches into a fixed number of parts: parallelEngine.ts).
  */
 import { availableParallelism } from 'node:os';
 

@@ -12,7 +12,7 @@
  */
 import { DataError } from '../errors.js';
 import type { EventTable, TypedColumn } from '../events/columns.js';
-import { readEvents } from '../io/events-file.js';
+import { readEvents } from '../io/eventsFile.js';
 import { createRng } from '../rng.js';
 import type { ResolvedSample } from './resolveStudy.js';
 

@@ -56,7 +56,7 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
     }
   }
   const alerts = studyAlerts(data);
-  const { plots: basePlots, leftOut } = studyPlots(data);
+  const { plots: basePlots, leftOut } = studyPlots(info.study, summary);
   const plots = [...verdictPlots(data), ...basePlots];
   if (summary.calibration && 'missing' in summary.calibration) headline['false-alarm calibration'] = summary.calibration.missing;
   for (const [id, why] of Object.entries(leftOut)) headline[`plot left out: ${id}`] = why;

@@ -4,7 +4,7 @@
  * `qmisid train` then exits non-zero and writes nothing, and a study counts the toy's estimate as collapsed.
  *
  * Attainable minimum. With non-negative weights every term −log P of the pair loss (plain or with the
- * modelled background, pair-loss.ts) has P ≤ 1, so the weighted mean loss is ≥ 0; 0 is its bound. With the
+ * modelled background, pairLoss.ts) has P ≤ 1, so the weighted mean loss is ≥ 0; 0 is its bound. With the
  * linear negative-weight loss (negativeWeights: 'linear') the loss has no lower bound at all (−|w|·ℓ of a
  * sideband SC event → −∞ as its ε → 0), but any φ that describes the data has the window's positive
  * cross-entropy dominate the subtracted sideband's (their ratio is the sideband weight times the sideband-to-

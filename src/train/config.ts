@@ -60,14 +60,14 @@ export const TrainConfigSchema = z
     /** A member that lands on the mirror branch (ε > ½) is negated, φ → −φ, an exact symmetry of f. */
     flipMirror: z.boolean().default(false),
     /**
-     * Threads for the gradient (data parallel: the batch is split, see parallel-engine.ts). Default: 2 on
+     * Threads for the gradient (data parallel: the batch is split, see parallelEngine.ts). Default: 2 on
      * wasm/cpu (single-threaded kernels under Node), 1 on tfjs-node (already multi-threaded).
      */
     threads: z.number().int().min(1).max(16).optional(),
     /**
      * Events with negative weights (sideband subtraction). 'background' (default): they are not trained on;
      * they estimate the background OC/SC probabilities of each coarse pair category, which enter the loss of
-     * the window pairs as a mixture — a proper likelihood, bounded below by 0 (pair-loss.ts, docs/trainer.md).
+     * the window pairs as a mixture — a proper likelihood, bounded below by 0 (pairLoss.ts, docs/trainer.md).
      * 'linear': the old Σ w·BCE with negative w, unbounded below (kept to show the guard catching it).
      */
     negativeWeights: z.enum(['background', 'linear']).default('background'),

@@ -7,14 +7,14 @@
  */
 import { deriveSeed, type Seed } from '../rng.js';
 import type { TrainConfig } from './config.js';
-import type { Head } from './grad-engine.js';
+import type { Head } from './gradEngine.js';
 import type { MlpArch } from './mlp.js';
 import type { Member } from './model.js';
 import type { Progress } from './progress.js';
 import { trainMember } from './trainer.js';
-import { createBatchEngine } from './parallel-engine.js';
+import { createBatchEngine } from './parallelEngine.js';
 import type { BackendName } from './backend.js';
-import type { TrainingSet } from './training-set.js';
+import type { TrainingSet } from './trainingSet.js';
 
 export function memberSeed(root: Seed, k: number): string {
   return deriveSeed(root, 'member', k);

@@ -1,5 +1,5 @@
 /**
- * A trained φ model as kept in memory and on disk (model-io.ts): everything needed to reproduce its
+ * A trained φ model as kept in memory and on disk (modelIo.ts): everything needed to reproduce its
  * predictions (features, normalisation, architecture, weights) and to judge it (config, seed, backend,
  * branch, loss curves). An ensemble is one model with K members sharing features and normalisation.
  */

@@ -7,7 +7,7 @@
 import type { EventTable } from '../events/columns.js';
 import type { TrainConfigInput } from './config.js';
 import type { PhiModel } from './model.js';
-import { trainWithHead, type TrainRunOptions } from './train-model.js';
+import { trainWithHead, type TrainRunOptions } from './trainModel.js';
 
 export function trainOracle(table: EventTable, input: TrainConfigInput = {}, opts: TrainRunOptions = {}): Promise<PhiModel> {
   return trainWithHead(table, input, 'electron', opts);

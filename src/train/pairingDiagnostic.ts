@@ -10,7 +10,7 @@
  */
 import type { Binning } from '../binning/Binning.js';
 import { describeFlatComponent, pairingGraph } from '../identifiability/pairingGraph.js';
-import type { TrainingSet } from './training-set.js';
+import type { TrainingSet } from './trainingSet.js';
 
 export interface PairingDiagnostic {
   binning: { eta: number[]; pt: number[] };

@@ -1,5 +1,5 @@
 /**
- * The background model of the φ-trainer under sideband subtraction (docs/trainer.md, pair-loss.ts).
+ * The background model of the φ-trainer under sideband subtraction (docs/trainer.md, pairLoss.ts).
  *
  * Sideband subtraction hands the trainer window events with w > 0 and sideband events with w < 0, |w| = the
  * window/sideband width ratio (times any event weight). Σ|w| over the negative-weight events of a pair
@@ -26,7 +26,7 @@
  * with Σw ≤ 0.
  */
 import { DataError } from '../errors.js';
-import type { TrainingSet } from './training-set.js';
+import type { TrainingSet } from './trainingSet.js';
 
 export interface BackgroundSummary {
   /** Pair categories holding window (w > 0) events. */

@@ -15,18 +15,18 @@ import { createRng, deriveSeed } from '../rng.js';
 import { adamStep, createAdam } from './adam.js';
 import { assessBranch } from './branch.js';
 import type { TrainConfig } from './config.js';
-import type { Batch, Head } from './grad-engine.js';
-import type { BatchEngine } from './parallel-engine.js';
+import type { Batch, Head } from './gradEngine.js';
+import type { BatchEngine } from './parallelEngine.js';
 import { cloneParams, flatParams, initParams, negateOutput, type MlpArch, type MlpParams } from './mlp.js';
 import type { Member } from './model.js';
-import { bceValue, pairLossBkgValue, pairLossValue } from './pair-loss.js';
+import { bceValue, pairLossBkgValue, pairLossValue } from './pairLoss.js';
 import { epsCollapse, lossBelowMinimum } from './collapseGuard.js';
 import { sidebandBackground } from './sidebandBackground.js';
 import { predictPhi } from './predict.js';
 import type { Progress } from './progress.js';
 import { learningRate } from './schedule.js';
 import { ocSubsample } from './subsample.js';
-import type { TrainingSet } from './training-set.js';
+import type { TrainingSet } from './trainingSet.js';
 
 export interface MemberPlan {
   index: number;

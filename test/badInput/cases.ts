@@ -363,6 +363,11 @@ function studyFileCases(): CaseSpec[] {
     ],
     ['generator key unknown', { ...TINY_STUDY, generator: { detectr: {} } }, ['generator.detectr']],
     ['binning not increasing', { ...TINY_STUDY, binning: { eta: [0, 2, 1], pt: [25, 1000] } }, ['binning.eta']],
+    ['plot name unknown', { ...TINY_STUDY, plots: ['massSpectra', 'massSpectrum'] }, ['plots.1', '"massSpectrum"', 'massSpectra']],
+    ['plot entry name unknown', { ...TINY_STUDY, plots: [{ plot: 'pullz' }] }, ['plots.0', '"pullz"']],
+    ['plot point unknown', { ...TINY_STUDY, plots: [{ plot: 'massSpectra', points: ['nope'] }] }, ['plots.0.points.0', '"nope"']],
+    ['plot estimator unknown', { ...TINY_STUDY, plots: [{ plot: 'pulls', estimators: ['nope'] }] }, ['plots.0.estimators.0', '"nope"']],
+    ['plot variables off closure', { ...TINY_STUDY, plots: [{ plot: 'pulls', variables: ['eta'] }] }, ['plots.0.variables', 'closure']],
   ];
   const out: CaseSpec[] = variants.map(([name, body, needles]) => ({
     name: `study file ${name}`,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { tableFromArrays, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { generateEvents } from '../../generators/zee/index.js';
 import { concatTables, type EventTable } from '../../src/events/columns.js';
-import { writeEvents } from '../../src/io/events-file.js';
+import { writeEvents } from '../../src/io/eventsFile.js';
 import { runStudy } from '../../src/study/runStudy.js';
 import { runCli } from './harness.js';
 

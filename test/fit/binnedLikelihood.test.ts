@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binnedNll, binnedNllDerivatives } from '../../src/fit/binnedLikelihood.js';
-import { eps12 } from '../../src/method/pair-function.js';
+import { eps12 } from '../../src/method/pairFunction.js';
 import { fitBinned } from '../../src/fit/fitBinned.js';
 import { pairCounts, type PairCounts } from '../../src/fit/pairCounts.js';
 import { createRng } from '../../src/rng.js';

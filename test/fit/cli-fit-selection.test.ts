@@ -10,10 +10,10 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { register } from '../../src/cli/commands/fit.js';
 import { UsageError } from '../../src/errors.js';
-import { configForMetadata } from '../../src/config/generator-config.js';
-import { writeEvents } from '../../src/io/events-file.js';
+import { configForMetadata } from '../../src/config/generatorConfig.js';
+import { writeEvents } from '../../src/io/eventsFile.js';
 import { REGION } from '../../src/selection/selection.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmisid-fit-sel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Binning } from '../../src/binning/Binning.js';
 import { register } from '../../src/cli/commands/fit.js';
 import { UsageError, DataError } from '../../src/errors.js';
-import { writeEvents } from '../../src/io/events-file.js';
+import { writeEvents } from '../../src/io/eventsFile.js';
 import { toyTable } from '../truth/toyTable.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmisid-fit-'));

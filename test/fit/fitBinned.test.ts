@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fitBinned } from '../../src/fit/fitBinned.js';
 import { binnedNll } from '../../src/fit/binnedLikelihood.js';
 import { pairCounts } from '../../src/fit/pairCounts.js';
-import { sidebandSubtractionWeights } from '../../src/fit/sideband-weights.js';
+import { sidebandSubtractionWeights } from '../../src/fit/sidebandWeights.js';
 import { SELECTION_DEFAULTS, sidebandFactor } from '../../src/selection/selection.js';
 import { DataError, ConfigError } from '../../src/errors.js';
 import { createRng, deriveSeed } from '../../src/rng.js';

@@ -17,7 +17,7 @@ import { fitBinnedTable } from '../../src/fit/fitBinned.js';
 import { fitFoldedTable } from '../../src/fit/fitFolded.js';
 import { flipMigration } from '../../src/fit/flipMigration.js';
 import { foldedNll, foldedNllDerivatives } from '../../src/fit/foldedLikelihood.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 import { binnedFoldedEstimator } from '../../src/study/estimators/binnedFolded.js';
 
 const ETA_EDGES = [0, 1.37, 2.5];

@@ -24,7 +24,7 @@ import { describe, expect, it } from 'vitest';
 import { fitBinned } from '../../src/fit/fitBinned.js';
 import { pairCounts } from '../../src/fit/pairCounts.js';
 import { binnedNllDerivatives } from '../../src/fit/binnedLikelihood.js';
-import { eps12 } from '../../src/method/pair-function.js';
+import { eps12 } from '../../src/method/pairFunction.js';
 import { FIXTURES } from '../fixtures/peer-binned/scenarios.js';
 import { PYTHON, peerPath } from '../../bench/peers.js';
 

@@ -8,11 +8,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Binning } from '../../src/binning/Binning.js';
 import type { EventTable } from '../../src/events/columns.js';
-import { resolveGeneratorConfig } from '../../src/config/generator-config.js';
+import { resolveGeneratorConfig } from '../../src/config/generatorConfig.js';
 import { fitBinnedTable } from '../../src/fit/fitBinned.js';
 import { fitFoldedTable } from '../../src/fit/fitFolded.js';
 import { applyFlipResponse, flipResponseSchema, FLIP_RESPONSE_PROFILES } from '../../src/fit/flipResponse.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 
 const EPS_ETA = [0.03, 0.08];
 const binning = Binning.fromEdges([0, 1.37, 2.47], [25, 45, 14000]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { COLUMNS, concatTables, type EventTable } from '../../src/events/columns.js';
-import { createBlockContext, generateBlock } from '../../generators/zee/generate-block.js';
-import { epsModel } from '../../generators/zee/eps-model.js';
+import { createBlockContext, generateBlock } from '../../generators/zee/generateBlock.js';
+import { epsModel } from '../../generators/zee/epsModel.js';
 import { mean, sampleStandardDeviation } from '../../src/stats/index.js';
 import { REGION } from '../../src/selection/selection.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { readEvents } from '../../src/io/events-file.js';
+import { readEvents } from '../../src/io/eventsFile.js';
 import { version } from '../../src/version.js';
 import { REGION } from '../../src/selection/selection.js';
 

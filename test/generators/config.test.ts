@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { configForMetadata, generatorConfigJsonSchema, resolveGeneratorConfig } from '../../src/config/generator-config.js';
+import { configForMetadata, generatorConfigJsonSchema, resolveGeneratorConfig } from '../../src/config/generatorConfig.js';
 
 function rejects(input: unknown, path: string): ConfigError {
   let caught: unknown;

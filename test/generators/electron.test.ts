@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { COLUMNS, ELECTRON_COLUMNS, generatedColumns, type EventTable } from '../../src/events/columns.js';
 import { ConfigError } from '../../src/errors.js';
-import { resolveGeneratorConfig, type GeneratorConfigInput } from '../../src/config/generator-config.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { resolveGeneratorConfig, type GeneratorConfigInput } from '../../src/config/generatorConfig.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 import { latentElectron } from '../../generators/zee/electron/latentElectron.js';
 import { reachableTarget } from '../../generators/zee/electron/reachableTarget.js';
 import { materialProfile } from '../../generators/zee/electron/materialProfile.js';
-import { upperTailProbability } from '../../generators/zee/normal-tail.js';
+import { upperTailProbability } from '../../generators/zee/normalTail.js';
 import { columnBytes } from './helpers.js';
 
 function allBytes(t: EventTable): string {

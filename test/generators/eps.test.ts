@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { resolveGeneratorConfig } from '../../src/config/generator-config.js';
-import { epsModel } from '../../generators/zee/eps-model.js';
-import { erfc } from '../../generators/zee/normal-tail.js';
+import { resolveGeneratorConfig } from '../../src/config/generatorConfig.js';
+import { epsModel } from '../../generators/zee/epsModel.js';
+import { erfc } from '../../generators/zee/normalTail.js';
 import { erfc as libraryErfc } from '../../src/stats/index.js';
 
 const analytic = () => epsModel(resolveGeneratorConfig({}).eps);
@@ -44,7 +44,7 @@ describe('truth ε models', () => {
   });
 
   it('the generator erfc (kept hand-written, docs/numerics.md) stays within 1.2e-7 of the library erfc on a grid', () => {
-    // Grid over the range the generator uses: erfc argument up to 12/√2 (analytic-eps.ts TAIL_CUTOFF = 12).
+    // Grid over the range the generator uses: erfc argument up to 12/√2 (analyticEps.ts TAIL_CUTOFF = 12).
     let worst = 0;
     for (let x = -10; x <= 12 / Math.SQRT2; x += 0.001) worst = Math.max(worst, Math.abs(erfc(x) / libraryErfc(x) - 1));
     expect(worst).toBeLessThan(1.2e-7);

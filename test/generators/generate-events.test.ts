@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { concatTables, type EventTable } from '../../src/events/columns.js';
 import { UsageError } from '../../src/errors.js';
-import { generateEvents, generateTruthEventsSync } from '../../generators/zee/generate-events.js';
-import { createBlockContext, generateBlock } from '../../generators/zee/generate-block.js';
+import { generateEvents, generateTruthEventsSync } from '../../generators/zee/generateEvents.js';
+import { createBlockContext, generateBlock } from '../../generators/zee/generateBlock.js';
 import { columnBytes } from './helpers.js';
 
 // Small blocks so a few thousand events span many blocks; fakes and fractional smearing on to exercise renumbering.

@@ -5,9 +5,9 @@ import {
   configForMetadata,
   isResolvedGeneratorConfig,
   resolveGeneratorConfig,
-} from '../../src/config/generator-config.js';
+} from '../../src/config/generatorConfig.js';
 import { ConfigError } from '../../src/errors.js';
-import { createBlockContext } from '../../generators/zee/generate-block.js';
+import { createBlockContext } from '../../generators/zee/generateBlock.js';
 
 describe('resolve once', () => {
   it('a resolved config is returned as it is, and the block context keeps that very object', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { resolveGeneratorConfig } from '../../src/config/generator-config.js';
-import { buildTruthSamplers, breitWignerCdf, breitWignerM2, zPtCdf } from '../../generators/zee/truth-samplers.js';
-import { allocateTruthBuffers, generateTruth } from '../../generators/zee/truth-kinematics.js';
-import { UniformStream } from '../../generators/zee/uniform-stream.js';
-import { TabulatedSampler } from '../../generators/zee/tabulated-sampler.js';
-import { sinCosOut, turnSinCos } from '../../generators/zee/turn-sin-cos.js';
+import { resolveGeneratorConfig } from '../../src/config/generatorConfig.js';
+import { buildTruthSamplers, breitWignerCdf, breitWignerM2, zPtCdf } from '../../generators/zee/truthSamplers.js';
+import { allocateTruthBuffers, generateTruth } from '../../generators/zee/truthKinematics.js';
+import { UniformStream } from '../../generators/zee/uniformStream.js';
+import { TabulatedSampler } from '../../generators/zee/tabulatedSampler.js';
+import { sinCosOut, turnSinCos } from '../../generators/zee/turnSinCos.js';
 import { ksOneSample } from '../../src/stats/index.js';
 
 function truthSample(n: number, input: object = {}, seed = 'truth-test') {

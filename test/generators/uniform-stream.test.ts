@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '../../src/rng.js';
-import { UniformStream } from '../../generators/zee/uniform-stream.js';
+import { UniformStream } from '../../generators/zee/uniformStream.js';
 import { ksOneSample } from '../../src/stats/index.js';
 
 describe('UniformStream', () => {

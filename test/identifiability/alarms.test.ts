@@ -10,7 +10,7 @@
  * No statistical tolerance: the graph is a deterministic function of the sample.
  */
 import { describe, expect, it } from 'vitest';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 import { Binning } from '../../src/binning/Binning.js';
 import { fitBinnedTable } from '../../src/fit/fitBinned.js';
 import { binnedEstimator } from '../../src/study/estimators/binned.js';

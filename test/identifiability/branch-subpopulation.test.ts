@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { branchCount, branchOf } from '../../src/identifiability/branchOf.js';
 import { assessBranch } from '../../src/train/branch.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 
 describe('branch decided on the bulk', () => {
   it('a reachable target with a sub-population above ½ is the physical branch; its mirror is the mirror', async () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEventWriter, readEvents, writeEvents, sidecarPath } from '../../src/io/events-file.js';
+import { openEventWriter, readEvents, writeEvents, sidecarPath } from '../../src/io/eventsFile.js';
 import { COLUMNS, emptyTable, sliceTable, type EventTable } from '../../src/events/columns.js';
 import { createRng } from '../../src/rng.js';
 import { DataError } from '../../src/errors.js';

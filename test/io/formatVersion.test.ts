@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyTable } from '../../src/events/columns.js';
-import { readEvents, sidecarPath, writeEvents } from '../../src/io/events-file.js';
+import { readEvents, sidecarPath, writeEvents } from '../../src/io/eventsFile.js';
 import { checkFormatVersion, FORMAT_VERSIONS, FormatVersionError, withFormatVersion } from '../../src/io/formatVersion.js';
 import { rebuildReport, writeReport } from '../../src/report/index.js';
 import { readToys, toysJsonl } from '../../src/study/toyStore.js';

@@ -9,7 +9,7 @@ import {
   pairLogitGrad,
   scOverOcFromPhi,
   sigmoid,
-} from '../../src/method/pair-function.js';
+} from '../../src/method/pairFunction.js';
 
 // Flip probabilities across the physical range, log-uniform from 1e-7 to 0.5.
 const epsArb = fc.double({ min: Math.log(1e-7), max: Math.log(0.4999), noNaN: true }).map(Math.exp);

@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, DataError, UsageError } from '../../src/errors.js';
 import { massRegion, parseMapFlag, resolveColumnMap, suggestMapping } from '../../src/io/columnMap.js';
-import { readEvents, writeEvents } from '../../src/io/events-file.js';
+import { readEvents, writeEvents } from '../../src/io/eventsFile.js';
 import { register as registerFit } from '../../src/cli/commands/fit.js';
 import { register as registerTrain } from '../../src/cli/commands/train.js';
 import { register as registerApply } from '../../src/cli/commands/apply.js';

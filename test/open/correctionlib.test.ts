@@ -13,9 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { register as registerApply } from '../../src/cli/commands/apply.js';
 import { register as registerExport } from '../../src/cli/commands/export.js';
 import { register as registerFit } from '../../src/cli/commands/fit.js';
-import { writeEvents } from '../../src/io/events-file.js';
-import { saveModel } from '../../src/train/model-io.js';
-import { trainModel } from '../../src/train/train-model.js';
+import { writeEvents } from '../../src/io/eventsFile.js';
+import { saveModel } from '../../src/train/modelIo.js';
+import { trainModel } from '../../src/train/trainModel.js';
 import { FOREIGN_EPS, foreignTables } from './foreignSample.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmisid-clib-'));
@@ -124,7 +124,7 @@ describe('correctionlib export', async () => {
     const cset = JSON.parse(readFileSync(out, 'utf8'));
     expect(validate(cset) ? [] : validate.errors).toEqual([]);
     // Recompute one bin's mean by hand: window electrons with |eta| in [0.8, 1.6), pT in [40, 200).
-    const { readEvents } = await import('../../src/io/events-file.js');
+    const { readEvents } = await import('../../src/io/eventsFile.js');
     const t = (await readEvents(applied)).table.columns;
     let s = 0;
     let sd = 0;

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { SAMPLE_COLUMNS } from '../../src/external/protocol.js';
-import { readEvents } from '../../src/io/events-file.js';
+import { readEvents } from '../../src/io/eventsFile.js';
 import { runStudy } from '../../src/study/runStudy.js';
 import { readToys } from '../../src/study/toyStore.js';
 

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Binning } from '../../src/binning/Binning.js';
 import type { EventTable } from '../../src/events/columns.js';
-import { writeEvents } from '../../src/io/events-file.js';
+import { writeEvents } from '../../src/io/eventsFile.js';
 import { createRng } from '../../src/rng.js';
 import { toyTable } from '../truth/toyTable.js';
 

@@ -17,15 +17,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { register as registerApply } from '../../src/cli/commands/apply.js';
 import { register as registerExport } from '../../src/cli/commands/export.js';
 import { DataError } from '../../src/errors.js';
-import { readEvents, writeEvents } from '../../src/io/events-file.js';
+import { readEvents, writeEvents } from '../../src/io/eventsFile.js';
 import { loadOnnxPhi } from '../../src/onnx/onnxPhi.js';
 import { phiToOnnx } from '../../src/onnx/phiToOnnx.js';
 import { memberEps } from '../../src/train/apply.js';
 import { electronInputs, parseFeatures } from '../../src/train/features.js';
-import { saveModel } from '../../src/train/model-io.js';
+import { saveModel } from '../../src/train/modelIo.js';
 import { normalise } from '../../src/train/normalisation.js';
 import { predictPhi } from '../../src/train/predict.js';
-import { trainModel } from '../../src/train/train-model.js';
+import { trainModel } from '../../src/train/trainModel.js';
 import { foreignTables } from './foreignSample.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmisid-onnx-'));

@@ -1,6 +1,6 @@
 /**
  * The algebra of the method note (eq. 1–5) for the TENSOR pair function the trainer uses
- * (src/train/pair-loss.ts, on the backend the trainer picks), checked on arbitrary φ1, φ2 with |φ| ≤ 100.
+ * (src/train/pairLoss.ts, on the backend the trainer picks), checked on arbitrary φ1, φ2 with |φ| ≤ 100.
  * The double-precision versions of the same properties are in test/method/pair-function.test.ts.
  *
  * Tolerance (float32, derived rather than tuned): u = 2⁻²⁴. Rounding the inputs to float32 moves each φ by
@@ -13,8 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/train/backend.js';
-import { pairLogit as pairLogitT, pairLossAndGrad } from '../../src/train/pair-loss.js';
-import { degeneratePartner, eps12, logit, ocOverSc, pairLogit, pairLogitGrad } from '../../src/method/pair-function.js';
+import { pairLogit as pairLogitT, pairLossAndGrad } from '../../src/train/pairLoss.js';
+import { degeneratePartner, eps12, logit, ocOverSc, pairLogit, pairLogitGrad } from '../../src/method/pairFunction.js';
 import { pick } from './support/heavy.js';
 
 const U32 = 2 ** -24;
@@ -51,7 +51,7 @@ beforeAll(async () => {
   await selectBackend('auto');
 });
 
-describe('tensor pair function f(φ1, φ2) (src/train/pair-loss.ts) on the trainer backend', () => {
+describe('tensor pair function f(φ1, φ2) (src/train/pairLoss.ts) on the trainer backend', () => {
   it('at φ = κ = logit ε, f is the log of the OC/SC rate ratio of eq. 1, and sigmoid(f) = 1 − ε12', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(epsArb, epsArb), { minLength: 1, maxLength: 64 }), (es) => {
@@ -146,7 +146,7 @@ describe('tensor pair function f(φ1, φ2) (src/train/pair-loss.ts) on the train
   // f is smooth everywhere, but a stable form built from max(a, b) + log1p(e^{−|a−b|}) (or relu(s) +
   // log1p(e^{−|s|})) has kinks whose one-sided derivatives tf.grad picks at the tie: at φ1 = φ2 (two alike
   // electrons) and at φ1 = −φ2 the autodiff gradient would be off by ½ per kink. This regression test keeps the
-  // tensor form smooth (src/train/pair-loss.ts writes it with softplus only).
+  // tensor form smooth (src/train/pairLoss.ts writes it with softplus only).
   it('tf.grad of f is right at the ties φ1 = φ2 and φ1 = −φ2 as well (|φ| ≤ 100)', () => {
     const tieArb = fc.tuple(phiArb, fc.boolean()).map(([a, same]) => [a, same ? a : -a] as [number, number]);
     fc.assert(

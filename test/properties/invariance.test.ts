@@ -20,7 +20,7 @@ import { fitBinnedTable, type BinnedFitResult } from '../../src/fit/fitBinned.js
 import { permuteEvents, swapElectrons as swapElectronsShared } from '../../src/check/properties/invariance.js';
 import { SELECTION_DEFAULTS } from '../../src/selection/selection.js';
 import { selectBackend } from '../../src/train/backend.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 import { columnBytes } from '../generators/helpers.js';
 import { pick } from './support/heavy.js';
 import { binnedCheck, epsShapeArb, PROPERTY_BINNING, trainedBinMeans, windowSample } from './support/zee.js';

@@ -31,7 +31,7 @@ import { Binning } from '../../src/binning/Binning.js';
 import type { EventTable } from '../../src/events/columns.js';
 import { fitBinnedTable } from '../../src/fit/fitBinned.js';
 import { fitFoldedTable } from '../../src/fit/fitFolded.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 import { pick } from './support/heavy.js';
 import { REGION } from '../../src/selection/selection.js';
 

@@ -18,7 +18,7 @@ import {
   wilsonInterval,
 } from '../../src/report/index.js';
 import { canonicalSvgIds } from '../../src/report/canonicalSvgIds.js';
-import { logit, pairLogit } from '../../src/method/pair-function.js';
+import { logit, pairLogit } from '../../src/method/pairFunction.js';
 
 function values(spec: unknown): Record<string, unknown>[][] {
   const out: Record<string, unknown>[][] = [];

@@ -1,7 +1,7 @@
 /** The selection module: one resolution, the derived sideband weight, region codes, flag parsing; the flip response's one schema. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../../src/errors.js';
-import { resolveGeneratorConfig } from '../../src/config/generator-config.js';
+import { resolveGeneratorConfig } from '../../src/config/generatorConfig.js';
 import { flipResponseFrom, FLIP_RESPONSE_DEFAULTS } from '../../src/fit/flipResponse.js';
 import {
   REGION,

@@ -51,8 +51,17 @@ function data(): StudyReportData {
     estimators: [{ name: 'binned', kind: 'binned', options: {}, sidebandSubtraction: false }],
   });
   return {
-    info: { study: { name: 'background', toys: 4, points: [point('a'), point('b')], binning: { eta: [0, 1, 2], pt: [25, 1000] } } },
+    info: {
+      study: {
+        name: 'background',
+        toys: 4,
+        plots: [{ plot: 'biasScan', points: ['a', 'b'] }],
+        points: [point('a'), point('b')],
+        binning: { eta: [0, 1, 2], pt: [25, 1000] },
+      },
+    },
     summary: {
+      toys: { requested: 4, recorded: 4, failed: 0, missing: [] },
       points: [
         { label: 'a', estimators: { binned: summary } },
         { label: 'b', estimators: { binned: summary } },
@@ -64,7 +73,8 @@ function data(): StudyReportData {
 
 describe('bias-scan plot', () => {
   it('plots pooledRelBias ± pooledRelBiasErr from the summary', () => {
-    const { plots } = studyPlots(data());
+    const d = data();
+    const { plots } = studyPlots(d.info.study, d.summary);
     const scan = plots.find((p) => p.id === 'bias-scan');
     expect(scan).toBeDefined();
     expect(scan!.facts!['binned @ a']).toBe('0.0189');

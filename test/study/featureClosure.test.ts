@@ -8,7 +8,7 @@
  *   - mseReach is 0 for the target itself and positive for the binned mean; it is absent (NaN) without the columns.
  */
 import { describe, expect, it } from 'vitest';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 import { featureClosures } from '../../src/study/metrics/featureClosure.js';
 import { electronMetrics } from '../../src/study/metrics/electronMetrics.js';
 import { windowTable } from '../../src/study/prepareTable.js';

@@ -6,12 +6,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../../src/train/backend.js';
-import { createGradEngine, type Batch } from '../../src/train/grad-engine.js';
+import { createGradEngine, type Batch } from '../../src/train/gradEngine.js';
 import { initParams, type MlpArch } from '../../src/train/mlp.js';
-import { pairLogit as pairLogitT } from '../../src/train/pair-loss.js';
-import { pairLogit, pairLogitGrad } from '../../src/method/pair-function.js';
-import { trainModel } from '../../src/train/train-model.js';
-import { toyPairs } from '../../src/train/toy-pairs.js';
+import { pairLogit as pairLogitT } from '../../src/train/pairLoss.js';
+import { pairLogit, pairLogitGrad } from '../../src/method/pairFunction.js';
+import { trainModel } from '../../src/train/trainModel.js';
+import { toyPairs } from '../../src/train/toyPairs.js';
 import { createRng } from '../../src/rng.js';
 import { UsageError } from '../../src/errors.js';
 

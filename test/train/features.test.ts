@@ -5,7 +5,7 @@ import { ocSubsample } from '../../src/train/subsample.js';
 import { resolveTrainConfig } from '../../src/train/config.js';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { createRng } from '../../src/rng.js';
-import { toyPairs } from '../../src/train/toy-pairs.js';
+import { toyPairs } from '../../src/train/toyPairs.js';
 
 describe('features', () => {
   it('default transforms: log pT, periodic φ, identity otherwise', () => {

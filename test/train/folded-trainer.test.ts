@@ -17,7 +17,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 import { Binning } from '../../src/binning/Binning.js';
 import { filterTable, type EventTable } from '../../src/events/columns.js';
 import { fitFoldedTable } from '../../src/fit/fitFolded.js';
@@ -25,14 +25,14 @@ import { REGION } from '../../src/selection/selection.js';
 import { applyModel } from '../../src/train/apply.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { foldOffsets, FoldOptionsSchema } from '../../src/train/foldOffsets.js';
-import { foldedPairLogitValue, pairLogitValue, pairLossAndGrad, pairLoss, pairLossValue } from '../../src/train/pair-loss.js';
-import { trainModel } from '../../src/train/train-model.js';
+import { foldedPairLogitValue, pairLogitValue, pairLossAndGrad, pairLoss, pairLossValue } from '../../src/train/pairLoss.js';
+import { trainModel } from '../../src/train/trainModel.js';
 import { resolveTrainConfig } from '../../src/train/config.js';
-import { sigmoid } from '../../src/method/pair-function.js';
+import { sigmoid } from '../../src/method/pairFunction.js';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeEvents } from '../../src/io/events-file.js';
+import { writeEvents } from '../../src/io/eventsFile.js';
 import { main } from '../../src/cli/main.js';
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { createBlockContext, generateBlock } from '../../generators/zee/index.js
 import { concatTables, filterTable, type EventTable } from '../../src/events/columns.js';
 import { applyModel, memberEps } from '../../src/train/apply.js';
 import { selectBackend } from '../../src/train/backend.js';
-import { trainModel } from '../../src/train/train-model.js';
+import { trainModel } from '../../src/train/trainModel.js';
 import { binnedClosure, logitResidual, ensemblePulls } from './closure.js';
 import { REGION } from '../../src/selection/selection.js';
 

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/train/backend.js';
-import { createGradEngine, type Batch, type Head } from '../../src/train/grad-engine.js';
+import { createGradEngine, type Batch, type Head } from '../../src/train/gradEngine.js';
 import { initParams, negateOutput, type MlpArch } from '../../src/train/mlp.js';
 import { predictPhi } from '../../src/train/predict.js';
 import { ACTIVATIONS } from '../../src/train/activation.js';
 import { createRng } from '../../src/rng.js';
-import { pairLogitValue } from '../../src/train/pair-loss.js';
+import { pairLogitValue } from '../../src/train/pairLoss.js';
 
 beforeAll(async () => {
   await selectBackend('auto');

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyModel } from '../../src/train/apply.js';
 import { selectBackend, type BackendName } from '../../src/train/backend.js';
-import { loadModel, saveModel } from '../../src/train/model-io.js';
-import { trainModel } from '../../src/train/train-model.js';
-import { toyPairs } from '../../src/train/toy-pairs.js';
+import { loadModel, saveModel } from '../../src/train/modelIo.js';
+import { trainModel } from '../../src/train/trainModel.js';
+import { toyPairs } from '../../src/train/toyPairs.js';
 import { main } from '../../src/cli/main.js';
-import { readEvents, writeEvents } from '../../src/io/events-file.js';
+import { readEvents, writeEvents } from '../../src/io/eventsFile.js';
 import { DataError } from '../../src/errors.js';
 
 let dir: string;

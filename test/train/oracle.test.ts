@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { applyModel } from '../../src/train/apply.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { trainOracle } from '../../src/train/oracle.js';
-import { toyPairs } from '../../src/train/toy-pairs.js';
+import { toyPairs } from '../../src/train/toyPairs.js';
 import { binnedClosure, logitResidual } from './closure.js';
 
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/train/backend.js';
-import { bceWithLogits, pairLogit, pairLogitValue, pairLossAndGrad, pairLossGradValue, pairLossValue } from '../../src/train/pair-loss.js';
-import { ocOverSc, pairLogit as referenceLogit } from '../../src/method/pair-function.js';
+import { bceWithLogits, pairLogit, pairLogitValue, pairLossAndGrad, pairLossGradValue, pairLossValue } from '../../src/train/pairLoss.js';
+import { ocOverSc, pairLogit as referenceLogit } from '../../src/method/pairFunction.js';
 
 beforeAll(async () => {
   await selectBackend('auto');

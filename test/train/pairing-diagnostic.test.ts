@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { Binning } from '../../src/binning/Binning.js';
 import { main } from '../../src/cli/main.js';
 import { filterTable } from '../../src/events/columns.js';
-import { writeEvents } from '../../src/io/events-file.js';
+import { writeEvents } from '../../src/io/eventsFile.js';
 import { phiEstimator } from '../../src/study/estimators/phi.js';
 import { selectBackend } from '../../src/train/backend.js';
-import { trainModel } from '../../src/train/train-model.js';
-import { toyPairs } from '../../src/train/toy-pairs.js';
+import { trainModel } from '../../src/train/trainModel.js';
+import { toyPairs } from '../../src/train/toyPairs.js';
 
 beforeAll(async () => {
   await selectBackend('auto');

@@ -1,7 +1,7 @@
 /**
  * Issue 11 item 1: the φ-trainer with sideband-subtraction (negative) weights.
  *
- * (A) The modelled-background pair loss (pair-loss.ts): equal to the plain BCE without background, ≥ 0 for
+ * (A) The modelled-background pair loss (pairLoss.ts): equal to the plain BCE without background, ≥ 0 for
  *     every φ (a proper likelihood), analytic gradient = tf autodiff = finite differences.
  * (B) A generator sample with same-charge fakes ≥ 10 % of the window SC events (flat fake spectrum, so the
  *     sideband interpolation is exact on average; no flip energy loss, so the window rate is the truth ε).
@@ -18,18 +18,18 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 import { concatTables, type EventTable } from '../../src/events/columns.js';
-import { writeEvents } from '../../src/io/events-file.js';
+import { writeEvents } from '../../src/io/eventsFile.js';
 import { main } from '../../src/cli/main.js';
 import { REGION, SELECTION_DEFAULTS, sidebandFactor } from '../../src/selection/selection.js';
 import { sidebandSubtractedTable, windowTable } from '../../src/study/prepareTable.js';
 import { applyModel } from '../../src/train/apply.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { COLLAPSE_EPS, epsCollapse } from '../../src/train/collapseGuard.js';
-import { pairLoss, pairLossAndGrad, pairLossBkgValue, pairLossValue } from '../../src/train/pair-loss.js';
-import { modelProblems, trainModel } from '../../src/train/train-model.js';
-import { toyPairs } from '../../src/train/toy-pairs.js';
+import { pairLoss, pairLossAndGrad, pairLossBkgValue, pairLossValue } from '../../src/train/pairLoss.js';
+import { modelProblems, trainModel } from '../../src/train/trainModel.js';
+import { toyPairs } from '../../src/train/toyPairs.js';
 
 beforeAll(async () => {
   await selectBackend('auto');

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { configForMetadata } from '../../src/config/generator-config.js';
-import { writeEvents } from '../../src/io/events-file.js';
+import { configForMetadata } from '../../src/config/generatorConfig.js';
+import { writeEvents } from '../../src/io/eventsFile.js';
 import { REGION } from '../../src/selection/selection.js';
-import { loadModel } from '../../src/train/model-io.js';
-import { generateEvents } from '../../generators/zee/generate-events.js';
+import { loadModel } from '../../src/train/modelIo.js';
+import { generateEvents } from '../../generators/zee/generateEvents.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmisid-train-sel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

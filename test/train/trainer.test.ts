@@ -1,5 +1,5 @@
 /**
- * Closure of the trainer on the toy pair sample (src/train/toy-pairs.ts): ε depends on pT and |η| only and
+ * Closure of the trainer on the toy pair sample (src/train/toyPairs.ts): ε depends on pT and |η| only and
  * is large (0.7–5 %, not the ~0.1 % of a real detector) so 80k events hold ~3k same-charge pairs and the
  * test runs in seconds.
  */
@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { applyModel } from '../../src/train/apply.js';
 import { selectBackend } from '../../src/train/backend.js';
-import { trainModel } from '../../src/train/train-model.js';
-import { toyPairs } from '../../src/train/toy-pairs.js';
+import { trainModel } from '../../src/train/trainModel.js';
+import { toyPairs } from '../../src/train/toyPairs.js';
 import { concatTables, filterTable } from '../../src/events/columns.js';
 import { binnedClosure, logitResidual, ensemblePulls } from './closure.js';
 

@@ -24,8 +24,8 @@
  * Every feature is conditionally independent of the others given (C, flip, y, pT, η), which makes the Bayes
  * target P(flip | features, pT, |η|) a closed form (reachableTarget.ts).
  */
-import type { LatentElectronConfig } from '../../../src/config/generator-config.js';
-import { upperTailProbability } from '../normal-tail.js';
+import type { LatentElectronConfig } from '../../../src/config/generatorConfig.js';
+import { upperTailProbability } from '../normalTail.js';
 import { materialProfile, type MaterialProfile } from './materialProfile.js';
 
 /** A uniform (0, 1) and a standard normal source: the generator's detector stream. */

@@ -19,7 +19,7 @@
  * approximation: it ignores what the reco energy says about a flip through the flip response (a (pT, |η|)
  * effect the selection-bias work treats); docs/electrons.md states it.
  */
-import { logUpperTailProbability } from '../normal-tail.js';
+import { logUpperTailProbability } from '../normalTail.js';
 import type { LatentElectron } from './latentElectron.js';
 
 export interface ElectronObservation {

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { EventTable } from '../../events/columns.js';
-import { parseInputDir, parseInputFile, parseOutputFile } from '../flags.js';
+import { parseInputDir, parseInputFile, parseOutputEventFile } from '../flags.js';
 import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../columnMapOptions.js';
 
 interface ApplyFlags extends ColumnMapFlags {
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .requiredOption('--out <FILE>', 'output event file (format by extension)')
     .option('--backend <NAME>', 'auto (default) | node | wasm | cpu');
   addColumnMapOptions(cmd).action(async (flags: ApplyFlags) => {
-    const { loadModel } = await import('../../train/model-io.js');
+    const { loadModel } = await import('../../train/modelIo.js');
     const { applyModel } = await import('../../train/apply.js');
     const { selectBackend } = await import('../../train/backend.js');
 
@@ -37,15 +37,8 @@ export function register(program: Command): void {
     else parseInputDir('--model', flags.model);
     parseInputFile('--input', flags.input);
     const { resolve } = await import('node:path');
-    const { formatOf } = await import('../../io/events-file.js');
     if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
-    try {
-      formatOf(flags.out);
-    } catch {
-      throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
-    }
-    parseOutputFile('--out', flags.out);
-    parseOutputFile('--out', `${flags.out}.json`);
+    await parseOutputEventFile('--out', flags.out);
     if (onnxModel) return applyOnnx(flags);
     if (flags.inputs != null) throw new UsageError('--inputs', flags.inputs, 'only with an ONNX --model');
     const model = loadModel(flags.model);
@@ -73,11 +66,11 @@ export function register(program: Command): void {
  */
 async function annotateInChunks(
   flags: ApplyFlags,
-  read: import('../../io/events-file.js').ReadOptions,
+  read: import('../../io/eventsFile.js').ReadOptions,
   provenance: Record<string, unknown>,
   eps: (chunk: EventTable) => object | Promise<object>,
 ): Promise<number> {
-  const { openEventChunks, openEventWriter, formatOf } = await import('../../io/events-file.js');
+  const { openEventChunks, openEventWriter, formatOf } = await import('../../io/eventsFile.js');
   const { version } = await import('../../version.js');
   const source = await openEventChunks(flags.input, formatOf(flags.input), read);
   const meta = source.meta;

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { parseInputFile, parseList, parseOutputFile } from '../flags.js';
+import { parseInputFile, parseList, parseOutputEventFile } from '../flags.js';
 
 interface ConvertFlags {
   input: string;
@@ -22,19 +22,13 @@ export function register(program: Command): void {
     .requiredOption('--out <FILE>', 'output event file (format by extension)')
     .option('--columns <LIST>', 'keep only these columns (comma-separated; default all)')
     .action(async (flags: ConvertFlags) => {
-      const { openEventChunks, openEventWriter, formatOf } = await import('../../io/events-file.js');
+      const { openEventChunks, openEventWriter, formatOf } = await import('../../io/eventsFile.js');
       const { version } = await import('../../version.js');
       const { resolve } = await import('node:path');
       // Every flag is checked before anything is read (src/cli/flags.ts).
       parseInputFile('--input', flags.input);
       if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
-      try {
-        formatOf(flags.out);
-      } catch {
-        throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
-      }
-      parseOutputFile('--out', flags.out);
-      parseOutputFile('--out', `${flags.out}.json`);
+      await parseOutputEventFile('--out', flags.out);
       const columns = flags.columns != null ? parseList('--columns', flags.columns) : undefined;
       // Every row is copied as it is (no region derived from m_ee, no row dropped).
       const source = await openEventChunks(flags.input, formatOf(flags.input), { deriveRegion: false, ...(columns ? { columns } : {}) });

@@ -8,8 +8,8 @@
  * Outputs are written atomically.
  */
 import type { Command } from 'commander';
-import { ConfigError, UsageError } from '../../errors.js';
-import { parseEdges } from './fit.js';
+import { UsageError } from '../../errors.js';
+import { parseBinningFlags } from '../flags.js';
 
 interface ExportFlags {
   model?: string;
@@ -45,7 +45,7 @@ export function register(program: Command): void {
       if (flags.onnx != null) {
         if (flags.model == null) throw new UsageError('--model', flags.model, 'a model directory written by `qmisid train` (with --onnx)');
         if (!flags.onnx.endsWith('.onnx')) throw new UsageError('--onnx', flags.onnx, 'a path ending in .onnx');
-        const { loadModel } = await import('../../train/model-io.js');
+        const { loadModel } = await import('../../train/modelIo.js');
         const { phiToOnnx, onnxInputColumns } = await import('../../onnx/phiToOnnx.js');
         const model = loadModel(flags.model);
         writeFileAtomic(flags.onnx, phiToOnnx(model));
@@ -78,19 +78,8 @@ export function register(program: Command): void {
         map = epsMapFromFit(fit, flags.fit, flags.errors);
       } else {
         if (flags.region !== 'window' && flags.region !== 'all') throw new UsageError('--region', flags.region, 'window | all');
-        const { Binning, DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES } = await import('../../binning/Binning.js');
-        let binning;
-        try {
-          binning = Binning.fromEdges(
-            flags.binsEta != null ? parseEdges('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES],
-            flags.binsPt != null ? parseEdges('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES],
-          );
-        } catch (err) {
-          if (err instanceof ConfigError)
-            throw new UsageError(err.path.startsWith('bins.eta') ? '--bins-eta' : '--bins-pt', err.value, err.expected);
-          throw err;
-        }
-        const { readEvents } = await import('../../io/events-file.js');
+        const binning = await parseBinningFlags(flags.binsEta, flags.binsPt);
+        const { readEvents } = await import('../../io/eventsFile.js');
         const { filterTable } = await import('../../events/columns.js');
         const { table } = await readEvents(flags.applied!, {
           deriveRegion: false,

@@ -20,10 +20,9 @@
  * fitted events with the fit's weights (the window; window minus scaled sidebands when subtracted).
  */
 import type { Command } from 'commander';
-import type { Binning as BinningType } from '../../binning/Binning.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
-import { parseInputFile, parseInteger, parseNumberList, parseOutputFile, parseSeed } from '../flags.js';
+import { parseBinningFlags, parseInputFile, parseInteger, parseOutputFile, parseSeed } from '../flags.js';
 import {
   FIT_REGIONS as REGIONS,
   FIT_WEIGHT,
@@ -49,14 +48,6 @@ function checkInsideFile(sel: Selection, file: Selection): void {
     throw new UsageError('--sidebands', [...sel.lowSideband, ...sel.highSideband], what);
   if (sel.ptMin[0] < file.ptMin[0] || sel.ptMin[1] < file.ptMin[1])
     throw new UsageError('--pt-min', sel.ptMin, `at or above the file's thresholds ${file.ptMin.join(',')} GeV`);
-}
-
-export function parseEdges(flag: string, value: string): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  const nums = parts.map(Number);
-  if (parts.some((s) => s === '') || nums.some((x) => !Number.isFinite(x)))
-    throw new UsageError(flag, value, 'comma-separated numbers, e.g. 0,0.5,1.0');
-  return nums;
 }
 
 interface FitFlags extends SelectionFlags, ColumnMapFlags {
@@ -120,26 +111,10 @@ export function register(program: Command): void {
     parseOutputFile('--out', flags.out);
     const seed = parseSeed('--seed', flags.seed);
     if (!(REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, REGIONS.join(' | '));
-    const { Binning, DEFAULT_ETA_EDGES, DEFAULT_PT_EDGES } = await import('../../binning/Binning.js');
-    const eta = flags.binsEta != null ? parseNumberList('--bins-eta', flags.binsEta) : [...DEFAULT_ETA_EDGES];
-    const pt = flags.binsPt != null ? parseNumberList('--bins-pt', flags.binsPt) : [...DEFAULT_PT_EDGES];
-    let binning: BinningType;
-    try {
-      binning = Binning.fromEdges(eta, pt);
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        const eta = err.path.startsWith('bins.eta');
-        throw new UsageError(
-          eta ? '--bins-eta' : '--bins-pt',
-          (eta ? flags.binsEta : flags.binsPt) ?? err.value,
-          `${err.expected} (at ${err.path}: ${JSON.stringify(err.value)})`,
-        );
-      }
-      throw err;
-    }
+    const binning = await parseBinningFlags(flags.binsEta, flags.binsPt);
     const [{ readEvents }, { fitBinnedTable }, { binnedFitToJson }, { truthMatchedRates }, { writeFileAtomic }, { version }] =
       await Promise.all([
-        import('../../io/events-file.js'),
+        import('../../io/eventsFile.js'),
         import('../../fit/fitBinned.js'),
         import('../../fit/binnedFitToJson.js'),
         import('../../truth/truthMatchedRates.js'),

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { MAX_CHUNK_EVENTS, MAX_SELECTED_EVENTS, MAX_TRUTH_EVENTS } from '../../limits.js';
-import { parseConfigFile, parseInteger, parseOutputFile, parseSeed, parseWorkers } from '../flags.js';
+import { parseConfigFile, parseInteger, parseOutputEventFile, parseSeed, parseWorkers } from '../flags.js';
 
 interface GenerateFlags {
   events?: string;
@@ -43,18 +43,11 @@ export function register(program: Command): void {
       const chunkEvents =
         flags.chunkEvents != null ? parseInteger('--chunk-events', flags.chunkEvents, { min: 1, max: MAX_CHUNK_EVENTS }) : undefined;
       const seed = parseSeed('--seed', flags.seed);
-      const { formatOf } = await import('../../io/events-file.js');
-      try {
-        formatOf(flags.out);
-      } catch {
-        throw new UsageError('--out', flags.out, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
-      }
-      parseOutputFile('--out', flags.out);
-      parseOutputFile('--out', `${flags.out}.json`);
+      await parseOutputEventFile('--out', flags.out);
       const input = flags.config != null ? parseConfigFile('--config', flags.config) : {};
 
       const { generateEvents, configForMetadata, resolveGeneratorConfig } = await import('../../../generators/zee/index.js');
-      const { openEventWriter } = await import('../../io/events-file.js');
+      const { openEventWriter } = await import('../../io/eventsFile.js');
       const { version } = await import('../../version.js');
       const config = resolveGeneratorConfig(input, flags.config);
       const count = selected != null ? 'selected' : 'truth';

@@ -129,10 +129,10 @@ export function register(program: Command): void {
     parseInputFile('--input', flags.input);
     parseOutputDir('--out', flags.out, 'a model directory (model.json, weights.bin)', 'model.json');
     const base = flags.config != null ? parseConfigFile('--config', flags.config) : {};
-    const { collectChunks, formatOf, openEventChunks } = await import('../../io/events-file.js');
+    const { collectChunks, formatOf, openEventChunks } = await import('../../io/eventsFile.js');
     const { resolveTrainConfig } = await import('../../train/config.js');
-    const { modelProblems, trainWithHead } = await import('../../train/train-model.js');
-    const { saveModel } = await import('../../train/model-io.js');
+    const { modelProblems, trainWithHead } = await import('../../train/trainModel.js');
+    const { saveModel } = await import('../../train/modelIo.js');
     const input = { ...base };
     for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
     let features: string[];
@@ -156,7 +156,7 @@ export function register(program: Command): void {
     if (folded && region !== 'all')
       throw new UsageError('--region', region, "'all' with a folded trainer (config fold): the events outside the window are its parents");
     const { parseFeatures } = await import('../../train/features.js');
-    const { trainingColumns } = await import('../../train/training-set.js');
+    const { trainingColumns } = await import('../../train/trainingSet.js');
     const specs = parseFeatures(features);
     const perElectron = specs.flatMap((f) => [`${f.column}1`, `${f.column}2`]);
     const map = columnMapFrom(flags);

@@ -16,7 +16,7 @@ export interface EstimatorContext {
   source: string;
   /**
    * At most this many gradient threads (the toy's share of the cores, study/threadBudget.ts). Results do not
-   * depend on it: the trainer's batch parts are fixed by its own `threads` option (train/parallel-engine.ts).
+   * depend on it: the trainer's batch parts are fixed by its own `threads` option (train/parallelEngine.ts).
    */
   threads?: number;
 }

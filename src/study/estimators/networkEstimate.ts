@@ -99,7 +99,7 @@ export async function networkEstimate(model: PhiModel, table: EventTable, ctx: E
   const flipped = model.members.filter((mb) => mb.branch.flipped).length;
   // Status, most serious first: a collapsed member (no model), a mirror member, a pairing that does not
   // identify ε (the answer along eq. 5 is the initialisation's). Each is counted by the study summary.
-  const { modelProblems } = await import('../../train/train-model.js');
+  const { modelProblems } = await import('../../train/trainModel.js');
   const problems = modelProblems(model);
   const pairing = model.pairing;
   const notIdentified = pairing != null && !pairing.identifiable;

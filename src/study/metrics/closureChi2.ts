@@ -23,7 +23,7 @@
  * Both sides carry the event weights `w`, so sideband-subtracted tables (negative weights) work as they are.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { eps12 } from '../../method/pair-function.js';
+import { eps12 } from '../../method/pairFunction.js';
 import type { EventTable } from '../../events/columns.js';
 import { binIndex } from '../../util/binIndex.js';
 

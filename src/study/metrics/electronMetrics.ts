@@ -8,7 +8,7 @@
  *                 (docs/electrons.md), when the table has eps_reach1/2 (NaN otherwise)
  * Electrons with a non-finite estimate (outside the binning) are skipped and counted.
  */
-import { logit } from '../../method/pair-function.js';
+import { logit } from '../../method/pairFunction.js';
 import type { EventTable } from '../../events/columns.js';
 
 export interface ElectronMetrics {

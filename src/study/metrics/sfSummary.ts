@@ -47,6 +47,8 @@ export interface SfEstimatorSummary {
   failures: number;
   metrics: Record<string, number>;
   bins: SfBinSummary[];
+  /** The pooled pulls (SF − SF_true)/σ over the used bins of every successful toy: what the report's histogram shows. */
+  pulls: number[];
 }
 
 export interface SfPointSummary {
@@ -234,6 +236,7 @@ export function summarizeScaleFactors(study: ResolvedStudy, records: readonly To
           sfBinsUsed: used.filter(Boolean).length,
         },
         bins,
+        pulls: allPulls,
       };
     }
     return { label, estimators };

@@ -16,7 +16,7 @@
  */
 import type { EventTable } from '../../events/columns.js';
 import { REGION } from '../../selection/selection.js';
-import { eps12 } from '../../method/pair-function.js';
+import { eps12 } from '../../method/pairFunction.js';
 import { createRng } from '../../rng.js';
 import { binIndex } from '../../util/binIndex.js';
 

@@ -20,7 +20,7 @@ import { deriveSeed } from '../../rng.js';
 import { binMeans } from '../metrics/binMeans.js';
 import { applyPairing, windowTable } from '../prepareTable.js';
 import type { ResolvedPoint, ResolvedStudy } from '../resolveStudy.js';
-import type { ResolvedGeneratorConfig } from '../../config/generator-config.js';
+import type { ResolvedGeneratorConfig } from '../../config/generatorConfig.js';
 import type { EventTable } from '../../events/columns.js';
 
 /** Truth Z→ee events from a resolved configuration and a seed (runToy's generate). */

@@ -23,6 +23,7 @@
  */
 import { binomialCdf, chiSquareCdf, normalCdf, normalQuantile, studentTCdf } from '../../stats/index.js';
 import { finite, type EstimatorRecord, type PointRecord } from '../toyRecord.js';
+import { pooledResiduals } from '../metrics/pooledResiduals.js';
 import type { PointReference, TargetKind } from './referenceTargets.js';
 
 /**
@@ -259,24 +260,15 @@ export function summarizeVerdict(
   // Pooled relative bias (a global scale).
   const wk = judged.map((b) => b.expectedFlips);
   const sw = wk.reduce((a, b) => a + b, 0);
-  const rt: number[] = [];
-  const vt: number[] = [];
-  for (const { rec, point } of ok) {
-    let r = 0;
-    let v = 0;
-    let good = sw > 0;
-    judged.forEach((b, j) => {
-      const e = finite(rec.eps[b.bin]);
-      const g = target === 'reachable' ? b.reachableTarget : finite(point.truth[b.bin]);
-      if (!Number.isFinite(e) || !Number.isFinite(g)) good = false;
-      r += (wk[j]! * (e - g)) / b.target;
+  const { rt, vt } = pooledResiduals(
+    ok,
+    judged.map((b) => ({ bin: b.bin, weight: b.expectedFlips, scale: b.target, reachable: b.reachableTarget })),
+    (point, b) => (target === 'reachable' ? b.reachable : finite(point.truth[b.bin])),
+    (rec, b, e, g) => {
       const s = sideError(rec, b.bin, e, g);
-      v += (wk[j]! / b.target) ** 2 * (s * s);
-    });
-    if (!good) continue;
-    rt.push(r / sw);
-    vt.push(v / (sw * sw));
-  }
+      return (b.weight / b.scale) ** 2 * (s * s);
+    },
+  );
   // The targets' own errors enter the pooled bias as a common offset.
   const gPooled =
     judged.reduce((a, b, j) => a + ((wk[j]! * (Number.isFinite(b.targetErr) ? b.targetErr : 0)) / b.target) ** 2, 0) / (sw * sw);

@@ -52,7 +52,7 @@ export async function trainedBinMeans(
   binning = PROPERTY_BINNING,
   extra: Record<string, unknown> = {},
 ) {
-  const { trainModel } = await import('../../../src/train/train-model.js');
+  const { trainModel } = await import('../../../src/train/trainModel.js');
   const { applyModel } = await import('../../../src/train/apply.js');
   const model = await trainModel(table, { ...CI_TRAIN, ...extra, seed });
   const { eps1, eps2 } = applyModel(model, table);

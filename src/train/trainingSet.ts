@@ -9,7 +9,7 @@ import { Binning } from '../binning/Binning.js';
 import { DataError } from '../errors.js';
 import type { EventTable } from '../events/columns.js';
 import { electronInputs, inputWidth, type FeatureSpec } from './features.js';
-import type { Head } from './grad-engine.js';
+import type { Head } from './gradEngine.js';
 import { fitNormalisation, normalise, type Normalisation } from './normalisation.js';
 
 export interface TrainingSet {

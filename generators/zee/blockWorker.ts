@@ -4,8 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventTable } from '../../src/events/columns.js';
-import { asResolvedGeneratorConfig } from '../../src/config/generator-config.js';
-import { createBlockContext, generateBlock } from './generate-block.js';
+import { asResolvedGeneratorConfig } from '../../src/config/generatorConfig.js';
+import { createBlockContext, generateBlock } from './generateBlock.js';
 import { toWorkerError, type WorkerErrorPayload } from '../../src/util/workerError.js';
 
 export interface BlockTask {

@@ -5,11 +5,11 @@
  *   pair      φ of both electrons → f(φ1, φ2) (eq. 3) → weighted BCE with y = 1 for OC  (the method)
  *   electron  φ of each electron → weighted BCE of sigmoid(φ) against the truth flip label (the oracle)
  * Gradients:
- *   manual    analytic dL/dφ (pair-loss.ts) + hand-written dense backward pass (mlp.ts)
+ *   manual    analytic dL/dφ (pairLoss.ts) + hand-written dense backward pass (mlp.ts)
  *   autodiff  tf.grads through the same forward pass (the reference the manual pass is tested against)
  */
 import * as tf from './tf.js';
-import { bceWithLogits, pairLoss, pairLossAndGrad, type PairBackground, type PairFold } from './pair-loss.js';
+import { bceWithLogits, pairLoss, pairLossAndGrad, type PairBackground, type PairFold } from './pairLoss.js';
 import {
   layerShapes,
   mlpBackward,
@@ -36,7 +36,7 @@ export interface Batch {
   /** The loss is Σ w·ℓ / norm (see trainer.ts for the choice of norm). */
   norm: number;
   /**
-   * Pair head with a modelled background (sideband subtraction, pair-loss.ts): per pair the background OC and
+   * Pair head with a modelled background (sideband subtraction, pairLoss.ts): per pair the background OC and
    * SC probabilities of its category. Absent: the plain cross-entropy.
    */
   bkg?: { oc: Float32Array; sc: Float32Array };

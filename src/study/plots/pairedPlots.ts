@@ -1,6 +1,6 @@
 /**
- * Report plots of a paired data/MC study (docs/studies.md, "Paired studies"), from the stored summary and toy
- * records alone:
+ * Report plots of a paired data/MC study (docs/studies.md, "Paired studies"), from the resolved study and its
+ * summary alone (plot names `scaleFactors` and `scYield`):
  *   scale factors  SF/SF_true − 1 per bin (mean over toys ± its standard error) for every SF pair at the
  *                  nominal point; the SF pulls pooled over bins and toys per pair; the coverage of the SF
  *                  intervals with Wilson errors; the systematic shifts (variation − nominal, same toys) per bin,
@@ -8,41 +8,19 @@
  *   SC yield       per scan point and estimator the mean pull (P − S)/SE of the predicted SC yield with its
  *                  error 1/√toys, and the per-toy rejection rate at α = 1 % — the mismodelling study's view.
  */
-import { coveragePlot, pullPlot, scanPlot, type Plot, type ScanRow } from '../report/index.js';
-import { slug } from '../report/slug.js';
-import { Binning } from '../binning/Binning.js';
-import { mcLabel } from './resolveStudy.js';
-import type { StudyReportData } from './studyReportData.js';
-import { scaleFactors } from './metrics/scaleFactors.js';
-import { finite } from './toyRecord.js';
-import { P68, studentTAbsQuantile, Z95 } from './metrics/pullStats.js';
+import { coveragePlot, pullPlot, scanPlot, type Plot, type ScanRow } from '../../report/index.js';
+import { slug } from '../../report/slug.js';
+import { Binning } from '../../binning/Binning.js';
+import type { ResolvedStudy } from '../resolveStudy.js';
+import type { StudySummary } from '../summarizeStudy.js';
+import { P68, studentTAbsQuantile, Z95 } from '../metrics/pullStats.js';
 
 type Add = (id: string, build: () => Plot | string) => void;
 
 const fmt = (x: number | null | undefined, d = 3): string => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(d));
 
-/** Per pair, the pulls (SF − SF_true)/σ over the used bins of every toy at `label`. */
-function sfPulls(data: StudyReportData, label: string, pair: { data: string; mc: string }, used: Set<number>): number[] {
-  const out: number[] = [];
-  for (const r of data.records) {
-    const d = r.points.find((p) => p.label === label);
-    const m = r.points.find((p) => p.label === mcLabel(label));
-    const ed = d?.estimators[pair.data];
-    const em = m?.estimators[pair.mc];
-    if (!d || !m || ed?.status !== 'ok' || em?.status !== 'ok') continue;
-    const sf = scaleFactors({ eps: ed.eps.map(finite), err: ed.err.map(finite) }, { eps: em.eps.map(finite), err: em.err.map(finite) });
-    for (const k of used) {
-      const t = finite(d.truth[k]) / finite(m.truth[k]);
-      const p = (sf.sf[k]! - t) / sf.err[k]!;
-      if (Number.isFinite(p)) out.push(p);
-    }
-  }
-  return out;
-}
-
-export function scaleFactorPlots(data: StudyReportData, add: Add): void {
-  const sf = data.summary.scaleFactors;
-  const study = data.info.study;
+export function scaleFactorPlots(study: ResolvedStudy, summary: StudySummary, add: Add): void {
+  const sf = summary.scaleFactors;
   if (!sf || !study.paired) {
     add('sf-ratio', () => 'not a paired study (no scale factors)');
     return;
@@ -68,13 +46,12 @@ export function scaleFactorPlots(data: StudyReportData, add: Add): void {
       yTitle: 'mean SF / true SF − 1 (dimensionless)',
       xTitle: '(|η|, pT) bin',
       reference: 0,
-      caption: `Mean over ${data.records.length} toys of SF/SF_true − 1 per bin (bins expecting ≥ 5 flips in both samples), error bars the mean reported SF error / √toys: each estimator's SF should scatter around 0 within them, up to the mean of a ratio's own excess ≈ (σ_MC/ε_MC)² (the truth-matched SF shows it too; the pooled criterion removes it). SF = ε̂(data)/ε̂(MC), SF_true = ratio of the samples' truth references.`,
+      caption: `Mean over ${summary.toys.recorded} toys of SF/SF_true − 1 per bin (bins expecting ≥ 5 flips in both samples), error bars the mean reported SF error / √toys: each estimator's SF should scatter around 0 within them, up to the mean of a ratio's own excess ≈ (σ_MC/ε_MC)² (the truth-matched SF shows it too; the pooled criterion removes it). SF = ε̂(data)/ε̂(MC), SF_true = ratio of the samples' truth references.`,
     });
   });
   const rows: { estimator: string; level: number; covered: number; n: number }[] = [];
   for (const [name, e] of Object.entries(nominal?.estimators ?? {})) {
-    const used = new Set(e.bins.filter((b) => b.used).map((b) => b.bin));
-    const pulls = sfPulls(data, sf.nominal, e, used);
+    const pulls = e.pulls;
     const m = e.metrics;
     add(`sf-pulls-${slug(name)}`, () =>
       pulls.length < 2
@@ -148,17 +125,17 @@ export function scaleFactorPlots(data: StudyReportData, add: Add): void {
         yTitle: 'mean (SF_variation − SF_nominal) / σ_stat(SF) (dimensionless)',
         xTitle: '(|η|, pT) bin',
         reference: 0,
-        caption: `Shift of the SF under each variation, in the same toys (window and sidebands: the same events re-selected; background: the same events with the fake pairs dropped or doubled), mean over toys in units of the nominal's mean statistical error; the table gives the nominal SF ± stat (true SF) and each shift ± its standard error over ${data.records.length} toys.`,
+        caption: `Shift of the SF under each variation, in the same toys (window and sidebands: the same events re-selected; background: the same events with the fake pairs dropped or doubled), mean over toys in units of the nominal's mean statistical error; the table gives the nominal SF ± stat (true SF) and each shift ± its standard error over ${summary.toys.recorded} toys.`,
       }),
       table,
     };
   });
 }
 
-export function scYieldPlots(data: StudyReportData, add: Add): void {
+export function scYieldPlots(summary: StudySummary, add: Add): void {
   const rows: ScanRow[] = [];
   const rej: ScanRow[] = [];
-  for (const p of data.summary.points) {
+  for (const p of summary.points) {
     for (const [name, e] of Object.entries(p.estimators)) {
       const m = e.metrics;
       if (m.scYieldPull == null || !Number.isFinite(m.scYieldPull)) continue;

@@ -1,11 +1,11 @@
 /**
- * Worker-thread side of the parallel gradient engine (parallel-engine.ts): its own TensorFlow.js instance on
+ * Worker-thread side of the parallel gradient engine (parallelEngine.ts): its own TensorFlow.js instance on
  * the requested backend computes loss and gradients for its share of each batch.
  */
 import { enableAutodiff } from './tf.js';
 import { parentPort } from 'node:worker_threads';
 import { selectBackend, type BackendName } from './backend.js';
-import { createGradEngine, type Batch, type GradEngine, type GradientMode, type Head } from './grad-engine.js';
+import { createGradEngine, type Batch, type GradEngine, type GradientMode, type Head } from './gradEngine.js';
 import type { MlpArch, MlpParams } from './mlp.js';
 import { toWorkerError } from '../util/workerError.js';
 

@@ -7,8 +7,8 @@
  *   |y|       ∝ 1/(1+exp((|y|−plateau)/edge)) on [0, ln(√s/m_lo)], tabulated inverse CDF; the sign is a coin
  *             flip and the event-level bound x1,2 = mT·e^{±y}/√s ≤ 1 is applied by resampling (pT, y).
  */
-import type { GeneratorConfig } from '../../src/config/generator-config.js';
-import { TabulatedSampler } from './tabulated-sampler.js';
+import type { GeneratorConfig } from '../../src/config/generatorConfig.js';
+import { TabulatedSampler } from './tabulatedSampler.js';
 
 export interface TruthSamplers {
   readonly mZ: number;

@@ -15,9 +15,9 @@
  *      (m_e/m_Z ≈ 6e-6 changes nothing measurable here).
  */
 import { NumericalError } from '../../src/errors.js';
-import { breitWignerM2, type TruthSamplers } from './truth-samplers.js';
-import type { UniformStream } from './uniform-stream.js';
-import { sinCosOut, turnSinCos } from './turn-sin-cos.js';
+import { breitWignerM2, type TruthSamplers } from './truthSamplers.js';
+import type { UniformStream } from './uniformStream.js';
+import { sinCosOut, turnSinCos } from './turnSinCos.js';
 
 /** Lab four-momenta of the e− (index 1) and e+ (index 2), truth mass and Z (pT, y, φ). Length ≥ n each. */
 export interface TruthBuffers {

@@ -11,7 +11,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../util/worker.js';
 import type { BackendName } from './backend.js';
-import { createGradEngine, type Batch, type GradientMode, type Head, type StepResult } from './grad-engine.js';
+import { createGradEngine, type Batch, type GradientMode, type Head, type StepResult } from './gradEngine.js';
 import type { MlpArch, MlpParams } from './mlp.js';
 import { enableAutodiff } from './tf.js';
 import { fromWorkerError, type WorkerErrorPayload } from '../util/workerError.js';
@@ -72,7 +72,7 @@ export async function createBatchEngine(
   const nThreads = Math.max(1, Math.min(threads, Math.floor(maxWorkers)));
   try {
     for (let k = 1; k < nThreads; k++) {
-      const w = startWorker(import.meta.url, 'grad-worker');
+      const w = startWorker(import.meta.url, 'gradWorker');
       workers.push(w);
       const r = await request(w, { kind: 'init', arch, head, mode, backend });
       if (r.kind !== 'ready' || r.backend !== backend)

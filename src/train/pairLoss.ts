@@ -32,11 +32,11 @@
  * r_ℓ = e^{ρ_ℓ}. ρ = 0 gives eq. 3 exactly (the same floating-point operations).
  */
 import * as tf from './tf.js';
-import { logAddExp as logAddExp64, pairLogit as pairLogit64, sigmoid, softplus as softplus64 } from '../method/pair-function.js';
+import { logAddExp as logAddExp64, pairLogit as pairLogit64, sigmoid, softplus as softplus64 } from '../method/pairFunction.js';
 
 const log1pExpNeg = (x: number): number => Math.log1p(Math.exp(-Math.abs(x)));
 
-/** f(φ1, φ2) in double precision: the reference of src/method/pair-function.ts (tests and per-pair diagnostics). */
+/** f(φ1, φ2) in double precision: the reference of src/method/pairFunction.ts (tests and per-pair diagnostics). */
 export const pairLogitValue = pairLogit64;
 
 /** BCE-with-logits for one logit f and label y. */

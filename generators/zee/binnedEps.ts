@@ -3,7 +3,7 @@
  * [ptEdges[j], ptEdges[j+1]). pT outside the edges uses the nearest bin (the map extrapolates flat);
  * |η| beyond the last edge uses the last row (the config requires that edge to cover the acceptance).
  */
-import type { EpsModel } from './analytic-eps.js';
+import type { EpsModel } from './analyticEps.js';
 
 export function binnedEps(absEtaEdges: readonly number[], ptEdges: readonly number[], values: readonly (readonly number[])[]): EpsModel {
   const nEta = absEtaEdges.length - 1;

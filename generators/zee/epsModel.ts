@@ -4,12 +4,12 @@
  * ConfigError naming `eps.fn` and the electron it was evaluated on.
  */
 import { ConfigError } from '../../src/errors.js';
-import type { EpsConfig } from '../../src/config/generator-config.js';
-import { analyticEps, type EpsModel } from './analytic-eps.js';
-import { binnedEps } from './binned-eps.js';
-import { sectorEps } from './sector-eps.js';
+import type { EpsConfig } from '../../src/config/generatorConfig.js';
+import { analyticEps, type EpsModel } from './analyticEps.js';
+import { binnedEps } from './binnedEps.js';
+import { sectorEps } from './sectorEps.js';
 
-export type { EpsModel } from './analytic-eps.js';
+export type { EpsModel } from './analyticEps.js';
 
 export function epsModel(cfg: EpsConfig): EpsModel {
   switch (cfg.model) {

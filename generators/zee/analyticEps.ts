@@ -7,8 +7,8 @@
  * clipped to `clip` ([0, 0.5] by default). At pT = 45 GeV: ≈ 9e-5 (|η| 0.3), 3.4e-4 (0.9), 3.9e-3 (2.0),
  * 1.0e-2 (2.45); a test checks these.
  */
-import type { AnalyticEpsParams } from '../../src/config/generator-config.js';
-import { upperTailProbability } from './normal-tail.js';
+import type { AnalyticEpsParams } from '../../src/config/generatorConfig.js';
+import { upperTailProbability } from './normalTail.js';
 
 export type EpsModel = (pt: number, absEta: number, phi: number) => number;
 

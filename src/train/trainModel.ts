@@ -11,18 +11,18 @@ import { pairingDiagnostic } from './pairingDiagnostic.js';
 import { resolveTrainConfig, type TrainConfigInput } from './config.js';
 import { trainEnsemble } from './ensemble.js';
 import { inputNames, parseFeatures } from './features.js';
-import type { Head } from './grad-engine.js';
+import type { Head } from './gradEngine.js';
 import type { MlpArch } from './mlp.js';
 import { MODEL_FORMAT, type PhiModel } from './model.js';
 import { createProgress } from './progress.js';
-import { prepareTrainingSet } from './training-set.js';
+import { prepareTrainingSet } from './trainingSet.js';
 
 export interface TrainRunOptions {
   /** File name used in DataError messages. */
   source?: string;
   /**
    * At most this many threads compute the gradient (default: the config's `threads`). The batch is still cut
-   * into `threads` parts, so the result is the same bits for any budget (parallel-engine.ts); a study sets it
+   * into `threads` parts, so the result is the same bits for any budget (parallelEngine.ts); a study sets it
    * to its share of the cores (threadBudget.ts).
    */
   maxThreads?: number;

@@ -14,18 +14,18 @@
  * Fake pairs carry event = 2^31 + their index within the block; generateEvents renumbers them run-wide.
  */
 import { deriveSeed, type Seed } from '../../src/rng.js';
-import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generator-config.js';
+import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generatorConfig.js';
 import { generatedColumns, type EventTable, type TypedColumn } from '../../src/events/columns.js';
 import { Acceptance } from './acceptance.js';
 import { BackgroundSampler, type BackgroundPair } from './background.js';
-import { epsModel, type EpsModel } from './eps-model.js';
-import { TableBuilder } from './table-builder.js';
+import { epsModel, type EpsModel } from './epsModel.js';
+import { TableBuilder } from './tableBuilder.js';
 import { latentElectron, type LatentElectron } from './electron/latentElectron.js';
 import { reachableTarget } from './electron/reachableTarget.js';
 // reachableTarget caches its evaluator per model, so the per-electron call does no setup.
-import { buildTruthSamplers, type TruthSamplers } from './truth-samplers.js';
-import { allocateTruthBuffers, generateTruth, type TruthBuffers } from './truth-kinematics.js';
-import { UniformStream } from './uniform-stream.js';
+import { buildTruthSamplers, type TruthSamplers } from './truthSamplers.js';
+import { allocateTruthBuffers, generateTruth, type TruthBuffers } from './truthKinematics.js';
+import { UniformStream } from './uniformStream.js';
 import { applyFlipResponse } from '../../src/fit/flipResponse.js';
 import { REGION } from '../../src/selection/selection.js';
 

@@ -9,16 +9,15 @@
  * - it sits in the per-electron loop, and is measured 2–3× faster than @stdlib's erfc (≈120 vs 250–440 ns/call,
  *   loaded 2-core machine, 5e6 calls).
  * Measured against @stdlib erfc on a 5e−4 grid: max relative difference 1.04e−7 on [−10, 8.5] (the range
- * used: analytic-eps.ts cuts the tail at x = 12, erfc argument 8.49); test/generators/eps.test.ts checks it.
+ * used: analyticEps.ts cuts the tail at x = 12, erfc argument 8.49); test/generators/eps.test.ts checks it.
  */
 export function upperTailProbability(x: number): number {
   return 0.5 * erfc(x * Math.SQRT1_2);
 }
 
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const poly =
+/** ln(erfc z / t), t = 1/(1 + z/2): the Chebyshev-fitted exponent of Numerical Recipes' erfc form (z ≥ 0). */
+function erfcExponent(z: number, t: number): number {
+  return (
     -z * z -
     1.26551223 +
     t *
@@ -27,7 +26,14 @@ export function erfc(x: number): number {
           (0.37409196 +
             t *
               (0.09678418 +
-                t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+                t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+  );
+}
+
+export function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const poly = erfcExponent(z, t);
   const r = t * Math.exp(poly);
   return x >= 0 ? r : 2 - r;
 }
@@ -40,15 +46,6 @@ export function logUpperTailProbability(x: number): number {
   if (x < 0) return Math.log1p(-upperTailProbability(-x));
   const z = x * Math.SQRT1_2;
   const t = 1 / (1 + 0.5 * z);
-  const poly =
-    -z * z -
-    1.26551223 +
-    t *
-      (1.00002368 +
-        t *
-          (0.37409196 +
-            t *
-              (0.09678418 +
-                t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const poly = erfcExponent(z, t);
   return Math.log(0.5 * t) + poly;
 }

@@ -13,11 +13,11 @@ import { NumericalError, UsageError } from '../../src/errors.js';
 import type { Seed } from '../../src/rng.js';
 import { concatTables, sliceTable, type EventTable } from '../../src/events/columns.js';
 import { MAX_TRUTH_EVENTS } from '../../src/limits.js';
-import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generator-config.js';
+import { resolveGeneratorConfig, type GeneratorConfigInput, type ResolvedGeneratorConfig } from '../../src/config/generatorConfig.js';
 import { startWorker } from '../../src/util/worker.js';
-import { BACKGROUND_EVENT_BASE, createBlockContext, generateBlock, type BlockContext } from './generate-block.js';
+import { BACKGROUND_EVENT_BASE, createBlockContext, generateBlock, type BlockContext } from './generateBlock.js';
 import { SummaryAccumulator, type GenerationSummary } from './summary.js';
-import type { BlockReply, BlockTask } from './block-worker.js';
+import type { BlockReply, BlockTask } from './blockWorker.js';
 import { fromWorkerError } from '../../src/util/workerError.js';
 
 export interface GenerateOptions {
@@ -207,7 +207,7 @@ async function runOnWorkers(
   let closing = false;
   try {
     for (let k = 0; k < Math.min(nWorkers, totalChunks); k++) {
-      const w = startWorker(import.meta.url, 'block-worker', { workerData: { config: cfg, seed } });
+      const w = startWorker(import.meta.url, 'blockWorker', { workerData: { config: cfg, seed } });
       w.on('message', (msg: BlockReply) => {
         if ('error' in msg) failure ??= fromWorkerError(msg.error, 'generator worker');
         else results.set(msg.id, msg.tables);

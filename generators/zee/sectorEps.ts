@@ -3,8 +3,8 @@
  * (physics.md: [est] factor 2–5 over ~10 % of φ). The product is clipped to the base model's clip interval.
  * A range with lo > hi wraps through ±π.
  */
-import type { AnalyticEpsParams } from '../../src/config/generator-config.js';
-import { analyticEps, type EpsModel } from './analytic-eps.js';
+import type { AnalyticEpsParams } from '../../src/config/generatorConfig.js';
+import { analyticEps, type EpsModel } from './analyticEps.js';
 
 export function sectorEps(base: AnalyticEpsParams, factor: number, phiRange: readonly [number, number]): EpsModel {
   const inner = analyticEps(base);
