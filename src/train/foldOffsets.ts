@@ -90,6 +90,60 @@ export interface FoldOffsets {
   summary: FoldSummary;
 }
 
+/**
+ * The per-pair factors r1, r2 of the window events as both factor models produce them, turned into offsets
+ * ρ = log r: a same-charge pair that no flip can reach (r1 = r2 = 0) is left out and counted; the OC events'
+ * mean factor is kept for the summary.
+ */
+class FoldAccumulator {
+  readonly rows: number[] = [];
+  readonly rho1: number[] = [];
+  readonly rho2: number[] = [];
+  unreachableSC = 0;
+  outsideBinning = 0;
+  noOcCell = 0;
+  private sumW = 0;
+  private sumWr = 0;
+
+  constructor(
+    private readonly sc: ArrayLike<number>,
+    private readonly w: ArrayLike<number> | undefined,
+  ) {}
+
+  add(i: number, r1: number, r2: number): void {
+    if (this.sc[i] === 1 && !(r1 > 0) && !(r2 > 0)) {
+      this.unreachableSC++;
+      return;
+    }
+    const rho = (r: number): number => (r > 0 ? Math.log(r) : RHO_FLOOR);
+    this.rows.push(i);
+    this.rho1.push(rho(r1));
+    this.rho2.push(rho(r2));
+    if (this.sc[i] === 0) {
+      const wi = this.w ? this.w[i]! : 1;
+      this.sumW += wi;
+      this.sumWr += (wi * (r1 + r2)) / 2;
+    }
+  }
+
+  result(lostFraction: number, replicas: number): FoldOffsets {
+    return {
+      rows: Uint32Array.from(this.rows),
+      rho1: Float32Array.from(this.rho1),
+      rho2: Float32Array.from(this.rho2),
+      summary: {
+        windowEvents: this.rows.length,
+        unreachableSC: this.unreachableSC,
+        outsideBinning: this.outsideBinning,
+        noOcCell: this.noOcCell,
+        meanFactor: this.sumW > 0 ? this.sumWr / this.sumW : NaN,
+        lostFraction,
+        replicas,
+      },
+    };
+  }
+}
+
 export function foldOffsets(
   table: EventTable,
   binning: Binning,
@@ -139,27 +193,19 @@ export function foldOffsets(
     const c = cellOf.get(Math.min(b1, b2) * K + Math.max(b1, b2));
     if (c != null) O[c] += w ? w[i]! : 1;
   }
-  const rows: number[] = [];
-  const rho1: number[] = [];
-  const rho2: number[] = [];
-  let unreachableSC = 0;
-  let outsideBinning = 0;
-  let noOcCell = 0;
-  let sumW = 0;
-  let sumWr = 0;
-  const rho = (r: number): number => (r > 0 ? Math.log(r) : RHO_FLOOR);
+  const acc = new FoldAccumulator(sc, w);
   for (let i = 0; i < table.n; i++) {
     if (!inWindow(i)) continue;
     const [b1, b2] = bins(i);
     const c = b1 >= 0 && b2 >= 0 ? cellOf.get(Math.min(b1, b2) * K + Math.max(b1, b2)) : undefined;
     let r1 = 1;
     let r2 = 1;
-    if (b1 < 0 || b2 < 0) outsideBinning++;
+    if (b1 < 0 || b2 < 0) acc.outsideBinning++;
     else if (c == null || !(O[c]! > 0)) {
       // No OC event of the window in this cell (a sparse cell holding only SC events): no yield to normalise
       // the migration by, so the pair keeps the plain loss (counted) rather than being dropped (which would
       // bias ε low). With R = 1 this keeps the folded trainer equal to the plain one.
-      noOcCell++;
+      acc.noOcCell++;
     } else if (b1 === b2) r1 = r2 = U[2 * c]! / (2 * O[c]!);
     else {
       // Leg 1 flipped: the other leg (2) stays in b2; leg 2 flipped: the other leg stays in b1.
@@ -167,33 +213,9 @@ export function foldOffsets(
       r1 = U[2 * c + slot(b2)]! / O[c]!;
       r2 = U[2 * c + slot(b1)]! / O[c]!;
     }
-    if (sc[i] === 1 && !(r1 > 0) && !(r2 > 0)) {
-      unreachableSC++;
-      continue;
-    }
-    rows.push(i);
-    rho1.push(rho(r1));
-    rho2.push(rho(r2));
-    if (sc[i] === 0) {
-      const wi = w ? w[i]! : 1;
-      sumW += wi;
-      sumWr += (wi * (r1 + r2)) / 2;
-    }
+    acc.add(i, r1, r2);
   }
-  return {
-    rows: Uint32Array.from(rows),
-    rho1: Float32Array.from(rho1),
-    rho2: Float32Array.from(rho2),
-    summary: {
-      windowEvents: rows.length,
-      unreachableSC,
-      outsideBinning,
-      noOcCell,
-      meanFactor: sumW > 0 ? sumWr / sumW : NaN,
-      lostFraction: mig.counts.lostFraction,
-      replicas: mig.replicas,
-    },
-  };
+  return acc.result(mig.counts.lostFraction, mig.replicas);
 }
 
 /**
@@ -320,14 +342,7 @@ function legFoldOffsets(
       lostW += (wi * (M - kept)) / M;
     }
   }
-  const rows: number[] = [];
-  const rho1: number[] = [];
-  const rho2: number[] = [];
-  let unreachableSC = 0;
-  let outsideBinning = 0;
-  let noOcCell = 0;
-  let sumW = 0;
-  let sumWr = 0;
+  const acc = new FoldAccumulator(sc, w);
   const factor = (p: number, a: number): number | undefined => {
     const e = etaBin(a);
     const s = sliceOf(edges, p);
@@ -335,47 +350,22 @@ function legFoldOffsets(
     const o = O[e * nS + s]!;
     return o > 0 ? A[e * nS + s]! / o : undefined;
   };
-  const rho = (r: number): number => (r > 0 ? Math.log(r) : RHO_FLOOR);
   for (let i = 0; i < table.n; i++) {
     if (!(m[i]! >= wLo && m[i]! < wHi)) continue;
     let r1 = 1;
     let r2 = 1;
     const in1 = binning.index(pt1[i]!, Math.abs(eta1[i]!)) >= 0;
     const in2 = binning.index(pt2[i]!, Math.abs(eta2[i]!)) >= 0;
-    if (!in1 || !in2) outsideBinning++;
+    if (!in1 || !in2) acc.outsideBinning++;
     else {
       const f1 = factor(pt1[i]!, Math.abs(eta1[i]!));
       const f2 = factor(pt2[i]!, Math.abs(eta2[i]!));
       // A slice without window OC legs has no yield to normalise by: that leg keeps r = 1 (counted).
-      if (f1 == null || f2 == null) noOcCell++;
+      if (f1 == null || f2 == null) acc.noOcCell++;
       r1 = f1 ?? 1;
       r2 = f2 ?? 1;
     }
-    if (sc[i] === 1 && !(r1 > 0) && !(r2 > 0)) {
-      unreachableSC++;
-      continue;
-    }
-    rows.push(i);
-    rho1.push(rho(r1));
-    rho2.push(rho(r2));
-    if (sc[i] === 0) {
-      const wi = w ? w[i]! : 1;
-      sumW += wi;
-      sumWr += (wi * (r1 + r2)) / 2;
-    }
+    acc.add(i, r1, r2);
   }
-  return {
-    rows: Uint32Array.from(rows),
-    rho1: Float32Array.from(rho1),
-    rho2: Float32Array.from(rho2),
-    summary: {
-      windowEvents: rows.length,
-      unreachableSC,
-      outsideBinning,
-      noOcCell,
-      meanFactor: sumW > 0 ? sumWr / sumW : NaN,
-      lostFraction: flippedW > 0 ? lostW / flippedW : 0,
-      replicas: M,
-    },
-  };
+  return acc.result(flippedW > 0 ? lostW / flippedW : 0, M);
 }
