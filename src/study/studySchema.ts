@@ -19,6 +19,18 @@ const eventCount = z.number().int().positive().max(MAX_TOY_EVENTS);
  * Verdict p-values (src/study/verdict/summarizeVerdict.ts, closureScan.ts): a criterion `> α` has false-alarm
  * budget α; its measured rate and power are in studies/calibration/.
  */
+const SF_METRIC_NAMES = [
+  'sfCoverage68',
+  'sfCoverage95',
+  'sfPullMean',
+  'sfPullWidth',
+  'sfPooledRelBias',
+  'sfPooledRelBiasOverErr',
+  'sfMissingRate',
+  'sfMaxAbsPullMean',
+  'sfFailureRate',
+  'sfMaxShiftOverStat',
+] as const;
 const P_VALUE_METRIC_NAMES = [
   'biasP',
   'pooledBiasP',
@@ -64,31 +76,11 @@ export const METRIC_NAMES = [
   'scYieldPull',
   'scYieldRejectRate',
   // Data/MC scale factors of a paired study (src/study/metrics/sfSummary.ts), judged per scan point.
-  'sfCoverage68',
-  'sfCoverage95',
-  'sfPullMean',
-  'sfPullWidth',
-  'sfPooledRelBias',
-  'sfPooledRelBiasOverErr',
-  'sfMissingRate',
-  'sfMaxAbsPullMean',
-  'sfFailureRate',
-  'sfMaxShiftOverStat',
+  ...SF_METRIC_NAMES,
 ] as const;
 
 /** Metrics read from the scale-factor summary (a `paired` study), not from one estimator at one point. */
-export const SF_METRICS: ReadonlySet<string> = new Set([
-  'sfCoverage68',
-  'sfCoverage95',
-  'sfPullMean',
-  'sfPullWidth',
-  'sfPooledRelBias',
-  'sfPooledRelBiasOverErr',
-  'sfMissingRate',
-  'sfMaxAbsPullMean',
-  'sfFailureRate',
-  'sfMaxShiftOverStat',
-]);
+export const SF_METRICS: ReadonlySet<string> = new Set(SF_METRIC_NAMES);
 
 /** Metrics that are p-values: `metric > threshold` has the false-alarm budget `threshold` unless `budget` says otherwise. */
 export const P_VALUE_METRICS: ReadonlySet<string> = new Set(P_VALUE_METRIC_NAMES);
