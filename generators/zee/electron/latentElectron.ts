@@ -34,8 +34,18 @@ export interface DetectorRandom {
   normal(): number;
 }
 
+/** The six observable features of a reconstructed electron (docs/electrons.md §2). */
+export interface ElectronFeatures {
+  eop: number;
+  d0sig: number;
+  dphiq: number;
+  ipix: number;
+  curvsig: number;
+  reta: number;
+}
+
 /** The latent and observed state of one electron, filled in place by the generator (no per-electron objects). */
-export interface LatentLeg {
+export interface LatentLeg extends ElectronFeatures {
   tPt: number;
   tEta: number;
   /** latent flip probability ε(y, t, pT) */
@@ -46,12 +56,6 @@ export interface LatentLeg {
   wrongLeg: number;
   x0: number;
   z: number;
-  eop: number;
-  d0sig: number;
-  dphiq: number;
-  ipix: number;
-  curvsig: number;
-  reta: number;
 }
 
 export interface LatentElectron {

@@ -20,17 +20,11 @@
  * effect the selection-bias work treats); docs/electrons.md states it.
  */
 import { logUpperTailProbability } from '../normalTail.js';
-import type { LatentElectron } from './latentElectron.js';
+import type { ElectronFeatures, LatentElectron } from './latentElectron.js';
 
-export interface ElectronObservation {
+export interface ElectronObservation extends ElectronFeatures {
   pt: number;
   absEta: number;
-  eop: number;
-  d0sig: number;
-  dphiq: number;
-  ipix: number;
-  curvsig: number;
-  reta: number;
 }
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
