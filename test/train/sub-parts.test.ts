@@ -45,7 +45,9 @@ function pairs(n: number, d: number, head: Head, seed: number): Pair[] {
 function batchOf(ps: Pair[], head: Head, norm: number, fold: boolean): Batch {
   const x = Float32Array.from([...ps.flatMap((p) => p.x1), ...ps.flatMap((p) => p.x2)]);
   const perTarget = (f: (p: Pair) => number[]) =>
-    head === 'pair' ? Float32Array.from(ps.map((p) => f(p)[0]!)) : Float32Array.from([...ps.map((p) => f(p)[0]!), ...ps.map((p) => f(p)[1]!)]);
+    head === 'pair'
+      ? Float32Array.from(ps.map((p) => f(p)[0]!))
+      : Float32Array.from([...ps.map((p) => f(p)[0]!), ...ps.map((p) => f(p)[1]!)]);
   const b: Batch = { x, rows: 2 * ps.length, y: perTarget((p) => p.y), w: perTarget((p) => p.w), norm };
   if (fold) b.fold = { rho1: Float32Array.from(ps.map((p) => p.rho[0])), rho2: Float32Array.from(ps.map((p) => p.rho[1])) };
   return b;
