@@ -211,6 +211,7 @@ export function register(program: Command): void {
       return sub.table;
     });
     if (!ocFilter) selected = table.n;
+    const inMemory = table.n;
     let rowIds: Float64Array | undefined;
     if (ocFilter) {
       rowIds = new Float64Array(table.n);
@@ -230,6 +231,7 @@ export function register(program: Command): void {
       events: selected,
     };
     const model = {
+      // `table` is not used after this call, so its columns can go while the members train (trainModel.ts).
       ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', {
         source: flags.input,
         ...(rowIds ? { rows: rowIds } : {}),
@@ -251,7 +253,7 @@ export function register(program: Command): void {
 
     process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
     process.stderr.write(
-      `  trained on ${selected} of ${read} events${ocFilter ? ` (${table.n} kept in memory: SC + the OC events some member keeps, --oc-keep ${resolved.ocKeep})` : ''}: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
+      `  trained on ${selected} of ${read} events${ocFilter ? ` (${inMemory} kept in memory: SC + the OC events some member keeps, --oc-keep ${resolved.ocKeep})` : ''}: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
     );
     for (const m of model.members) {
       const b = m.branch;
