@@ -112,14 +112,17 @@ export function fitBinnedTable(table: EventTable, binning: Binning, opts: Binned
     ...(base ? { base } : {}),
     source,
   });
-  const keep: number[] = [];
-  const keepW: number[] = [];
+  const keepAll = new Uint32Array(sel.rows.length);
+  const keepWAll = sel.w ? new Float64Array(sel.rows.length) : undefined;
+  let m = 0;
   sel.rows.forEach((e, q) => {
     if (bin1[e]! >= 0 && bin2[e]! >= 0) {
-      keep.push(e);
-      if (sel.w) keepW.push(sel.w[q]!);
+      if (keepWAll) keepWAll[m] = sel.w![q]!;
+      keepAll[m++] = e;
     }
   });
+  const keep = keepAll.subarray(0, m);
+  const keepW = keepWAll ? keepWAll.subarray(0, m) : new Float64Array(0);
   if (keep.length === 0)
     throw new DataError(source, undefined, `no events inside the binning and region ${region}`, {
       events: table.n,
@@ -139,7 +142,7 @@ export function fitBinnedTable(table: EventTable, binning: Binning, opts: Binned
       bin1: Int32Array.from(keep, (e) => bin1[e]!),
       bin2: Int32Array.from(keep, (e) => bin2[e]!),
       sc: scSel,
-      w: sel.w ? Float64Array.from(keepW) : undefined,
+      w: sel.w ? keepW.slice() : undefined,
     },
     binning.size,
     { ...opts, labels: opts.labels ?? binning.labels(), source },

@@ -25,7 +25,7 @@ import { sidebandBackground } from './sidebandBackground.js';
 import { predictPhi } from './predict.js';
 import type { Progress } from './progress.js';
 import { learningRate } from './schedule.js';
-import { ocSubsample } from './subsample.js';
+import { ocKeepKey, ocSubsample } from './subsample.js';
 import type { TrainingSet } from './trainingSet.js';
 
 export interface MemberPlan {
@@ -34,12 +34,18 @@ export interface MemberPlan {
   bootstrap: boolean;
 }
 
-function shuffle(a: Uint32Array, uniform: () => number): void {
+/** Fisher–Yates; `b`, when given, gets the same swaps as `a`. */
+function shuffle(a: Uint32Array, uniform: () => number, b?: Float64Array): void {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(uniform() * (i + 1));
     const t = a[i]!;
     a[i] = a[j]!;
     a[j] = t;
+    if (b) {
+      const u = b[i]!;
+      b[i] = b[j]!;
+      b[j] = u;
+    }
   }
 }
 
@@ -143,6 +149,81 @@ export function batchParts(
   return parts;
 }
 
+/**
+ * Steps 0–2b of a member: its events, split (or bootstrap) and background model. Synchronous on purpose: the
+ * intermediate index arrays die with this frame instead of staying in the registers of trainMember's async
+ * frame for the whole training (memory, docs/event-input.md).
+ */
+function memberEvents(
+  set: TrainingSet,
+  cfg: TrainConfig,
+  head: Head,
+  plan: MemberPlan,
+): {
+  trainIdx: Uint32Array;
+  trainW: Float64Array;
+  valIdx: Uint32Array;
+  valW: Float64Array;
+  bkgRates: ReturnType<typeof sidebandBackground> | undefined;
+} {
+  const seedOf = (...p: (string | number)[]) => deriveSeed(plan.seed, ...p);
+  // 0. The member's events: every SC event and the OC events its subsample keeps, weighted 1/r (pair head
+  //    only: the oracle has no OC/SC imbalance). Decided per row by subsample.ts before anything else reads
+  //    the events, so training, validation and the background model all see the member's subsample, and an
+  //    event no member keeps can be dropped while reading with the same result (train --oc-keep).
+  const mine = ocSubsample(set.n, set.sc, set.w, head === 'pair' ? cfg.ocKeep : 1, ocKeepKey(plan.seed), set.row);
+  const nMine = mine.index.length;
+  // 1–2. Held-out split and bootstrap, by event (both electrons of an event stay together), over the member's events.
+  //   Without bootstrap: a random valFrac of the events is held out.
+  //   With bootstrap: every event gets a Poisson(1) multiplicity m (on top of its weight); the member trains
+  //   on the events with m ≥ 1, weighted by m, and validates on the out-of-bag events (m = 0, e^−1 ≈ 37 %),
+  //   so every member is a bootstrap replicate of the whole sample and the spread of the members estimates
+  //   the sampling variance of a fit to all events. (A fixed held-out split before the bootstrap would train
+  //   each member on 1 − valFrac of the data and add the split's own variation to the spread.) With
+  //   valFrac = 0 the out-of-bag events are simply left out and nothing is validated.
+  let valPos: Uint32Array; // positions in `mine`
+  let trainIdx: Uint32Array;
+  let trainW: Float64Array;
+  if (plan.bootstrap) {
+    const rng = createRng(seedOf('bootstrap'));
+    const tr: number[] = [];
+    const trW: number[] = [];
+    const oob: number[] = [];
+    for (let j = 0; j < nMine; j++) {
+      const m = rng.poisson(1);
+      if (m > 0) {
+        tr.push(mine.index[j]!);
+        trW.push(mine.w[j]! * m);
+      } else oob.push(j);
+    }
+    valPos = cfg.valFrac > 0 ? Uint32Array.from(oob) : new Uint32Array(0);
+    trainIdx = Uint32Array.from(tr);
+    trainW = Float64Array.from(trW);
+  } else {
+    const all = new Uint32Array(nMine);
+    for (let j = 0; j < nMine; j++) all[j] = j;
+    shuffle(all, createRng(seedOf('split')).uniform);
+    const nHeld = Math.round(cfg.valFrac * nMine);
+    valPos = all.slice(0, nHeld).sort();
+    const trPos = all.slice(nHeld).sort();
+    trainIdx = Uint32Array.from(trPos, (j) => mine.index[j]!);
+    trainW = Float64Array.from(trPos, (j) => mine.w[j]!);
+  }
+  // 2b. Sideband subtraction (negative weights) with the modelled background (sidebandBackground.ts): the
+  //     negative-weight events of this member's sample fix each category's background probabilities and leave
+  //     the loss; only window events (w ≥ 0) are trained and validated on, so the loss stays ≥ 0.
+  let bkgRates: ReturnType<typeof sidebandBackground> | undefined;
+  if (head === 'pair' && set.hasNegative && cfg.negativeWeights === 'background') {
+    bkgRates = sidebandBackground(set, trainIdx, trainW);
+    trainIdx = bkgRates.index;
+    trainW = bkgRates.w;
+    valPos = valPos.filter((j) => mine.w[j]! >= 0);
+  }
+  const valIdx = Uint32Array.from(valPos, (j) => mine.index[j]!);
+  const valW = Float64Array.from(valPos, (j) => mine.w[j]!);
+  return { trainIdx, trainW, valIdx, valW, bkgRates };
+}
+
 export async function trainMember(
   set: TrainingSet,
   arch: MlpArch,
@@ -163,52 +244,9 @@ export async function trainMember(
   //   the sampling variance of a fit to all events. (A fixed held-out split before the bootstrap would train
   //   each member on 1 − valFrac of the data and add the split's own variation to the spread.) With
   //   valFrac = 0 the out-of-bag events are simply left out and nothing is validated.
-  let valIdx: Uint32Array;
-  let trainIdx: Uint32Array;
-  let trainW: Float64Array;
-  if (plan.bootstrap) {
-    const rng = createRng(seedOf('bootstrap'));
-    const tr: number[] = [];
-    const trW: number[] = [];
-    const oob: number[] = [];
-    for (let i = 0; i < set.n; i++) {
-      const m = rng.poisson(1);
-      if (m > 0) {
-        tr.push(i);
-        trW.push(set.w[i]! * m);
-      } else oob.push(i);
-    }
-    valIdx = cfg.valFrac > 0 ? Uint32Array.from(oob) : new Uint32Array(0);
-    trainIdx = Uint32Array.from(tr);
-    trainW = Float64Array.from(trW);
-  } else {
-    const all = new Uint32Array(set.n);
-    for (let i = 0; i < set.n; i++) all[i] = i;
-    shuffle(all, createRng(seedOf('split')).uniform);
-    const nHeld = Math.round(cfg.valFrac * set.n);
-    valIdx = all.slice(0, nHeld).sort();
-    trainIdx = all.slice(nHeld).sort();
-    trainW = Float64Array.from(trainIdx, (i) => set.w[i]!);
-  }
-  // 2b. Sideband subtraction (negative weights) with the modelled background (sidebandBackground.ts): the
-  //     negative-weight events of this member's sample fix each category's background probabilities and leave
-  //     the loss; only window events (w ≥ 0) are trained and validated on, so the loss stays ≥ 0.
-  let bkgRates: ReturnType<typeof sidebandBackground> | undefined;
-  if (head === 'pair' && set.hasNegative && cfg.negativeWeights === 'background') {
-    bkgRates = sidebandBackground(set, trainIdx, trainW);
-    trainIdx = bkgRates.index;
-    trainW = bkgRates.w;
-    valIdx = valIdx.filter((i) => set.w[i]! >= 0);
-  }
+  const { trainIdx, trainW, valIdx, valW, bkgRates } = memberEvents(set, cfg, head, plan);
   const bkg = bkgRates ? { oc: bkgRates.oc, sc: bkgRates.sc } : undefined;
   const nVal = valIdx.length;
-  const valW = Float64Array.from(valIdx, (i) => set.w[i]!);
-  // 3. OC subsampling with importance weight 1/r (pair head only: the oracle has no OC/SC imbalance).
-  if (head === 'pair' && cfg.ocKeep < 1) {
-    const sub = ocSubsample(trainIdx, set.sc, trainW, cfg.ocKeep, createRng(seedOf('oc-keep')));
-    trainIdx = sub.index;
-    trainW = sub.w;
-  }
   const nTrain = trainIdx.length;
   let W = 0;
   let Wsc = 0;
@@ -247,7 +285,6 @@ export async function trainMember(
   const shuffleRng = createRng(seedOf('shuffle'));
   const order = new Uint32Array(nTrain);
   const wOrder = new Float64Array(nTrain);
-  const perm = new Uint32Array(nTrain);
   const stepsPerEpoch = Math.ceil(nTrain / cfg.batch);
   const curves = { train: [] as number[], val: [] as number[], lr: [] as number[] };
   let best = { loss: Infinity, epoch: -1, params: cloneParams(params) };
@@ -264,12 +301,10 @@ export async function trainMember(
         epoch,
         cfg.epochs,
       );
-      for (let k = 0; k < nTrain; k++) perm[k] = k;
-      shuffle(perm, shuffleRng.uniform);
-      for (let k = 0; k < nTrain; k++) {
-        order[k] = trainIdx[perm[k]!]!;
-        wOrder[k] = trainW[perm[k]!]!;
-      }
+      // The epoch's order: the swaps of a shuffle of the identity, applied to (event, weight) together.
+      order.set(trainIdx);
+      wOrder.set(trainW);
+      shuffle(order, shuffleRng.uniform, wOrder);
       let epochLoss = 0;
       for (let s = 0; s < nTrain; s += cfg.batch) {
         const b = Math.min(cfg.batch, nTrain - s);

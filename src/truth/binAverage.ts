@@ -24,6 +24,13 @@ export interface BinAverage {
 export interface BinAverageOptions {
   /** Weight column of the table; unit weights when absent. */
   weightColumn?: string;
+  /**
+   * Average over these rows of the table only (increasing), e.g. a selection's, instead of a copy of them:
+   * the sums run in the same order, so the result equals that of the selected table.
+   */
+  rows?: ArrayLike<number>;
+  /** With `rows`: one weight per listed row (instead of `weightColumn`). */
+  rowWeights?: ArrayLike<number>;
   source?: string;
 }
 
@@ -40,7 +47,7 @@ export function binAverage(
     throw new DataError(source, 'values1', `length ${values1.length} differs from the table's ${table.n} rows`);
   if (values2.length !== table.n)
     throw new DataError(source, 'values2', `length ${values2.length} differs from the table's ${table.n} rows`);
-  const { bin1, bin2, electronsOutside } = assignBins(table, binning, source);
+  const { bin1, bin2 } = assignBins(table, binning, source);
   const w = opts.weightColumn != null ? requireColumn(table, opts.weightColumn, source) : undefined;
   const K = binning.size;
   const sw = new Float64Array(K);
@@ -53,8 +60,16 @@ export function binAverage(
     sw2[b] += we * we;
     swv[b] += we * v;
   };
-  for (let e = 0; e < table.n; e++) {
-    const we = w ? w[e]! : 1;
+  const rows = opts.rows;
+  const rw = opts.rowWeights;
+  if (rw && (!rows || rw.length !== rows.length)) throw new DataError(source, 'rowWeights', 'one weight per listed row is needed');
+  const count = rows ? rows.length : table.n;
+  let electronsOutside = 0;
+  for (let q = 0; q < count; q++) {
+    const e = rows ? rows[q]! : q;
+    const we = rw ? rw[q]! : w ? w[e]! : 1;
+    if (bin1[e]! < 0) electronsOutside++;
+    if (bin2[e]! < 0) electronsOutside++;
     add(bin1[e]!, values1[e]!, we, e, 'values1');
     add(bin2[e]!, values2[e]!, we, e, 'values2');
   }

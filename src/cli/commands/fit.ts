@@ -25,9 +25,7 @@ import { MAX_REPLICAS } from '../../fit/flipMigration.js';
 import { parseBinningFlags, parseInputFile, parseInteger, parseOutputFile, parseSeed } from '../flags.js';
 import {
   FIT_REGIONS as REGIONS,
-  FIT_WEIGHT,
   selectedMassRange,
-  selectedTable,
   selectionFromFile,
   selectionToJson,
   selectionWithFlags,
@@ -172,9 +170,11 @@ export function register(program: Command): void {
         ...(flags.weights != null ? { base: table.columns[flags.weights]! } : {}),
         source: flags.input,
       });
-      const t = truthMatchedRates(selectedTable(table, fitted), binning, {
+      // Over the fitted rows in place (no copy of the table: memory, docs/event-input.md).
+      const t = truthMatchedRates(table, binning, {
         source: flags.input,
-        ...(fitted.w ? { weightColumn: FIT_WEIGHT } : {}),
+        rows: fitted.rows,
+        ...(fitted.w ? { rowWeights: fitted.w } : {}),
       });
       const arr = (x: Float64Array): (number | null)[] => Array.from(x, (v) => (Number.isFinite(v) ? v : null));
       const note = `the fitted events (${folded ? 'window' : region}), ${fitted.w ? "the fit's weights" : 'unit weights'}`;
