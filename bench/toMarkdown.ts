@@ -108,11 +108,14 @@ function ttaSection(t: J): string {
   ].join('\n');
 }
 
+/** A count as written (10,000,000), not rounded to two digits. */
+const count = (x: unknown): string => (typeof x === 'number' && Number.isInteger(x) ? x.toLocaleString('en-US') : f(x));
+
 function pipelineSection(p: J): string {
   const c = p.commands ?? {};
   const fm = p.file_mb ?? {};
   return [
-    `## Pipeline: ${f(p.truth_events)} truth Z events end to end (${f(p.selected_events)} selected rows, Parquet)`,
+    `## Pipeline: ${count(p.truth_events)} truth Z events end to end (${count(p.selected_events)} selected rows, Parquet)`,
     '',
     `Each command a child process streaming from disk: \`generate --truth-events\` → \`fit\` → \`train --oc-keep ${p.train?.oc_keep}\` (${p.train?.epochs} epoch, ${p.train?.features}, ${p.train?.region}) → \`apply\`. Peak RSS of each whole process from /usr/bin/time. Load average ${f(p.loadavg1_before)} before, ${f(p.loadavg1_after)} after.`,
     '',
