@@ -255,13 +255,16 @@ export async function readEvents(
  * Every chunk of `source`, passed through `transform` (e.g. a selection that keeps some rows and columns),
  * gathered into one table. The columns are those of the first transformed chunk. Chunks are copied into
  * columns sized from the file's row count (an upper bound when rows are dropped) or grown by doubling, so the
- * peak is the final columns plus one chunk, never every chunk plus a concatenated copy.
+ * peak is the final columns plus one chunk, never every chunk plus a concatenated copy. `capacity: 0` when the
+ * transform keeps a small part of the file (train --oc-keep): growth by doubling then keeps the columns
+ * proportional to what is kept (at most 3× while growing), not to the file.
  */
 export async function collectChunks(
   source: EventChunkSource,
+  opts: { capacity?: number } = {},
   transform: (chunk: EventTable) => EventTable = (c) => c,
 ): Promise<EventTable> {
-  let cap = source.rows ?? 0;
+  let cap = opts.capacity ?? source.rows ?? 0;
   let n = 0;
   let columns: Record<string, TypedColumn> | undefined;
   const typeOf = (name: string, col: TypedColumn): TypedColumn =>

@@ -15,9 +15,18 @@ import { trainMember } from './trainer.js';
 import { createBatchEngine } from './parallelEngine.js';
 import type { BackendName } from './backend.js';
 import type { TrainingSet } from './trainingSet.js';
+import { ocKeepKey, ocReadFilter } from './subsample.js';
 
 export function memberSeed(root: Seed, k: number): string {
   return deriveSeed(root, 'member', k);
+}
+
+/** The events an ensemble uses under its OC subsampling (subsample.ts): every SC event and any OC event a member keeps. */
+export function ensembleOcFilter(cfg: Pick<TrainConfig, 'seed' | 'ensemble' | 'ocKeep'>): (row: number, sc: number) => boolean {
+  return ocReadFilter(
+    Array.from({ length: cfg.ensemble }, (_, k) => ocKeepKey(memberSeed(cfg.seed, k))),
+    cfg.ocKeep,
+  );
 }
 
 export async function trainEnsemble(

@@ -49,9 +49,44 @@ export interface StepResult {
   grads: MlpParams;
 }
 
+/**
+ * Pairs per sub-part. A batch part is computed in sub-parts of at most this many pairs (the last one shorter),
+ * each in its own tf.tidy, and their gradients are summed in sub-part order in float32. Every intermediate of
+ * a forward/backward pass lives until its tidy ends, and the TensorFlow.js wasm heap never shrinks, so the
+ * sub-part size, not the batch, sets the heap a gradient thread needs: ~26 MB for 2048 pairs of a 3×64 net
+ * against ~105 MB for the 8192 pairs of half a default batch (docs/event-input.md). The cut depends only on
+ * the part, never on the number of threads, so the bits stay independent of the thread budget.
+ */
+export const SUB_PART_PAIRS = 2048;
+
 export interface GradEngine {
   lossAndGrads(params: MlpParams, batch: Batch): StepResult;
   dispose(): void;
+}
+
+/**
+ * Pairs [start, start + len) of a batch. Both heads lay the network rows out as electron 1 of every pair, then
+ * electron 2; the electron head's targets follow that layout, the pair head's are one per pair.
+ */
+function subBatch(batch: Batch, head: Head, d: number, start: number, len: number): Batch {
+  const P = batch.rows / 2;
+  const halves = <T extends Float32Array>(a: T, width: number): Float32Array => {
+    const out = new Float32Array(2 * len * width);
+    out.set(a.subarray(start * width, (start + len) * width), 0);
+    out.set(a.subarray((P + start) * width, (P + start + len) * width), len * width);
+    return out;
+  };
+  const perPair = (a: Float32Array): Float32Array => a.slice(start, start + len);
+  const sub: Batch = {
+    x: halves(batch.x, d),
+    rows: 2 * len,
+    y: head === 'pair' ? perPair(batch.y) : halves(batch.y, 1),
+    w: head === 'pair' ? perPair(batch.w) : halves(batch.w, 1),
+    norm: batch.norm,
+  };
+  if (batch.bkg) sub.bkg = { oc: perPair(batch.bkg.oc), sc: perPair(batch.bkg.sc) };
+  if (batch.fold) sub.fold = { rho1: perPair(batch.fold.rho1), rho2: perPair(batch.fold.rho2) };
+  return sub;
 }
 
 function electronLossAndGrad(phi: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number): { loss: tf.Scalar; dPhi: tf.Tensor2D } {
@@ -97,6 +132,27 @@ export function createGradEngine(arch: MlpArch, head: Head, mode: GradientMode =
   const lossAndGrads = (params: MlpParams, batch: Batch): StepResult => {
     const d = arch.inputs;
     if (batch.x.length !== batch.rows * d) throw new Error(`batch.x has ${batch.x.length} values, expected ${batch.rows}×${d}`);
+    const pairs = batch.rows / 2;
+    if (pairs <= SUB_PART_PAIRS) return subPartLossAndGrads(params, batch);
+    let loss = 0;
+    let acc: Float32Array[] = [];
+    for (let s = 0; s < pairs; s += SUB_PART_PAIRS) {
+      const r = subPartLossAndGrads(params, subBatch(batch, head, d, s, Math.min(SUB_PART_PAIRS, pairs - s)));
+      const g = [...r.grads.weights, ...r.grads.biases];
+      loss += r.loss;
+      if (s === 0) acc = g;
+      else
+        for (let k = 0; k < acc.length; k++) {
+          const a = acc[k]!;
+          const b = g[k]!;
+          for (let i = 0; i < a.length; i++) a[i] = a[i]! + b[i]!;
+        }
+    }
+    return { loss, grads: { weights: acc.slice(0, nLayers), biases: acc.slice(nLayers) } };
+  };
+
+  const subPartLossAndGrads = (params: MlpParams, batch: Batch): StepResult => {
+    const d = arch.inputs;
     const one = mode === 'manual' ? onesFor(batch.rows) : undefined;
     const out = tf.tidy(() => {
       const x = tf.tensor2d(batch.x, [batch.rows, d]);

@@ -4,8 +4,14 @@
 import * as tf from './tf.js';
 import { mlpForward, toTensors, type MlpArch, type MlpParams } from './mlp.js';
 
+/**
+ * Rows per forward pass. The wasm heap keeps its high-water mark, so the chunk sets what prediction adds to it:
+ * 65536 rows of a 3×64 net took it to 58 MB; 16384 rows need about a quarter of that.
+ */
+export const PREDICT_CHUNK_ROWS = 16384;
+
 /** φ for `rows` normalised input rows (row-major [rows, arch.inputs]). */
-export function predictPhi(arch: MlpArch, params: MlpParams, x: Float32Array, rows: number, chunk = 65536): Float32Array {
+export function predictPhi(arch: MlpArch, params: MlpParams, x: Float32Array, rows: number, chunk = PREDICT_CHUNK_ROWS): Float32Array {
   const d = arch.inputs;
   const out = new Float32Array(rows);
   const m = toTensors(arch, params);

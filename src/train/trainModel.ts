@@ -9,7 +9,7 @@ import { Binning } from '../binning/Binning.js';
 import { selectBackend } from './backend.js';
 import { pairingDiagnostic } from './pairingDiagnostic.js';
 import { resolveTrainConfig, type TrainConfigInput } from './config.js';
-import { trainEnsemble } from './ensemble.js';
+import { ensembleOcFilter, trainEnsemble } from './ensemble.js';
 import { inputNames, parseFeatures } from './features.js';
 import type { Head } from './gradEngine.js';
 import type { MlpArch } from './mlp.js';
@@ -26,6 +26,11 @@ export interface TrainRunOptions {
    * to its share of the cores (threadBudget.ts).
    */
   maxThreads?: number;
+  /**
+   * The table is the read-time OC subsample of the selected sample (train --oc-keep, subsample.ts): the row
+   * number of each of its events in that sample. Absent: the table is the whole sample, row i is event i.
+   */
+  rows?: Float64Array;
 }
 
 export async function trainWithHead(table: EventTable, input: TrainConfigInput, head: Head, opts: TrainRunOptions = {}): Promise<PhiModel> {
@@ -47,11 +52,33 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
     for (const i of fold.rows) keep[i] = 1;
     trainTable = filterTable(table, (i) => keep[i] === 1);
   }
+  // OC subsampling (pair head): only the events some member keeps are trained on, validated on or looked at
+  // (normalisation, pairing diagnostic, branch check), so a table subsampled while reading (opts.rows) and the
+  // whole table in memory give the same model. The members pick their own events again (trainer.ts).
+  let rows = opts.rows;
+  let rho = fold ? { rho1: fold.rho1, rho2: fold.rho2 } : undefined;
+  if (rows && (rows.length !== table.n || fold))
+    throw new Error('trainWithHead: rows must number the table, and a folded trainer reads every event');
+  if (head === 'pair' && cfg.ocKeep < 1 && trainTable.columns.sc) {
+    const sc = trainTable.columns.sc;
+    const need = ensembleOcFilter(cfg);
+    const keep = new Uint8Array(trainTable.n);
+    let m = 0;
+    for (let i = 0; i < trainTable.n; i++) if ((keep[i] = need(rows ? rows[i]! : i, sc[i]!) ? 1 : 0)) m++;
+    if (m < trainTable.n) {
+      const r0 = rows;
+      rows = Float64Array.from({ length: m });
+      for (let i = 0, j = 0; i < trainTable.n; i++) if (keep[i]) rows[j++] = r0 ? r0[i]! : i;
+      trainTable = filterTable(trainTable, (i) => keep[i] === 1);
+      if (rho) rho = { rho1: rho.rho1.filter((_, i) => keep[i] === 1), rho2: rho.rho2.filter((_, i) => keep[i] === 1) };
+    }
+  }
   const { set, normalisation } = prepareTrainingSet(trainTable, specs, head, {
     binning,
     ...(opts.source != null ? { source: opts.source } : {}),
   });
-  if (fold) set.fold = { rho1: fold.rho1, rho2: fold.rho2 };
+  if (rho) set.fold = rho;
+  if (rows) set.row = rows;
   const pairing = pairingDiagnostic(set, binning);
   const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
   const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads);

@@ -25,7 +25,7 @@ import { sidebandBackground } from './sidebandBackground.js';
 import { predictPhi } from './predict.js';
 import type { Progress } from './progress.js';
 import { learningRate } from './schedule.js';
-import { ocSubsample } from './subsample.js';
+import { ocKeepKey, ocSubsample } from './subsample.js';
 import type { TrainingSet } from './trainingSet.js';
 
 export interface MemberPlan {
@@ -163,7 +163,21 @@ export async function trainMember(
   //   the sampling variance of a fit to all events. (A fixed held-out split before the bootstrap would train
   //   each member on 1 − valFrac of the data and add the split's own variation to the spread.) With
   //   valFrac = 0 the out-of-bag events are simply left out and nothing is validated.
-  let valIdx: Uint32Array;
+  // 0. The member's events: every SC event and the OC events its subsample keeps, weighted 1/r (pair head
+  //    only: the oracle has no OC/SC imbalance). Decided per row by subsample.ts before anything else reads
+  //    the events, so training, validation and the background model all see the member's subsample, and an
+  //    event no member keeps can be dropped while reading with the same result (train --oc-keep).
+  const mine = ocSubsample(set.n, set.sc, set.w, head === 'pair' ? cfg.ocKeep : 1, ocKeepKey(plan.seed), set.row);
+  const nMine = mine.index.length;
+  // 1–2. Held-out split and bootstrap, by event (both electrons of an event stay together), over the member's events.
+  //   Without bootstrap: a random valFrac of the events is held out.
+  //   With bootstrap: every event gets a Poisson(1) multiplicity m (on top of its weight); the member trains
+  //   on the events with m ≥ 1, weighted by m, and validates on the out-of-bag events (m = 0, e^−1 ≈ 37 %),
+  //   so every member is a bootstrap replicate of the whole sample and the spread of the members estimates
+  //   the sampling variance of a fit to all events. (A fixed held-out split before the bootstrap would train
+  //   each member on 1 − valFrac of the data and add the split's own variation to the spread.) With
+  //   valFrac = 0 the out-of-bag events are simply left out and nothing is validated.
+  let valPos: Uint32Array; // positions in `mine`
   let trainIdx: Uint32Array;
   let trainW: Float64Array;
   if (plan.bootstrap) {
@@ -171,24 +185,25 @@ export async function trainMember(
     const tr: number[] = [];
     const trW: number[] = [];
     const oob: number[] = [];
-    for (let i = 0; i < set.n; i++) {
+    for (let j = 0; j < nMine; j++) {
       const m = rng.poisson(1);
       if (m > 0) {
-        tr.push(i);
-        trW.push(set.w[i]! * m);
-      } else oob.push(i);
+        tr.push(mine.index[j]!);
+        trW.push(mine.w[j]! * m);
+      } else oob.push(j);
     }
-    valIdx = cfg.valFrac > 0 ? Uint32Array.from(oob) : new Uint32Array(0);
+    valPos = cfg.valFrac > 0 ? Uint32Array.from(oob) : new Uint32Array(0);
     trainIdx = Uint32Array.from(tr);
     trainW = Float64Array.from(trW);
   } else {
-    const all = new Uint32Array(set.n);
-    for (let i = 0; i < set.n; i++) all[i] = i;
+    const all = new Uint32Array(nMine);
+    for (let j = 0; j < nMine; j++) all[j] = j;
     shuffle(all, createRng(seedOf('split')).uniform);
-    const nHeld = Math.round(cfg.valFrac * set.n);
-    valIdx = all.slice(0, nHeld).sort();
-    trainIdx = all.slice(nHeld).sort();
-    trainW = Float64Array.from(trainIdx, (i) => set.w[i]!);
+    const nHeld = Math.round(cfg.valFrac * nMine);
+    valPos = all.slice(0, nHeld).sort();
+    const trPos = all.slice(nHeld).sort();
+    trainIdx = Uint32Array.from(trPos, (j) => mine.index[j]!);
+    trainW = Float64Array.from(trPos, (j) => mine.w[j]!);
   }
   // 2b. Sideband subtraction (negative weights) with the modelled background (sidebandBackground.ts): the
   //     negative-weight events of this member's sample fix each category's background probabilities and leave
@@ -198,17 +213,12 @@ export async function trainMember(
     bkgRates = sidebandBackground(set, trainIdx, trainW);
     trainIdx = bkgRates.index;
     trainW = bkgRates.w;
-    valIdx = valIdx.filter((i) => set.w[i]! >= 0);
+    valPos = valPos.filter((j) => mine.w[j]! >= 0);
   }
   const bkg = bkgRates ? { oc: bkgRates.oc, sc: bkgRates.sc } : undefined;
+  const valIdx = Uint32Array.from(valPos, (j) => mine.index[j]!);
+  const valW = Float64Array.from(valPos, (j) => mine.w[j]!);
   const nVal = valIdx.length;
-  const valW = Float64Array.from(valIdx, (i) => set.w[i]!);
-  // 3. OC subsampling with importance weight 1/r (pair head only: the oracle has no OC/SC imbalance).
-  if (head === 'pair' && cfg.ocKeep < 1) {
-    const sub = ocSubsample(trainIdx, set.sc, trainW, cfg.ocKeep, createRng(seedOf('oc-keep')));
-    trainIdx = sub.index;
-    trainW = sub.w;
-  }
   const nTrain = trainIdx.length;
   let W = 0;
   let Wsc = 0;

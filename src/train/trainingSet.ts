@@ -29,6 +29,11 @@ export interface TrainingSet {
   bins: { bin1: Int32Array; bin2: Int32Array; K: number } | null;
   /** Some event weight is negative (sideband subtraction). */
   hasNegative: boolean;
+  /**
+   * Row number of each event in the selected sample, when the set holds only the events an OC-subsampled
+   * ensemble uses (subsample.ts); absent: event i is row i. The members' keep decisions hash these numbers.
+   */
+  row?: Float64Array;
   /** Folded loss (foldOffsets.ts): per event the log acceptance/migration factors ρ1, ρ2; absent = plain loss. */
   fold?: { rho1: Float32Array; rho2: Float32Array };
 }

@@ -137,8 +137,9 @@ export function register(program: Command): void {
     for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
     let features: string[];
     let folded: boolean;
+    let resolved: ReturnType<typeof resolveTrainConfig>;
     try {
-      const resolved = resolveTrainConfig(input, flags.config);
+      resolved = resolveTrainConfig(input, flags.config);
       features = resolved.features;
       folded = resolved.fold != null;
     } catch (err) {
@@ -178,8 +179,17 @@ export function register(program: Command): void {
     // are kept: memory holds the selected training columns, never the whole file (docs/event-input.md).
     // The folded trainer also reads m_ee (its parents' masses, foldOffsets.ts).
     const keep = [...columns, ...optional, ...(folded ? ['m_ee'] : [])].filter((c) => source.columns.includes(c));
+    // OC subsampling while reading (pair head; the folded trainer needs every parent): the events no member
+    // keeps are dropped chunk by chunk (src/train/subsample.ts decides, by row number in the selected sample),
+    // so memory scales with SC + the kept OC events, not with the file; training gives the same model as on
+    // the whole selection in memory.
+    const ocFilter =
+      !flags.oracle && !folded && resolved.ocKeep < 1 ? (await import('../../train/ensemble.js')).ensembleOcFilter(resolved) : undefined;
+    const { ocSubsampleChunk } = await import('../../train/subsample.js');
+    const rowChunks: Float64Array[] = [];
     let read = 0;
-    const table = await collectChunks(source, (chunk) => {
+    let selected = 0;
+    const table = await collectChunks(source, ocFilter ? { capacity: 0 } : {}, (chunk) => {
       read += chunk.n;
       const rows = sel.selectRows(chunk, region, {
         selection,
@@ -193,18 +203,37 @@ export function register(program: Command): void {
         { n: chunk.n, columns: Object.fromEntries(keep.map((c) => [c, chunk.columns[c]!])) },
         { rows: rows.rows, w: undefined },
       );
-      return rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
+      const out = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
+      if (!ocFilter) return out;
+      const sub = ocSubsampleChunk(out, selected, ocFilter);
+      selected += out.n;
+      rowChunks.push(sub.row);
+      return sub.table;
     });
+    if (!ocFilter) selected = table.n;
+    let rowIds: Float64Array | undefined;
+    if (ocFilter) {
+      rowIds = new Float64Array(table.n);
+      let o = 0;
+      for (const r of rowChunks) {
+        rowIds.set(r, o);
+        o += r.length;
+      }
+      rowChunks.length = 0;
+    }
     const mapping = source.mapping();
     const selectionRecord = {
       region,
       ...sel.selectionToJson(selection),
       sidebandWeight: sel.sidebandFactor(selection),
       source: selectionSource,
-      events: table.n,
+      events: selected,
     };
     const model = {
-      ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', { source: flags.input })),
+      ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', {
+        source: flags.input,
+        ...(rowIds ? { rows: rowIds } : {}),
+      })),
       selection: selectionRecord,
       ...(mapping ? { columnMap: mapping } : {}),
     };
@@ -222,7 +251,7 @@ export function register(program: Command): void {
 
     process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
     process.stderr.write(
-      `  trained on ${table.n} of ${read} events: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
+      `  trained on ${selected} of ${read} events${ocFilter ? ` (${table.n} kept in memory: SC + the OC events some member keeps, --oc-keep ${resolved.ocKeep})` : ''}: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
     );
     for (const m of model.members) {
       const b = m.branch;
