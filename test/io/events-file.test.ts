@@ -159,6 +159,22 @@ describe('event files', () => {
     rmSync(path, { force: true });
   });
 
+  it('the Parquet writer stops before a file the reader could not open (limit lowered for the test)', async () => {
+    const path = join(dir, 'capped.parquet');
+    const w = await openEventWriter(path, meta, { maxParquetBytes: 100_000 });
+    const chunk = randomTable(70_000, 4); // above one 64 k-row group: bytes reach the file as it goes
+    let err: unknown;
+    for (let k = 0; k < 6 && !err; k++) await w.write(chunk).catch((e: unknown) => (err = e));
+    expect(String(err)).toMatch(/capped\.parquet: the Parquet file has reached \d+ bytes: files of 4 GiB or more cannot be read back/);
+    await w.abort();
+    expect(existsSync(path)).toBe(false);
+    // The default limit lets the same chunks through.
+    const ok = await openEventWriter(path, meta);
+    await ok.write(chunk);
+    await ok.write(chunk);
+    expect(await ok.close()).toBe(140_000);
+  });
+
   it('leaves the previous file untouched and no temporary behind when a write fails', async () => {
     const path = join(dir, 'keep.arrow');
     const original = randomTable(20, 3);
