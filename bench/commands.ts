@@ -112,6 +112,10 @@ export async function benchCommands(opts: CommandBenchOptions = {}) {
       rmSync(join(dir, `applied.${f}`), { force: true });
       rows.push({ format: f, file_mb: sizes[f], train, fit, apply, csv_read_mb_per_s: undefined });
     }
+    // OC subsampling while reading: memory should follow SC + the kept OC events, not the file (docs/event-input.md).
+    const trainOcKeep = strip(
+      qmisid('train', '--input', files.parquet, '--out', join(dir, 'm-oc'), '--epochs', String(epochs), '--oc-keep', '0.01', ...TRAIN_ARGS),
+    );
     return {
       bench: 'commands',
       events,
@@ -122,6 +126,7 @@ export async function benchCommands(opts: CommandBenchOptions = {}) {
       preparation: prep,
       startup,
       rows,
+      train_parquet_oc_keep_0_01: trainOcKeep,
       dir: opts.keep ? dir : undefined,
     };
   } finally {

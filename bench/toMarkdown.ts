@@ -70,6 +70,9 @@ function commandsSection(c: J): string {
     '',
     table(['input', 'file MB', 'train', 'fit', 'apply'], rows),
     '',
+    ...(c.train_parquet_oc_keep_0_01
+      ? [`\`train --oc-keep 0.01\` from Parquet (OC dropped while reading): ${run(c.train_parquet_oc_keep_0_01)}.`, '']
+      : []),
     'Fixed start-up cost:',
     '',
     table(

@@ -51,7 +51,10 @@ export interface ChunkReadOptions {
   optional?: readonly string[];
   /** Keep only rows whose `region` is one of these (the column is read for the cut even if not requested). */
   regions?: readonly number[];
-  /** Rows per chunk for CSV (Parquet and Arrow hand out their own row groups / record batches). */
+  /**
+   * Rows per chunk for CSV and Parquet (default 65536, the row groups this project writes; Arrow hands out
+   * its own record batches). Smaller chunks hold less of a wide file at once (qmisid apply reads every column).
+   */
   chunkRows?: number;
   /** Read the file's columns under bench names (src/io/columnMap.ts); sc and region are derived when absent. */
   map?: ColumnMap;
@@ -125,9 +128,12 @@ function fromArrow(path: string, t: Table | RecordBatch): RawChunk {
   };
 }
 
-async function openParquet(
-  path: string,
-): Promise<{ names: string[]; meta: EventFileMeta | undefined; rows: number; raw: (want: string[]) => AsyncGenerator<RawChunk> }> {
+async function openParquet(path: string): Promise<{
+  names: string[];
+  meta: EventFileMeta | undefined;
+  rows: number;
+  raw: (want: string[], batchSize?: number) => AsyncGenerator<RawChunk>;
+}> {
   // parquet-wasm is a 32-bit WebAssembly module: it takes the Blob's size as a 32-bit length, so the footer of a
   // file of 4 GiB or more is looked for at the wrong place ("Corrupt footer"). Measured: the 5.4 GB file of
   // 10^8 truth events (docs/event-input.md). Say so, instead of calling the file corrupt.
@@ -157,7 +163,7 @@ async function openParquet(
     names,
     meta,
     rows,
-    async *raw(want) {
+    async *raw(want, batchSize = 65536) {
       const present = want.filter((c) => names.includes(c));
       if (present.length === 0) {
         if (rows > 0) yield { n: rows, get: () => [] };
@@ -165,7 +171,7 @@ async function openParquet(
       }
       let stream: ReadableStream;
       try {
-        stream = await file.stream({ columns: present, batchSize: 65536 });
+        stream = await file.stream({ columns: present, batchSize });
       } catch (err) {
         throw unreadable(path, 'parquet', err);
       }
@@ -242,7 +248,7 @@ export async function openEventChunks(path: string, format: EventFormat, opts: C
   let fileNames: string[];
   let meta: EventFileMeta | undefined;
   let rows: number | undefined;
-  let raw: (want: string[]) => AsyncGenerator<RawChunk>;
+  let raw: (want: string[], batchSize?: number) => AsyncGenerator<RawChunk>;
   if (format === 'csv') {
     let header: ReturnType<typeof readCsvHeader>;
     try {
@@ -312,7 +318,7 @@ export async function openEventChunks(path: string, format: EventFormat, opts: C
       const scBad: number[] = [];
       let scCount = 0;
       let scFirst = 0;
-      for await (const c of raw([...fileCols])) {
+      for await (const c of raw([...fileCols], opts.chunkRows)) {
         for (const b of deps) checkedColumn(path, fileOf.get(b)!, c.get(fileOf.get(b)!), c.n, fileRows, b);
         const mapped = mapColumns({ names: fileNames, n: c.n, get: c.get }, opts.map, path, {
           deriveRegion,

@@ -232,17 +232,20 @@ export function selectRows(table: EventTable, region: FitRegion, opts: SelectRow
   const recompute = opts.fromKinematics === true && opts.selection != null;
   const codes: ArrayLike<number> = recompute ? regionCodes(table, opts.selection!, source) : column(table, 'region', source);
   const f = opts.selection ? sidebandFactor(opts.selection) : NaN;
-  const rows: number[] = [];
-  const w: number[] = [];
+  // Typed arrays of the table's length, trimmed once: no growing JS arrays (memory, docs/event-input.md).
+  const weighted = base != null || region === 'sideband-subtracted';
+  const rows = new Uint32Array(table.n);
+  const w = weighted ? new Float64Array(table.n) : undefined;
+  let m = 0;
   for (let e = 0; e < table.n; e++) {
     const r = codes[e]!;
     const b = base ? base[e]! : 1;
     if (r === REGION.window) {
-      rows.push(e);
-      w.push(b);
+      if (w) w[m] = b;
+      rows[m++] = e;
     } else if (region === 'sideband-subtracted' && (r === REGION.lowSideband || r === REGION.highSideband)) {
-      rows.push(e);
-      w.push(f * b);
+      if (w) w[m] = f * b;
+      rows[m++] = e;
     } else if (!recompute && r !== REGION.lowSideband && r !== REGION.highSideband) {
       throw new DataError(
         source,
@@ -252,8 +255,7 @@ export function selectRows(table: EventTable, region: FitRegion, opts: SelectRow
       );
     }
   }
-  const weighted = base != null || region === 'sideband-subtracted';
-  return { rows: Uint32Array.from(rows), w: weighted ? Float64Array.from(w) : undefined };
+  return { rows: rows.slice(0, m), w: w?.slice(0, m) };
 }
 
 /** Column holding the fit's weights in a selectedTable. */

@@ -202,6 +202,13 @@ export const CriterionSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_-]*(:mc)?$/, 'a scan point label, or label:mc in a paired study')
     .optional(),
+  /**
+   * The defect the criterion must detect when the study builds it into its own point (an estimator that
+   * ignores a feature ε depends on, a non-identifiable binning). With `nullPoint` the false-alarm rate is
+   * measured there; without one the study holds no null for it, and `qmisid calibrate` reports its power only
+   * (the rate at which it passes on the study's own toys), never a false-alarm rate.
+   */
+  detects: z.string().optional(),
   /** Stated false-alarm budget (for p-value metrics with `>` it defaults to the threshold). */
   budget: z.number().min(0).max(1).optional(),
   /** One line: what the criterion shows. */

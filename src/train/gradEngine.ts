@@ -53,11 +53,11 @@ export interface StepResult {
  * Pairs per sub-part. A batch part is computed in sub-parts of at most this many pairs (the last one shorter),
  * each in its own tf.tidy, and their gradients are summed in sub-part order in float32. Every intermediate of
  * a forward/backward pass lives until its tidy ends, and the TensorFlow.js wasm heap never shrinks, so the
- * sub-part size, not the batch, sets the heap a gradient thread needs: ~26 MB for 2048 pairs of a 3×64 net
+ * sub-part size, not the batch, sets the heap a gradient thread needs: ~13 MB for 1024 pairs of a 3×64 net
  * against ~105 MB for the 8192 pairs of half a default batch (docs/event-input.md). The cut depends only on
  * the part, never on the number of threads, so the bits stay independent of the thread budget.
  */
-export const SUB_PART_PAIRS = 2048;
+export const SUB_PART_PAIRS = 1024;
 
 export interface GradEngine {
   lossAndGrads(params: MlpParams, batch: Batch): StepResult;

@@ -9,7 +9,7 @@ export interface Normalisation {
   sd: number[];
 }
 
-export function fitNormalisation(rows: readonly Float64Array[], d: number): Normalisation {
+export function fitNormalisation(rows: Iterable<Float64Array>, d: number): Normalisation {
   const mean = new Array<number>(d).fill(0);
   const m2 = new Array<number>(d).fill(0);
   let count = 0;

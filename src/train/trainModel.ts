@@ -8,14 +8,15 @@ import { foldOffsets, type FoldOffsets } from './foldOffsets.js';
 import { Binning } from '../binning/Binning.js';
 import { selectBackend } from './backend.js';
 import { pairingDiagnostic } from './pairingDiagnostic.js';
-import { resolveTrainConfig, type TrainConfigInput } from './config.js';
+import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
 import { ensembleOcFilter, trainEnsemble } from './ensemble.js';
-import { inputNames, parseFeatures } from './features.js';
+import { inputNames, parseFeatures, type FeatureSpec } from './features.js';
 import type { Head } from './gradEngine.js';
 import type { MlpArch } from './mlp.js';
 import { MODEL_FORMAT, type PhiModel } from './model.js';
 import { createProgress } from './progress.js';
-import { prepareTrainingSet } from './trainingSet.js';
+import { prepareTrainingSet, type TrainingSet } from './trainingSet.js';
+import type { Normalisation } from './normalisation.js';
 
 export interface TrainRunOptions {
   /** File name used in DataError messages. */
@@ -33,11 +34,29 @@ export interface TrainRunOptions {
   rows?: Float64Array;
 }
 
-export async function trainWithHead(table: EventTable, input: TrainConfigInput, head: Head, opts: TrainRunOptions = {}): Promise<PhiModel> {
-  const cfg = resolveTrainConfig(input);
-  const backend = await selectBackend(cfg.backend);
-  // Resolved here because it depends on the backend (see config.ts); stored with the model.
-  cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
+/**
+ * Not async on purpose: the table is turned into the training set before the first await, and no suspended
+ * frame keeps it, so its columns can be collected while the members train (the caller should drop its own
+ * reference too; qmisid train does). Errors still arrive as a rejected promise.
+ */
+export function trainWithHead(table: EventTable, input: TrainConfigInput, head: Head, opts: TrainRunOptions = {}): Promise<PhiModel> {
+  try {
+    const cfg = resolveTrainConfig(input);
+    return trainPrepared(prepare(table, cfg, head, opts), cfg, head, opts);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+interface Prepared {
+  set: TrainingSet;
+  normalisation: Normalisation;
+  specs: FeatureSpec[];
+  pairing: ReturnType<typeof pairingDiagnostic>;
+  fold?: FoldOffsets['summary'];
+}
+
+function prepare(table: EventTable, cfg: TrainConfig, head: Head, opts: TrainRunOptions): Prepared {
   const specs = parseFeatures(cfg.features);
   const binning = cfg.bins ? Binning.fromEdges(cfg.bins.eta, cfg.bins.pt) : Binning.defaults();
   // Folded loss: the factors come from the whole table (the parents); the window's events are trained on.
@@ -80,6 +99,14 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
   if (rho) set.fold = rho;
   if (rows) set.row = rows;
   const pairing = pairingDiagnostic(set, binning);
+  return { set, normalisation, specs, pairing, ...(fold ? { fold: fold.summary } : {}) };
+}
+
+async function trainPrepared(p: Prepared, cfg: TrainConfig, head: Head, opts: TrainRunOptions): Promise<PhiModel> {
+  const backend = await selectBackend(cfg.backend);
+  // Resolved here because it depends on the backend (see config.ts); stored with the model.
+  cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
+  const { set, normalisation, specs, pairing } = p;
   const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
   const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads);
   return {
@@ -94,7 +121,7 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
     backend,
     members,
     ...(pairing ? { pairing } : {}),
-    ...(fold ? { fold: fold.summary } : {}),
+    ...(p.fold ? { fold: p.fold } : {}),
   };
 }
 

@@ -34,12 +34,18 @@ export interface MemberPlan {
   bootstrap: boolean;
 }
 
-function shuffle(a: Uint32Array, uniform: () => number): void {
+/** Fisher–Yates; `b`, when given, gets the same swaps as `a`. */
+function shuffle(a: Uint32Array, uniform: () => number, b?: Float64Array): void {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(uniform() * (i + 1));
     const t = a[i]!;
     a[i] = a[j]!;
     a[j] = t;
+    if (b) {
+      const u = b[i]!;
+      b[i] = b[j]!;
+      b[j] = u;
+    }
   }
 }
 
@@ -143,26 +149,24 @@ export function batchParts(
   return parts;
 }
 
-export async function trainMember(
+/**
+ * Steps 0–2b of a member: its events, split (or bootstrap) and background model. Synchronous on purpose: the
+ * intermediate index arrays die with this frame instead of staying in the registers of trainMember's async
+ * frame for the whole training (memory, docs/event-input.md).
+ */
+function memberEvents(
   set: TrainingSet,
-  arch: MlpArch,
   cfg: TrainConfig,
   head: Head,
   plan: MemberPlan,
-  progress: Progress,
-  engine: BatchEngine,
-): Promise<Member> {
-  const t0 = performance.now();
+): {
+  trainIdx: Uint32Array;
+  trainW: Float64Array;
+  valIdx: Uint32Array;
+  valW: Float64Array;
+  bkgRates: ReturnType<typeof sidebandBackground> | undefined;
+} {
   const seedOf = (...p: (string | number)[]) => deriveSeed(plan.seed, ...p);
-
-  // 1–2. Held-out split and bootstrap, by event (both electrons of an event stay together).
-  //   Without bootstrap: a random valFrac of the events is held out.
-  //   With bootstrap: every event gets a Poisson(1) multiplicity m (on top of its weight); the member trains
-  //   on the events with m ≥ 1, weighted by m, and validates on the out-of-bag events (m = 0, e^−1 ≈ 37 %),
-  //   so every member is a bootstrap replicate of the whole sample and the spread of the members estimates
-  //   the sampling variance of a fit to all events. (A fixed held-out split before the bootstrap would train
-  //   each member on 1 − valFrac of the data and add the split's own variation to the spread.) With
-  //   valFrac = 0 the out-of-bag events are simply left out and nothing is validated.
   // 0. The member's events: every SC event and the OC events its subsample keeps, weighted 1/r (pair head
   //    only: the oracle has no OC/SC imbalance). Decided per row by subsample.ts before anything else reads
   //    the events, so training, validation and the background model all see the member's subsample, and an
@@ -215,9 +219,33 @@ export async function trainMember(
     trainW = bkgRates.w;
     valPos = valPos.filter((j) => mine.w[j]! >= 0);
   }
-  const bkg = bkgRates ? { oc: bkgRates.oc, sc: bkgRates.sc } : undefined;
   const valIdx = Uint32Array.from(valPos, (j) => mine.index[j]!);
   const valW = Float64Array.from(valPos, (j) => mine.w[j]!);
+  return { trainIdx, trainW, valIdx, valW, bkgRates };
+}
+
+export async function trainMember(
+  set: TrainingSet,
+  arch: MlpArch,
+  cfg: TrainConfig,
+  head: Head,
+  plan: MemberPlan,
+  progress: Progress,
+  engine: BatchEngine,
+): Promise<Member> {
+  const t0 = performance.now();
+  const seedOf = (...p: (string | number)[]) => deriveSeed(plan.seed, ...p);
+
+  // 1–2. Held-out split and bootstrap, by event (both electrons of an event stay together).
+  //   Without bootstrap: a random valFrac of the events is held out.
+  //   With bootstrap: every event gets a Poisson(1) multiplicity m (on top of its weight); the member trains
+  //   on the events with m ≥ 1, weighted by m, and validates on the out-of-bag events (m = 0, e^−1 ≈ 37 %),
+  //   so every member is a bootstrap replicate of the whole sample and the spread of the members estimates
+  //   the sampling variance of a fit to all events. (A fixed held-out split before the bootstrap would train
+  //   each member on 1 − valFrac of the data and add the split's own variation to the spread.) With
+  //   valFrac = 0 the out-of-bag events are simply left out and nothing is validated.
+  const { trainIdx, trainW, valIdx, valW, bkgRates } = memberEvents(set, cfg, head, plan);
+  const bkg = bkgRates ? { oc: bkgRates.oc, sc: bkgRates.sc } : undefined;
   const nVal = valIdx.length;
   const nTrain = trainIdx.length;
   let W = 0;
@@ -257,7 +285,6 @@ export async function trainMember(
   const shuffleRng = createRng(seedOf('shuffle'));
   const order = new Uint32Array(nTrain);
   const wOrder = new Float64Array(nTrain);
-  const perm = new Uint32Array(nTrain);
   const stepsPerEpoch = Math.ceil(nTrain / cfg.batch);
   const curves = { train: [] as number[], val: [] as number[], lr: [] as number[] };
   let best = { loss: Infinity, epoch: -1, params: cloneParams(params) };
@@ -274,12 +301,10 @@ export async function trainMember(
         epoch,
         cfg.epochs,
       );
-      for (let k = 0; k < nTrain; k++) perm[k] = k;
-      shuffle(perm, shuffleRng.uniform);
-      for (let k = 0; k < nTrain; k++) {
-        order[k] = trainIdx[perm[k]!]!;
-        wOrder[k] = trainW[perm[k]!]!;
-      }
+      // The epoch's order: the swaps of a shuffle of the identity, applied to (event, weight) together.
+      order.set(trainIdx);
+      wOrder.set(trainW);
+      shuffle(order, shuffleRng.uniform, wOrder);
       let epochLoss = 0;
       for (let s = 0; s < nTrain; s += cfg.batch) {
         const b = Math.min(cfg.batch, nTrain - s);

@@ -79,9 +79,19 @@ export function prepareTrainingSet(
   const source = opts.source ?? '<table>';
   if (table.n === 0) throw new DataError(source, undefined, 'no events to train on', 0);
   const d = inputWidth(specs);
-  const raw1 = electronInputs(table, specs, 1, source);
-  const raw2 = electronInputs(table, specs, 2, source);
-  const normalisation = opts.normalisation ?? fitNormalisation([raw1, raw2], d);
+  // The raw inputs one electron at a time, built again for normalising: never both float64 copies at once.
+  const raw = (k: 1 | 2): Float64Array => electronInputs(table, specs, k, source);
+  const normalisation =
+    opts.normalisation ??
+    fitNormalisation(
+      (function* () {
+        yield raw(1);
+        yield raw(2);
+      })(),
+      d,
+    );
+  const x1 = normalise(raw(1), normalisation);
+  const x2 = normalise(raw(2), normalisation);
   const sc = binary(table, 'sc', source);
   const w = new Float64Array(table.n);
   const wc = table.columns.w;
@@ -118,8 +128,8 @@ export function prepareTrainingSet(
     set: {
       n: table.n,
       d,
-      x1: normalise(raw1, normalisation),
-      x2: normalise(raw2, normalisation),
+      x1,
+      x2,
       y1,
       y2,
       w,

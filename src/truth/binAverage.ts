@@ -24,6 +24,13 @@ export interface BinAverage {
 export interface BinAverageOptions {
   /** Weight column of the table; unit weights when absent. */
   weightColumn?: string;
+  /**
+   * Average over these rows of the table only (increasing), e.g. a selection's, instead of a copy of them:
+   * the sums run in the same order, so the result equals that of the selected table.
+   */
+  rows?: ArrayLike<number>;
+  /** With `rows`: one weight per listed row (instead of `weightColumn`). */
+  rowWeights?: ArrayLike<number>;
   source?: string;
 }
 
@@ -36,8 +43,19 @@ export function binAverage(
   opts: BinAverageOptions = {},
 ): BinAverage {
   const acc = new BinAverageAccumulator(binning, opts.source);
-  acc.add(values1, values2, table, opts.weightColumn);
+  acc.add(values1, values2, table, {
+    ...(opts.weightColumn != null ? { weightColumn: opts.weightColumn } : {}),
+    ...(opts.rows ? { rows: opts.rows } : {}),
+    ...(opts.rowWeights ? { rowWeights: opts.rowWeights } : {}),
+  });
   return acc.result();
+}
+
+export interface BinAverageAddOptions {
+  weightColumn?: string;
+  rows?: ArrayLike<number>;
+  rowWeights?: ArrayLike<number>;
+  bins?: { bin1: Int32Array; bin2: Int32Array };
 }
 
 /**
@@ -61,21 +79,20 @@ export class BinAverageAccumulator {
     this.swv = new Float64Array(K);
   }
 
-  /** Add a chunk's electrons; `bins` reuses an assignment of the same chunk (assignBins) instead of binning again. */
-  add(
-    values1: ArrayLike<number>,
-    values2: ArrayLike<number>,
-    table: EventTable,
-    weightColumn?: string,
-    bins?: { bin1: Int32Array; bin2: Int32Array; electronsOutside: number },
-  ): void {
+  /**
+   * Add a chunk's electrons: every row, or only `rows` (increasing) with `rowWeights` or the weight column;
+   * `bins` reuses an assignment of the same chunk (assignBins) instead of binning again.
+   */
+  add(values1: ArrayLike<number>, values2: ArrayLike<number>, table: EventTable, opts: BinAverageAddOptions = {}): void {
     const { source, sw, sw2, swv } = this;
     if (values1.length !== table.n)
       throw new DataError(source, 'values1', `length ${values1.length} differs from the table's ${table.n} rows`);
     if (values2.length !== table.n)
       throw new DataError(source, 'values2', `length ${values2.length} differs from the table's ${table.n} rows`);
-    const { bin1, bin2, electronsOutside } = bins ?? assignBins(table, this.binning, source);
-    const w = weightColumn != null ? requireColumn(table, weightColumn, source) : undefined;
+    const { bin1, bin2 } = opts.bins ?? assignBins(table, this.binning, source);
+    const w = opts.weightColumn != null ? requireColumn(table, opts.weightColumn, source) : undefined;
+    const { rows, rowWeights: rw } = opts;
+    if (rw && (!rows || rw.length !== rows.length)) throw new DataError(source, 'rowWeights', 'one weight per listed row is needed');
     const row0 = this.rows + 1;
     const add = (b: number, v: number, we: number, e: number, which: string): void => {
       if (b < 0) return;
@@ -84,12 +101,17 @@ export class BinAverageAccumulator {
       sw2[b] += we * we;
       swv[b] += we * v;
     };
-    for (let e = 0; e < table.n; e++) {
-      const we = w ? w[e]! : 1;
+    const count = rows ? rows.length : table.n;
+    let outside = 0;
+    for (let q = 0; q < count; q++) {
+      const e = rows ? rows[q]! : q;
+      const we = rw ? rw[q]! : w ? w[e]! : 1;
+      if (bin1[e]! < 0) outside++;
+      if (bin2[e]! < 0) outside++;
       add(bin1[e]!, values1[e]!, we, e, 'values1');
       add(bin2[e]!, values2[e]!, we, e, 'values2');
     }
-    this.electronsOutside += electronsOutside;
+    this.electronsOutside += outside;
     this.rows += table.n;
   }
 

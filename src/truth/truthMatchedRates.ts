@@ -52,8 +52,14 @@ export class TruthRatesAccumulator {
     const e1 = requireColumn(table, 'truth_eps1', source);
     const e2 = requireColumn(table, 'truth_eps2', source);
     const bins = assignBins(table, this.binning, source);
-    this.flips.add(f1, f2, table, this.opts.weightColumn, bins);
-    this.eps.add(e1, e2, table, this.opts.weightColumn, bins);
+    const add = {
+      bins,
+      ...(this.opts.weightColumn != null ? { weightColumn: this.opts.weightColumn } : {}),
+      ...(this.opts.rows ? { rows: this.opts.rows } : {}),
+      ...(this.opts.rowWeights ? { rowWeights: this.opts.rowWeights } : {}),
+    };
+    this.flips.add(f1, f2, table, add);
+    this.eps.add(e1, e2, table, add);
   }
 
   result(): TruthMatchedRates {

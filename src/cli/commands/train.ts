@@ -20,6 +20,7 @@ import {
   parseSeed,
 } from '../flags.js';
 import type { SelectionFlags } from '../../selection/selection.js';
+import type { EventTable } from '../../events/columns.js';
 import { addColumnMapOptions, columnMapFrom, withMapSelection, type ColumnMapFlags } from '../columnMapOptions.js';
 
 interface TrainFlags extends SelectionFlags, ColumnMapFlags {
@@ -67,6 +68,17 @@ const FLAG_OF: Record<string, string> = {
   gradient: '--gradient',
   threads: '--threads',
 };
+
+/**
+ * Start a training on the held table and let go of it. trainWithHead builds the training set before its first
+ * await; an async frame keeps whatever its registers held across an await, so the table travels in a holder
+ * that is emptied here, in a synchronous frame, and its columns can be collected while the members train.
+ */
+function trainReleasing<T>(holder: { table?: EventTable }, train: (t: EventTable) => Promise<T>): Promise<T> {
+  const t = holder.table!;
+  holder.table = undefined;
+  return train(t);
+}
 
 /** Apply a parser to a flag that may be absent. */
 function opt<T>(v: string | undefined, parse: (v: string) => T): T | undefined {
@@ -189,7 +201,8 @@ export function register(program: Command): void {
     const rowChunks: Float64Array[] = [];
     let read = 0;
     let selected = 0;
-    const table = await collectChunks(source, ocFilter ? { capacity: 0 } : {}, (chunk) => {
+    const holder: { table?: EventTable } = {};
+    holder.table = await collectChunks(source, ocFilter ? { capacity: 0 } : {}, (chunk) => {
       read += chunk.n;
       const rows = sel.selectRows(chunk, region, {
         selection,
@@ -210,10 +223,11 @@ export function register(program: Command): void {
       rowChunks.push(sub.row);
       return sub.table;
     });
-    if (!ocFilter) selected = table.n;
+    const inMemory = holder.table.n;
+    if (!ocFilter) selected = inMemory;
     let rowIds: Float64Array | undefined;
     if (ocFilter) {
-      rowIds = new Float64Array(table.n);
+      rowIds = new Float64Array(inMemory);
       let o = 0;
       for (const r of rowChunks) {
         rowIds.set(r, o);
@@ -230,10 +244,12 @@ export function register(program: Command): void {
       events: selected,
     };
     const model = {
-      ...(await trainWithHead(table, input, flags.oracle ? 'electron' : 'pair', {
-        source: flags.input,
-        ...(rowIds ? { rows: rowIds } : {}),
-      })),
+      ...(await trainReleasing(holder, (t) =>
+        trainWithHead(t, input, flags.oracle ? 'electron' : 'pair', {
+          source: flags.input,
+          ...(rowIds ? { rows: rowIds } : {}),
+        }),
+      )),
       selection: selectionRecord,
       ...(mapping ? { columnMap: mapping } : {}),
     };
@@ -251,7 +267,7 @@ export function register(program: Command): void {
 
     process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
     process.stderr.write(
-      `  trained on ${selected} of ${read} events${ocFilter ? ` (${table.n} kept in memory: SC + the OC events some member keeps, --oc-keep ${resolved.ocKeep})` : ''}: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
+      `  trained on ${selected} of ${read} events${ocFilter ? ` (${inMemory} kept in memory: SC + the OC events some member keeps, --oc-keep ${resolved.ocKeep})` : ''}: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
     );
     for (const m of model.members) {
       const b = m.branch;

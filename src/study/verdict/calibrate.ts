@@ -109,12 +109,15 @@ export function calibrate(
   // A criterion with a nullPoint detects a defect built into its own point: its null is the same criterion
   // judged at nullPoint (a pass there is a false alarm), its power the rate at which it passes at its point.
   const atNull = study.criteria.map((c) => (c.nullPoint != null ? { ...c, point: c.nullPoint } : c));
-  const builtIn = template.map((r) => r.criterion.nullPoint != null);
-  const nullPointResults: CriterionResult[][] = builtIn.some(Boolean)
+  const builtIn = template.map((r) => r.criterion.nullPoint != null || r.criterion.detects != null);
+  // A detection with no null point has no null in this study: power only (failures over zero groups).
+  const noNull = template.map((r) => r.criterion.detects != null && r.criterion.nullPoint == null);
+  const nullPointResults: CriterionResult[][] = template.some((r) => r.criterion.nullPoint != null)
     ? nullPoints.map((pts, g) => evaluate(atNull, pts, groups[g]!))
     : nullResults;
 
-  const alarm = (r: CriterionResult): boolean => (isDetection(r.criterion) || r.criterion.nullPoint != null ? r.pass : !r.pass);
+  const alarm = (r: CriterionResult): boolean =>
+    isDetection(r.criterion) || r.criterion.nullPoint != null || r.criterion.detects != null ? r.pass : !r.pass;
   // Power: fraction of groups failing per (result index, defect label); per-bin powers separately.
   const power: Record<string, number>[] = template.map(() => ({}));
   const binPower: Map<string, { up: number; down: number }>[] = template.map(() => new Map());
@@ -144,7 +147,7 @@ export function calibrate(
     return fails.map((f) => (G > 0 ? f / G : NaN));
   };
   const touches = (r: CriterionResult, name: string): boolean =>
-    r.criterion.nullPoint == null && (r.criterion.estimator === name || r.criterion.relativeTo === name);
+    r.criterion.nullPoint == null && r.criterion.detects == null && (r.criterion.estimator === name || r.criterion.relativeTo === name);
 
   // Pool-level verdicts (all null toys) for the judged bins and the minimal detectable bias.
   const poolBins = new Map<string, ReturnType<typeof summarizeVerdict>>();
@@ -185,19 +188,22 @@ export function calibrate(
   defects.add('bin +20 % / -20 % (each judged bin)');
 
   const criteria: CalibratedCriterion[] = template.map((r, i) => {
-    const failures = nullPointResults.filter((rs) => alarm(rs[i]!)).length;
+    const c = r.criterion;
     if (builtIn[i] && G > 0)
-      power[i]![`its point's own defect (null at ${r.criterion.nullPoint})`] = nullResults.filter((rs) => rs[i]!.pass).length / G;
-    const [lo, hi] = G > 0 ? clopperPearson(failures, G, 0.6827) : [NaN, NaN];
+      power[i]![`its point's own defect (${c.detects ?? `absent at ${c.nullPoint}`})`] = nullResults.filter((rs) => rs[i]!.pass).length / G;
+    const groupsNull = noNull[i] ? 0 : G;
+    const failures = noNull[i] ? 0 : nullPointResults.filter((rs) => alarm(rs[i]!)).length;
+    const [lo, hi] = groupsNull > 0 ? clopperPearson(failures, groupsNull, 0.6827) : [NaN, NaN];
     const budget = r.budget;
     const cal: CriterionCalibration = {
       ...(budget != null ? { budget } : {}),
       failures,
-      groups: G,
-      rate: G > 0 ? failures / G : NaN,
+      groups: groupsNull,
+      rate: groupsNull > 0 ? failures / groupsNull : NaN,
       rateLo: lo,
       rateHi: hi,
-      status: calibrationStatus(failures, G, budget),
+      status: calibrationStatus(failures, groupsNull, budget, c.detects),
+      ...(c.detects != null ? { detects: c.detects } : {}),
       power: power[i]!,
     };
     const out: CalibratedCriterion = { key: criterionKey(r.criterion, r.point), point: r.point, calibration: cal };
