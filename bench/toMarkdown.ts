@@ -24,7 +24,7 @@ const table = (head: string[], rows: unknown[][]): string => [row(head), row(hea
 
 function run(r: J | undefined, digits = 3): string {
   if (!r) return '—';
-  if (r.exit !== 0) return `failed (${r.error ?? r.exit})`;
+  if (r.exit !== 0) return `failed (${String(r.error ?? r.exit).replaceAll('|', '/')})`;
   return `${f(r.wall_s, digits)} s / ${f(r.peak_rss_mb, 3)} MB`;
 }
 
@@ -134,6 +134,7 @@ function pipelineSection(p: J): string {
     ),
     '',
     `Floor: largest peak RSS < ${f(p.floor?.peak_rss_mb, 4)} MB: **${p.floor?.pass ? 'pass' : 'FAIL'}**.`,
+    ...(p.note ? ['', `Note: ${p.note}.`] : []),
   ].join('\n');
 }
 

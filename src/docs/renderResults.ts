@@ -139,7 +139,7 @@ export function renderBench(file: string, doc: Json): string {
       `${num(p.total_wall_s)} s total, largest peak RSS ${num(p.peak_rss_mb)} MB (${per})`,
       '',
       '',
-      `peak < ${num(get(p, 'floor.peak_rss_mb'))} MB (${get(p, 'floor.pass') ? 'pass' : 'FAIL'})`,
+      `peak < ${num(get(p, 'floor.peak_rss_mb'))} MB (${get(p, 'floor.pass') ? 'pass' : 'FAIL'})${p.ok === false ? ', chain did not finish' : ''}`,
     ]);
   }
   out.push(table(['benchmark', 'ours', 'peer (same run)', 'ratio', 'floor'], rows));
@@ -151,7 +151,7 @@ export function renderBench(file: string, doc: Json): string {
     );
   }
   // Benchmarks this renderer does not know yet are listed, not dropped.
-  const known = new Set(['generate', 'train', 'binned-fit']);
+  const known = new Set(['generate', 'train', 'binned-fit', 'pipeline']);
   const other = Object.keys(r).filter((k) => !known.has(k));
   if (other.length) out.push('', `Also in this file (not tabulated here): ${other.map((k) => `\`${k}\``).join(', ')}.`);
   return out.join('\n');
