@@ -36,7 +36,7 @@ export interface ProcessRun {
 }
 
 /** Run a command, timing the whole process; peak RSS from /usr/bin/time when present. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ProcessRun & { stdout: string } {
+export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ProcessRun & { stdout: string } {
   const useTime = existsSync(TIME);
   const t0 = performance.now();
   const r = useTime
@@ -60,8 +60,9 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
   return out;
 }
 
-const qmisid = (...args: string[]) => timed(process.execPath, [BIN, ...args]);
-const strip = ({ stdout: _s, ...r }: ProcessRun & { stdout: string }): ProcessRun => r;
+/** A `qmisid` subcommand as a timed child process (this checkout's bin/qmisid.js, so dist/ must be built). */
+export const qmisid = (...args: string[]) => timed(process.execPath, [BIN, ...args]);
+export const strip = ({ stdout: _s, ...r }: ProcessRun & { stdout: string }): ProcessRun => r;
 
 export interface CommandBenchOptions {
   events?: number;

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, side by side with its peer from ../shared/peers in the same run, as one JSON
  * document on stdout (progress on stderr). Speed and memory are measured here and only here, never in unit tests.
  *
- *   npm run bench [-- generate train binned-fit oc-keep commands time-to-accuracy]
+ *   npm run bench [-- generate train binned-fit oc-keep commands time-to-accuracy pipeline]
  *   (default: generate train binned-fit commands time-to-accuracy)
  *   npm run bench -- --out reports/bench/run.json ...   also writes the JSON there (docs: scripts/bench-to-md)
  *
@@ -15,11 +15,13 @@ import { benchBinnedFit } from './binned-fit.js';
 import { benchGenerate } from './generate.js';
 import { benchOcKeepVariance, benchTrain } from './train.js';
 import { benchCommands, benchTimeToAccuracy } from './commands.js';
+import { benchPipeline } from './pipeline.js';
 import { PEERS_DIR, PYTHON } from './peers.js';
 import { version } from '../src/version.js';
 import { writeFileAtomic } from '../src/io/atomic.js';
 
-// `--events N`: the command and time-to-accuracy benches on N events instead of 10^6 (a quicker run).
+// `--events N`: the command and time-to-accuracy benches on N events instead of 10^6 (a quicker run); the
+// pipeline bench on N truth events instead of 10^8.
 const eIdx = process.argv.indexOf('--events');
 const EVENTS = eIdx >= 0 ? Number(process.argv.splice(eIdx, 2)[1]) : undefined;
 
@@ -30,6 +32,8 @@ const BENCHES: Record<string, () => Promise<unknown> | unknown> = {
   'oc-keep': () => benchOcKeepVariance(),
   commands: () => benchCommands(EVENTS ? { events: EVENTS } : {}),
   'time-to-accuracy': () => benchTimeToAccuracy(EVENTS ? { events: EVENTS, ladder: [1, 2, 4] } : {}),
+  // Not in the default list: 10^8 truth events take ~an hour and ~10 GB of disk (docs/event-input.md).
+  pipeline: () => benchPipeline(EVENTS ? { events: EVENTS } : {}),
 };
 
 async function main(): Promise<void> {

@@ -24,7 +24,7 @@ const table = (head: string[], rows: unknown[][]): string => [row(head), row(hea
 
 function run(r: J | undefined, digits = 3): string {
   if (!r) return '—';
-  if (r.exit !== 0) return `failed (${r.error ?? r.exit})`;
+  if (r.exit !== 0) return `failed (${String(r.error ?? r.exit).replaceAll('|', '/')})`;
   return `${f(r.wall_s, digits)} s / ${f(r.peak_rss_mb, 3)} MB`;
 }
 
@@ -111,6 +111,33 @@ function ttaSection(t: J): string {
   ].join('\n');
 }
 
+/** A count as written (10,000,000), not rounded to two digits. */
+const count = (x: unknown): string => (typeof x === 'number' && Number.isInteger(x) ? x.toLocaleString('en-US') : f(x));
+
+function pipelineSection(p: J): string {
+  const c = p.commands ?? {};
+  const fm = p.file_mb ?? {};
+  return [
+    `## Pipeline: ${count(p.truth_events)} truth Z events end to end (${count(p.selected_events)} selected rows, Parquet)`,
+    '',
+    `Each command a child process streaming from disk: \`generate --truth-events\` → \`fit\` → \`train --oc-keep ${p.train?.oc_keep}\` (${p.train?.epochs} epoch, ${p.train?.features}, ${p.train?.region}) → \`apply\`. Peak RSS of each whole process from /usr/bin/time. Load average ${f(p.loadavg1_before)} before, ${f(p.loadavg1_after)} after.`,
+    '',
+    table(
+      ['command', 'wall / peak RSS', 'output MB'],
+      [
+        ['generate', run(c.generate), f(fm.events, 4)],
+        ['fit', run(c.fit), f(fm.fit_json, 2)],
+        ['train', run(c.train), f(fm.model, 2)],
+        ['apply', run(c.apply), f(fm.applied, 4)],
+        ['**total**', `${f(p.total_wall_s, 4)} s / ${f(p.peak_rss_mb, 4)} MB (largest peak)`, ''],
+      ],
+    ),
+    '',
+    `Floor: largest peak RSS < ${f(p.floor?.peak_rss_mb, 4)} MB: **${p.floor?.pass ? 'pass' : 'FAIL'}**.`,
+    ...(p.note ? ['', `Note: ${p.note}.`] : []),
+  ].join('\n');
+}
+
 export function benchToMarkdown(d: J): string {
   const m = d.machine ?? {};
   const parts = [
@@ -124,6 +151,8 @@ export function benchToMarkdown(d: J): string {
   if (r.train) parts.push('', trainSection(r.train));
   if (r.commands) parts.push('', commandsSection(r.commands));
   if (r['time-to-accuracy']) parts.push('', ttaSection(r['time-to-accuracy']));
+  // One run file may hold several pipeline sizes (an array) to show that memory is flat in N.
+  for (const p of [r.pipeline ?? []].flat() as J[]) parts.push('', pipelineSection(p));
   if (r['binned-fit']) {
     const b = r['binned-fit'];
     parts.push(

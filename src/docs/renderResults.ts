@@ -128,6 +128,20 @@ export function renderBench(file: string, doc: Json): string {
       '',
     ]);
   }
+  // The pipeline bench (bench/pipeline.ts); a run may hold several sizes to show memory flat in N.
+  for (const p of [r.pipeline ?? []].flat() as Json[]) {
+    const cmds = (p.commands ?? {}) as Json;
+    const per = ['generate', 'fit', 'train', 'apply']
+      .map((c) => `${c} ${num(get(cmds, `${c}.wall_s`))} s / ${num(get(cmds, `${c}.peak_rss_mb`))} MB`)
+      .join(', ');
+    rows.push([
+      `pipeline generate → fit → train → apply, ${num(p.truth_events)} truth events (${num(p.selected_events)} selected), Parquet`,
+      `${num(p.total_wall_s)} s total, largest peak RSS ${num(p.peak_rss_mb)} MB (${per})`,
+      '',
+      '',
+      `peak < ${num(get(p, 'floor.peak_rss_mb'))} MB (${get(p, 'floor.pass') ? 'pass' : 'FAIL'})${p.ok === false ? ', chain did not finish' : ''}`,
+    ]);
+  }
   out.push(table(['benchmark', 'ours', 'peer (same run)', 'ratio', 'floor'], rows));
   if (b?.agreement) {
     out.push(
@@ -137,7 +151,7 @@ export function renderBench(file: string, doc: Json): string {
     );
   }
   // Benchmarks this renderer does not know yet are listed, not dropped.
-  const known = new Set(['generate', 'train', 'binned-fit']);
+  const known = new Set(['generate', 'train', 'binned-fit', 'pipeline']);
   const other = Object.keys(r).filter((k) => !known.has(k));
   if (other.length) out.push('', `Also in this file (not tabulated here): ${other.map((k) => `\`${k}\``).join(', ')}.`);
   return out.join('\n');

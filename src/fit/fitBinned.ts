@@ -28,10 +28,9 @@
  */
 
 import type { Binning } from '../binning/Binning.js';
-import { assignBins, requireColumn } from '../binning/assignBins.js';
-import { DataError } from '../errors.js';
 import type { EventTable } from '../events/columns.js';
-import { selectRows, type FitRegion, type Selection } from '../selection/selection.js';
+import type { FitRegion, Selection } from '../selection/selection.js';
+import { BinnedTableAccumulator, type BinnedTableAccumulatorOptions } from './BinnedTableAccumulator.js';
 import { binnedNll, binnedNllDerivatives } from './binnedLikelihood.js';
 import { fitEpsObjective, type BinnedFitOptions, type BinnedFitResult, type BinStatus, type EpsObjective } from './newton.js';
 import { pairCounts, type BinnedInput, type PairCounts } from './pairCounts.js';
@@ -100,53 +99,27 @@ export interface BinnedTableFitOptions extends BinnedFitOptions {
  * (`counts.eventsOutside`); which events and weights enter is selectRows' (src/selection/selection.ts).
  */
 export function fitBinnedTable(table: EventTable, binning: Binning, opts: BinnedTableFitOptions = {}): BinnedFitResult {
-  const source = opts.source ?? 'events';
-  const region = opts.region ?? 'window';
-  if (table.n === 0) throw new DataError(source, undefined, 'no events to fit', 0);
-  const { bin1, bin2, eventsOutside, electronsOutside } = assignBins(table, binning, source);
-  const sc = requireColumn(table, 'sc', source);
-  const base = opts.weightColumn != null ? (requireColumn(table, opts.weightColumn, source) as Float64Array) : undefined;
-  const sel = selectRows(table, region, {
+  const acc = new BinnedTableAccumulator(binning, accumulatorOptions(opts));
+  acc.add(table);
+  return fitAccumulated(acc, binning, opts);
+}
+
+/** The BinnedTableAccumulator options that fitBinnedTable's options imply. */
+export function accumulatorOptions(opts: BinnedTableFitOptions): BinnedTableAccumulatorOptions {
+  return {
+    region: opts.region ?? 'window',
+    source: opts.source ?? 'events',
     ...(opts.selection ? { selection: opts.selection } : {}),
-    ...(opts.regionsFromKinematics ? { fromKinematics: true } : {}),
-    ...(base ? { base } : {}),
-    source,
-  });
-  const keepAll = new Uint32Array(sel.rows.length);
-  const keepWAll = sel.w ? new Float64Array(sel.rows.length) : undefined;
-  let m = 0;
-  sel.rows.forEach((e, q) => {
-    if (bin1[e]! >= 0 && bin2[e]! >= 0) {
-      if (keepWAll) keepWAll[m] = sel.w![q]!;
-      keepAll[m++] = e;
-    }
-  });
-  const keep = keepAll.subarray(0, m);
-  const keepW = keepWAll ? keepWAll.subarray(0, m) : new Float64Array(0);
-  if (keep.length === 0)
-    throw new DataError(source, undefined, `no events inside the binning and region ${region}`, {
-      events: table.n,
-      outside: eventsOutside,
-    });
-  const scSel = new Uint8Array(keep.length);
-  keep.forEach((e, q) => {
-    const c = sc[e]!;
-    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e + 1}`, c);
-    scSel[q] = c;
-  });
-  // All-zero weights would "converge" with every bin empty: say so instead.
-  if (sel.w && keepW.every((x) => x === 0))
-    throw new DataError(source, opts.weightColumn ?? 'w', `every weight of the ${keep.length} fitted events is zero: nothing to fit`, 0);
-  const res = fitBinned(
-    {
-      bin1: Int32Array.from(keep, (e) => bin1[e]!),
-      bin2: Int32Array.from(keep, (e) => bin2[e]!),
-      sc: scSel,
-      w: sel.w ? keepW.slice() : undefined,
-    },
-    binning.size,
-    { ...opts, labels: opts.labels ?? binning.labels(), source },
-  );
+    ...(opts.regionsFromKinematics ? { regionsFromKinematics: true } : {}),
+    ...(opts.weightColumn != null ? { weightColumn: opts.weightColumn } : {}),
+  };
+}
+
+/** The fit on the chunks a BinnedTableAccumulator gathered (a streamed file, a generated sample). */
+export function fitAccumulated(acc: BinnedTableAccumulator, binning: Binning, opts: BinnedTableFitOptions = {}): BinnedFitResult {
+  const source = opts.source ?? 'events';
+  const { pairs, eventsOutside, electronsOutside } = acc.result();
+  const res = fitPairCounts(pairs, { ...opts, labels: opts.labels ?? binning.labels(), source });
   res.counts.eventsOutside = eventsOutside;
   res.counts.electronsOutside = electronsOutside;
   return res;

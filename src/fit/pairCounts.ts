@@ -39,70 +39,114 @@ export interface PairCounts {
 }
 
 export function pairCounts(input: BinnedInput, K: number, source = 'events'): PairCounts {
-  if (!Number.isInteger(K) || K < 1) throw new DataError(source, undefined, 'number of bins K must be a positive integer', K);
-  const { bin1, bin2, sc, w } = input;
-  const nEv = bin1.length;
-  if (nEv === 0) throw new DataError(source, undefined, 'no events to fit', 0);
-  if (bin2.length !== nEv) throw new DataError(source, 'bin2', `length ${bin2.length} differs from bin1's ${nEv}`);
-  if (sc.length !== nEv) throw new DataError(source, 'sc', `length ${sc.length} differs from bin1's ${nEv}`);
-  if (w && w.length !== nEv) throw new DataError(source, 'w', `length ${w.length} differs from bin1's ${nEv}`);
-  const KK = K * K;
-  const N = new Float64Array(KK);
-  const S = new Float64Array(KK);
-  const W2oc = new Float64Array(KK);
-  const W2sc = new Float64Array(KK);
-  const seen = new Uint8Array(KK);
-  let sumW = 0;
-  for (let e = 0; e < nEv; e++) {
-    const a = bin1[e]!;
-    const b = bin2[e]!;
-    if (!(a >= 0 && a < K)) throw new DataError(source, 'bin1', `bin index outside 0..${K - 1} at row ${e + 1}`, a);
-    if (!(b >= 0 && b < K)) throw new DataError(source, 'bin2', `bin index outside 0..${K - 1} at row ${e + 1}`, b);
-    const c = sc[e]!;
-    if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${e + 1}`, c);
-    const we = w ? w[e]! : 1;
-    if (!Number.isFinite(we)) throw new DataError(source, 'w', `non-finite weight at row ${e + 1}`, we);
-    const k = a <= b ? a * K + b : b * K + a;
-    seen[k] = 1;
-    N[k] += we;
-    sumW += we;
-    if (c === 1) {
-      S[k] += we;
-      W2sc[k] += we * we;
-    } else W2oc[k] += we * we;
+  const acc = new PairCountAccumulator(K, source);
+  acc.add(input);
+  return acc.result();
+}
+
+/**
+ * The sums of pairCounts, added chunk by chunk: a file or a generated sample of any size is aggregated in
+ * K² cells while only one chunk of events is in memory. Sums run in event order across chunks, so the counts
+ * (and the fit on them) are bit-identical to pairCounts on the whole table; rows in errors count from the
+ * first event of the first chunk.
+ */
+export class PairCountAccumulator {
+  readonly K: number;
+  private readonly N: Float64Array;
+  private readonly S: Float64Array;
+  private readonly W2oc: Float64Array;
+  private readonly W2sc: Float64Array;
+  private readonly seen: Uint8Array;
+  private sumW = 0;
+  private nEv = 0;
+
+  constructor(
+    K: number,
+    private readonly source = 'events',
+  ) {
+    if (!Number.isInteger(K) || K < 1) throw new DataError(source, undefined, 'number of bins K must be a positive integer', K);
+    this.K = K;
+    const KK = K * K;
+    this.N = new Float64Array(KK);
+    this.S = new Float64Array(KK);
+    this.W2oc = new Float64Array(KK);
+    this.W2sc = new Float64Array(KK);
+    this.seen = new Uint8Array(KK);
   }
-  const keep: number[] = [];
-  const droppedPairs: PairCounts['droppedPairs'] = [];
-  for (let a = 0; a < K; a++) {
-    for (let b = a; b < K; b++) {
-      const k = a * K + b;
-      if (!seen[k]) continue;
-      if (N[k]! > 0) keep.push(k);
-      else droppedPairs.push({ i: a, j: b, n: N[k]! });
+
+  /** Events added so far. */
+  get events(): number {
+    return this.nEv;
+  }
+
+  add(input: BinnedInput): void {
+    const { K, N, S, W2oc, W2sc, seen, source } = this;
+    const { bin1, bin2, sc, w } = input;
+    const nEv = bin1.length;
+    if (bin2.length !== nEv) throw new DataError(source, 'bin2', `length ${bin2.length} differs from bin1's ${nEv}`);
+    if (sc.length !== nEv) throw new DataError(source, 'sc', `length ${sc.length} differs from bin1's ${nEv}`);
+    if (w && w.length !== nEv) throw new DataError(source, 'w', `length ${w.length} differs from bin1's ${nEv}`);
+    const row0 = this.nEv + 1;
+    let sumW = this.sumW;
+    for (let e = 0; e < nEv; e++) {
+      const a = bin1[e]!;
+      const b = bin2[e]!;
+      if (!(a >= 0 && a < K)) throw new DataError(source, 'bin1', `bin index outside 0..${K - 1} at row ${row0 + e}`, a);
+      if (!(b >= 0 && b < K)) throw new DataError(source, 'bin2', `bin index outside 0..${K - 1} at row ${row0 + e}`, b);
+      const c = sc[e]!;
+      if (c !== 0 && c !== 1) throw new DataError(source, 'sc', `expected 0 or 1 at row ${row0 + e}`, c);
+      const we = w ? w[e]! : 1;
+      if (!Number.isFinite(we)) throw new DataError(source, 'w', `non-finite weight at row ${row0 + e}`, we);
+      const k = a <= b ? a * K + b : b * K + a;
+      seen[k] = 1;
+      N[k] += we;
+      sumW += we;
+      if (c === 1) {
+        S[k] += we;
+        W2sc[k] += we * we;
+      } else W2oc[k] += we * we;
     }
+    this.sumW = sumW;
+    this.nEv += nEv;
   }
-  const m = keep.length;
-  const out: PairCounts = {
-    K,
-    i: new Int32Array(m),
-    j: new Int32Array(m),
-    n: new Float64Array(m),
-    s: new Float64Array(m),
-    w2oc: new Float64Array(m),
-    w2sc: new Float64Array(m),
-    droppedPairs,
-    clampedPairs: [],
-    nEvents: nEv,
-    sumW,
-  };
-  keep.forEach((k, q) => {
-    out.i[q] = Math.floor(k / K);
-    out.j[q] = k % K;
-    out.n[q] = N[k]!;
-    out.s[q] = Math.max(S[k]!, 0);
-    if (S[k]! < 0) out.clampedPairs.push({ i: out.i[q]!, j: out.j[q]!, s: S[k]! });
-    out.w2oc[q] = W2oc[k]!;
-    out.w2sc[q] = W2sc[k]!;
-  });
-  return out;
+
+  /** The kept pairs (Σw > 0), dropped and clamped pairs listed; an accumulator with no event is an error. */
+  result(): PairCounts {
+    const { K, N, S, W2oc, W2sc, seen, source } = this;
+    if (this.nEv === 0) throw new DataError(source, undefined, 'no events to fit', 0);
+    const keep: number[] = [];
+    const droppedPairs: PairCounts['droppedPairs'] = [];
+    for (let a = 0; a < K; a++) {
+      for (let b = a; b < K; b++) {
+        const k = a * K + b;
+        if (!seen[k]) continue;
+        if (N[k]! > 0) keep.push(k);
+        else droppedPairs.push({ i: a, j: b, n: N[k]! });
+      }
+    }
+    const m = keep.length;
+    const out: PairCounts = {
+      K,
+      i: new Int32Array(m),
+      j: new Int32Array(m),
+      n: new Float64Array(m),
+      s: new Float64Array(m),
+      w2oc: new Float64Array(m),
+      w2sc: new Float64Array(m),
+      droppedPairs,
+      clampedPairs: [],
+      nEvents: this.nEv,
+      sumW: this.sumW,
+    };
+    keep.forEach((k, q) => {
+      out.i[q] = Math.floor(k / K);
+      out.j[q] = k % K;
+      out.n[q] = N[k]!;
+      out.s[q] = Math.max(S[k]!, 0);
+      if (S[k]! < 0) out.clampedPairs.push({ i: out.i[q]!, j: out.j[q]!, s: S[k]! });
+      out.w2oc[q] = W2oc[k]!;
+      out.w2sc[q] = W2sc[k]!;
+    });
+    return out;
+  }
 }

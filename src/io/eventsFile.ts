@@ -22,6 +22,7 @@ import { withFormatVersion } from './formatVersion.js';
 import type { MappingReport } from './columnMap.js';
 import {
   META_KEY,
+  PARQUET_MAX_BYTES,
   openEventChunks,
   sidecarPath,
   type ChunkReadOptions,
@@ -65,8 +66,16 @@ function toArrowTable(chunk: EventTable, names: readonly string[]): Table {
   return tableFromArrays(cols as Record<string, Float64Array>);
 }
 
+export interface EventWriterOptions {
+  /** Refuse a Parquet file that would reach this many bytes (default PARQUET_MAX_BYTES minus room for the footer). */
+  maxParquetBytes?: number;
+}
+
+/** Room kept below PARQUET_MAX_BYTES for the row group in flight and the footer (~100 B per column chunk). */
+const PARQUET_FOOTER_ROOM = 64 * 2 ** 20;
+
 /** Open a streaming writer; the file appears at `path` only on close(). */
-export async function openEventWriter(path: string, meta: EventFileMeta): Promise<EventWriter> {
+export async function openEventWriter(path: string, meta: EventFileMeta, opts: EventWriterOptions = {}): Promise<EventWriter> {
   const format = formatOf(path);
   const parents = makeParents(dirname(path) || '.', path);
   sweepStaleTemps(dirname(path) || '.');
@@ -168,7 +177,16 @@ export async function openEventWriter(path: string, meta: EventFileMeta): Promis
     const encoded = pw.transformParquetStream(source, props);
     const written = encoded.then((s) => s.pipeTo(Writable.toWeb(sink)));
     written.catch(() => undefined);
+    const maxBytes = opts.maxParquetBytes ?? PARQUET_MAX_BYTES - PARQUET_FOOTER_ROOM;
     pushBatch = async (t) => {
+      // The reader cannot open a file of 4 GiB or more (eventChunks.ts): stop here rather than write one.
+      if (sink.bytesWritten + sink.writableLength >= maxBytes)
+        throw new DataError(
+          path,
+          undefined,
+          `the Parquet file has reached ${sink.bytesWritten + sink.writableLength} bytes: files of 4 GiB or more cannot be read back (parquet-wasm is 32-bit); write the sample in parts`,
+          rows,
+        );
       for (const b of pw.Table.fromIPCStream(tableToIPC(t, 'stream')).recordBatches()) queue.push(b);
       wake?.();
       while (queue.length > 0) await new Promise((r) => setImmediate(r));

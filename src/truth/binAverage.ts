@@ -42,42 +42,87 @@ export function binAverage(
   binning: Binning,
   opts: BinAverageOptions = {},
 ): BinAverage {
-  const source = opts.source ?? 'events';
-  if (values1.length !== table.n)
-    throw new DataError(source, 'values1', `length ${values1.length} differs from the table's ${table.n} rows`);
-  if (values2.length !== table.n)
-    throw new DataError(source, 'values2', `length ${values2.length} differs from the table's ${table.n} rows`);
-  const { bin1, bin2 } = assignBins(table, binning, source);
-  const w = opts.weightColumn != null ? requireColumn(table, opts.weightColumn, source) : undefined;
-  const K = binning.size;
-  const sw = new Float64Array(K);
-  const sw2 = new Float64Array(K);
-  const swv = new Float64Array(K);
-  const add = (b: number, v: number, we: number, e: number, which: string): void => {
-    if (b < 0) return;
-    if (!Number.isFinite(v)) throw new DataError(source, which, `non-finite value at row ${e + 1}`, v);
-    sw[b] += we;
-    sw2[b] += we * we;
-    swv[b] += we * v;
-  };
-  const rows = opts.rows;
-  const rw = opts.rowWeights;
-  if (rw && (!rows || rw.length !== rows.length)) throw new DataError(source, 'rowWeights', 'one weight per listed row is needed');
-  const count = rows ? rows.length : table.n;
-  let electronsOutside = 0;
-  for (let q = 0; q < count; q++) {
-    const e = rows ? rows[q]! : q;
-    const we = rw ? rw[q]! : w ? w[e]! : 1;
-    if (bin1[e]! < 0) electronsOutside++;
-    if (bin2[e]! < 0) electronsOutside++;
-    add(bin1[e]!, values1[e]!, we, e, 'values1');
-    add(bin2[e]!, values2[e]!, we, e, 'values2');
+  const acc = new BinAverageAccumulator(binning, opts.source);
+  acc.add(values1, values2, table, {
+    ...(opts.weightColumn != null ? { weightColumn: opts.weightColumn } : {}),
+    ...(opts.rows ? { rows: opts.rows } : {}),
+    ...(opts.rowWeights ? { rowWeights: opts.rowWeights } : {}),
+  });
+  return acc.result();
+}
+
+export interface BinAverageAddOptions {
+  weightColumn?: string;
+  rows?: ArrayLike<number>;
+  rowWeights?: ArrayLike<number>;
+  bins?: { bin1: Int32Array; bin2: Int32Array };
+}
+
+/**
+ * binAverage's sums added chunk by chunk (a file or a generated sample streamed through K cells); the sums run
+ * in electron order across chunks, so the result is bit-identical to binAverage on the concatenated table.
+ */
+export class BinAverageAccumulator {
+  private readonly sw: Float64Array;
+  private readonly sw2: Float64Array;
+  private readonly swv: Float64Array;
+  private electronsOutside = 0;
+  private rows = 0;
+
+  constructor(
+    private readonly binning: Binning,
+    private readonly source = 'events',
+  ) {
+    const K = binning.size;
+    this.sw = new Float64Array(K);
+    this.sw2 = new Float64Array(K);
+    this.swv = new Float64Array(K);
   }
-  return {
-    mean: Float64Array.from(swv, (s, k) => (sw[k] !== 0 ? s / sw[k]! : NaN)),
-    sumW: sw,
-    sumW2: sw2,
-    nEff: Float64Array.from(sw, (s, k) => (sw2[k]! > 0 ? (s * s) / sw2[k]! : 0)),
-    electronsOutside,
-  };
+
+  /**
+   * Add a chunk's electrons: every row, or only `rows` (increasing) with `rowWeights` or the weight column;
+   * `bins` reuses an assignment of the same chunk (assignBins) instead of binning again.
+   */
+  add(values1: ArrayLike<number>, values2: ArrayLike<number>, table: EventTable, opts: BinAverageAddOptions = {}): void {
+    const { source, sw, sw2, swv } = this;
+    if (values1.length !== table.n)
+      throw new DataError(source, 'values1', `length ${values1.length} differs from the table's ${table.n} rows`);
+    if (values2.length !== table.n)
+      throw new DataError(source, 'values2', `length ${values2.length} differs from the table's ${table.n} rows`);
+    const { bin1, bin2 } = opts.bins ?? assignBins(table, this.binning, source);
+    const w = opts.weightColumn != null ? requireColumn(table, opts.weightColumn, source) : undefined;
+    const { rows, rowWeights: rw } = opts;
+    if (rw && (!rows || rw.length !== rows.length)) throw new DataError(source, 'rowWeights', 'one weight per listed row is needed');
+    const row0 = this.rows + 1;
+    const add = (b: number, v: number, we: number, e: number, which: string): void => {
+      if (b < 0) return;
+      if (!Number.isFinite(v)) throw new DataError(source, which, `non-finite value at row ${row0 + e}`, v);
+      sw[b] += we;
+      sw2[b] += we * we;
+      swv[b] += we * v;
+    };
+    const count = rows ? rows.length : table.n;
+    let outside = 0;
+    for (let q = 0; q < count; q++) {
+      const e = rows ? rows[q]! : q;
+      const we = rw ? rw[q]! : w ? w[e]! : 1;
+      if (bin1[e]! < 0) outside++;
+      if (bin2[e]! < 0) outside++;
+      add(bin1[e]!, values1[e]!, we, e, 'values1');
+      add(bin2[e]!, values2[e]!, we, e, 'values2');
+    }
+    this.electronsOutside += outside;
+    this.rows += table.n;
+  }
+
+  result(): BinAverage {
+    const { sw, sw2, swv } = this;
+    return {
+      mean: Float64Array.from(swv, (s, k) => (sw[k] !== 0 ? s / sw[k]! : NaN)),
+      sumW: Float64Array.from(sw),
+      sumW2: Float64Array.from(sw2),
+      nEff: Float64Array.from(sw, (s, k) => (sw2[k]! > 0 ? (s * s) / sw2[k]! : 0)),
+      electronsOutside: this.electronsOutside,
+    };
+  }
 }

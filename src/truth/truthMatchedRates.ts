@@ -7,9 +7,9 @@
  *   expectation of that rate, free of flip-sampling noise.
  */
 import type { Binning } from '../binning/Binning.js';
-import { requireColumn } from '../binning/assignBins.js';
+import { assignBins, requireColumn } from '../binning/assignBins.js';
 import type { EventTable } from '../events/columns.js';
-import { binAverage, type BinAverageOptions } from './binAverage.js';
+import { BinAverageAccumulator, type BinAverage, type BinAverageOptions } from './binAverage.js';
 
 export interface TruthMatchedRates {
   labels: string[];
@@ -22,9 +22,52 @@ export interface TruthMatchedRates {
 }
 
 export function truthMatchedRates(table: EventTable, binning: Binning, opts: BinAverageOptions = {}): TruthMatchedRates {
-  const source = opts.source ?? 'events';
-  const flips = binAverage(requireColumn(table, 'truth_flip1', source), requireColumn(table, 'truth_flip2', source), table, binning, opts);
-  const eps = binAverage(requireColumn(table, 'truth_eps1', source), requireColumn(table, 'truth_eps2', source), table, binning, opts);
+  const acc = new TruthRatesAccumulator(binning, opts);
+  acc.add(table);
+  return acc.result();
+}
+
+/**
+ * truthMatchedRates added chunk by chunk (only K cells held, whatever the sample size); bit-identical to
+ * truthMatchedRates on the concatenated chunks.
+ */
+export class TruthRatesAccumulator {
+  private readonly flips: BinAverageAccumulator;
+  private readonly eps: BinAverageAccumulator;
+  private readonly source: string;
+
+  constructor(
+    private readonly binning: Binning,
+    private readonly opts: BinAverageOptions = {},
+  ) {
+    this.source = opts.source ?? 'events';
+    this.flips = new BinAverageAccumulator(binning, this.source);
+    this.eps = new BinAverageAccumulator(binning, this.source);
+  }
+
+  add(table: EventTable): void {
+    const source = this.source;
+    const f1 = requireColumn(table, 'truth_flip1', source);
+    const f2 = requireColumn(table, 'truth_flip2', source);
+    const e1 = requireColumn(table, 'truth_eps1', source);
+    const e2 = requireColumn(table, 'truth_eps2', source);
+    const bins = assignBins(table, this.binning, source);
+    const add = {
+      bins,
+      ...(this.opts.weightColumn != null ? { weightColumn: this.opts.weightColumn } : {}),
+      ...(this.opts.rows ? { rows: this.opts.rows } : {}),
+      ...(this.opts.rowWeights ? { rowWeights: this.opts.rowWeights } : {}),
+    };
+    this.flips.add(f1, f2, table, add);
+    this.eps.add(e1, e2, table, add);
+  }
+
+  result(): TruthMatchedRates {
+    return ratesFrom(this.flips.result(), this.eps.result(), this.binning);
+  }
+}
+
+function ratesFrom(flips: BinAverage, eps: BinAverage, binning: Binning): TruthMatchedRates {
   const err = Float64Array.from(flips.mean, (r, k) => {
     const n = flips.nEff[k]!;
     return n > 0 && Number.isFinite(r) ? Math.sqrt(Math.max(r * (1 - r), 0) / n) : NaN;

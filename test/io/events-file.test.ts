@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventWriter, readEvents, writeEvents, sidecarPath } from '../../src/io/eventsFile.js';
@@ -8,6 +8,7 @@ import { COLUMNS, emptyTable, sliceTable, type EventTable } from '../../src/even
 import { createRng } from '../../src/rng.js';
 import { DataError } from '../../src/errors.js';
 import { mapColumns } from '../../src/io/columnMap.js';
+import { PARQUET_MAX_BYTES } from '../../src/io/eventChunks.js';
 
 const meta = { config: { mass: { min: 60 } }, seed: 7, version: 'test' };
 
@@ -141,6 +142,37 @@ describe('event files', () => {
     await expect(readEvents(garbage)).rejects.toThrow(/garbage\.parquet: not a readable Parquet file/);
     await expect(readEvents(join(dir, 'x.root'))).rejects.toThrow(/unknown event-file extension/);
     await expect(readEvents(join(dir, 'missing.arrow'))).rejects.toThrow(/no such file/);
+  });
+
+  it('a Parquet file of 4 GiB or more is refused with the reason (32-bit reader), one byte less is read as usual', async () => {
+    const path = join(dir, 'big.parquet');
+    await writeEvents(path, randomTable(50, 9), meta);
+    const small = join(dir, 'small.parquet');
+    copyFileSync(path, small);
+    // Sparse: the size is what the guard looks at; the disk holds a few kB.
+    truncateSync(path, PARQUET_MAX_BYTES);
+    await expect(readEvents(path)).rejects.toThrow(
+      /big\.parquet: Parquet file of 4294967296 bytes: the Parquet reader .* reads files below 4 GiB/,
+    );
+    truncateSync(path, 0);
+    expect((await readEvents(small)).table.n).toBe(50);
+    rmSync(path, { force: true });
+  });
+
+  it('the Parquet writer stops before a file the reader could not open (limit lowered for the test)', async () => {
+    const path = join(dir, 'capped.parquet');
+    const w = await openEventWriter(path, meta, { maxParquetBytes: 100_000 });
+    const chunk = randomTable(70_000, 4); // above one 64 k-row group: bytes reach the file as it goes
+    let err: unknown;
+    for (let k = 0; k < 6 && !err; k++) await w.write(chunk).catch((e: unknown) => (err = e));
+    expect(String(err)).toMatch(/capped\.parquet: the Parquet file has reached \d+ bytes: files of 4 GiB or more cannot be read back/);
+    await w.abort();
+    expect(existsSync(path)).toBe(false);
+    // The default limit lets the same chunks through.
+    const ok = await openEventWriter(path, meta);
+    await ok.write(chunk);
+    await ok.write(chunk);
+    expect(await ok.close()).toBe(140_000);
   });
 
   it('leaves the previous file untouched and no temporary behind when a write fails', async () => {

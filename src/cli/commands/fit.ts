@@ -25,7 +25,9 @@ import { MAX_REPLICAS } from '../../fit/flipMigration.js';
 import { parseBinningFlags, parseInputFile, parseInteger, parseOutputFile, parseSeed } from '../flags.js';
 import {
   FIT_REGIONS as REGIONS,
+  FIT_WEIGHT,
   selectedMassRange,
+  selectedTable,
   selectionFromFile,
   selectionToJson,
   selectionWithFlags,
@@ -110,15 +112,19 @@ export function register(program: Command): void {
     const seed = parseSeed('--seed', flags.seed);
     if (!(REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, REGIONS.join(' | '));
     const binning = await parseBinningFlags(flags.binsEta, flags.binsPt);
-    const [{ readEvents }, { fitBinnedTable }, { binnedFitToJson }, { truthMatchedRates }, { writeFileAtomic }, { version }] =
-      await Promise.all([
+    const [{ collectChunks, openEventChunks, formatOf }, { fitAccumulated, accumulatorOptions }, binnedFit, truthRates] = await Promise.all(
+      [
         import('../../io/eventsFile.js'),
         import('../../fit/fitBinned.js'),
-        import('../../fit/binnedFitToJson.js'),
+        import('../../fit/BinnedTableAccumulator.js'),
         import('../../truth/truthMatchedRates.js'),
-        import('../../io/atomic.js'),
-        import('../../version.js'),
-      ]);
+      ],
+    );
+    const [{ binnedFitToJson }, { writeFileAtomic }, { version }] = await Promise.all([
+      import('../../fit/binnedFitToJson.js'),
+      import('../../io/atomic.js'),
+      import('../../version.js'),
+    ]);
     if (!flags.folded && (flags.lossMean != null || flags.extraSmear != null))
       throw new UsageError('--loss-mean', flags.lossMean ?? flags.extraSmear, 'only with --folded');
     const response = flags.folded ? await flipResponseFlags(flags) : undefined;
@@ -134,12 +140,14 @@ export function register(program: Command): void {
     // Only the columns the fit reads (projection while reading, docs/event-input.md): bins, charges, mass,
     // region, weights, and the truth columns when the file has them.
     const needed = ['pt1', 'eta1', 'pt2', 'eta2', 'sc', 'region', 'm_ee', ...(flags.weights != null ? [flags.weights] : [])];
-    const { table, meta, mapping } = await readEvents(flags.input, {
+    const truthCols = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'];
+    const source = await openEventChunks(flags.input, formatOf(flags.input), {
       ...(map ? { map } : {}),
       require: needed,
       columns: needed,
-      optional: ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'],
+      optional: truthCols,
     });
+    const meta = source.meta;
     const fileSel = selectionFromFile(meta, flags.input);
     // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
     const { selection, source: selectionSource } = selectionWithFlags(fileSel, withMapSelection(flags, map));
@@ -147,40 +155,53 @@ export function register(program: Command): void {
     if (fromKinematics && fileSel.source === 'file') checkInsideFile(selection, fileSel.selection);
     const region = flags.region as (typeof REGIONS)[number];
     const weightOpt = flags.weights != null ? { weightColumn: flags.weights } : {};
-    const folded = response
-      ? (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, {
-          response,
-          selection,
-          ...(replicas != null ? { replicas } : {}),
-          seed,
-          source: flags.input,
-          ...weightOpt,
-        })
-      : undefined;
-    const result =
-      folded ??
-      fitBinnedTable(table, binning, { region, selection, regionsFromKinematics: fromKinematics, source: flags.input, ...weightOpt });
-    const hasTruth = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'].every((c) => c in table.columns);
-    let truth: Record<string, unknown> | undefined;
-    if (hasTruth) {
-      // Like with like: the events the fit used (the folded fit observes the window), with the fit's weights.
-      const fitted = selectRows(table, folded ? 'window' : region, {
+    const hasTruth = truthCols.every((c) => source.columns.includes(c));
+    const fitOpts = { region, selection, regionsFromKinematics: fromKinematics, source: flags.input, ...weightOpt };
+    let result: import('../../fit/fitBinned.js').BinnedFitResult;
+    let truthOut: { rates: import('../../truth/truthMatchedRates.js').TruthMatchedRates; events: number; weighted: boolean } | undefined;
+    let folded: ReturnType<typeof import('../../fit/fitFolded.js').fitFoldedTable> | undefined;
+    if (response) {
+      // The folded fit flips every selected event through the response: it holds the table (docs/event-input.md).
+      const table = await collectChunks(source);
+      folded = (await import('../../fit/fitFolded.js')).fitFoldedTable(table, binning, {
+        response,
         selection,
-        fromKinematics,
-        ...(flags.weights != null ? { base: table.columns[flags.weights]! } : {}),
+        ...(replicas != null ? { replicas } : {}),
+        seed,
         source: flags.input,
+        ...weightOpt,
       });
-      // Over the fitted rows in place (no copy of the table: memory, docs/event-input.md).
-      const t = truthMatchedRates(table, binning, {
-        source: flags.input,
-        rows: fitted.rows,
-        ...(fitted.w ? { rowWeights: fitted.w } : {}),
-      });
+      result = folded;
+      if (hasTruth) {
+        // Like with like: the events the folded fit observes (the window), with the fit's weights.
+        const fitted = selectRows(table, 'window', {
+          selection,
+          fromKinematics,
+          ...(flags.weights != null ? { base: table.columns[flags.weights]! } : {}),
+          source: flags.input,
+        });
+        const rates = truthRates.truthMatchedRates(selectedTable(table, fitted), binning, {
+          source: flags.input,
+          ...(fitted.w ? { weightColumn: FIT_WEIGHT } : {}),
+        });
+        truthOut = { rates, events: fitted.rows.length, weighted: fitted.w != null };
+      }
+    } else {
+      // The standard fit streams: each chunk is binned and added to the pair sums (and the truth sums), then dropped.
+      const acc = new binnedFit.BinnedTableAccumulator(binning, { ...accumulatorOptions(fitOpts), truth: hasTruth });
+      for await (const chunk of source.chunks()) acc.add(chunk);
+      result = fitAccumulated(acc, binning, fitOpts);
+      if (hasTruth) truthOut = acc.truth();
+    }
+    const mapping = source.mapping();
+    let truth: Record<string, unknown> | undefined;
+    if (truthOut) {
+      const t = truthOut.rates;
       const arr = (x: Float64Array): (number | null)[] => Array.from(x, (v) => (Number.isFinite(v) ? v : null));
-      const note = `the fitted events (${folded ? 'window' : region}), ${fitted.w ? "the fit's weights" : 'unit weights'}`;
+      const note = `the fitted events (${folded ? 'window' : region}), ${truthOut.weighted ? "the fit's weights" : 'unit weights'}`;
       truth = {
         note,
-        events: fitted.rows.length,
+        events: truthOut.events,
         rate: arr(t.rate),
         err: arr(t.err),
         meanTruthEps: arr(t.meanTruthEps),
