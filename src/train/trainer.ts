@@ -267,15 +267,14 @@ export async function trainMember(
   let steps = 0;
   let stoppedEarly = false;
   const problems: string[] = [];
-  progress.start(cfg.epochs * stepsPerEpoch, `member ${plan.index}`);
+  const plannedSteps = cfg.epochs * stepsPerEpoch;
+  const schedule = { kind: cfg.schedule, floor: cfg.lrFloor, every: cfg.stepEvery, gamma: cfg.stepGamma };
+  progress.start(plannedSteps, `member ${plan.index}`);
   try {
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-      const lr = learningRate(
-        { kind: cfg.schedule, floor: cfg.lrFloor, every: cfg.stepEvery, gamma: cfg.stepGamma },
-        cfg.lr,
-        epoch,
-        cfg.epochs,
-      );
+      // The epoch's first step's rate, recorded in the curves; the cosine moves on with every step.
+      const lrAt = (step: number) => learningRate(schedule, cfg.lr, epoch, cfg.epochs, step, plannedSteps);
+      const lr = lrAt(steps);
       for (let k = 0; k < nTrain; k++) perm[k] = k;
       shuffle(perm, shuffleRng.uniform);
       for (let k = 0; k < nTrain; k++) {
@@ -288,7 +287,7 @@ export async function trainMember(
         const norm = ((head === 'pair' ? 1 : 2) * W * b) / nTrain;
         const { loss, grads } = await engine.lossAndGrads(params, batchParts(set, head, order, wOrder, s, b, norm, engine.threads, bkg));
         if (!Number.isFinite(loss)) throw new NumericalError('train', `member ${plan.index} epoch ${epoch} step ${steps}: loss is ${loss}`);
-        adamStep(adam, flatParams(params), flatParams(grads), lr);
+        adamStep(adam, flatParams(params), flatParams(grads), lrAt(steps));
         epochLoss += (loss * b) / nTrain;
         steps++;
         progress.update(steps, { loss });
