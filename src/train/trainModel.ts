@@ -6,14 +6,15 @@ import { filterTable, type EventTable } from '../events/columns.js';
 import { deriveSeed } from '../rng.js';
 import { foldOffsets, type FoldOffsets } from './foldOffsets.js';
 import { Binning } from '../binning/Binning.js';
-import { selectBackend } from './backend.js';
+import { selectBackend, type BackendName } from './backend.js';
 import { pairingDiagnostic } from './pairingDiagnostic.js';
-import { resolveTrainConfig, type TrainConfigInput } from './config.js';
+import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
 import { trainEnsemble } from './ensemble.js';
-import { inputNames, parseFeatures } from './features.js';
+import { inputNames, parseFeatures, type FeatureSpec } from './features.js';
 import type { Head } from './gradEngine.js';
 import type { MlpArch } from './mlp.js';
 import { MODEL_FORMAT, type PhiModel } from './model.js';
+import { createBatchEngine, type BatchEngine } from './parallelEngine.js';
 import { createProgress } from './progress.js';
 import { prepareTrainingSet } from './trainingSet.js';
 
@@ -34,6 +35,31 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
   // Resolved here because it depends on the backend (see config.ts); stored with the model.
   cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
   const specs = parseFeatures(cfg.features);
+  const arch: MlpArch = { inputs: inputNames(specs).length, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
+  // The gradient threads start now, each loading its own TensorFlow.js: their start-up overlaps the data
+  // preparation below instead of following it (~1 s of a short `qmisid train`; docs/trainer.md).
+  const engine = createBatchEngine(arch, head, cfg.gradient, cfg.threads, backend, opts.maxThreads ?? cfg.threads);
+  const stopEngine = async (): Promise<void> => (await engine).dispose();
+  // A failed start is reported where it is awaited (trainEnsemble), not as an unhandled rejection meanwhile.
+  engine.catch(() => {});
+  try {
+    return await trainPrepared(table, cfg, head, opts, specs, arch, backend, engine);
+  } catch (err) {
+    await stopEngine().catch(() => {});
+    throw err;
+  }
+}
+
+async function trainPrepared(
+  table: EventTable,
+  cfg: TrainConfig,
+  head: Head,
+  opts: TrainRunOptions,
+  specs: FeatureSpec[],
+  arch: MlpArch,
+  backend: BackendName,
+  engine: Promise<BatchEngine>,
+): Promise<PhiModel> {
   const binning = cfg.bins ? Binning.fromEdges(cfg.bins.eta, cfg.bins.pt) : Binning.defaults();
   // Folded loss: the factors come from the whole table (the parents); the window's events are trained on.
   let fold: FoldOffsets | undefined;
@@ -53,8 +79,8 @@ export async function trainWithHead(table: EventTable, input: TrainConfigInput, 
   });
   if (fold) set.fold = { rho1: fold.rho1, rho2: fold.rho2 };
   const pairing = pairingDiagnostic(set, binning);
-  const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
-  const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads);
+  if (set.d !== arch.inputs) throw new Error(`training set has ${set.d} inputs, the features name ${arch.inputs}`);
+  const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads, engine);
   return {
     format: MODEL_FORMAT,
     kind: head === 'pair' ? 'phi' : 'oracle',
