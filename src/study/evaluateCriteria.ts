@@ -31,8 +31,13 @@ export interface CriterionCalibration {
   /** Clopper–Pearson 68.27 % interval of the rate. */
   rateLo: number;
   rateHi: number;
-  /** 'ok' | 'failed' (above the budget beyond its one-sided 95 % Clopper–Pearson bound) | 'no budget'. */
-  status: 'ok' | 'failed' | 'no budget';
+  /**
+   * 'ok' | 'failed' (above the budget beyond its one-sided 95 % Clopper–Pearson bound) | 'no budget' |
+   * 'power only' (a detection of a defect every point of the study carries: no null here, `detects` says which).
+   */
+  status: 'ok' | 'failed' | 'no budget' | 'power only';
+  /** The built-in defect a `power only` criterion detects (its `detects`). */
+  detects?: string;
   /** Power against each injected defect (fraction of groups failing), e.g. { "scale +5 %": 0.93 }. */
   power: Record<string, number>;
   /** Bins whose +20 % injection the criterion detects with power < 0.9 though they expect ≥ 100 flips per toy. */

@@ -53,14 +53,19 @@ export function parseStudy(raw: unknown, source?: string): Study {
       if (c.relativeTo != null && !names.has(c.relativeTo))
         throw new ConfigError(`${at}.${i}.relativeTo`, c.relativeTo, `an estimator of this study (${[...names].join(', ')})`, source);
       // In a paired study `label:mc` names the MC sample of a scan point (resolveStudy.ts mcLabel).
-      const scanLabel = s.paired && c.point != null ? c.point.replace(/:mc$/, '') : c.point;
-      if (c.point != null && (!labels.has(scanLabel!) || (!s.paired && c.point.endsWith(':mc'))))
-        throw new ConfigError(
-          `${at}.${i}.point`,
-          c.point,
-          `a scan point label (${[...labels].join(', ')})${s.paired ? ', or label:mc' : ''}`,
-          source,
-        );
+      const known = (l: string): boolean => labels.has(s.paired ? l.replace(/:mc$/, '') : l) && (s.paired != null || !l.endsWith(':mc'));
+      const expected = `a scan point label (${[...labels].join(', ')})${s.paired ? ', or label:mc' : ''}`;
+      if (c.point != null && !known(c.point)) throw new ConfigError(`${at}.${i}.point`, c.point, expected, source);
+      if (c.nullPoint != null) {
+        if (!known(c.nullPoint)) throw new ConfigError(`${at}.${i}.nullPoint`, c.nullPoint, expected, source);
+        if (c.point == null || c.point === c.nullPoint)
+          throw new ConfigError(
+            `${at}.${i}.nullPoint`,
+            c.nullPoint,
+            'a criterion with a `point` of its own, other than its null point',
+            source,
+          );
+      }
     });
   checkCriteria(s.criteria, 'criteria');
   if (s.quick?.criteria) checkCriteria(s.quick.criteria, 'quick.criteria');

@@ -1,5 +1,5 @@
 /** Plain-text table of a calibration: per criterion the measured false-alarm rate against its budget and the power. */
-import type { StudyCalibration } from './verdict/studyCalibration.js';
+import { calibrationStatusText, type StudyCalibration } from './verdict/studyCalibration.js';
 import { pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
@@ -10,10 +10,13 @@ export function printCalibration(cal: StudyCalibration): string {
   ];
   for (const c of cal.criteria) {
     const k = c.calibration;
-    const budget =
-      k.status === 'no budget' ? 'no budget' : `budget ${pct(k.budget ?? NaN)}: ${k.status === 'ok' ? 'calibrated' : 'FAILED CALIBRATION'}`;
+    const budget = k.status === 'no budget' ? 'no budget' : `budget ${pct(k.budget ?? NaN)}: ${calibrationStatusText(k)}`;
     lines.push(`  ${c.key}`);
-    lines.push(`    false alarms ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]  ${budget}`);
+    lines.push(
+      k.status === 'power only'
+        ? `    false alarms: not measurable here; ${calibrationStatusText(k)}`
+        : `    false alarms ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]  ${budget}`,
+    );
     for (const [d, p] of Object.entries(k.power)) lines.push(`    power ${d}: ${pct(p)}`);
     if (k.unjudgedBins?.length) lines.push(`    cannot judge (+-20 %, >= 100 flips, power < 0.9): ${k.unjudgedBins.join('; ')}`);
   }

@@ -2,6 +2,7 @@
  * A short text summary for the terminal: toys, failures, a few headline metrics per point and estimator, and
  * every criterion with PASS/FAIL.
  */
+import { calibrationStatusText } from './verdict/studyCalibration.js';
 import type { StudySummary } from './summarizeStudy.js';
 import { errorInflationText, pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
 
@@ -44,7 +45,7 @@ export function printSummary(s: StudySummary, seconds?: number): string {
       .map(([d, p]) => `${d} ${pct(p)}`)
       .join(', ');
     lines.push(
-      `  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: ${k.failures}/${k.groups} = ${pct(k.rate)} (${budget}: ${k.status === 'failed' ? 'FAILED CALIBRATION' : k.status === 'ok' ? 'calibrated' : 'no budget'})${power ? `; power ${power}` : ''}`,
+      `  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: ${k.status === 'power only' ? calibrationStatusText(k) : `${k.failures}/${k.groups} = ${pct(k.rate)} (${budget}: ${calibrationStatusText(k)})`}${power ? `; power ${power}` : ''}`,
     );
   }
   const many = s.points.length > 1;

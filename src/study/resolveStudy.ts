@@ -175,6 +175,22 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
       });
     }
   });
+  // A criterion's point (and a detection's null point) must be one this configuration runs: a quick
+  // configuration that drops the point would otherwise judge nothing, silently.
+  const criteria = quick?.criteria ?? study.criteria;
+  const run = new Set(points.map((p) => p.label));
+  criteria.forEach((c, i) => {
+    for (const key of ['point', 'nullPoint'] as const) {
+      const l = c[key];
+      if (l != null && !run.has(l))
+        throw new ConfigError(
+          `${quick?.criteria ? 'quick.criteria' : 'criteria'}.${i}.${key}`,
+          l,
+          `a point this configuration runs (${[...run].join(', ')})`,
+          opts.source,
+        );
+    }
+  });
   const toys = opts.toys ?? quick?.toys ?? study.toys;
   if (!(Number.isInteger(toys) && toys >= 1 && toys <= MAX_TOYS))
     throw new ConfigError('toys', toys, `a positive integer up to ${MAX_TOYS}`, opts.source);
@@ -186,7 +202,7 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
     quick: quick != null,
     binning,
     points,
-    criteria: quick?.criteria ?? study.criteria,
+    criteria,
     ...(study.reference != null ? { reference: study.reference } : {}),
     ...(sample ? { sample } : {}),
     ...(study.paired ? { paired: resolvePaired(study, opts.source) } : {}),

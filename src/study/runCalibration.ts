@@ -42,10 +42,13 @@ export async function runCalibration(
   const cal = raw.calibration;
   const nullToys = opts.toys ?? (quick ? (cal?.quickToys ?? cal?.toys) : cal?.toys);
   if (nullToys == null) throw new ConfigError('calibration.toys', undefined, 'the number of null toys (or --toys N)', source);
-  for (const [i, n] of (cal?.estimators ?? []).entries()) {
+  // The estimators in the null run, resolved once: --quick may afford a network that full size cannot.
+  const listKey = quick && cal?.quickEstimators ? 'quickEstimators' : 'estimators';
+  const estimators = cal?.[listKey];
+  for (const [i, n] of (estimators ?? []).entries()) {
     if (!raw.estimators.some((e) => e.name === n))
       throw new ConfigError(
-        `calibration.estimators.${i}`,
+        `calibration.${listKey}.${i}`,
         n,
         `an estimator of this study (${raw.estimators.map((e) => e.name).join(', ')})`,
         source,
@@ -56,7 +59,7 @@ export async function runCalibration(
   const seed = deriveSeed(raw.seed, 'null');
   const scale = raw.reference?.scale ?? Math.max(10, real.toys);
   const patch = (s: Study): Study => {
-    const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
+    const keep = estimators ? new Set(estimators) : undefined;
     // The null toys do not depend on the criteria: the run stores none, and the criteria are read from the
     // study file each time the calibration is computed, so a criterion added or re-worded later is
     // calibrated on the same stored null toys (rerun the command: no toy is rerun).
@@ -106,7 +109,7 @@ export async function runCalibration(
   if (records.length < real.toys)
     throw new UsageError('--stored', opts.out, `at least the study's ${real.toys} toys per verdict (it holds ${records.length})`);
   const reference = readReference(opts.out, info.study);
-  const keep = cal?.estimators ? new Set(cal.estimators) : undefined;
+  const keep = estimators ? new Set(estimators) : undefined;
   const kept = (c: { estimator: string; relativeTo?: string | undefined }): boolean =>
     !keep || (keep.has(c.estimator) && (c.relativeTo == null || keep.has(c.relativeTo)));
   // Criteria of estimators left out of the null stay "not measured"; the calibration lists them.

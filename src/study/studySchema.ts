@@ -192,6 +192,23 @@ export const CriterionSchema = z.strictObject({
    * generator's bookkeeping on a large independent sample; `model` = the mean truth ε of the bin's electrons.
    */
   target: z.enum(['reachable', 'model']).optional(),
+  /**
+   * A detection of a defect the study builds into its own `point` (a response the estimator ignores, shifted
+   * features): the scan point where that defect is absent. `qmisid calibrate` measures the criterion's
+   * false-alarm rate there (the fraction of null verdicts in which it passes at `nullPoint`) and its power at
+   * `point` (the fraction in which it passes there); injected defects are not applied to it. Needs `point`.
+   */
+  nullPoint: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_-]*(:mc)?$/, 'a scan point label, or label:mc in a paired study')
+    .optional(),
+  /**
+   * The defect the criterion must detect when the study builds it into its own point (an estimator that
+   * ignores a feature ε depends on, a non-identifiable binning). With `nullPoint` the false-alarm rate is
+   * measured there; without one the study holds no null for it, and `qmisid calibrate` reports its power only
+   * (the rate at which it passes on the study's own toys), never a false-alarm rate.
+   */
+  detects: z.string().optional(),
   /** Stated false-alarm budget (for p-value metrics with `>` it defaults to the threshold). */
   budget: z.number().min(0).max(1).optional(),
   /** One line: what the criterion shows. */
@@ -328,6 +345,8 @@ export const StudySchema = z.strictObject({
       /** Run only these estimators in the null (a network ensemble per null toy may be unaffordable); the
        * criteria of the others stay "not measured" and the report says so. */
       estimators: z.array(name).optional(),
+      /** The same for --quick, where a network may be affordable when it is not at full size (default: `estimators`). */
+      quickEstimators: z.array(name).optional(),
       /** What is not calibrated (estimators left out, or the full size) and why, with its cost: printed in
        * the report beside every criterion without a measured false-alarm rate. */
       note: z.string().optional(),

@@ -6,6 +6,7 @@
  * bias, and the interval each estimator's pulls use. When a calibration is stored, a second table gives the
  * measured power per bin against ±20 % and the bins a criterion cannot judge.
  */
+import { calibrationStatusText } from './verdict/studyCalibration.js';
 import type { Plot } from '../report/plot.js';
 import { VEGA_LITE_SCHEMA, plotConfig } from '../report/plotTheme.js';
 import { Binning } from '../binning/Binning.js';
@@ -122,7 +123,7 @@ export function verdictPlots(data: StudyReportData): Plot[] {
         `${c.criterion.metric}(${c.criterion.estimator}) @ ${c.point}`,
         `${k.failures}/${k.groups} = ${pct(k.rate)} % [${pct(k.rateLo)}, ${pct(k.rateHi)}]`,
         k.budget != null ? `${pct(k.budget)} %` : 'none',
-        k.status === 'failed' ? 'FAILED CALIBRATION' : k.status,
+        calibrationStatusText(k),
         Object.entries(k.power)
           .map(([d, pw]) => `${d}: ${pct(pw)} %`)
           .join('; ') || 'n/a',

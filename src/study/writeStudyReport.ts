@@ -4,6 +4,7 @@
  * written through the report toolkit (src/report/writeReport.ts). `qmisid study` calls it after the run and
  * `qmisid report DIR` calls it again to rebuild the report without rerunning anything.
  */
+import { calibrationStatusText } from './verdict/studyCalibration.js';
 import { join } from 'node:path';
 import type { ReportManifest, WriteReportOptions } from '../report/index.js';
 import type { CriterionResult } from './evaluateCriteria.js';
@@ -38,7 +39,7 @@ function calibrationText(c: CriterionResult, missing: string | undefined): strin
   const power = Object.entries(k.power)
     .map(([d, p]) => `${d} ${pct(p)}`)
     .join(', ');
-  return `${budget}; measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${k.status === 'failed' ? ' FAILED CALIBRATION' : ''}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
+  return `${budget}; measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${k.status === 'ok' || k.status === 'no budget' ? '' : ` ${calibrationStatusText(k)}`}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
 }
 
 export async function writeStudyReport(dir: string, options: StudyReportOptions = {}): Promise<ReportManifest> {

@@ -20,6 +20,8 @@ import { version } from '../../version.js';
 import { evaluateCriteria, isDetection, type CriterionCalibration, type CriterionResult } from '../evaluateCriteria.js';
 import type { ResolvedStudy } from '../resolveStudy.js';
 import { summarizeEstimator, type EstimatorSummary } from '../summarizeEstimator.js';
+import { summarizeScaleFactors } from '../metrics/sfSummary.js';
+import type { Criterion } from '../studySchema.js';
 import type { PointRecord, ToyRecord } from '../toyRecord.js';
 import { deriveSeed } from '../../rng.js';
 import { estimatorVerdict } from './estimatorVerdict.js';
@@ -92,24 +94,45 @@ export function calibrate(
       return { label: p.label, estimators };
     }),
   );
-  const nullResults: CriterionResult[][] = nullPoints.map((pts) => evaluateCriteria(study.criteria, pts));
+  // A paired study's sf… metrics are judged on the group's scale-factor summary (metrics/sfSummary.ts).
+  const sfPoints = (group: readonly ToyRecord[]) => summarizeScaleFactors(study, group)?.points ?? [];
+  const evaluate = (criteria: readonly Criterion[], pts: PointLite[], group: readonly ToyRecord[]): CriterionResult[] =>
+    evaluateCriteria(criteria, pts, sfPoints(group));
+  const nullResults: CriterionResult[][] = nullPoints.map((pts, g) => evaluate(study.criteria, pts, groups[g]!));
   const template =
     nullResults[0] ??
-    evaluateCriteria(
+    evaluate(
       study.criteria,
       study.points.map((p) => ({ label: p.label, estimators: {} })),
+      [],
     );
+  // A criterion with a nullPoint detects a defect built into its own point: its null is the same criterion
+  // judged at nullPoint (a pass there is a false alarm), its power the rate at which it passes at its point.
+  const atNull = study.criteria.map((c) => (c.nullPoint != null ? { ...c, point: c.nullPoint } : c));
+  const builtIn = template.map((r) => r.criterion.nullPoint != null || r.criterion.detects != null);
+  // A detection with no null point has no null in this study: power only (failures over zero groups).
+  const noNull = template.map((r) => r.criterion.detects != null && r.criterion.nullPoint == null);
+  const nullPointResults: CriterionResult[][] = template.some((r) => r.criterion.nullPoint != null)
+    ? nullPoints.map((pts, g) => evaluate(atNull, pts, groups[g]!))
+    : nullResults;
 
-  const alarm = (r: CriterionResult): boolean => (isDetection(r.criterion) ? r.pass : !r.pass);
+  const alarm = (r: CriterionResult): boolean =>
+    isDetection(r.criterion) || r.criterion.nullPoint != null || r.criterion.detects != null ? r.pass : !r.pass;
   // Power: fraction of groups failing per (result index, defect label); per-bin powers separately.
   const power: Record<string, number>[] = template.map(() => ({}));
   const binPower: Map<string, { up: number; down: number }>[] = template.map(() => new Map());
+  // In a paired study a global defect goes into the data samples only, so that it reaches the scale factors.
+  const dataLabels = study.paired ? new Set(study.points.filter((p) => p.side === 'data').map((p) => p.label)) : undefined;
   const runDefect = (name: string, d: Defect, point: string | undefined): number[] => {
     const fails = new Array<number>(template.length).fill(0);
+    const hit = (label: string): boolean => (point != null ? label === point : !dataLabels || dataLabels.has(label));
     groups.forEach((group, g) => {
-      const injected = injectDefect(group, name, d, point);
+      const injected =
+        dataLabels && point == null
+          ? [...dataLabels].reduce((rs, l) => injectDefect(rs, name, d, l), group)
+          : injectDefect(group, name, d, point);
       const pts = nullPoints[g]!.map((p) => {
-        if (point != null && p.label !== point) return p;
+        if (!hit(p.label)) return p;
         if (!p.estimators[name]) return p;
         const reuse = d.kind === 'bin' ? p.estimators[name]!.verdict : undefined;
         return {
@@ -117,13 +140,14 @@ export function calibrate(
           estimators: { ...p.estimators, [name]: summarizeOne(study, p.label, name, pointRecords(injected, p.label), reference, reuse) },
         };
       });
-      evaluateCriteria(study.criteria, pts).forEach((r, i) => {
+      evaluate(study.criteria, pts, injected).forEach((r, i) => {
         if (alarm(r)) fails[i]!++;
       });
     });
     return fails.map((f) => (G > 0 ? f / G : NaN));
   };
-  const touches = (r: CriterionResult, name: string): boolean => r.criterion.estimator === name || r.criterion.relativeTo === name;
+  const touches = (r: CriterionResult, name: string): boolean =>
+    r.criterion.nullPoint == null && r.criterion.detects == null && (r.criterion.estimator === name || r.criterion.relativeTo === name);
 
   // Pool-level verdicts (all null toys) for the judged bins and the minimal detectable bias.
   const poolBins = new Map<string, ReturnType<typeof summarizeVerdict>>();
@@ -164,17 +188,22 @@ export function calibrate(
   defects.add('bin +20 % / -20 % (each judged bin)');
 
   const criteria: CalibratedCriterion[] = template.map((r, i) => {
-    const failures = nullResults.filter((rs) => alarm(rs[i]!)).length;
-    const [lo, hi] = G > 0 ? clopperPearson(failures, G, 0.6827) : [NaN, NaN];
+    const c = r.criterion;
+    if (builtIn[i] && G > 0)
+      power[i]![`its point's own defect (${c.detects ?? `absent at ${c.nullPoint}`})`] = nullResults.filter((rs) => rs[i]!.pass).length / G;
+    const groupsNull = noNull[i] ? 0 : G;
+    const failures = noNull[i] ? 0 : nullPointResults.filter((rs) => alarm(rs[i]!)).length;
+    const [lo, hi] = groupsNull > 0 ? clopperPearson(failures, groupsNull, 0.6827) : [NaN, NaN];
     const budget = r.budget;
     const cal: CriterionCalibration = {
       ...(budget != null ? { budget } : {}),
       failures,
-      groups: G,
-      rate: G > 0 ? failures / G : NaN,
+      groups: groupsNull,
+      rate: groupsNull > 0 ? failures / groupsNull : NaN,
       rateLo: lo,
       rateHi: hi,
-      status: calibrationStatus(failures, G, budget),
+      status: calibrationStatus(failures, groupsNull, budget, c.detects),
+      ...(c.detects != null ? { detects: c.detects } : {}),
       power: power[i]!,
     };
     const out: CalibratedCriterion = { key: criterionKey(r.criterion, r.point), point: r.point, calibration: cal };

@@ -56,9 +56,29 @@ export interface StudyCalibration {
  * Failed: the measured false-alarm rate lies above the budget beyond its one-sided 95 % Clopper–Pearson lower
  * bound (one false alarm in a dozen groups is not yet evidence against a 1 % budget; two are).
  */
-export function calibrationStatus(failures: number, groups: number, budget: number | undefined): CriterionCalibration['status'] {
+export function calibrationStatus(
+  failures: number,
+  groups: number,
+  budget: number | undefined,
+  detects?: string,
+): CriterionCalibration['status'] {
+  if (detects != null && groups === 0) return 'power only';
   if (budget == null) return 'no budget';
   return (groups > 0 ? clopperPearson(failures, groups, 0.9)[0] : NaN) > budget ? 'failed' : 'ok';
+}
+
+/** One phrase for a calibration's status, the same in the console, the calibration table and the report. */
+export function calibrationStatusText(k: CriterionCalibration): string {
+  switch (k.status) {
+    case 'failed':
+      return 'FAILED CALIBRATION';
+    case 'ok':
+      return 'calibrated';
+    case 'no budget':
+      return 'no budget';
+    case 'power only':
+      return `power only: every point carries the defect it detects (${k.detects ?? '?'}), so this study holds no null for it`;
+  }
 }
 
 export function criterionKey(c: Criterion, point: string): string {
@@ -79,7 +99,7 @@ export function attachCalibration(results: CriterionResult[], cal: StudyCalibrat
       r.calibration = {
         ...hit.calibration,
         budget: r.budget,
-        status: calibrationStatus(hit.calibration.failures, hit.calibration.groups, r.budget),
+        status: calibrationStatus(hit.calibration.failures, hit.calibration.groups, r.budget, hit.calibration.detects),
       };
     else if (left.has(criterionKey(r.criterion, r.point)) || left.has(criterionKey(r.criterion, '*')))
       r.notMeasured = `its estimator is not in the null run${cal.note ? `: ${cal.note}` : ''}`;
