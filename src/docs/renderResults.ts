@@ -4,6 +4,8 @@
  * hand-written; only the text between the markers is replaced. `npx tsx scripts/render-docs.ts` rewrites the
  * page, `--check` exits 1 when it is stale (test/docs/results.test.ts does the same).
  */
+import type { CriterionCalibration } from '../study/evaluateCriteria.js';
+import { calibrationStatusText } from '../study/verdict/studyCalibration.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../errors.js';
@@ -169,8 +171,12 @@ function calibrationCells(c: Json, missing: string | undefined): { alarms: strin
   const k = c.calibration as Json | undefined;
   const budget = `budget ${pct(c.budget)}`;
   if (!k) return { alarms: `NOT MEASURED (${budget}): ${String(c.notMeasured ?? missing ?? 'not in the calibration')}`, power: '—' };
-  const status = k.status === 'failed' ? '**FAILED CALIBRATION**' : k.status === 'ok' ? 'calibrated' : 'no budget';
-  const alarms = `${num(k.failures)}/${num(k.groups)} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}] (${budget}: ${status})`;
+  // The summary is JSON; its status phrase is the one the console and the report print (calibrationStatusText).
+  const text = calibrationStatusText(k as unknown as CriterionCalibration);
+  const alarms =
+    k.status === 'power only'
+      ? `no false-alarm rate (${text})`
+      : `${num(k.failures)}/${num(k.groups)} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}] (${budget}: ${k.status === 'failed' ? `**${text}**` : text})`;
   const power = Object.entries((k.power ?? {}) as Record<string, unknown>)
     .map(([d, p]) => `${d}: ${pct(p)}`)
     .join('; ');

@@ -39,7 +39,11 @@ function calibrationText(c: CriterionResult, missing: string | undefined): strin
   const power = Object.entries(k.power)
     .map(([d, p]) => `${d} ${pct(p)}`)
     .join(', ');
-  return `${budget}; measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${k.status === 'ok' || k.status === 'no budget' ? '' : ` ${calibrationStatusText(k)}`}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
+  const rate =
+    k.status === 'power only'
+      ? calibrationStatusText(k)
+      : `measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${k.status === 'failed' ? ` ${calibrationStatusText(k)}` : ''}`;
+  return `${budget}; ${rate}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
 }
 
 export async function writeStudyReport(dir: string, options: StudyReportOptions = {}): Promise<ReportManifest> {
