@@ -7,7 +7,9 @@
  *   time-to-accuracy  φ trained on the window events until its per-electron error against the truth ε (mean
  *                   squared error over probe electrons) is as small as the PyTorch peer's after its run; the
  *                   peer's whole process (CSV load included, as for it that is the input path) against ours
- *                   from Parquet, with all events and with OC subsampling (keep 0.2, weight 5) for both.
+ *                   from Parquet, with all events and with OC subsampling (keep 0.2, weight 5) for both. Reported
+ *                   per row: wall and CPU seconds of both processes, the training loop's pairs/s of both, and the
+ *                   speed-up peer wall / our wall (top level: `speedup_vs_peer.full_data`, the issue-16 floor ≥ 3).
  * Every figure is one run on whatever the machine is doing: the JSON records the load average before and
  * after, and the ratios are taken between runs made back to back.
  */
@@ -30,6 +32,8 @@ const PEER_ENV = { ...process.env, OPENBLAS_NUM_THREADS: '2', LD_LIBRARY_PATH: '
 
 export interface ProcessRun {
   wall_s: number;
+  /** User + system CPU seconds of the process and its threads (/usr/bin/time): less sensitive to other jobs than the wall. */
+  cpu_s: number | null;
   peak_rss_mb: number | null;
   exit: number | null;
   error?: string;
@@ -40,12 +44,14 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = proc
   const useTime = existsSync(TIME);
   const t0 = performance.now();
   const r = useTime
-    ? spawnSync(TIME, ['-f', '__peak_kb=%M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 })
+    ? spawnSync(TIME, ['-f', '__peak_kb=%M __cpu=%U+%S', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 })
     : spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t0) / 1000;
   const m = /__peak_kb=(\d+)/.exec(r.stderr ?? '');
+  const c = /__cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
   const out: ProcessRun & { stdout: string } = {
     wall_s: +wall.toFixed(3),
+    cpu_s: c ? +(Number(c[1]) + Number(c[2])).toFixed(2) : null,
     peak_rss_mb: m ? +(Number(m[1]) / 1024).toFixed(1) : null,
     exit: r.status,
     stdout: r.stdout ?? '',
@@ -194,6 +200,7 @@ export async function benchTimeToAccuracy(opts: TimeToAccuracyOptions = {}) {
   const peer = peerPath('torch_phi.py');
   if (!existsSync(peer) || !existsSync(PYTHON)) return { bench: 'time-to-accuracy', error: `peer ${peer} or ${PYTHON} not found` };
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'qmisid-bench-tta-'));
+  const load0 = loadavg()[0];
   try {
     const file = join(dir, 'ev.parquet');
     if (!existsSync(file)) qmisid('generate', '--events', String(events), '--seed', '11', '--out', file);
@@ -236,8 +243,9 @@ export async function benchTimeToAccuracy(opts: TimeToAccuracyOptions = {}) {
         .slice(1)
         .map((l) => Number(l.split(',')[2]));
       const target = mse(peerEps, p.truth);
+      const peerRaw = JSON.parse(pr.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as { pairs_per_s?: number };
       const ours: Record<string, unknown>[] = [];
-      let reached: { epochs: number; wall_s: number; mse: number } | undefined;
+      let reached: { epochs: number; wall_s: number; cpu_s: number | null; mse: number; train_pairs_per_s: number } | undefined;
       for (const e of ladder) {
         const model = join(dir, `m-${keep}-${e}`);
         const r = qmisid(
@@ -261,9 +269,12 @@ export async function benchTimeToAccuracy(opts: TimeToAccuracyOptions = {}) {
         const m = loadModel(model);
         const eps = memberEps(m, probeTable, 1)[0]!;
         const err = mse(eps, p.truth);
-        ours.push({ epochs: e, wall_s: r.wall_s, peak_rss_mb: r.peak_rss_mb, mse: err });
+        // The training loop's own rate (pairs through Adam steps / the member's seconds), as the peer's raw pairs_per_s.
+        const mem = m.members[0]!;
+        const pairsPerS = Math.round((mem.trainEvents * mem.epochsRun) / mem.seconds);
+        ours.push({ epochs: e, wall_s: r.wall_s, cpu_s: r.cpu_s, peak_rss_mb: r.peak_rss_mb, mse: err, train_pairs_per_s: pairsPerS });
         if (err <= target) {
-          reached = { epochs: e, wall_s: r.wall_s, mse: err };
+          reached = { epochs: e, wall_s: r.wall_s, cpu_s: r.cpu_s, mse: err, train_pairs_per_s: pairsPerS };
           break;
         }
       }
@@ -273,21 +284,28 @@ export async function benchTimeToAccuracy(opts: TimeToAccuracyOptions = {}) {
           events: peerEvents,
           epochs: peerEpochs,
           wall_s: pr.wall_s,
+          cpu_s: pr.cpu_s,
           peak_rss_mb: pr.peak_rss_mb,
           mse: target,
-          raw: JSON.parse(pr.stdout.trim().split('\n').slice(-1)[0] ?? '{}'),
+          raw: peerRaw,
         },
         ours,
         reached: reached ?? null,
         speedup_vs_peer: reached ? +(pr.wall_s / reached.wall_s).toFixed(3) : null,
+        cpu_ratio_peer_to_ours: reached && reached.cpu_s && pr.cpu_s ? +(pr.cpu_s / reached.cpu_s).toFixed(3) : null,
+        train_pairs_per_s_ratio: reached && peerRaw.pairs_per_s ? +(reached.train_pairs_per_s / peerRaw.pairs_per_s).toFixed(3) : null,
       });
     }
+    // The floor (issue 16): wall to the peer's accuracy, peer / ours, on full data (and with OC subsampling for both).
+    const speedup = (keep: number) => (out.find((r) => r.oc_keep === keep)?.speedup_vs_peer as number | null | undefined) ?? null;
     return {
       bench: 'time-to-accuracy',
       events,
       probe_electrons: p.pt.length,
       metric: 'mean over probe electrons of (eps - truth_eps)^2',
+      loadavg1_before: load0,
       loadavg1_after: loadavg()[0],
+      speedup_vs_peer: { full_data: speedup(1), oc_keep_0_2: speedup(0.2) },
       rows: out,
     };
   } finally {

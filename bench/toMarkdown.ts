@@ -89,7 +89,7 @@ function commandsSection(c: J): string {
 function ttaSection(t: J): string {
   if (t.error) return `## Time to accuracy\n\n${t.error}`;
   const rows = (t.rows ?? []).map((r: J) => {
-    if (r.peer_error) return [r.oc_keep, `peer failed: ${r.peer_error}`, '', '', '', ''];
+    if (r.peer_error) return [r.oc_keep, `peer failed: ${r.peer_error}`, '', '', '', '', '', ''];
     const tries = (r.ours ?? [])
       .map((o: J) => (o.error ? `${o.epochs} ep: failed` : `${o.epochs} ep: ${f(o.wall_s, 3)} s, ${f(o.mse, 3)}`))
       .join('; ');
@@ -100,14 +100,30 @@ function ttaSection(t: J): string {
       tries,
       r.reached ? `${f(r.reached.wall_s, 3)} s` : 'not reached',
       f(r.speedup_vs_peer, 3),
+      r.cpu_ratio_peer_to_ours != null ? f(r.cpu_ratio_peer_to_ours, 3) : '',
+      r.train_pairs_per_s_ratio != null
+        ? `${f(r.reached.train_pairs_per_s)} / ${f(r.peer.raw.pairs_per_s)} = ${f(r.train_pairs_per_s_ratio, 3)}`
+        : '',
     ];
   });
   return [
     `## Time to accuracy (${f(t.events)} selected events, window; ${f(t.probe_electrons)} probe electrons)`,
     '',
-    `Target: the torch peer's ${t.metric} after its run; ours: \`qmisid train\` from Parquet with more epochs until it is at least as accurate. Both are whole processes (the peer reads CSV: its own input path). Load average after: ${f(t.loadavg1_after)}.`,
+    `Target: the torch peer's ${t.metric} after its run; ours: \`qmisid train\` from Parquet with more epochs until it is at least as accurate. Both are whole processes (the peer reads CSV: its own input path). Load average before ${f(t.loadavg1_before)}, after ${f(t.loadavg1_after)}.`,
     '',
-    table(['OC keep', 'peer wall', 'peer MSE', 'ours (epochs: wall, MSE)', 'ours to target', 'speed-up (peer / ours)'], rows),
+    table(
+      [
+        'OC keep',
+        'peer wall',
+        'peer MSE',
+        'ours (epochs: wall, MSE)',
+        'ours to target',
+        'speed-up (peer / ours)',
+        'CPU s (peer / ours)',
+        'training pairs/s (ours / peer)',
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 

@@ -145,7 +145,8 @@ export async function runStudy(nameOrFile: string, opts: RunStudyOptions): Promi
     writeFileAtomic(studyFile, `${JSON.stringify(withFormatVersion('study', info), null, 2)}\n`);
 
     // Reachable targets from a large independent sample (same for every shard: seeded from the study seed).
-    const reference = await ensureReference(dir, study, generate, log);
+    // It runs alone, before the toys: all of the cores (or --threads) are its budget.
+    const reference = await ensureReference(dir, study, generate, log, threadBudget(0, opts.threads));
 
     // 4–5. Run what is missing, appending each record as it finishes.
     const toysFile = join(dir, TOYS_FILE);

@@ -22,7 +22,14 @@ export interface AppliedEps {
 export function memberEps(model: PhiModel, table: EventTable, k: 1 | 2, source?: string): Float64Array[] {
   const specs = parseFeatures(model.features);
   const x = normalise(electronInputs(table, specs, k, source), model.normalisation);
-  return model.members.map((m) => Float64Array.from(predictPhi(model.arch, m.params, x, table.n), sigmoid));
+  // A plain loop: Float64Array.from with a mapper goes through the iterator protocol, ~10x slower, and a
+  // 16-member ensemble applies it to every electron of a toy (closure: 16 × 2 × 3·10^5).
+  return model.members.map((m) => {
+    const phi = predictPhi(model.arch, m.params, x, table.n);
+    const eps = new Float64Array(table.n);
+    for (let i = 0; i < table.n; i++) eps[i] = sigmoid(phi[i]!);
+    return eps;
+  });
 }
 
 export function applyModel(model: PhiModel, table: EventTable, source?: string): AppliedEps {

@@ -22,7 +22,8 @@ export const TrainConfigSchema = z
     alpha: z.number().min(0).max(1).default(0.01),
     epochs: positiveInt.max(MAX_EPOCHS).default(30),
     batch: positiveInt.max(MAX_BATCH).default(16384),
-    lr: z.number().positive().default(2e-3),
+    /** Adam learning rate at the start of the schedule (the studies' value; docs/trainer.md, "Time to accuracy"). */
+    lr: z.number().positive().default(0.01),
     schedule: z.enum(['constant', 'cosine', 'step']).default('cosine'),
     /** cosine: final lr / initial lr. */
     lrFloor: z.number().min(0).max(1).default(0.05),

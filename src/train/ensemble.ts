@@ -12,7 +12,7 @@ import type { MlpArch } from './mlp.js';
 import type { Member } from './model.js';
 import type { Progress } from './progress.js';
 import { trainMember } from './trainer.js';
-import { createBatchEngine } from './parallelEngine.js';
+import { createBatchEngine, type BatchEngine } from './parallelEngine.js';
 import type { BackendName } from './backend.js';
 import type { TrainingSet } from './trainingSet.js';
 import { ocKeepKey, ocReadFilter } from './subsample.js';
@@ -37,8 +37,10 @@ export async function trainEnsemble(
   progress: Progress,
   backend: BackendName,
   maxThreads?: number,
+  /** An engine already starting (trainModel.ts starts it before preparing the data); disposed here. */
+  started?: Promise<BatchEngine>,
 ): Promise<Member[]> {
-  const engine = await createBatchEngine(arch, head, cfg.gradient, cfg.threads ?? 1, backend, maxThreads ?? cfg.threads ?? 1);
+  const engine = await (started ?? createBatchEngine(arch, head, cfg.gradient, cfg.threads ?? 1, backend, maxThreads ?? cfg.threads ?? 1));
   const members: Member[] = [];
   try {
     for (let k = 0; k < cfg.ensemble; k++) {

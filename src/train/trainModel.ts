@@ -6,7 +6,7 @@ import { filterTable, type EventTable } from '../events/columns.js';
 import { deriveSeed } from '../rng.js';
 import { foldOffsets, type FoldOffsets } from './foldOffsets.js';
 import { Binning } from '../binning/Binning.js';
-import { selectBackend } from './backend.js';
+import { selectBackend, type BackendName } from './backend.js';
 import { pairingDiagnostic } from './pairingDiagnostic.js';
 import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
 import { ensembleOcFilter, trainEnsemble } from './ensemble.js';
@@ -14,6 +14,7 @@ import { inputNames, parseFeatures, type FeatureSpec } from './features.js';
 import type { Head } from './gradEngine.js';
 import type { MlpArch } from './mlp.js';
 import { MODEL_FORMAT, type PhiModel } from './model.js';
+import { createBatchEngine, type BatchEngine } from './parallelEngine.js';
 import { createProgress } from './progress.js';
 import { prepareTrainingSet, type TrainingSet } from './trainingSet.js';
 import type { Normalisation } from './normalisation.js';
@@ -40,12 +41,37 @@ export interface TrainRunOptions {
  * reference too; qmisid train does). Errors still arrive as a rejected promise.
  */
 export function trainWithHead(table: EventTable, input: TrainConfigInput, head: Head, opts: TrainRunOptions = {}): Promise<PhiModel> {
+  let started: Promise<Started> | undefined;
   try {
     const cfg = resolveTrainConfig(input);
-    return trainPrepared(prepare(table, cfg, head, opts), cfg, head, opts);
+    const specs = parseFeatures(cfg.features);
+    const arch: MlpArch = { inputs: inputNames(specs).length, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
+    // The gradient threads start now, each loading its own TensorFlow.js: their start-up overlaps the data
+    // preparation below instead of following it (~1 s of a short `qmisid train`; docs/trainer.md).
+    started = selectBackend(cfg.backend).then((backend) => {
+      // Resolved here because it depends on the backend (see config.ts); stored with the model.
+      cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
+      return { backend, engine: createBatchEngine(arch, head, cfg.gradient, cfg.threads, backend, opts.maxThreads ?? cfg.threads) };
+    });
+    // A failed start is reported where it is awaited (trainPrepared), not as an unhandled rejection meanwhile.
+    started.then((s) => s.engine.catch(() => {})).catch(() => {});
+    const prepared = prepare(table, cfg, head, opts);
+    if (prepared.set.d !== arch.inputs) throw new Error(`training set has ${prepared.set.d} inputs, the features name ${arch.inputs}`);
+    return trainPrepared(prepared, cfg, head, opts, arch, started);
   } catch (err) {
+    void stop(started);
     return Promise.reject(err);
   }
+}
+
+interface Started {
+  backend: BackendName;
+  engine: Promise<BatchEngine>;
+}
+
+/** Dispose an engine that was started for a training that then failed. */
+async function stop(started: Promise<Started> | undefined): Promise<void> {
+  await started?.then(async (s) => (await s.engine).dispose()).catch(() => {});
 }
 
 interface Prepared {
@@ -102,13 +128,26 @@ function prepare(table: EventTable, cfg: TrainConfig, head: Head, opts: TrainRun
   return { set, normalisation, specs, pairing, ...(fold ? { fold: fold.summary } : {}) };
 }
 
-async function trainPrepared(p: Prepared, cfg: TrainConfig, head: Head, opts: TrainRunOptions): Promise<PhiModel> {
-  const backend = await selectBackend(cfg.backend);
-  // Resolved here because it depends on the backend (see config.ts); stored with the model.
-  cfg.threads ??= backend === 'tensorflow' ? 1 : 2;
+async function trainPrepared(
+  p: Prepared,
+  cfg: TrainConfig,
+  head: Head,
+  opts: TrainRunOptions,
+  arch: MlpArch,
+  started: Promise<Started>,
+): Promise<PhiModel> {
   const { set, normalisation, specs, pairing } = p;
-  const arch: MlpArch = { inputs: set.d, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
-  const members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads);
+  let backend: BackendName;
+  let members;
+  try {
+    const s = await started;
+    backend = s.backend;
+    // trainEnsemble disposes the engine once the members are trained.
+    members = await trainEnsemble(set, arch, cfg, head, createProgress(cfg.progress), backend, opts.maxThreads, s.engine);
+  } catch (err) {
+    await stop(started);
+    throw err;
+  }
   return {
     format: MODEL_FORMAT,
     kind: head === 'pair' ? 'phi' : 'oracle',

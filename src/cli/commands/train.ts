@@ -100,7 +100,7 @@ export function register(program: Command): void {
     .option('--activation <NAME>', 'leakyRelu (default, slope 0.01) | relu | elu | tanh')
     .option('--epochs <N>', 'maximum epochs (default 30)')
     .option('--batch <N>', 'pairs per step (default 16384)')
-    .option('--lr <X>', 'initial Adam learning rate (default 2e-3)')
+    .option('--lr <X>', 'initial Adam learning rate (default 0.01)')
     .option('--schedule <NAME>', 'learning-rate schedule: cosine (default) | step | constant')
     .option('--patience <N>', 'early stopping: epochs without validation improvement (default 5)')
     .option('--ensemble <K>', 'number of members (default 1); with K > 1 apply also writes eps1_sd, eps2_sd')

@@ -65,38 +65,104 @@ export function referenceKey(study: ResolvedStudy): string {
 /** Truth events per generation chunk: bounds the memory of the reference to that of one 10^6-event toy. */
 export const REFERENCE_CHUNK = 1_000_000;
 
-export async function referenceTargets(study: ResolvedStudy, binning: Binning, generate: GenerateFn): Promise<StudyReference> {
-  const K = binning.size;
-  const points: Record<string, PointReference> = {};
-  for (const point of study.points) {
+/** One generation chunk of one scan point: what it adds to the point's per-bin sums. */
+export interface ReferenceJob {
+  point: number;
+  chunk: number;
+  n: number;
+}
+
+/** A chunk's per-bin terms, each added to the point's totals in chunk order (the same sums, serial or parallel). */
+export interface ReferencePart {
+  count: Float64Array;
+  flips: Float64Array;
+  sumEps: Float64Array;
+}
+
+/** Every (point, chunk) of the reference, in the order their parts are summed. `chunk` other than the default only in tests. */
+export function referenceJobs(study: ResolvedStudy, chunkSize = REFERENCE_CHUNK): ReferenceJob[] {
+  const jobs: ReferenceJob[] = [];
+  study.points.forEach((point, p) => {
     const total = referenceEvents(study, point);
+    for (let chunk = 0, done = 0; done < total; chunk++) {
+      const n = Math.min(chunkSize, total - done);
+      done += n;
+      jobs.push({ point: p, chunk, n });
+    }
+  });
+  return jobs;
+}
+
+export async function referencePart(
+  study: ResolvedStudy,
+  binning: Binning,
+  generate: GenerateFn,
+  job: ReferenceJob,
+): Promise<ReferencePart> {
+  const K = binning.size;
+  const point = study.points[job.point]!;
+  const events = applyPairing(
+    await generate(point.generator, job.n, deriveSeed(study.seed, 'reference', point.label, job.chunk)),
+    point.pairing,
+  );
+  const window = windowTable(events);
+  const bins = assignBins(window, binning);
+  const bg = window.columns.is_background;
+  const f = binMeans(bins, K, window.columns.truth_flip1!, window.columns.truth_flip2!, bg);
+  const e = binMeans(bins, K, window.columns.truth_eps1!, window.columns.truth_eps2!, bg);
+  const part: ReferencePart = { count: new Float64Array(K), flips: new Float64Array(K), sumEps: new Float64Array(K) };
+  for (let k = 0; k < K; k++) {
+    const c = f.count[k]!;
+    if (!(c > 0)) continue;
+    part.count[k] = c;
+    part.flips[k] = f.mean[k]! * c;
+    part.sumEps[k] = e.mean[k]! * e.count[k]!;
+  }
+  return part;
+}
+
+/**
+ * Computes the parts of a list of jobs, in any order and on any threads; `referenceTargets` sums them in job
+ * order. Default: one after the other in this thread.
+ */
+export type ReferenceRunner = (jobs: ReferenceJob[]) => Promise<ReferencePart[]>;
+
+export async function referenceTargets(
+  study: ResolvedStudy,
+  binning: Binning,
+  generate: GenerateFn,
+  runner?: ReferenceRunner,
+  chunkSize = REFERENCE_CHUNK,
+): Promise<StudyReference> {
+  const K = binning.size;
+  const jobs = referenceJobs(study, chunkSize);
+  const parts = runner
+    ? await runner(jobs)
+    : await (async () => {
+        const out: ReferencePart[] = [];
+        for (const job of jobs) out.push(await referencePart(study, binning, generate, job));
+        return out;
+      })();
+  const points: Record<string, PointReference> = {};
+  study.points.forEach((point, p) => {
     const count = new Float64Array(K);
     const flips = new Float64Array(K);
     const sumEps = new Float64Array(K);
-    for (let chunk = 0, done = 0; done < total; chunk++) {
-      const n = Math.min(REFERENCE_CHUNK, total - done);
-      done += n;
-      const events = applyPairing(
-        await generate(point.generator, n, deriveSeed(study.seed, 'reference', point.label, chunk)),
-        point.pairing,
-      );
-      const window = windowTable(events);
-      const bins = assignBins(window, binning);
-      const bg = window.columns.is_background;
-      const f = binMeans(bins, K, window.columns.truth_flip1!, window.columns.truth_flip2!, bg);
-      const e = binMeans(bins, K, window.columns.truth_eps1!, window.columns.truth_eps2!, bg);
+    // Summed in chunk order whoever computed the parts: the same bits serial or parallel.
+    jobs.forEach((job, j) => {
+      if (job.point !== p) return;
+      const part = parts[j]!;
       for (let k = 0; k < K; k++) {
-        const c = f.count[k]!;
-        if (!(c > 0)) continue;
-        count[k] += c;
-        flips[k] += f.mean[k]! * c;
-        sumEps[k] += e.mean[k]! * e.count[k]!;
+        if (!(part.count[k]! > 0)) continue;
+        count[k] += part.count[k]!;
+        flips[k] += part.flips[k]!;
+        sumEps[k] += part.sumEps[k]!;
       }
-    }
+    });
     const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
     const round = (x: number): number => Math.round(x);
     points[point.label] = {
-      events: total,
+      events: referenceEvents(study, point),
       count: Array.from(count, round),
       flips: Array.from(flips, round),
       sumTruthEps: Array.from(sumEps),
@@ -105,6 +171,6 @@ export async function referenceTargets(study: ResolvedStudy, binning: Binning, g
       reachableErr: Array.from(count, (c, k) => num(c > 0 ? Math.sqrt(Math.max(flips[k]!, 1) * (1 - flips[k]! / c)) / c : NaN)),
       model: Array.from(count, (c, k) => num(sumEps[k]! / c)),
     };
-  }
+  });
   return { key: referenceKey(study), points };
 }

@@ -26,11 +26,14 @@ export async function ensureReference(
   study: ResolvedStudy,
   generate: GenerateFn,
   log: (l: string) => void = () => {},
+  threads = 1,
 ): Promise<StudyReference> {
   const have = readReference(dir, study);
   if (have) return have;
   log('reference sample for the reachable targets ...');
-  const ref = await referenceTargets(study, Binning.fromEdges(study.binning.eta, study.binning.pt), generate);
+  // On worker threads when more than one core is ours (referencePool.ts); the same numbers either way.
+  const runner = threads > 1 ? (await import('./referencePool.js')).referencePool(study, threads) : undefined;
+  const ref = await referenceTargets(study, Binning.fromEdges(study.binning.eta, study.binning.pt), generate, runner);
   writeFileAtomic(join(dir, REFERENCE_FILE), `${JSON.stringify(ref)}\n`);
   return ref;
 }
