@@ -59,8 +59,9 @@ export function trainWithHead(table: EventTable, input: TrainConfigInput, head: 
     if (prepared.set.d !== arch.inputs) throw new Error(`training set has ${prepared.set.d} inputs, the features name ${arch.inputs}`);
     return trainPrepared(prepared, cfg, head, opts, arch, started);
   } catch (err) {
-    void stop(started);
-    return Promise.reject(err);
+    // Settle the backend and the engine before rejecting: the caller may train again at once (a study's next
+    // point), and a second backend selection racing a pending one leaves TensorFlow.js with the wrong kernels.
+    return stop(started).then(() => Promise.reject(err));
   }
 }
 
