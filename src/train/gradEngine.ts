@@ -9,7 +9,7 @@
  *   autodiff  tf.grads through the same forward pass (the reference the manual pass is tested against)
  */
 import * as tf from './tf.js';
-import { bceWithLogits, pairLoss, pairLossAndGrad, type PairBackground, type PairFold } from './pairLoss.js';
+import { bceWithLogits, pairLoss, pairLossAndGrad, splitPairs, type PairBackground, type PairFold } from './pairLoss.js';
 import {
   layerShapes,
   mlpBackward,
@@ -89,9 +89,14 @@ function subBatch(batch: Batch, head: Head, d: number, start: number, len: numbe
   return sub;
 }
 
+/** The oracle's loss: weighted BCE of sigmoid(φ) against the truth flip label, Σ w·ℓ / norm. */
+function electronLoss(f: tf.Tensor1D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number): tf.Scalar {
+  return tf.div(tf.sum(tf.mul(w, bceWithLogits(f, y))), norm) as tf.Scalar;
+}
+
 function electronLossAndGrad(phi: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, norm: number): { loss: tf.Scalar; dPhi: tf.Tensor2D } {
-  const f = tf.reshape(phi, [y.shape[0]]);
-  const loss = tf.div(tf.sum(tf.mul(w, bceWithLogits(f, y))), norm) as tf.Scalar;
+  const f = tf.reshape(phi, [y.shape[0]]) as tf.Tensor1D;
+  const loss = electronLoss(f, y, w, norm);
   const dPhi = tf.reshape(tf.div(tf.mul(w, tf.sub(tf.sigmoid(f), y)), norm), [y.shape[0], 1]) as tf.Tensor2D;
   return { loss, dPhi };
 }
@@ -105,10 +110,9 @@ function lossOnly(
   bkg?: PairBackground,
   fold?: PairFold,
 ): tf.Scalar {
-  if (head === 'electron') return tf.div(tf.sum(tf.mul(w, bceWithLogits(tf.reshape(phi, [y.shape[0]]), y))), norm) as tf.Scalar;
-  const B = y.shape[0];
-  const flat = tf.reshape(phi, [2 * B]);
-  return pairLoss(tf.slice(flat, [0], [B]) as tf.Tensor1D, tf.slice(flat, [B], [B]) as tf.Tensor1D, y, w, norm, bkg, fold);
+  if (head === 'electron') return electronLoss(tf.reshape(phi, [y.shape[0]]) as tf.Tensor1D, y, w, norm);
+  const [a, b] = splitPairs(phi, y.shape[0]);
+  return pairLoss(a, b, y, w, norm, bkg, fold);
 }
 
 /**

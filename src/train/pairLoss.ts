@@ -153,6 +153,12 @@ function bkgLossAndDf(f: tf.Tensor, y: tf.Tensor, bkg: PairBackground): { perPai
  * The batch loss and dL/dφ for φ = concat(φ1, φ2) of shape [2B, 1], written out analytically so the
  * hand-written network backward pass can start from it. Call inside tf.tidy.
  */
+/** φ = concat(φ1, φ2) of shape [2B, 1] (electron 1 of every pair, then electron 2) split into φ1 and φ2. */
+export function splitPairs(phi: tf.Tensor2D, B: number): [tf.Tensor1D, tf.Tensor1D] {
+  const flat = tf.reshape(phi, [2 * B]);
+  return [tf.slice(flat, [0], [B]) as tf.Tensor1D, tf.slice(flat, [B], [B]) as tf.Tensor1D];
+}
+
 export function pairLossAndGrad(
   phi: tf.Tensor2D,
   y: tf.Tensor1D,
@@ -162,9 +168,7 @@ export function pairLossAndGrad(
   fold?: PairFold,
 ): { loss: tf.Scalar; dPhi: tf.Tensor2D } {
   const B = y.shape[0];
-  const flat = tf.reshape(phi, [2 * B]);
-  const a = tf.slice(flat, [0], [B]);
-  const b = tf.slice(flat, [B], [B]);
+  const [a, b] = splitPairs(phi, B);
   const f = pairLogit(a, b, fold);
   let loss: tf.Tensor;
   let g: tf.Tensor;

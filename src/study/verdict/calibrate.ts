@@ -125,14 +125,12 @@ export function calibrate(
   const dataLabels = study.paired ? new Set(study.points.filter((p) => p.side === 'data').map((p) => p.label)) : undefined;
   const runDefect = (name: string, d: Defect, point: string | undefined): number[] => {
     const fails = new Array<number>(template.length).fill(0);
-    const hit = (label: string): boolean => (point != null ? label === point : !dataLabels || dataLabels.has(label));
+    // The points the defect goes into (absent: all); the same set picks the points to summarize again.
+    const at = point != null ? new Set([point]) : dataLabels;
     groups.forEach((group, g) => {
-      const injected =
-        dataLabels && point == null
-          ? [...dataLabels].reduce((rs, l) => injectDefect(rs, name, d, l), group)
-          : injectDefect(group, name, d, point);
+      const injected = injectDefect(group, name, d, at);
       const pts = nullPoints[g]!.map((p) => {
-        if (!hit(p.label)) return p;
+        if (at && !at.has(p.label)) return p;
         if (!p.estimators[name]) return p;
         const reuse = d.kind === 'bin' ? p.estimators[name]!.verdict : undefined;
         return {

@@ -43,13 +43,19 @@ function injectRecord(rec: EstimatorRecord, d: Defect): EstimatorRecord {
   return out;
 }
 
-/** Records with the defect applied to `estimator` at every point (or at `point` only). */
-export function injectDefect(records: readonly ToyRecord[], estimator: string, d: Defect, point?: string): ToyRecord[] {
+/** Records with the defect applied to `estimator` at every point (or at `point` only, or at the points of a set). */
+export function injectDefect(
+  records: readonly ToyRecord[],
+  estimator: string,
+  d: Defect,
+  point?: string | ReadonlySet<string>,
+): ToyRecord[] {
+  const at = point == null ? undefined : typeof point === 'string' ? new Set([point]) : point;
   return records.map((r) => ({
     ...r,
     points: r.points.map((p): PointRecord => {
       const rec = p.estimators[estimator];
-      if (!rec || (point != null && p.label !== point)) return p;
+      if (!rec || (at && !at.has(p.label))) return p;
       return { ...p, estimators: { ...p.estimators, [estimator]: injectRecord(rec, d) } };
     }),
   }));
