@@ -398,7 +398,7 @@ export async function trainMember(
 
 export function allElectronPhi(set: TrainingSet, arch: MlpArch, params: MlpParams): Float32Array {
   const phi = new Float32Array(2 * set.n);
-  phi.set(predictPhi(arch, params, set.x1, set.n), 0);
-  phi.set(predictPhi(arch, params, set.x2, set.n), set.n);
+  predictPhi(arch, params, set.x1, set.n, undefined, phi.subarray(0, set.n));
+  predictPhi(arch, params, set.x2, set.n, undefined, phi.subarray(set.n));
   return phi;
 }
