@@ -122,7 +122,8 @@ export async function parseOutputEvents(flag: string, text: string): Promise<{ p
     const { EVENT_EXTENSIONS } = await import('../io/partLayout.js');
     const path = text.replace(/\/+$/, '') || '/';
     const isPart = (n: string): boolean =>
-      n.toLowerCase().endsWith('.json') || /^part-\d+(\.[a-z]+)$/i.test(n) && EVENT_EXTENSIONS[n.slice(n.lastIndexOf('.')).toLowerCase()] != null;
+      n.toLowerCase().endsWith('.json') ||
+      (/^part-\d+(\.[a-z]+)$/i.test(n) && EVENT_EXTENSIONS[n.slice(n.lastIndexOf('.')).toLowerCase()] != null);
     checkOutputDir(flag, path, 'a directory of event-file parts (part-00000.parquet, ...)', (names) =>
       names.filter((n) => !n.startsWith('.')).every(isPart),
     );

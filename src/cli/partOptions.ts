@@ -18,10 +18,7 @@ const FORMATS: readonly EventFormat[] = ['parquet', 'arrow', 'csv'];
 
 export function addPartOptions(cmd: Command, defaultFormat: string): Command {
   return cmd
-    .option(
-      '--part-rows <N>',
-      `with --out DIR/: rows per part file (default ${DEFAULT_PART_ROWS}; a Parquet part also ends before 4 GiB)`,
-    )
+    .option('--part-rows <N>', `with --out DIR/: rows per part file (default ${DEFAULT_PART_ROWS}; a Parquet part also ends before 4 GiB)`)
     .option('--part-format <F>', `with --out DIR/: parquet | arrow | csv (default ${defaultFormat})`);
 }
 
@@ -29,11 +26,7 @@ export function addPartOptions(cmd: Command, defaultFormat: string): Command {
  * The part options for an output (`parts`: is --out a directory of parts); `fallback` is the format used when
  * --part-format is not given. The flags are refused with a file output, where they would do nothing.
  */
-export function partOptionsFrom(
-  flags: PartFlags,
-  parts: boolean,
-  fallback: EventFormat,
-): { format: EventFormat; partRows?: number } {
+export function partOptionsFrom(flags: PartFlags, parts: boolean, fallback: EventFormat): { format: EventFormat; partRows?: number } {
   if (!parts) {
     if (flags.partRows != null) throw new UsageError('--part-rows', flags.partRows, 'only with a directory output (--out DIR/)');
     if (flags.partFormat != null) throw new UsageError('--part-format', flags.partFormat, 'only with a directory output (--out DIR/)');

@@ -79,7 +79,10 @@ export function isDirectory(path: string): boolean {
 /** The provenance keys every part must share. */
 const SHARED_META = ['config', 'seed', 'version'] as const;
 
-function checkSameProvenance(first: { path: string; meta: EventFileMeta | undefined }, part: { path: string; meta: EventFileMeta | undefined }): void {
+function checkSameProvenance(
+  first: { path: string; meta: EventFileMeta | undefined },
+  part: { path: string; meta: EventFileMeta | undefined },
+): void {
   if ((first.meta == null) !== (part.meta == null))
     throw new DataError(
       part.path,
@@ -113,7 +116,11 @@ function checkSameColumns(first: { path: string; source: EventChunkSource }, par
   if (!ta || !tb) return;
   for (const [name, type] of Object.entries(tb)) {
     if (ta[name] != null && ta[name] !== type)
-      throw new DataError(part.path, name, `has type ${type} in this part but ${ta[name]} in ${first.path}: the parts of a sample share one schema`);
+      throw new DataError(
+        part.path,
+        name,
+        `has type ${type} in this part but ${ta[name]} in ${first.path}: the parts of a sample share one schema`,
+      );
   }
 }
 

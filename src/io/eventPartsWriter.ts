@@ -11,7 +11,7 @@
  * at the target (a previous output there is left as it was).
  */
 import { extname } from 'node:path';
-import { fileError } from '../errors.js';
+import { DataError, fileError } from '../errors.js';
 import type { EventTable, TypedColumn } from '../events/columns.js';
 import { beginDirAtomic } from './atomic.js';
 import { PARQUET_MAX_BYTES, type EventFileMeta, type EventFormat } from './eventChunks.js';
@@ -49,6 +49,8 @@ export async function openEventPartsWriter(dir: string, meta: EventFileMeta, opt
   let partN = 0; // rows in the current part
   let rows = 0;
   let closed = false;
+  // Every part has the first chunk's columns (a part's own writer only sees the chunks of its part).
+  let names: string[] | undefined;
   const next = async (): Promise<EventWriter> => {
     if (part) rows += await part.close();
     part = await openEventWriter(`${job.tmp}/${partName(index++, opts.format)}`, meta);
@@ -65,10 +67,19 @@ export async function openEventPartsWriter(dir: string, meta: EventFileMeta, opt
     async write(chunk) {
       if (closed) throw new Error('write after close');
       try {
+        names ??= Object.keys(chunk.columns);
+        const missing = names.find((c) => !chunk.columns[c]);
+        const extra = Object.keys(chunk.columns).find((c) => !names!.includes(c));
+        if (missing ?? extra)
+          throw new DataError(
+            '<event chunk>',
+            missing ?? extra,
+            `column ${missing ? 'missing from' : 'not in'} the first chunk's columns, which every chunk must have`,
+          );
         if (!part) await next();
         // An empty chunk still tells a fresh part its columns.
         if (chunk.n === 0) return await part!.write(chunk);
-        for (let off = 0; off < chunk.n; ) {
+        for (let off = 0; off < chunk.n;) {
           if (partN >= partRows || part!.bytes() >= partBytes) await next();
           const take = Math.min(chunk.n - off, partRows - partN);
           await part!.write(off === 0 && take === chunk.n ? chunk : slice(chunk, off, off + take));

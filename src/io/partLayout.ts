@@ -29,4 +29,3 @@ export const DEFAULT_PART_ROWS = 10_000_000;
 export function partName(index: number, format: EventFormat): string {
   return `part-${String(index).padStart(5, '0')}${FORMAT_EXTENSION[format]}`;
 }
-

@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .requiredOption('--input <FILE|DIR>', 'event file (.parquet, .arrow, .csv) or directory of parts')
     .requiredOption('--out <FILE|DIR/>', 'output event file (format by extension), or DIR/ (no extension): a directory of parts')
     .option('--backend <NAME>', 'auto (default) | node | wasm | cpu');
-  addPartOptions(addColumnMapOptions(cmd), 'the input\'s').action(async (flags: ApplyFlags) => {
+  addPartOptions(addColumnMapOptions(cmd), "the input's").action(async (flags: ApplyFlags) => {
     const { loadModel } = await import('../../train/modelIo.js');
     const { applyModel } = await import('../../train/apply.js');
     const { selectBackend } = await import('../../train/backend.js');
@@ -100,14 +100,18 @@ async function annotateInChunks(
   const meta = source.meta;
   // With deriveRegion off no row is dropped, so the mapping report is complete before the first chunk.
   const mapping = source.mapping();
-  const writer = await openEventOutput(flags.out, {
-    config: meta?.config ?? null,
-    seed: meta?.seed ?? '',
-    version,
-    input: flags.input,
-    ...provenance,
-    ...(mapping ? { columnMap: mapping } : {}),
-  }, parts);
+  const writer = await openEventOutput(
+    flags.out,
+    {
+      config: meta?.config ?? null,
+      seed: meta?.seed ?? '',
+      version,
+      input: flags.input,
+      ...provenance,
+      ...(mapping ? { columnMap: mapping } : {}),
+    },
+    parts,
+  );
   try {
     for await (const chunk of source.chunks()) {
       await writer.write({ n: chunk.n, columns: { ...chunk.columns, ...(await eps(chunk)) } as EventTable['columns'] });

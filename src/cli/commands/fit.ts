@@ -112,14 +112,12 @@ export function register(program: Command): void {
     const seed = parseSeed('--seed', flags.seed);
     if (!(REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, REGIONS.join(' | '));
     const binning = await parseBinningFlags(flags.binsEta, flags.binsPt);
-    const [{ collectChunks, openEventInput }, { fitAccumulated, accumulatorOptions }, binnedFit, truthRates] = await Promise.all(
-      [
-        import('../../io/eventsFile.js'),
-        import('../../fit/fitBinned.js'),
-        import('../../fit/BinnedTableAccumulator.js'),
-        import('../../truth/truthMatchedRates.js'),
-      ],
-    );
+    const [{ collectChunks, openEventInput }, { fitAccumulated, accumulatorOptions }, binnedFit, truthRates] = await Promise.all([
+      import('../../io/eventsFile.js'),
+      import('../../fit/fitBinned.js'),
+      import('../../fit/BinnedTableAccumulator.js'),
+      import('../../truth/truthMatchedRates.js'),
+    ]);
     const [{ binnedFitToJson }, { writeFileAtomic }, { version }] = await Promise.all([
       import('../../fit/binnedFitToJson.js'),
       import('../../io/atomic.js'),

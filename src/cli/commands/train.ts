@@ -89,7 +89,10 @@ export function register(program: Command): void {
   const cmd = program
     .command('train')
     .description('train the per-electron network phi(e) on OC/SC pairs (eps = sigmoid(phi)); saves a model directory')
-    .requiredOption('--input <FILE|DIR>', 'event file (.parquet, .arrow, .csv) or directory of parts, with <feature>1/<feature>2, sc and optional w')
+    .requiredOption(
+      '--input <FILE|DIR>',
+      'event file (.parquet, .arrow, .csv) or directory of parts, with <feature>1/<feature>2, sc and optional w',
+    )
     .requiredOption('--out <DIR>', 'model directory to write (replaced atomically)')
     .option('--region <REGION>', 'events to train on: window (default) | sideband-subtracted | all, as in qmisid fit', 'window')
     .option('--window <lo,hi>', "mass window [GeV] (default: the file's selection)")
