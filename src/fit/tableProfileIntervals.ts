@@ -9,6 +9,7 @@ import type { EventTable } from '../events/columns.js';
 import type { BinnedFitResult } from './fitBinned.js';
 import { pairCounts } from './pairCounts.js';
 import { profileIntervals } from './profileIntervals.js';
+import { mapTyped } from '../util/mapTyped.js';
 
 export function tableProfileIntervals(
   table: EventTable,
@@ -26,10 +27,10 @@ export function tableProfileIntervals(
   const sc = table.columns.sc!;
   const pc = pairCounts(
     {
-      bin1: Int32Array.from(keep, (e) => bin1[e]!),
-      bin2: Int32Array.from(keep, (e) => bin2[e]!),
-      sc: Uint8Array.from(keep, (e) => sc[e]!),
-      w: w ? Float64Array.from(keep, (e) => w[e]!) : undefined,
+      bin1: mapTyped(Int32Array, keep, (e) => bin1[e]!),
+      bin2: mapTyped(Int32Array, keep, (e) => bin2[e]!),
+      sc: mapTyped(Uint8Array, keep, (e) => sc[e]!),
+      w: w ? mapTyped(Float64Array, keep, (e) => w[e]!) : undefined,
     },
     binning.size,
     source,

@@ -27,6 +27,7 @@ import type { Progress } from './progress.js';
 import { learningRate } from './schedule.js';
 import { ocKeepKey, ocSubsample } from './subsample.js';
 import type { TrainingSet } from './trainingSet.js';
+import { mapTyped } from '../util/mapTyped.js';
 
 export interface MemberPlan {
   index: number;
@@ -211,6 +212,12 @@ function memberEvents(
     valPos = cfg.valFrac > 0 ? Uint32Array.from(oob) : new Uint32Array(0);
     trainIdx = Uint32Array.from(tr);
     trainW = Float64Array.from(trW);
+  } else if (Math.round(cfg.valFrac * nMine) === 0) {
+    // Nothing held out: the member trains on its events in row order (what the sorted positions of a shuffle
+    // with nothing held out would give), on the subsample's own arrays, without copying them.
+    valPos = new Uint32Array(0);
+    trainIdx = mine.index;
+    trainW = mine.w;
   } else {
     const all = new Uint32Array(nMine);
     for (let j = 0; j < nMine; j++) all[j] = j;
@@ -218,8 +225,8 @@ function memberEvents(
     const nHeld = Math.round(cfg.valFrac * nMine);
     valPos = all.slice(0, nHeld).sort();
     const trPos = all.slice(nHeld).sort();
-    trainIdx = Uint32Array.from(trPos, (j) => mine.index[j]!);
-    trainW = Float64Array.from(trPos, (j) => mine.w[j]!);
+    trainIdx = mapTyped(Uint32Array, trPos, (j) => mine.index[j]!);
+    trainW = mapTyped(Float64Array, trPos, (j) => mine.w[j]!);
   }
   // 2b. Sideband subtraction (negative weights) with the modelled background (sidebandBackground.ts): the
   //     negative-weight events of this member's sample fix each category's background probabilities and leave
@@ -231,8 +238,8 @@ function memberEvents(
     trainW = bkgRates.w;
     valPos = valPos.filter((j) => mine.w[j]! >= 0);
   }
-  const valIdx = Uint32Array.from(valPos, (j) => mine.index[j]!);
-  const valW = Float64Array.from(valPos, (j) => mine.w[j]!);
+  const valIdx = mapTyped(Uint32Array, valPos, (j) => mine.index[j]!);
+  const valW = mapTyped(Float64Array, valPos, (j) => mine.w[j]!);
   return { trainIdx, trainW, valIdx, valW, bkgRates };
 }
 
@@ -391,7 +398,7 @@ export async function trainMember(
 
 export function allElectronPhi(set: TrainingSet, arch: MlpArch, params: MlpParams): Float32Array {
   const phi = new Float32Array(2 * set.n);
-  phi.set(predictPhi(arch, params, set.x1, set.n), 0);
-  phi.set(predictPhi(arch, params, set.x2, set.n), set.n);
+  predictPhi(arch, params, set.x1, set.n, undefined, phi.subarray(0, set.n));
+  predictPhi(arch, params, set.x2, set.n, undefined, phi.subarray(set.n));
   return phi;
 }
