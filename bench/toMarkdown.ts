@@ -143,9 +143,16 @@ function pipelineSection(p: J): string {
   const c = p.commands ?? {};
   const fm = p.file_mb ?? {};
   return [
-    `## Pipeline: ${count(p.truth_events)} truth Z events end to end (${count(p.selected_events)} selected rows, Parquet)`,
+    `## Pipeline: ${count(p.truth_events)} truth Z events end to end (${count(p.selected_events)} selected rows, Parquet${p.parts?.events ? `, ${p.parts.events} parts in, ${p.parts.applied} parts out` : ''})`,
     '',
-    `Each command a child process streaming from disk: \`generate --truth-events\` → \`fit\` → \`train --oc-keep ${p.train?.oc_keep}\` (${p.train?.epochs} epoch, ${p.train?.features}, ${p.train?.region}) → \`apply\`. Peak RSS of each whole process from /usr/bin/time. Load average ${f(p.loadavg1_before)} before, ${f(p.loadavg1_after)} after.`,
+    `Each command a child process streaming from disk: \`generate --truth-events\` → \`fit\` → \`train --oc-keep ${p.train?.oc_keep}\` (${p.train?.epochs} epoch, ${p.train?.features}, ${p.train?.region}) → \`apply\`. Peak RSS of each whole process from /usr/bin/time. Load average ${f(p.loadavg1_before)} before, ${f(p.loadavg1_after)} after${
+      c.generate?.loadavg_before
+        ? ` (1/5/15 min around each command: ${['generate', 'fit', 'train', 'apply']
+            .filter((k) => c[k]?.loadavg_before)
+            .map((k) => `${k} ${c[k].loadavg_before.join('/')} → ${c[k].loadavg_after.join('/')}`)
+            .join('; ')})`
+        : ''
+    }.`,
     '',
     table(
       ['command', 'wall / peak RSS', 'output MB'],

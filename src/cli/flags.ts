@@ -4,6 +4,7 @@
  * raised before any file is read or written. Bounds come from src/limits.ts.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { MAX_FORCED_WORKERS, MAX_SEED_LENGTH, MAX_TOYS, maxWorkers } from '../limits.js';
 import type { Binning } from '../binning/Binning.js';
@@ -110,18 +111,59 @@ export function parseNumberList(flag: string, text: string, maxItems = 1024): nu
 }
 
 /**
- * An output event file (`qmisid generate`, `qmisid apply`): a format the bench writes, named by the extension,
- * and a writable path for it and for its `.json` metadata sidecar. (The event-file module is loaded on demand.)
+ * An output event file or directory of parts (`qmisid generate`, `apply`, `convert`): a path ending in `/` or
+ * without an extension is a directory of parts (src/io/eventPartsWriter.ts: isPartsOutput), which must be new,
+ * empty or a previous sample in parts; otherwise a file whose extension names a format the bench writes, with
+ * a writable path for it and for its `.json` sidecar. (The event-file modules are loaded on demand.)
  */
-export async function parseOutputEventFile(flag: string, text: string): Promise<string> {
+export async function parseOutputEvents(flag: string, text: string): Promise<{ path: string; parts: boolean }> {
+  const { isPartsOutput } = await import('../io/eventPartsWriter.js');
+  if (text.trim() !== '' && isPartsOutput(text)) {
+    const { EVENT_EXTENSIONS } = await import('../io/partLayout.js');
+    const path = text.replace(/\/+$/, '') || '/';
+    const isPart = (n: string): boolean =>
+      n.toLowerCase().endsWith('.json') ||
+      (/^part-\d+(\.[a-z]+)$/i.test(n) && EVENT_EXTENSIONS[n.slice(n.lastIndexOf('.')).toLowerCase()] != null);
+    checkOutputDir(flag, path, 'a directory of event-file parts (part-00000.parquet, ...)', (names) =>
+      names.filter((n) => !n.startsWith('.')).every(isPart),
+    );
+    return { path, parts: true };
+  }
   const { formatOf } = await import('../io/eventsFile.js');
   try {
     formatOf(text);
   } catch {
-    throw new UsageError(flag, text, 'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv');
+    throw new UsageError(
+      flag,
+      text,
+      'an event file ending in .parquet, .arrow (.feather, .ipc) or .csv, or a directory of parts (a path ending in / or without an extension)',
+    );
   }
   parseOutputFile(flag, text);
   parseOutputFile(flag, `${text}.json`);
+  return { path: text, parts: false };
+}
+
+/**
+ * An output that must not overwrite or sit inside its input, nor contain it (a directory of parts is replaced
+ * whole): `--out` against `--input` of apply and convert.
+ */
+export function checkApart(outFlag: string, out: string, input: string): void {
+  const a = resolve(input);
+  const b = resolve(out);
+  const within = (x: string, y: string): boolean => {
+    const r = relative(y, x);
+    return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+  };
+  if (within(a, b) || within(b, a)) throw new UsageError(outFlag, out, 'must differ from --input (and not be inside it, nor contain it)');
+}
+
+/** An event input: an existing file, or a directory of parts read as one sample (src/io/eventParts.ts). */
+export function parseEventInput(flag: string, text: string): string {
+  if (text.trim() === '') throw new UsageError(flag, text, 'an event file or a directory of event-file parts');
+  if (!existsSync(text)) throw new UsageError(flag, text, 'no such file or directory');
+  const st = statSync(text);
+  if (!st.isFile() && !st.isDirectory()) throw new UsageError(flag, text, 'is not a regular file or a directory');
   return text;
 }
 

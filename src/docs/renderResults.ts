@@ -135,7 +135,7 @@ export function renderBench(file: string, doc: Json): string {
       .map((c) => `${c} ${num(get(cmds, `${c}.wall_s`))} s / ${num(get(cmds, `${c}.peak_rss_mb`))} MB`)
       .join(', ');
     rows.push([
-      `pipeline generate → fit → train → apply, ${num(p.truth_events)} truth events (${num(p.selected_events)} selected), Parquet`,
+      `pipeline generate → fit → train → apply, ${num(p.truth_events)} truth events (${num(p.selected_events)} selected), Parquet${get(p, 'parts.events') ? ` in ${String(get(p, 'parts.events'))} parts` : ''}`,
       `${num(p.total_wall_s)} s total, largest peak RSS ${num(p.peak_rss_mb)} MB (${per})`,
       '',
       '',

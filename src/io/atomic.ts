@@ -71,43 +71,83 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** A directory being built beside its target: fill `tmp`, then `commit()` swaps it in, or `abort()` drops it. */
+export interface DirInProgress {
+  tmp: string;
+  commit(): void;
+  abort(): void;
+}
+
+/**
+ * Start building `dir` in a temporary directory beside it (same parent, so the final rename is atomic). The
+ * temporary is removed on every exit path until commit(); commit() swaps it in for `dir` (the old directory
+ * survives until the new one is in place); abort() removes it and any parent directories made for it.
+ */
+export function beginDirAtomic(dir: string): DirInProgress {
+  const parents = makeParents(dirname(dir), dir);
+  sweepStaleTemps(dirname(dir));
+  const tmp = tempBeside(dir);
+  const forgetTmp = onExit(() => {
+    rmSync(tmp, { recursive: true, force: true });
+    parents.undo();
+  });
+  try {
+    mkdirSync(tmp, { recursive: true });
+  } catch (err) {
+    forgetTmp();
+    parents.undo();
+    throw fileError(dir, 'cannot write', err);
+  }
+  let done = false;
+  return {
+    tmp,
+    abort() {
+      if (done) return;
+      done = true;
+      rmSync(tmp, { recursive: true, force: true });
+      parents.undo();
+      forgetTmp();
+    },
+    commit() {
+      if (done) throw new Error('directory already committed or aborted');
+      done = true;
+      try {
+        // The previous directory is parked under a name the sweep restores (not deletes) if we die right here.
+        const old = existsSync(dir) ? tempBeside(dir, 'old') : undefined;
+        const forgetOld = old
+          ? onExit(() => (existsSync(dir) ? rmSync(old, { recursive: true, force: true }) : renameSync(old, dir)))
+          : () => {};
+        try {
+          if (old) renameSync(dir, old);
+          try {
+            renameSync(tmp, dir);
+          } catch (err) {
+            if (old) renameSync(old, dir);
+            rmSync(tmp, { recursive: true, force: true });
+            throw fileError(dir, 'cannot move the new directory into place', err);
+          }
+          if (old) rmSync(old, { recursive: true, force: true });
+        } finally {
+          forgetOld();
+        }
+      } finally {
+        forgetTmp();
+      }
+    },
+  };
+}
+
 /**
  * Build a whole directory with `fill(tmpDir)`, then swap it in for `dir`. The old directory survives until
  * the new one is complete; if `fill` throws, the old one is untouched and the partial one is removed.
  */
 export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void> | void): Promise<void> {
-  const parents = makeParents(dirname(dir), dir);
-  sweepStaleTemps(dirname(dir));
-  const tmp = tempBeside(dir);
-  const forgetTmp = onExit(() => rmSync(tmp, { recursive: true, force: true }));
+  const job = beginDirAtomic(dir);
   try {
-    try {
-      mkdirSync(tmp, { recursive: true });
-      await fill(tmp);
-    } catch (err) {
-      rmSync(tmp, { recursive: true, force: true });
-      parents.undo();
-      throw fileError(dir, 'cannot write', err);
-    }
-    // The previous directory is parked under a name the sweep restores (not deletes) if we die right here.
-    const old = existsSync(dir) ? tempBeside(dir, 'old') : undefined;
-    const forgetOld = old
-      ? onExit(() => (existsSync(dir) ? rmSync(old, { recursive: true, force: true }) : renameSync(old, dir)))
-      : () => {};
-    try {
-      if (old) renameSync(dir, old);
-      try {
-        renameSync(tmp, dir);
-      } catch (err) {
-        if (old) renameSync(old, dir);
-        rmSync(tmp, { recursive: true, force: true });
-        throw fileError(dir, 'cannot move the new directory into place', err);
-      }
-      if (old) rmSync(old, { recursive: true, force: true });
-    } finally {
-      forgetOld();
-    }
-  } finally {
-    forgetTmp();
+    await fill(job.tmp);
+  } catch (err) {
+    job.abort();
+    throw fileError(dir, 'cannot write', err);
   }
+  job.commit();
 }

@@ -71,6 +71,8 @@ export interface EventChunkSource {
   meta: EventFileMeta | undefined;
   /** Rows in the file before any cut, when the format records it (Parquet, Arrow). */
   rows: number | undefined;
+  /** The stored type of each of the file's columns (file names), when the format records it (Parquet, Arrow). */
+  types: Record<string, string> | undefined;
   chunks(): AsyncGenerator<EventTable>;
   /**
    * What the mapping did (renames, derived columns, the selection used); undefined when the file was read as
@@ -128,8 +130,14 @@ function fromArrow(path: string, t: Table | RecordBatch): RawChunk {
   };
 }
 
+/** The stored type of every field of an Arrow schema, as text (e.g. `Float64`), by column name. */
+function typesOf(fields: readonly { name: string; type: unknown }[]): Record<string, string> {
+  return Object.fromEntries(fields.map((f) => [f.name, String(f.type)]));
+}
+
 async function openParquet(path: string): Promise<{
   names: string[];
+  types: Record<string, string>;
   meta: EventFileMeta | undefined;
   rows: number;
   raw: (want: string[], batchSize?: number) => AsyncGenerator<RawChunk>;
@@ -148,12 +156,14 @@ async function openParquet(path: string): Promise<{
   const pw = await import('parquet-wasm/node');
   let file: import('parquet-wasm/node').ParquetFile;
   let names: string[];
+  let types: Record<string, string>;
   let meta: EventFileMeta | undefined;
   let rows: number;
   try {
     file = await pw.ParquetFile.fromFile(await openAsBlob(path));
     const schema = tableFromIPC(file.schema().intoIPCStream());
     names = schema.schema.fields.map((f) => f.name);
+    types = typesOf(schema.schema.fields);
     meta = fileMeta(path, schema.schema.metadata.get(META_KEY));
     rows = Number(file.metadata().fileMetadata().numRows());
   } catch (err) {
@@ -161,6 +171,7 @@ async function openParquet(path: string): Promise<{
   }
   return {
     names,
+    types,
     meta,
     rows,
     async *raw(want, batchSize = 65536) {
@@ -184,6 +195,7 @@ async function openParquet(path: string): Promise<{
 
 async function openArrow(path: string): Promise<{
   names: string[];
+  types: Record<string, string>;
   meta: EventFileMeta | undefined;
   rows: number | undefined;
   raw: (want: string[]) => AsyncGenerator<RawChunk>;
@@ -206,10 +218,12 @@ async function openArrow(path: string): Promise<{
   };
   const { fh, reader } = await open1();
   let names: string[];
+  let types: Record<string, string>;
   let meta: EventFileMeta | undefined;
   try {
     if (!reader.schema) throw new TypeError('no schema');
     names = reader.schema.fields.map((f) => f.name);
+    types = typesOf(reader.schema.fields);
     meta = fileMeta(path, reader.schema.metadata.get(META_KEY));
   } catch (err) {
     await fh.close();
@@ -217,6 +231,7 @@ async function openArrow(path: string): Promise<{
   }
   return {
     names,
+    types,
     meta,
     rows: undefined,
     async *raw() {
@@ -248,6 +263,7 @@ export async function openEventChunks(path: string, format: EventFormat, opts: C
   let fileNames: string[];
   let meta: EventFileMeta | undefined;
   let rows: number | undefined;
+  let types: Record<string, string> | undefined;
   let raw: (want: string[], batchSize?: number) => AsyncGenerator<RawChunk>;
   if (format === 'csv') {
     let header: ReturnType<typeof readCsvHeader>;
@@ -265,7 +281,7 @@ export async function openEventChunks(path: string, format: EventFormat, opts: C
     };
   } else {
     const f = format === 'parquet' ? await openParquet(path) : await openArrow(path);
-    ({ names: fileNames, meta, rows } = f);
+    ({ names: fileNames, meta, rows, types } = f);
     raw = f.raw;
   }
   meta ??= sidecarMeta(path);
@@ -311,6 +327,7 @@ export async function openEventChunks(path: string, format: EventFormat, opts: C
     columns: wanted,
     meta,
     rows,
+    types,
     mapping: () => (report ? { ...report, ...(dropped > 0 ? { droppedOutsideSelection: dropped } : {}) } : undefined),
     async *chunks() {
       let fileRows = 0; // data rows of the file before this chunk

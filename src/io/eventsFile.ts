@@ -20,6 +20,8 @@ import { makeParents, tempBeside, writeFileAtomic } from './atomic.js';
 import { onExit, sweepStaleTemps } from './cleanup.js';
 import { withFormatVersion } from './formatVersion.js';
 import type { MappingReport } from './columnMap.js';
+import { isDirectory, openEventParts } from './eventParts.js';
+import { EVENT_EXTENSIONS } from './partLayout.js';
 import {
   META_KEY,
   PARQUET_MAX_BYTES,
@@ -40,13 +42,14 @@ export interface EventWriter {
   close(): Promise<number>;
   /** Drop the temporary file; the target is left as it was. */
   abort(): Promise<void>;
+  /** Bytes written so far (those the encoder still holds are not counted): what a part writer rolls over on. */
+  bytes(): number;
 }
 
 export function formatOf(path: string): EventFormat {
   const ext = extname(path).toLowerCase();
-  if (ext === '.parquet' || ext === '.pq') return 'parquet';
-  if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return 'arrow';
-  if (ext === '.csv') return 'csv';
+  const format = EVENT_EXTENSIONS[ext];
+  if (format) return format;
   throw new DataError(
     path,
     undefined,
@@ -237,6 +240,7 @@ export async function openEventWriter(path: string, meta: EventFileMeta, opts: E
       closed = true;
       drop();
     },
+    bytes: () => sink.bytesWritten + sink.writableLength,
   };
 }
 
@@ -255,7 +259,15 @@ export async function writeEvents(path: string, table: EventTable, meta: EventFi
 export type ReadOptions = ChunkReadOptions;
 
 /**
- * Read an event file (only `columns`, only rows in `regions` when given, under a column mapping when given);
+ * Open an event input for chunked reading: a file (format by extension) or a directory of parts read as one
+ * sample (eventParts.ts). Every command's `--input` goes through here.
+ */
+export async function openEventInput(path: string, opts: ReadOptions = {}): Promise<EventChunkSource> {
+  return isDirectory(path) ? openEventParts(path, opts) : openEventChunks(path, formatOf(path), opts);
+}
+
+/**
+ * Read an event file or a directory of parts (only `columns`, only rows in `regions` when given, under a column mapping when given);
  * standard columns come back with their standard typed-array types. Reads chunk by chunk (eventChunks.ts), so
  * memory holds the requested columns and one chunk, not the whole file.
  */
@@ -263,7 +275,7 @@ export async function readEvents(
   path: string,
   opts: ReadOptions = {},
 ): Promise<{ table: EventTable; meta: EventFileMeta | undefined; mapping?: MappingReport }> {
-  const source = await openEventChunks(path, formatOf(path), opts);
+  const source = await openEventInput(path, opts);
   const table = await collectChunks(source);
   const mapping = source.mapping();
   return { table, meta: source.meta, ...(mapping ? { mapping } : {}) };
@@ -314,13 +326,13 @@ export async function collectChunks(
   return { n, columns };
 }
 
-/** Call `fn` on every chunk of the file in order (same options as readEvents); returns the file's provenance. */
+/** Call `fn` on every chunk of the file (or directory of parts) in order (same options as readEvents); returns the file's provenance. */
 export async function forEachEventChunk(
   path: string,
   opts: ReadOptions,
   fn: (chunk: EventTable) => Promise<void> | void,
 ): Promise<EventFileMeta | undefined> {
-  const source = await openEventChunks(path, formatOf(path), opts);
+  const source = await openEventInput(path, opts);
   for await (const c of source.chunks()) await fn(c);
   return source.meta;
 }

@@ -448,7 +448,15 @@ function eventFileCases(): CaseSpec[] {
       name: `${cmd} input missing`,
       make: (fx, dir) => ({ args: argv(fx, dir, join(dir, 'nope.parquet')), needles: ['--input', join(dir, 'nope.parquet')] }),
     });
-    out.push({ name: `${cmd} input is a directory`, make: (fx, dir) => ({ args: argv(fx, dir, dir), needles: ['--input', dir] }) });
+    // A directory is read as a sample in parts (src/io/eventParts.ts): one without parts is refused, named.
+    out.push({
+      name: `${cmd} input is a directory without event-file parts`,
+      make: (fx, dir) => {
+        const empty = join(dir, 'no-parts');
+        mkdirSync(empty);
+        return { args: argv(fx, dir, empty), needles: [empty, 'no event-file parts'] };
+      },
+    });
     out.push({
       name: `${cmd} input unknown extension`,
       make: (fx, dir) => {

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { EventTable } from '../../events/columns.js';
-import { parseInputDir, parseInputFile, parseOutputEventFile } from '../flags.js';
+import { checkApart, parseEventInput, parseInputDir, parseInputFile, parseOutputEvents } from '../flags.js';
+import { addPartOptions, partOptionsFrom, type PartFlags } from '../partOptions.js';
 import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../columnMapOptions.js';
 
 /**
@@ -15,7 +16,7 @@ import { addColumnMapOptions, columnMapFrom, type ColumnMapFlags } from '../colu
  */
 const APPLY_CHUNK_ROWS = 16384;
 
-interface ApplyFlags extends ColumnMapFlags {
+interface ApplyFlags extends ColumnMapFlags, PartFlags {
   model: string;
   inputs?: string;
   input: string;
@@ -29,10 +30,10 @@ export function register(program: Command): void {
     .description('add per-electron eps1, eps2 (and eps1_sd, eps2_sd for an ensemble) from a trained model')
     .requiredOption('--model <DIR|FILE.onnx>', 'model directory written by `qmisid train`, or an ONNX phi (docs/open-bench.md)')
     .option('--inputs <LIST>', 'ONNX model: raw per-electron columns it reads, in order, e.g. pt,eta (default: its qmisid.inputs metadata)')
-    .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv)')
-    .requiredOption('--out <FILE>', 'output event file (format by extension)')
+    .requiredOption('--input <FILE|DIR>', 'event file (.parquet, .arrow, .csv) or directory of parts')
+    .requiredOption('--out <FILE|DIR/>', 'output event file (format by extension), or DIR/ (no extension): a directory of parts')
     .option('--backend <NAME>', 'auto (default) | node | wasm | cpu');
-  addColumnMapOptions(cmd).action(async (flags: ApplyFlags) => {
+  addPartOptions(addColumnMapOptions(cmd), "the input's").action(async (flags: ApplyFlags) => {
     const { loadModel } = await import('../../train/modelIo.js');
     const { applyModel } = await import('../../train/apply.js');
     const { selectBackend } = await import('../../train/backend.js');
@@ -41,11 +42,9 @@ export function register(program: Command): void {
     const onnxModel = flags.model.endsWith('.onnx');
     if (onnxModel) parseInputFile('--model', flags.model);
     else parseInputDir('--model', flags.model);
-    parseInputFile('--input', flags.input);
-    const { resolve } = await import('node:path');
-    if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
-    await parseOutputEventFile('--out', flags.out);
-    if (onnxModel) return applyOnnx(flags);
+    parseEventInput('--input', flags.input);
+    const parts = await checkOutput(flags);
+    if (onnxModel) return applyOnnx(flags, parts);
     if (flags.inputs != null) throw new UsageError('--inputs', flags.inputs, 'only with an ONNX --model');
     const model = loadModel(flags.model);
     const backend = await selectBackend((flags.backend ?? 'auto') as Parameters<typeof selectBackend>[0]);
@@ -54,6 +53,7 @@ export function register(program: Command): void {
     // Every row is kept (no region is derived): apply annotates the file, it selects nothing.
     const n = await annotateInChunks(
       flags,
+      parts,
       {
         ...(map ? { map } : {}),
         deriveRegion: false,
@@ -67,30 +67,51 @@ export function register(program: Command): void {
   });
 }
 
+type PartOptions = ReturnType<typeof partOptionsFrom>;
+
+/**
+ * --out: another place than --input, neither inside the other (a directory of parts is replaced whole); a
+ * directory of parts is written in the input's format unless --part-format says otherwise.
+ */
+async function checkOutput(flags: ApplyFlags): Promise<PartOptions> {
+  checkApart('--out', flags.out, flags.input);
+  const out = await parseOutputEvents('--out', flags.out);
+  const { formatOf } = await import('../../io/eventsFile.js');
+  const { isDirectory, listEventParts } = await import('../../io/eventParts.js');
+  const inputFormat = isDirectory(flags.input) ? listEventParts(flags.input).format : formatOf(flags.input);
+  return partOptionsFrom(flags, out.parts, inputFormat);
+}
+
 /**
  * Read `flags.input` chunk by chunk, add the columns `eps` computes for each chunk, write `flags.out` chunk by
  * chunk (atomically: nothing appears at --out unless every chunk was read and written). Returns the rows written.
  */
 async function annotateInChunks(
   flags: ApplyFlags,
+  parts: PartOptions,
   read: import('../../io/eventsFile.js').ReadOptions,
   provenance: Record<string, unknown>,
   eps: (chunk: EventTable) => object | Promise<object>,
 ): Promise<number> {
-  const { openEventChunks, openEventWriter, formatOf } = await import('../../io/eventsFile.js');
+  const { openEventInput } = await import('../../io/eventsFile.js');
+  const { openEventOutput } = await import('../../io/eventPartsWriter.js');
   const { version } = await import('../../version.js');
-  const source = await openEventChunks(flags.input, formatOf(flags.input), read);
+  const source = await openEventInput(flags.input, read);
   const meta = source.meta;
   // With deriveRegion off no row is dropped, so the mapping report is complete before the first chunk.
   const mapping = source.mapping();
-  const writer = await openEventWriter(flags.out, {
-    config: meta?.config ?? null,
-    seed: meta?.seed ?? '',
-    version,
-    input: flags.input,
-    ...provenance,
-    ...(mapping ? { columnMap: mapping } : {}),
-  });
+  const writer = await openEventOutput(
+    flags.out,
+    {
+      config: meta?.config ?? null,
+      seed: meta?.seed ?? '',
+      version,
+      input: flags.input,
+      ...provenance,
+      ...(mapping ? { columnMap: mapping } : {}),
+    },
+    parts,
+  );
   try {
     for await (const chunk of source.chunks()) {
       await writer.write({ n: chunk.n, columns: { ...chunk.columns, ...(await eps(chunk)) } as EventTable['columns'] });
@@ -103,7 +124,7 @@ async function annotateInChunks(
 }
 
 /** apply with an ONNX φ: eps1, eps2 = sigmoid(φ) of each electron (no spread: one fixed model). */
-async function applyOnnx(flags: ApplyFlags): Promise<void> {
+async function applyOnnx(flags: ApplyFlags, parts: PartOptions): Promise<void> {
   const { loadOnnxPhi } = await import('../../onnx/onnxPhi.js');
   const { sigmoid } = await import('../../train/predict.js');
   const inputs = flags.inputs
@@ -114,6 +135,7 @@ async function applyOnnx(flags: ApplyFlags): Promise<void> {
   const map = columnMapFrom(flags);
   const n = await annotateInChunks(
     flags,
+    parts,
     { ...(map ? { map } : {}), deriveRegion: false, chunkRows: APPLY_CHUNK_ROWS, require: model.inputs.flatMap((c) => [`${c}1`, `${c}2`]) },
     { model: { onnx: flags.model, inputs: model.inputs } },
     async (chunk) => ({

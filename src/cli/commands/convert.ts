@@ -5,49 +5,54 @@
  * (docs/event-input.md).
  */
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import { parseInputFile, parseList, parseOutputEventFile } from '../flags.js';
+import { checkApart, parseEventInput, parseList, parseOutputEvents } from '../flags.js';
+import { addPartOptions, partOptionsFrom, type PartFlags } from '../partOptions.js';
 
-interface ConvertFlags {
+interface ConvertFlags extends PartFlags {
   input: string;
   out: string;
   columns?: string;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('convert')
     .description('copy an event file to another format (.parquet, .arrow, .csv), chunk by chunk')
-    .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv)')
-    .requiredOption('--out <FILE>', 'output event file (format by extension)')
-    .option('--columns <LIST>', 'keep only these columns (comma-separated; default all)')
-    .action(async (flags: ConvertFlags) => {
-      const { openEventChunks, openEventWriter, formatOf } = await import('../../io/eventsFile.js');
-      const { version } = await import('../../version.js');
-      const { resolve } = await import('node:path');
-      // Every flag is checked before anything is read (src/cli/flags.ts).
-      parseInputFile('--input', flags.input);
-      if (resolve(flags.out) === resolve(flags.input)) throw new UsageError('--out', flags.out, 'must differ from --input');
-      await parseOutputEventFile('--out', flags.out);
-      const columns = flags.columns != null ? parseList('--columns', flags.columns) : undefined;
-      // Every row is copied as it is (no region derived from m_ee, no row dropped).
-      const source = await openEventChunks(flags.input, formatOf(flags.input), { deriveRegion: false, ...(columns ? { columns } : {}) });
-      const meta = source.meta;
-      const writer = await openEventWriter(flags.out, {
+    .requiredOption('--input <FILE|DIR>', 'event file (.parquet, .arrow, .csv) or directory of parts')
+    .requiredOption('--out <FILE|DIR/>', 'output event file (format by extension), or DIR/ (no extension): a directory of parts')
+    .option('--columns <LIST>', 'keep only these columns (comma-separated; default all)');
+  addPartOptions(cmd, 'parquet').action(async (flags: ConvertFlags) => {
+    const { openEventInput } = await import('../../io/eventsFile.js');
+    const { openEventOutput } = await import('../../io/eventPartsWriter.js');
+    const { version } = await import('../../version.js');
+    // Every flag is checked before anything is read (src/cli/flags.ts).
+    parseEventInput('--input', flags.input);
+    checkApart('--out', flags.out, flags.input);
+    const out = await parseOutputEvents('--out', flags.out);
+    const parts = partOptionsFrom(flags, out.parts, 'parquet');
+    const columns = flags.columns != null ? parseList('--columns', flags.columns) : undefined;
+    // Every row is copied as it is (no region derived from m_ee, no row dropped).
+    const source = await openEventInput(flags.input, { deriveRegion: false, ...(columns ? { columns } : {}) });
+    const meta = source.meta;
+    const writer = await openEventOutput(
+      flags.out,
+      {
         ...(meta ?? {}),
         config: meta?.config ?? null,
         seed: meta?.seed ?? '',
         version: meta?.version ?? version,
         convertedFrom: flags.input,
-      });
-      let n: number;
-      try {
-        for await (const chunk of source.chunks()) await writer.write(chunk);
-        n = await writer.close();
-      } catch (err) {
-        await writer.abort();
-        throw err;
-      }
-      process.stderr.write(`qmisid convert: ${n} events, ${source.columns.length} columns -> ${flags.out}\n`);
-    });
+      },
+      parts,
+    );
+    let n: number;
+    try {
+      for await (const chunk of source.chunks()) await writer.write(chunk);
+      n = await writer.close();
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+    process.stderr.write(`qmisid convert: ${n} events, ${source.columns.length} columns -> ${flags.out}\n`);
+  });
 }

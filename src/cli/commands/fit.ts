@@ -22,7 +22,7 @@
 import type { Command } from 'commander';
 import { ConfigError, UsageError } from '../../errors.js';
 import { MAX_REPLICAS } from '../../fit/flipMigration.js';
-import { parseBinningFlags, parseInputFile, parseInteger, parseOutputFile, parseSeed } from '../flags.js';
+import { parseBinningFlags, parseEventInput, parseInteger, parseOutputFile, parseSeed } from '../flags.js';
 import {
   FIT_REGIONS as REGIONS,
   FIT_WEIGHT,
@@ -90,7 +90,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('fit')
     .description('binned likelihood fit of the charge-flip rate per (|eta|, pT) bin, with identifiability diagnostics')
-    .option('--input <file>', 'event file (.parquet, .arrow, .csv)')
+    .option('--input <file|dir>', 'event file (.parquet, .arrow, .csv) or directory of parts')
     .option('--out <file>', 'output JSON')
     .option('--bins-eta <edges>', '|eta| bin edges, comma-separated (default 0,0.5,1.0,1.37,1.52,1.8,2.0,2.47)')
     .option('--bins-pt <edges>', 'pT bin edges in GeV, comma-separated (default 25,60,90,130,1000)')
@@ -107,19 +107,17 @@ export function register(program: Command): void {
   addColumnMapOptions(cmd).action(async (flags: FitFlags) => {
     if (flags.input == null) throw new UsageError('--input', null, 'an event file');
     if (flags.out == null) throw new UsageError('--out', null, 'an output JSON path');
-    parseInputFile('--input', flags.input);
+    parseEventInput('--input', flags.input);
     parseOutputFile('--out', flags.out);
     const seed = parseSeed('--seed', flags.seed);
     if (!(REGIONS as readonly string[]).includes(flags.region)) throw new UsageError('--region', flags.region, REGIONS.join(' | '));
     const binning = await parseBinningFlags(flags.binsEta, flags.binsPt);
-    const [{ collectChunks, openEventChunks, formatOf }, { fitAccumulated, accumulatorOptions }, binnedFit, truthRates] = await Promise.all(
-      [
-        import('../../io/eventsFile.js'),
-        import('../../fit/fitBinned.js'),
-        import('../../fit/BinnedTableAccumulator.js'),
-        import('../../truth/truthMatchedRates.js'),
-      ],
-    );
+    const [{ collectChunks, openEventInput }, { fitAccumulated, accumulatorOptions }, binnedFit, truthRates] = await Promise.all([
+      import('../../io/eventsFile.js'),
+      import('../../fit/fitBinned.js'),
+      import('../../fit/BinnedTableAccumulator.js'),
+      import('../../truth/truthMatchedRates.js'),
+    ]);
     const [{ binnedFitToJson }, { writeFileAtomic }, { version }] = await Promise.all([
       import('../../fit/binnedFitToJson.js'),
       import('../../io/atomic.js'),
@@ -141,7 +139,7 @@ export function register(program: Command): void {
     // region, weights, and the truth columns when the file has them.
     const needed = ['pt1', 'eta1', 'pt2', 'eta2', 'sc', 'region', 'm_ee', ...(flags.weights != null ? [flags.weights] : [])];
     const truthCols = ['truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'];
-    const source = await openEventChunks(flags.input, formatOf(flags.input), {
+    const source = await openEventInput(flags.input, {
       ...(map ? { map } : {}),
       require: needed,
       columns: needed,

@@ -11,7 +11,7 @@ import { ConfigError, UsageError } from '../../errors.js';
 import { MAX_BATCH, MAX_ENSEMBLE, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH } from '../../limits.js';
 import {
   parseConfigFile,
-  parseInputFile,
+  parseEventInput,
   parseIntList,
   parseInteger,
   parseList,
@@ -89,7 +89,10 @@ export function register(program: Command): void {
   const cmd = program
     .command('train')
     .description('train the per-electron network phi(e) on OC/SC pairs (eps = sigmoid(phi)); saves a model directory')
-    .requiredOption('--input <FILE>', 'event file (.parquet, .arrow, .csv) with <feature>1/<feature>2, sc and optional w')
+    .requiredOption(
+      '--input <FILE|DIR>',
+      'event file (.parquet, .arrow, .csv) or directory of parts, with <feature>1/<feature>2, sc and optional w',
+    )
     .requiredOption('--out <DIR>', 'model directory to write (replaced atomically)')
     .option('--region <REGION>', 'events to train on: window (default) | sideband-subtracted | all, as in qmisid fit', 'window')
     .option('--window <lo,hi>', "mass window [GeV] (default: the file's selection)")
@@ -138,10 +141,10 @@ export function register(program: Command): void {
       flipMirror: flags.flipMirror,
       progress: flags.progress === false ? false : undefined,
     };
-    parseInputFile('--input', flags.input);
+    parseEventInput('--input', flags.input);
     parseOutputDir('--out', flags.out, 'a model directory (model.json, weights.bin)', 'model.json');
     const base = flags.config != null ? parseConfigFile('--config', flags.config) : {};
-    const { collectChunks, formatOf, openEventChunks } = await import('../../io/eventsFile.js');
+    const { collectChunks, openEventInput } = await import('../../io/eventsFile.js');
     const { resolveTrainConfig } = await import('../../train/config.js');
     const { modelProblems, startTraining, stopTraining, trainWithHead } = await import('../../train/trainModel.js');
     const { saveModel } = await import('../../train/modelIo.js');
@@ -187,7 +190,7 @@ export function register(program: Command): void {
       const map = columnMapFrom(flags);
       // Only the columns training and the selection read (projection while reading, docs/event-input.md).
       const { columns, optional } = trainingColumns(specs, flags.oracle ? 'electron' : 'pair');
-      const source = await openEventChunks(flags.input, formatOf(flags.input), {
+      const source = await openEventInput(flags.input, {
         ...(map ? { map } : {}),
         require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
         columns,
