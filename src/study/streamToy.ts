@@ -57,7 +57,7 @@ export type StreamMode = 'auto' | 'always' | 'never';
  * generating), none trained on another sample, morphed or sideband-subtracted. Everything else keeps the
  * in-memory path.
  */
-export function notStreamable(study: ResolvedStudy, point: ResolvedPoint): string | undefined {
+export function notStreamable(study: Pick<ResolvedStudy, 'sample'>, point: ResolvedPoint): string | undefined {
   if (study.sample) return 'a user sample (a bootstrap of its file)';
   if (point.stream != null) return 'a paired study point';
   if (point.backgroundCopies != null) return 'backgroundCopies';
@@ -74,7 +74,7 @@ export function notStreamable(study: ResolvedStudy, point: ResolvedPoint): strin
 }
 
 /** Whether this point streams under `mode` (the one place that decides). */
-export function streamDecision(study: ResolvedStudy, point: ResolvedPoint, mode: StreamMode = 'auto'): boolean {
+export function streamDecision(study: Pick<ResolvedStudy, 'sample'>, point: ResolvedPoint, mode: StreamMode = 'auto'): boolean {
   if (mode === 'never') return false;
   const why = notStreamable(study, point);
   if (mode === 'always') {
@@ -88,7 +88,7 @@ export function streamDecision(study: ResolvedStudy, point: ResolvedPoint, mode:
  * The size check that goes with it, for resolveStudy: a point above MAX_TOY_EVENTS is held in memory unless it
  * streams, so it must be able to.
  */
-export function checkToySize(study: ResolvedStudy, point: ResolvedPoint, path: string, source?: string): void {
+export function checkToySize(study: Pick<ResolvedStudy, 'sample'>, point: ResolvedPoint, path: string, source?: string): void {
   if (point.events <= MAX_TOY_EVENTS) return;
   const why = notStreamable(study, point);
   if (why)
