@@ -16,6 +16,12 @@ import { STREAM_MIN_EVENTS, notStreamable, streamDecision, streamPoint } from '.
 import { PREDICT_CHUNK_ROWS } from '../../src/train/predict.js';
 import { deriveSeed } from '../../src/rng.js';
 import type { StudyInput } from '../../src/study/studySchema.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../src/errors.js';
+import { MAX_TOY_EVENTS } from '../../src/limits.js';
+import { runCalibration } from '../../src/study/runCalibration.js';
 
 const PHI = { features: ['pt', 'abseta'], hidden: [8], epochs: 2, batch: 2048, ocKeep: 0.3, patience: 4, lr: 0.01, threads: 1 };
 
@@ -88,4 +94,49 @@ describe('streamed study toy', () => {
     expect(notStreamable(oracle, oracle.points[0]!)).toMatch(/kind oracle/);
     expect(() => streamDecision(oracle, oracle.points[0]!, 'always')).toThrow(/cannot stream/);
   });
+
+  it('allows a point above the in-memory bound only when it streams', () => {
+    const big = { scan: [{ label: 'a' }, { label: 'big', events: MAX_TOY_EVENTS + 1 }] };
+    expect(study(big).points[1]!.events).toBe(MAX_TOY_EVENTS + 1);
+    const oracle = { ...big, estimators: [{ name: 'o', kind: 'oracle' as const }] };
+    expect(() => study(oracle)).toThrow(ConfigError);
+    expect(() => study(oracle)).toThrow(/scan\.1\.events.*cannot stream: estimator o is of kind oracle/);
+  });
+
+  it('calibration.points must hold every point a criterion judges (checked before any null toy runs)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qmisid-stream-cal-'));
+    try {
+      const file = join(dir, 's.json');
+      const criterion = { metric: 'failureRate', estimator: 'b', op: '<=', threshold: 0 };
+      const base = {
+        name: 's',
+        description: 'd',
+        seed: 1,
+        toys: 2,
+        events: 1000,
+        scan: [{ label: 'small' }, { label: 'large', events: 2000 }],
+        estimators: [{ name: 'b', kind: 'binned' }],
+      };
+      writeFileSync(
+        file,
+        JSON.stringify({ ...base, criteria: [{ ...criterion, point: 'large' }], calibration: { toys: 2, points: ['small'] } }),
+      );
+      await expect(runCalibration(file, { out: join(dir, 'o1') })).rejects.toThrow(/calibration\.points.*criterion 0 judges large/);
+      writeFileSync(
+        file,
+        JSON.stringify({ ...base, criteria: [{ ...criterion, point: 'small' }], calibration: { toys: 2, points: ['nope'] } }),
+      );
+      await expect(runCalibration(file, { out: join(dir, 'o2') })).rejects.toThrow(/calibration\.points\.0.*a scan point of this study/);
+      // Accepted: the null runs the listed point only.
+      writeFileSync(
+        file,
+        JSON.stringify({ ...base, criteria: [{ ...criterion, point: 'small' }], calibration: { toys: 2, points: ['small'] } }),
+      );
+      await runCalibration(file, { out: join(dir, 'o3') });
+      const run = JSON.parse(readFileSync(join(dir, 'o3', 'study.json'), 'utf8')) as { study: { points: { label: string }[] } };
+      expect(run.study.points.map((p) => p.label)).toEqual(['small']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
