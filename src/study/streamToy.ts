@@ -17,7 +17,7 @@
  * pT and η bits); a second pass that saw other events stops the study with an internal error instead of
  * writing numbers of two different samples.
  *
- * Which points stream is decided here, in streamDecision, and nowhere else (docs/study-streaming.md).
+ * Which points stream is decided here, in streamDecision, and nowhere else (docs/event-input.md, "Study toys").
  */
 import type { BinAssignment } from '../binning/assignBins.js';
 import type { Binning } from '../binning/Binning.js';
