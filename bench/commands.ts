@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEvents } from '../src/io/eventsFile.js';
+import { formatOf, openEventChunks, readEvents } from '../src/io/eventsFile.js';
 import { memberEps } from '../src/train/apply.js';
 import { selectBackend } from '../src/train/backend.js';
 import { loadModel } from '../src/train/modelIo.js';
@@ -81,6 +81,31 @@ export interface CommandBenchOptions {
 /** Train options shared by the command and time-to-accuracy benches: window events, pt and η, no validation split. */
 const TRAIN_ARGS = ['--features', 'pt,eta', '--region', 'window', '--val-frac', '0', '--no-progress'];
 
+/** The columns `qmisid fit` reads from a generated file (its projection, with the truth columns). */
+const FIT_COLUMNS = ['pt1', 'eta1', 'pt2', 'eta2', 'sc', 'region', 'm_ee', 'truth_flip1', 'truth_flip2', 'truth_eps1', 'truth_eps2'];
+
+/**
+ * The event reader alone on one file, in this process: every chunk of the requested columns (all by
+ * default), checked and typed as the commands get them. Rate = the file's bytes over the wall time, the
+ * figure to compare with a target in MB/s of file.
+ */
+async function readRate(path: string, columns?: readonly string[]) {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const source = await openEventChunks(path, formatOf(path), columns ? { columns } : {});
+  let rows = 0;
+  for await (const c of source.chunks()) rows += c.n;
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    columns: columns ? columns.length : source.names.length,
+    rows,
+    wall_s: +wall.toFixed(3),
+    cpu_s: +((cpu.user + cpu.system) / 1e6).toFixed(2),
+    mb_per_s: +(statSync(path).size / 1e6 / wall).toFixed(1),
+  };
+}
+
 export async function benchCommands(opts: CommandBenchOptions = {}) {
   const { events = 1_000_000, epochs = 1 } = opts;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'qmisid-bench-cmd-'));
@@ -116,8 +141,9 @@ export async function benchCommands(opts: CommandBenchOptions = {}) {
         qmisid('apply', '--model', model, '--input', files[f], '--out', join(dir, `applied.${f === 'arrow' ? 'arrow' : f}`)),
       );
       rmSync(join(dir, `applied.${f}`), { force: true });
-      rows.push({ format: f, file_mb: sizes[f], train, fit, apply, csv_read_mb_per_s: undefined });
+      rows.push({ format: f, file_mb: sizes[f], train, fit, apply });
     }
+    const csvRead = { every_column: await readRate(files.csv), fit_columns: await readRate(files.csv, FIT_COLUMNS) };
     // OC subsampling while reading: memory should follow SC + the kept OC events, not the file (docs/event-input.md).
     const trainOcKeep = strip(
       qmisid('train', '--input', files.parquet, '--out', join(dir, 'm-oc'), '--epochs', String(epochs), '--oc-keep', '0.01', ...TRAIN_ARGS),
@@ -133,6 +159,7 @@ export async function benchCommands(opts: CommandBenchOptions = {}) {
       startup,
       rows,
       train_parquet_oc_keep_0_01: trainOcKeep,
+      csv_read: csvRead,
       dir: opts.keep ? dir : undefined,
     };
   } finally {

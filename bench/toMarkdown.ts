@@ -73,6 +73,15 @@ function commandsSection(c: J): string {
     ...(c.train_parquet_oc_keep_0_01
       ? [`\`train --oc-keep 0.01\` from Parquet (OC dropped while reading): ${run(c.train_parquet_oc_keep_0_01)}.`, '']
       : []),
+    ...(c.csv_read
+      ? [
+          `CSV reader alone (${f(c.file_mb?.csv, 4)} MB file, in process): every column (${c.csv_read.every_column.columns}) ` +
+            `${f(c.csv_read.every_column.mb_per_s, 3)} MB/s (${f(c.csv_read.every_column.wall_s, 3)} s); ` +
+            `the ${c.csv_read.fit_columns.columns} columns \`fit\` reads ${f(c.csv_read.fit_columns.mb_per_s, 3)} MB/s ` +
+            `(${f(c.csv_read.fit_columns.wall_s, 3)} s).`,
+          '',
+        ]
+      : []),
     'Fixed start-up cost:',
     '',
     table(

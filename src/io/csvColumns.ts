@@ -103,8 +103,9 @@ export async function* readCsvChunks(
   // Text of the current block, one char per byte (latin1): fields that leave the fast path are read from it
   // with Number(); decoding the block once is much cheaper than a string per field from the buffer.
   let text = '';
+  let textStart = 0; // byte offset of text[0] in the block
   const slow = (buf: Buffer, a: number, b: number, j: number): number => {
-    let t = text.slice(a, b);
+    let t = text.slice(a - textStart, b - textStart);
     let v = Number(t);
     if (!Number.isNaN(v) && t.trim() !== '') return v;
     t = t.trim();
@@ -115,10 +116,11 @@ export async function* readCsvChunks(
     return v;
   };
 
-  /** Parse the complete lines of buf[0, end). */
-  function* lines(buf: Buffer, end: number): Generator<CsvChunk> {
-    text = buf.toString('latin1', 0, end);
-    let p = 0;
+  /** Parse the complete lines of buf[start, end). */
+  function* lines(buf: Buffer, start: number, end: number): Generator<CsvChunk> {
+    text = buf.toString('latin1', start, end);
+    textStart = start;
+    let p = start;
     while (p < end) {
       // Skip an empty (or CR-only) line.
       const c0 = buf[p]!;
@@ -206,19 +208,33 @@ export async function* readCsvChunks(
   const stream = createReadStream(path, { start: header.dataStart, highWaterMark: 1 << 22 });
   try {
     for await (const block of stream as AsyncIterable<Buffer>) {
-      const buf = carry ? Buffer.concat([carry, block]) : block;
-      const last = buf.lastIndexOf(NL);
-      if (last < 0) {
-        carry = buf;
+      // The line cut by the previous block is completed with this block's head and parsed on its own; the rest
+      // of the block is parsed where it lies (concatenating every 4 MiB block to its carry was ~18 % of the
+      // reading time, measured with --cpu-prof).
+      let from = 0;
+      if (carry) {
+        const first = block.indexOf(NL);
+        if (first < 0) {
+          carry = Buffer.concat([carry, block]);
+          continue;
+        }
+        const joined = Buffer.concat([carry, block.subarray(0, first + 1)]);
+        carry = undefined;
+        yield* lines(joined, 0, joined.length);
+        from = first + 1;
+      }
+      const last = block.lastIndexOf(NL);
+      if (last < from) {
+        carry = from < block.length ? Buffer.from(block.subarray(from)) : undefined;
         continue;
       }
-      yield* lines(buf, last + 1);
-      carry = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : undefined;
+      yield* lines(block, from, last + 1);
+      carry = last + 1 < block.length ? Buffer.from(block.subarray(last + 1)) : undefined;
     }
     if (carry && carry.length > 0) {
       // A last line without a newline: parse it with one appended.
       const buf = Buffer.concat([carry, Buffer.from([NL])]);
-      yield* lines(buf, buf.length);
+      yield* lines(buf, 0, buf.length);
     }
   } finally {
     stream.destroy();

@@ -11,6 +11,7 @@
 import type { Binning } from '../binning/Binning.js';
 import { describeFlatComponent, pairingGraph } from '../identifiability/pairingGraph.js';
 import type { TrainingSet } from './trainingSet.js';
+import { mapTyped } from '../util/mapTyped.js';
 
 export interface PairingDiagnostic {
   binning: { eta: number[]; pt: number[] };
@@ -24,7 +25,7 @@ export interface PairingDiagnostic {
 
 export function pairingDiagnostic(set: TrainingSet, binning: Binning): PairingDiagnostic | undefined {
   if (!set.bins) return undefined;
-  const w = Float64Array.from(set.w, (v) => (v > 0 ? v : 0));
+  const w = mapTyped(Float64Array, set.w, (v) => (v > 0 ? v : 0));
   const g = pairingGraph(set.bins.bin1, set.bins.bin2, set.bins.K, w);
   const bip = g.components.filter((c) => c.bipartite && !c.empty);
   const labels = binning.labels();

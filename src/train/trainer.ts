@@ -27,6 +27,7 @@ import type { Progress } from './progress.js';
 import { learningRate } from './schedule.js';
 import { ocKeepKey, ocSubsample } from './subsample.js';
 import type { TrainingSet } from './trainingSet.js';
+import { mapTyped } from '../util/mapTyped.js';
 
 export interface MemberPlan {
   index: number;
@@ -218,8 +219,8 @@ function memberEvents(
     const nHeld = Math.round(cfg.valFrac * nMine);
     valPos = all.slice(0, nHeld).sort();
     const trPos = all.slice(nHeld).sort();
-    trainIdx = Uint32Array.from(trPos, (j) => mine.index[j]!);
-    trainW = Float64Array.from(trPos, (j) => mine.w[j]!);
+    trainIdx = mapTyped(Uint32Array, trPos, (j) => mine.index[j]!);
+    trainW = mapTyped(Float64Array, trPos, (j) => mine.w[j]!);
   }
   // 2b. Sideband subtraction (negative weights) with the modelled background (sidebandBackground.ts): the
   //     negative-weight events of this member's sample fix each category's background probabilities and leave
@@ -231,8 +232,8 @@ function memberEvents(
     trainW = bkgRates.w;
     valPos = valPos.filter((j) => mine.w[j]! >= 0);
   }
-  const valIdx = Uint32Array.from(valPos, (j) => mine.index[j]!);
-  const valW = Float64Array.from(valPos, (j) => mine.w[j]!);
+  const valIdx = mapTyped(Uint32Array, valPos, (j) => mine.index[j]!);
+  const valW = mapTyped(Float64Array, valPos, (j) => mine.w[j]!);
   return { trainIdx, trainW, valIdx, valW, bkgRates };
 }
 

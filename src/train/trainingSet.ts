@@ -11,6 +11,7 @@ import type { EventTable } from '../events/columns.js';
 import { electronInputs, inputWidth, type FeatureSpec } from './features.js';
 import type { Head } from './gradEngine.js';
 import { fitNormalisation, normalise, type Normalisation } from './normalisation.js';
+import { mapTyped } from '../util/mapTyped.js';
 
 export interface TrainingSet {
   n: number;
@@ -118,7 +119,7 @@ export function prepareTrainingSet(
   let y1: Float32Array;
   let y2: Float32Array;
   if (head === 'pair') {
-    y1 = Float32Array.from(sc, (s) => 1 - s);
+    y1 = mapTyped(Float32Array, sc, (s) => 1 - s);
     y2 = y1;
   } else {
     y1 = Float32Array.from(binary(table, 'truth_flip1', source));

@@ -58,6 +58,22 @@ describe('spawned qmisid', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('train with an unreadable file exits 2 at once: the gradient threads started before reading are stopped', () => {
+    // qmisid train starts its backend and gradient threads while the file is read (train.ts); a read error must
+    // end them, or the process would stay alive on its worker threads instead of exiting.
+    const own = mkdtempSync(join(tmpdir(), 'qmisid-spawn-train-'));
+    const csv = join(own, 'no-sc.csv');
+    writeFileSync(csv, 'pt1,eta1,pt2,eta2\n40,0.1,35,-0.3\n');
+    const model = join(own, 'm-no-sc');
+    const r = spawnSync(process.execPath, [BIN, 'train', '--input', csv, '--out', model, '--epochs', '1'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.signal, 'still running after 60 s: the started gradient threads were not stopped').toBeNull();
+    expectCleanError(r, csv, 'sc');
+    expect(existsSync(model)).toBe(false);
+  });
+
   it('two studies on one directory: one runs, the other exits 2 naming the holder; the directory stays valid', async () => {
     const study = join(dir, 'slow.json');
     writeFileSync(

@@ -84,4 +84,34 @@ describe('readCsvChunks', () => {
     writeFileSync(path, '');
     expect(() => readCsvHeader(path)).toThrow(/empty CSV file/);
   });
+  it('reads lines cut by the 4 MiB read blocks: between CR and LF, inside a field, and a long first line', async () => {
+    // The reader gets the data in blocks of 2^22 bytes from the first data line; a line cut by a block end is
+    // completed from the next block. Rows of 5 bytes ("d,d\r\n") put a block end between CR and LF (2^22 + 1
+    // = 5 · 838861); rows of 11 bytes ("ddd,dddddd\n") put one after the first field's comma.
+    const block = 2 ** 22;
+    const crlf = join(dir, 'crlf-blocks.csv');
+    const n5 = Math.ceil((2 * block) / 5) + 3;
+    writeFileSync(crlf, `a,b\n${Array.from({ length: n5 }, (_, i) => `${i % 10},${(i * 7) % 10}\r\n`).join('')}`);
+    const r5 = await readAll(crlf);
+    expect(r5.cols[0]).toHaveLength(n5);
+    expect(r5.cols[0]!.every((v, i) => v === i % 10)).toBe(true);
+    expect(r5.cols[1]!.every((v, i) => v === (i * 7) % 10)).toBe(true);
+    const mid = join(dir, 'mid-blocks.csv');
+    const n11 = Math.ceil((2 * block) / 11) + 3;
+    const pad6 = (i: number) => String(i % 1_000_000).padStart(6, '0');
+    writeFileSync(mid, `a,b\n${Array.from({ length: n11 }, (_, i) => `${String(i % 1000).padStart(3, '0')},${pad6(i * 37)}\n`).join('')}`);
+    const r11 = await readAll(mid, ['b']);
+    expect(r11.cols[0]).toHaveLength(n11);
+    expect(r11.cols[0]!.every((v, i) => v === (i * 37) % 1_000_000)).toBe(true);
+    // A first data line longer than a block, and no newline at the end.
+    const long = join(dir, 'long-line.csv');
+    const wide = 1 + Math.ceil(block / 8);
+    const names = Array.from({ length: wide }, (_, k) => `c${k}`);
+    writeFileSync(long, `${names.join(',')}\n${names.map((_, k) => k % 97).join(',')}\n${names.map(() => '1').join(',')}`);
+    const rl = await readAll(long, ['c0', `c${wide - 1}`]);
+    expect(rl.cols).toEqual([
+      [0, 1],
+      [(wide - 1) % 97, 1],
+    ]);
+  });
 });

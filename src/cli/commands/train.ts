@@ -143,7 +143,7 @@ export function register(program: Command): void {
     const base = flags.config != null ? parseConfigFile('--config', flags.config) : {};
     const { collectChunks, formatOf, openEventChunks } = await import('../../io/eventsFile.js');
     const { resolveTrainConfig } = await import('../../train/config.js');
-    const { modelProblems, trainWithHead } = await import('../../train/trainModel.js');
+    const { modelProblems, startTraining, stopTraining, trainWithHead } = await import('../../train/trainModel.js');
     const { saveModel } = await import('../../train/modelIo.js');
     const input = { ...base };
     for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
@@ -168,146 +168,161 @@ export function register(program: Command): void {
     // The folded trainer's parents include the sidebands (foldOffsets.ts); it applies its own window.
     if (folded && region !== 'all')
       throw new UsageError('--region', region, "'all' with a folded trainer (config fold): the events outside the window are its parents");
-    const { parseFeatures } = await import('../../train/features.js');
-    const { trainingColumns } = await import('../../train/trainingSet.js');
-    const specs = parseFeatures(features);
-    const perElectron = specs.flatMap((f) => [`${f.column}1`, `${f.column}2`]);
-    const map = columnMapFrom(flags);
-    // Only the columns training and the selection read (projection while reading, docs/event-input.md).
-    const { columns, optional } = trainingColumns(specs, flags.oracle ? 'electron' : 'pair');
-    const source = await openEventChunks(flags.input, formatOf(flags.input), {
-      ...(map ? { map } : {}),
-      require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
-      columns,
-      optional: [...optional, 'region', 'm_ee', 'pt1', 'pt2'],
-    });
-    const meta = source.meta;
-    // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
-    const { selection, source: selectionSource } = sel.selectionWithFlags(
-      sel.selectionFromFile(meta, flags.input),
-      withMapSelection(flags, map),
-    );
-    // The selection runs on each chunk as it is read (it is row by row), and only the columns training uses
-    // are kept: memory holds the selected training columns, never the whole file (docs/event-input.md).
-    // The folded trainer also reads m_ee (its parents' masses, foldOffsets.ts).
-    const keep = [...columns, ...optional, ...(folded ? ['m_ee'] : [])].filter((c) => source.columns.includes(c));
-    // OC subsampling while reading (pair head; the folded trainer needs every parent): the events no member
-    // keeps are dropped chunk by chunk (src/train/subsample.ts decides, by row number in the selected sample),
-    // so memory scales with SC + the kept OC events, not with the file; training gives the same model as on
-    // the whole selection in memory.
-    const ocFilter =
-      !flags.oracle && !folded && resolved.ocKeep < 1 ? (await import('../../train/ensemble.js')).ensembleOcFilter(resolved) : undefined;
-    const { ocSubsampleChunk } = await import('../../train/subsample.js');
-    const rowChunks: Float64Array[] = [];
-    let read = 0;
-    let selected = 0;
-    const holder: { table?: EventTable } = {};
-    holder.table = await collectChunks(source, ocFilter ? { capacity: 0 } : {}, (chunk) => {
-      read += chunk.n;
-      const rows = sel.selectRows(chunk, region, {
-        selection,
-        fromKinematics: selectionSource === 'flags',
-        ...(chunk.columns.w ? { base: chunk.columns.w } : {}),
-        source: flags.input,
+    const head = flags.oracle ? 'electron' : 'pair';
+    // The backend and the gradient threads start now, while the file is read: their start-up (each thread
+    // compiling its TensorFlow.js, a transient of tens of MB) is over before the events are held, which keeps
+    // the peak memory down, and it overlaps the reading instead of adding to the wall time.
+    const start = startTraining(input, head);
+    try {
+      await readAndTrain(start);
+    } catch (err) {
+      await stopTraining(start);
+      throw err;
+    }
+    async function readAndTrain(start: ReturnType<typeof startTraining>): Promise<void> {
+      const { parseFeatures } = await import('../../train/features.js');
+      const { trainingColumns } = await import('../../train/trainingSet.js');
+      const specs = parseFeatures(features);
+      const perElectron = specs.flatMap((f) => [`${f.column}1`, `${f.column}2`]);
+      const map = columnMapFrom(flags);
+      // Only the columns training and the selection read (projection while reading, docs/event-input.md).
+      const { columns, optional } = trainingColumns(specs, flags.oracle ? 'electron' : 'pair');
+      const source = await openEventChunks(flags.input, formatOf(flags.input), {
+        ...(map ? { map } : {}),
+        require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
+        columns,
+        optional: [...optional, 'region', 'm_ee', 'pt1', 'pt2'],
       });
-      // Without the selection's own copy of the weights (w_fit): the trainer reads its event weights from `w`,
-      // the selection's weights (sideband subtraction included).
-      const picked = sel.selectedTable(
-        { n: chunk.n, columns: Object.fromEntries(keep.map((c) => [c, chunk.columns[c]!])) },
-        { rows: rows.rows, w: undefined },
+      const meta = source.meta;
+      // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
+      const { selection, source: selectionSource } = sel.selectionWithFlags(
+        sel.selectionFromFile(meta, flags.input),
+        withMapSelection(flags, map),
       );
-      const out = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
-      if (!ocFilter) return out;
-      const sub = ocSubsampleChunk(out, selected, ocFilter);
-      selected += out.n;
-      rowChunks.push(sub.row);
-      return sub.table;
-    });
-    const inMemory = holder.table.n;
-    if (!ocFilter) selected = inMemory;
-    let rowIds: Float64Array | undefined;
-    if (ocFilter) {
-      rowIds = new Float64Array(inMemory);
-      let o = 0;
-      for (const r of rowChunks) {
-        rowIds.set(r, o);
-        o += r.length;
-      }
-      rowChunks.length = 0;
-    }
-    const mapping = source.mapping();
-    const selectionRecord = {
-      region,
-      ...sel.selectionToJson(selection),
-      sidebandWeight: sel.sidebandFactor(selection),
-      source: selectionSource,
-      events: selected,
-    };
-    const model = {
-      ...(await trainReleasing(holder, (t) =>
-        trainWithHead(t, input, flags.oracle ? 'electron' : 'pair', {
+      // The selection runs on each chunk as it is read (it is row by row), and only the columns training uses
+      // are kept: memory holds the selected training columns, never the whole file (docs/event-input.md).
+      // The folded trainer also reads m_ee (its parents' masses, foldOffsets.ts).
+      const keep = [...columns, ...optional, ...(folded ? ['m_ee'] : [])].filter((c) => source.columns.includes(c));
+      // OC subsampling while reading (pair head; the folded trainer needs every parent): the events no member
+      // keeps are dropped chunk by chunk (src/train/subsample.ts decides, by row number in the selected sample),
+      // so memory scales with SC + the kept OC events, not with the file; training gives the same model as on
+      // the whole selection in memory.
+      const ocFilter =
+        !flags.oracle && !folded && resolved.ocKeep < 1 ? (await import('../../train/ensemble.js')).ensembleOcFilter(resolved) : undefined;
+      const { ocSubsampleChunk } = await import('../../train/subsample.js');
+      const rowChunks: Float64Array[] = [];
+      let read = 0;
+      let selected = 0;
+      const holder: { table?: EventTable } = {};
+      holder.table = await collectChunks(source, ocFilter ? { capacity: 0 } : {}, (chunk) => {
+        read += chunk.n;
+        const rows = sel.selectRows(chunk, region, {
+          selection,
+          fromKinematics: selectionSource === 'flags',
+          ...(chunk.columns.w ? { base: chunk.columns.w } : {}),
           source: flags.input,
-          ...(rowIds ? { rows: rowIds } : {}),
-        }),
-      )),
-      selection: selectionRecord,
-      ...(mapping ? { columnMap: mapping } : {}),
-    };
-    // A collapsed training is not a model (collapseGuard.ts): say why, write nothing, exit 1.
-    const problems = modelProblems(model);
-    if (problems.length > 0) {
-      process.stderr.write(
-        `qmisid train: training collapsed, no model written to ${flags.out}:\n${problems.map((p) => `  ${p}\n`).join('')}`,
-      );
-      if (flags.json) process.stdout.write(`${JSON.stringify({ out: null, status: 'collapsed', problems, selection: selectionRecord })}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    await saveModel(flags.out, model);
-
-    process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
-    process.stderr.write(
-      `  trained on ${selected} of ${read} events${ocFilter ? ` (${inMemory} kept in memory: SC + the OC events some member keeps, --oc-keep ${resolved.ocKeep})` : ''}: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
-    );
-    for (const m of model.members) {
-      const b = m.branch;
-      process.stderr.write(
-        `  member ${m.index}: ${m.epochsRun} epochs (best ${m.bestEpoch}${m.stoppedEarly ? ', stopped early' : ''}), ` +
-          `val loss ${(m.curves.val[m.bestEpoch] ?? NaN).toFixed(6)}, branch ${b.branch}${b.flipped ? ' (flipped to physical)' : ''}, ` +
-          `median phi ${b.medianPhi.toFixed(3)}, frac eps>1/2 ${b.fracEpsAboveHalf.toFixed(4)}\n`,
-      );
-      if (b.branch === 'mirror' && !b.flipped)
-        process.stderr.write(
-          `  WARNING: member ${m.index} is on the mirror branch (eps > 1/2); rerun with --flip-mirror or another seed\n`,
+        });
+        // Without the selection's own copy of the weights (w_fit): the trainer reads its event weights from `w`,
+        // the selection's weights (sideband subtraction included).
+        const picked = sel.selectedTable(
+          { n: chunk.n, columns: Object.fromEntries(keep.map((c) => [c, chunk.columns[c]!])) },
+          { rows: rows.rows, w: undefined },
         );
-    }
-    const pg = model.pairing;
-    if (pg) {
-      process.stderr.write(
-        `  pairing (coarse |eta| x pT bins): ${pg.identifiable ? 'identifiable' : `NOT IDENTIFIABLE, ${pg.bipartiteComponents} bipartite component(s)`}${pg.emptyBins ? `, ${pg.emptyBins} empty bins` : ''}\n`,
-      );
-      for (const n of pg.notes) process.stderr.write(`  WARNING: ${n}; the answer there is set by the initialisation, not the data\n`);
-    }
-    for (const m of model.members) {
-      const b = m.background;
-      if (b)
-        process.stderr.write(
-          `  member ${m.index}: sideband background SC ${b.backgroundSC.toFixed(1)} +- ${b.backgroundSCErr.toFixed(1)} of ${b.windowSC.toFixed(1)} window SC (OC ${b.backgroundOC.toFixed(1)}), ${b.excessCategories} categories with background > window, ${b.droppedCategories} dropped\n`,
-        );
-    }
-    process.stderr.write(`  model written to ${flags.out}\n`);
-    if (flags.json) {
-      const summary = {
-        out: flags.out,
-        backend: model.backend,
-        kind: model.kind,
-        inputs: model.inputs,
-        status: 'ok',
-        selection: selectionRecord,
-        ...(model.pairing ? { pairing: model.pairing } : {}),
-        members: model.members.map(({ params: _p, ...info }) => info),
+        const out = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
+        if (!ocFilter) return out;
+        const sub = ocSubsampleChunk(out, selected, ocFilter);
+        selected += out.n;
+        rowChunks.push(sub.row);
+        return sub.table;
+      });
+      const inMemory = holder.table.n;
+      if (!ocFilter) selected = inMemory;
+      let rowIds: Float64Array | undefined;
+      if (ocFilter) {
+        rowIds = new Float64Array(inMemory);
+        let o = 0;
+        for (const r of rowChunks) {
+          rowIds.set(r, o);
+          o += r.length;
+        }
+        rowChunks.length = 0;
+      }
+      const mapping = source.mapping();
+      const selectionRecord = {
+        region,
+        ...sel.selectionToJson(selection),
+        sidebandWeight: sel.sidebandFactor(selection),
+        source: selectionSource,
+        events: selected,
       };
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      const model = {
+        ...(await trainReleasing(holder, (t) =>
+          trainWithHead(t, input, head, {
+            source: flags.input,
+            started: start,
+            ...(rowIds ? { rows: rowIds } : {}),
+          }),
+        )),
+        selection: selectionRecord,
+        ...(mapping ? { columnMap: mapping } : {}),
+      };
+      // A collapsed training is not a model (collapseGuard.ts): say why, write nothing, exit 1.
+      const problems = modelProblems(model);
+      if (problems.length > 0) {
+        process.stderr.write(
+          `qmisid train: training collapsed, no model written to ${flags.out}:\n${problems.map((p) => `  ${p}\n`).join('')}`,
+        );
+        if (flags.json)
+          process.stdout.write(`${JSON.stringify({ out: null, status: 'collapsed', problems, selection: selectionRecord })}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await saveModel(flags.out, model);
+
+      process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
+      process.stderr.write(
+        `  trained on ${selected} of ${read} events${ocFilter ? ` (${inMemory} kept in memory: SC + the OC events some member keeps, --oc-keep ${resolved.ocKeep})` : ''}: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
+      );
+      for (const m of model.members) {
+        const b = m.branch;
+        process.stderr.write(
+          `  member ${m.index}: ${m.epochsRun} epochs (best ${m.bestEpoch}${m.stoppedEarly ? ', stopped early' : ''}), ` +
+            `val loss ${(m.curves.val[m.bestEpoch] ?? NaN).toFixed(6)}, branch ${b.branch}${b.flipped ? ' (flipped to physical)' : ''}, ` +
+            `median phi ${b.medianPhi.toFixed(3)}, frac eps>1/2 ${b.fracEpsAboveHalf.toFixed(4)}\n`,
+        );
+        if (b.branch === 'mirror' && !b.flipped)
+          process.stderr.write(
+            `  WARNING: member ${m.index} is on the mirror branch (eps > 1/2); rerun with --flip-mirror or another seed\n`,
+          );
+      }
+      const pg = model.pairing;
+      if (pg) {
+        process.stderr.write(
+          `  pairing (coarse |eta| x pT bins): ${pg.identifiable ? 'identifiable' : `NOT IDENTIFIABLE, ${pg.bipartiteComponents} bipartite component(s)`}${pg.emptyBins ? `, ${pg.emptyBins} empty bins` : ''}\n`,
+        );
+        for (const n of pg.notes) process.stderr.write(`  WARNING: ${n}; the answer there is set by the initialisation, not the data\n`);
+      }
+      for (const m of model.members) {
+        const b = m.background;
+        if (b)
+          process.stderr.write(
+            `  member ${m.index}: sideband background SC ${b.backgroundSC.toFixed(1)} +- ${b.backgroundSCErr.toFixed(1)} of ${b.windowSC.toFixed(1)} window SC (OC ${b.backgroundOC.toFixed(1)}), ${b.excessCategories} categories with background > window, ${b.droppedCategories} dropped\n`,
+          );
+      }
+      process.stderr.write(`  model written to ${flags.out}\n`);
+      if (flags.json) {
+        const summary = {
+          out: flags.out,
+          backend: model.backend,
+          kind: model.kind,
+          inputs: model.inputs,
+          status: 'ok',
+          selection: selectionRecord,
+          ...(model.pairing ? { pairing: model.pairing } : {}),
+          members: model.members.map(({ params: _p, ...info }) => info),
+        };
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      }
     }
   });
 }
