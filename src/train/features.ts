@@ -71,22 +71,30 @@ export function inputNames(specs: readonly FeatureSpec[]): string[] {
 }
 
 /**
- * Transformed (not yet normalised) inputs of electron k ∈ {1, 2} as row-major [n, width] float64.
- * Missing columns and values the transform cannot take are DataErrors naming the column and value.
+ * Transformed (not yet normalised) inputs of electron k ∈ {1, 2} as row-major [n, width] float64, for every
+ * row of the table or for the rows [from, to) only (a block: the training set is built block by block, so
+ * no float64 copy of every electron's inputs is made). Missing columns and values the transform cannot take
+ * are DataErrors naming the column, the row (counted from 1 in the table) and the value.
  */
-export function electronInputs(table: EventTable, specs: readonly FeatureSpec[], k: 1 | 2, source = '<table>'): Float64Array {
-  const n = table.n;
+export function electronInputs(
+  table: EventTable,
+  specs: readonly FeatureSpec[],
+  k: 1 | 2,
+  source = '<table>',
+  rows: { from: number; to: number } = { from: 0, to: table.n },
+): Float64Array {
+  const { from, to } = rows;
   const d = inputWidth(specs);
-  const out = new Float64Array(n * d);
+  const out = new Float64Array((to - from) * d);
   let off = 0;
   for (const f of specs) {
     const name = `${f.column}${k}`;
     const col = table.columns[name];
     if (!col) throw new DataError(source, name, `missing; feature ${JSON.stringify(f.token)} needs ${f.column}1 and ${f.column}2`);
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const v = col[i]!;
       if (!Number.isFinite(v)) throw new DataError(source, name, `row ${i + 1} is not finite`, v);
-      const r = i * d + off;
+      const r = (i - from) * d + off;
       switch (f.transform) {
         case 'log':
           if (!(v > 0)) throw new DataError(source, name, `row ${i + 1}: log transform needs a positive value`, v);

@@ -10,10 +10,21 @@ import { mlpForward, toTensors, type MlpArch, type MlpParams } from './mlp.js';
  */
 export const PREDICT_CHUNK_ROWS = 16384;
 
-/** φ for `rows` normalised input rows (row-major [rows, arch.inputs]). */
-export function predictPhi(arch: MlpArch, params: MlpParams, x: Float32Array, rows: number, chunk = PREDICT_CHUNK_ROWS): Float32Array {
+/**
+ * φ for `rows` normalised input rows (row-major [rows, arch.inputs]), written into `into` when given (e.g. a
+ * part of a larger array, so no second copy of every electron's φ is made) or into a new array.
+ */
+export function predictPhi(
+  arch: MlpArch,
+  params: MlpParams,
+  x: Float32Array,
+  rows: number,
+  chunk = PREDICT_CHUNK_ROWS,
+  into?: Float32Array,
+): Float32Array {
   const d = arch.inputs;
-  const out = new Float32Array(rows);
+  if (into && into.length !== rows) throw new Error(`predictPhi: ${rows} rows into an array of ${into.length}`);
+  const out = into ?? new Float32Array(rows);
   const m = toTensors(arch, params);
   try {
     for (let s = 0; s < rows; s += chunk) {

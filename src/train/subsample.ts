@@ -54,6 +54,7 @@ export function ocKept(key: RowKey, row: number, keep: number): boolean {
 /**
  * A member's events: every SC event with its weight and the OC events it keeps, weighted by 1/keep, in row
  * order. `row[i]` is event i's row number in the selected sample (absent: i itself, the whole sample in memory).
+ * With keep ≥ 1 the returned `w` is `w` itself when that is a Float64Array of n values: read it, never write it.
  */
 export function ocSubsample(
   n: number,
@@ -63,7 +64,12 @@ export function ocSubsample(
   key: RowKey,
   row?: ArrayLike<number>,
 ): { index: Uint32Array; w: Float64Array } {
-  if (keep >= 1) return { index: Uint32Array.from({ length: n }, (_, i) => i), w: Float64Array.from({ length: n }, (_, i) => w[i]!) };
+  // Everything kept: the weights are the caller's own array when it is one (read only, never written).
+  if (keep >= 1)
+    return {
+      index: Uint32Array.from({ length: n }, (_, i) => i),
+      w: w instanceof Float64Array && w.length === n ? w : Float64Array.from({ length: n }, (_, i) => w[i]!),
+    };
   const index = new Uint32Array(n);
   const out = new Float64Array(n);
   let m = 0;

@@ -212,6 +212,12 @@ function memberEvents(
     valPos = cfg.valFrac > 0 ? Uint32Array.from(oob) : new Uint32Array(0);
     trainIdx = Uint32Array.from(tr);
     trainW = Float64Array.from(trW);
+  } else if (Math.round(cfg.valFrac * nMine) === 0) {
+    // Nothing held out: the member trains on its events in row order (what the sorted positions of a shuffle
+    // with nothing held out would give), on the subsample's own arrays, without copying them.
+    valPos = new Uint32Array(0);
+    trainIdx = mine.index;
+    trainW = mine.w;
   } else {
     const all = new Uint32Array(nMine);
     for (let j = 0; j < nMine; j++) all[j] = j;
@@ -392,7 +398,7 @@ export async function trainMember(
 
 export function allElectronPhi(set: TrainingSet, arch: MlpArch, params: MlpParams): Float32Array {
   const phi = new Float32Array(2 * set.n);
-  phi.set(predictPhi(arch, params, set.x1, set.n), 0);
-  phi.set(predictPhi(arch, params, set.x2, set.n), set.n);
+  predictPhi(arch, params, set.x1, set.n, undefined, phi.subarray(0, set.n));
+  predictPhi(arch, params, set.x2, set.n, undefined, phi.subarray(set.n));
   return phi;
 }

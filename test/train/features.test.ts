@@ -6,6 +6,7 @@ import { resolveTrainConfig } from '../../src/train/config.js';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { createRng } from '../../src/rng.js';
 import { toyPairs } from '../../src/train/toyPairs.js';
+import { prepareTrainingSet } from '../../src/train/trainingSet.js';
 
 describe('features', () => {
   it('default transforms: log pT, periodic φ, identity otherwise', () => {
@@ -29,6 +30,31 @@ describe('features', () => {
     expect(() => electronInputs(t, parseFeatures(['foo']), 1, 'f.csv')).toThrow(/f\.csv column foo1/);
     const bad = { n: 1, columns: { pt1: Float64Array.of(-3) } };
     expect(() => electronInputs(bad, parseFeatures(['pt']), 1)).toThrow(DataError);
+  });
+
+  it('a block of rows is the same slice of the whole, and a bad value is named by its row in the table', () => {
+    const t = toyPairs({ n: 300, seed: 3 });
+    const specs = parseFeatures(['pt', 'phi', 'eta']);
+    const d = inputWidth(specs);
+    const whole = electronInputs(t, specs, 2);
+    expect([...electronInputs(t, specs, 2, 'f', { from: 100, to: 250 })]).toEqual([...whole.subarray(100 * d, 250 * d)]);
+    expect(electronInputs(t, specs, 2, 'f', { from: 7, to: 7 })).toHaveLength(0);
+    const pt1 = Float64Array.from({ length: 10 }, () => 40);
+    pt1[8] = -1;
+    expect(() => electronInputs({ n: 10, columns: { pt1 } }, parseFeatures(['pt']), 1, 'f', { from: 5, to: 10 })).toThrow(/row 9: log/);
+  });
+
+  it('the training set built block by block equals the inputs of the whole table normalised at once', () => {
+    // 40000 rows: blocks of 16384 cut the table twice (prepareTrainingSet's INPUT_BLOCK_ROWS).
+    const t = toyPairs({ n: 40000, seed: 4 });
+    const specs = parseFeatures(['pt', 'eta']);
+    const a = electronInputs(t, specs, 1);
+    const b = electronInputs(t, specs, 2);
+    const norm = fitNormalisation([a, b], 2);
+    const { set, normalisation } = prepareTrainingSet(t, specs, 'pair');
+    expect(normalisation).toEqual(norm);
+    expect(Buffer.from(set.x1.buffer).equals(Buffer.from(normalise(a, norm).buffer))).toBe(true);
+    expect(Buffer.from(set.x2.buffer).equals(Buffer.from(normalise(b, norm).buffer))).toBe(true);
   });
 
   it('normalisation is over both electrons: standardised inputs have mean 0 and sd 1 jointly', () => {

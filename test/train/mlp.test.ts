@@ -80,4 +80,16 @@ describe('hand-written dense backward pass', () => {
     for (let i = 0; i < 40; i++) expect(neg[i]).toBe(-phi[i]!);
     for (let i = 0; i < 20; i++) expect(pairLogitValue(neg[i]!, neg[20 + i]!)).toBeCloseTo(pairLogitValue(phi[i]!, phi[20 + i]!), 12);
   });
+  it('predictPhi into a part of a larger array writes the same φ there and nothing elsewhere', () => {
+    const arch: MlpArch = { inputs: 3, hidden: [8], activation: 'tanh', alpha: 0.01 };
+    const p = initParams(arch, 7, -4);
+    const x = Float32Array.from({ length: 3 * 40 }, (_, i) => Math.cos(i));
+    const own = predictPhi(arch, p, x, 40, 16);
+    const big = new Float32Array(50).fill(99);
+    const out = predictPhi(arch, p, x, 40, 16, big.subarray(5, 45));
+    expect(out.buffer).toBe(big.buffer);
+    expect([...big.subarray(5, 45)]).toEqual([...own]);
+    expect([...big.subarray(0, 5), ...big.subarray(45)]).toEqual(new Array(10).fill(99));
+    expect(() => predictPhi(arch, p, x, 40, 16, new Float32Array(39))).toThrow(/40 rows into an array of 39/);
+  });
 });

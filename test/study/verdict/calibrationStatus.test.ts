@@ -137,4 +137,52 @@ describe('calibration status', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('a paired study measures its scale-factor criteria against a data-side scale of +5 % and +20 %', () => {
+    // Two samples per toy (MC and data, both at the target with 8 % errors); SF = ε_data / ε_MC per bin. The
+    // pooled SF bias of a 4-toy verdict has an error of ≈ √2 · 8 % / √(6 · 4) ≈ 2.3 %: a +5 % shift of the
+    // data side is ~2σ (rarely past the 4σ threshold), a +20 % shift ~9σ (always).
+    const rng = createRng('paired-calibration');
+    const side = (label: string) => ({
+      ...nullToys(1)[0]!.points[0]!,
+      label,
+      estimators: {
+        x: {
+          ...nullToys(1)[0]!.points[0]!.estimators.x!,
+          eps: target.map((t) => t + t * relErr * rng.normal()),
+        },
+      },
+    });
+    const paired: ToyRecord[] = Array.from({ length: 80 }, (_, toy) => ({
+      toy,
+      seed: String(toy),
+      status: 'ok' as const,
+      points: [side('default:mc'), side('default')],
+    }));
+    const est = [{ name: 'x', kind: 'binned', sidebandSubtraction: false, options: {} }];
+    const s = {
+      ...study([
+        { metric: 'sfPooledRelBiasOverErr', estimator: 'x', point: 'default', op: '<', threshold: 4 },
+        { metric: 'sfPooledRelBiasOverErr', estimator: 'x', point: 'default', op: '>', threshold: -4 },
+      ]),
+      points: [
+        { label: 'default:mc', events: 1, estimators: est, side: 'mc', stream: 'mc', scan: 'default', pair: 'default' },
+        { label: 'default', events: 1, estimators: est, side: 'data', stream: 'data', scan: 'default', pair: 'default:mc' },
+      ],
+      paired: { scaleFactors: [{ name: 'x', data: 'x', mc: 'x' }], nominal: 'default' },
+    } as unknown as ResolvedStudy;
+    const ref: StudyReference = { ...reference, points: { default: reference.points.default!, 'default:mc': reference.points.default! } };
+    const cal = calibrate(s, paired, ref, { nullToys: paired.length, seed: 'test' });
+    expect(cal.groups).toBe(20);
+    expect(cal.defects).toContain('scale +20 %');
+    const [upper, lower] = cal.criteria;
+    expect(upper!.calibration.failures).toBeLessThanOrEqual(1);
+    expect(lower!.calibration.failures).toBeLessThanOrEqual(1);
+    expect(upper!.calibration.power!['scale +20 %']).toBeGreaterThanOrEqual(0.9);
+    expect(upper!.calibration.power!['scale +5 %']).toBeLessThan(0.9);
+    // An unpaired study keeps the two global defects of every study.
+    expect(
+      calibrate(study([{ metric: 'biasP', estimator: 'x', op: '>', threshold: 0.01 }]), records, reference, { nullToys: 120, seed: 't' })
+        .defects,
+    ).not.toContain('scale +20 %');
+  });
 });
