@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, side by side with its peer from ../shared/peers in the same run, as one JSON
  * document on stdout (progress on stderr). Speed and memory are measured here and only here, never in unit tests.
  *
- *   npm run bench [-- generate train binned-fit oc-keep commands time-to-accuracy pipeline]
+ *   npm run bench [-- generate train binned-fit oc-keep commands time-to-accuracy pipeline study-toy]
  *   (default: generate train binned-fit commands time-to-accuracy)
  *   npm run bench -- --out reports/bench/run.json ...   also writes the JSON there (docs: scripts/bench-to-md)
  *
@@ -16,6 +16,7 @@ import { benchGenerate } from './generate.js';
 import { benchOcKeepVariance, benchTrain } from './train.js';
 import { benchCommands, benchTimeToAccuracy } from './commands.js';
 import { benchPipeline } from './pipeline.js';
+import { benchStudyToy } from './study-toy.js';
 import { PEERS_DIR, PYTHON } from './peers.js';
 import { version } from '../src/version.js';
 import { writeFileAtomic } from '../src/io/atomic.js';
@@ -34,6 +35,9 @@ const BENCHES: Record<string, () => Promise<unknown> | unknown> = {
   'time-to-accuracy': () => benchTimeToAccuracy(EVENTS ? { events: EVENTS, ladder: [1, 2, 4] } : {}),
   // Not in the default list: 10^8 truth events take ~an hour and ~10 GB of disk (docs/event-input.md).
   pipeline: () => benchPipeline(EVENTS ? { events: EVENTS } : {}),
+  // Not in the default list either: one bias-vs-n toy at 10^7 in memory and streamed (~10-20 min here); with
+  // --events N, also a streamed toy of N truth events (10^8: about an hour).
+  'study-toy': () => benchStudyToy(EVENTS ? { events: EVENTS } : {}),
 };
 
 async function main(): Promise<void> {

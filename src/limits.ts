@@ -10,7 +10,11 @@ import { availableParallelism } from 'node:os';
 export const MAX_TRUTH_EVENTS = 0x7fffffff;
 /** Selected events of `qmisid generate --events` (about 1/3 of truth events pass the default selection). */
 export const MAX_SELECTED_EVENTS = 500_000_000;
-/** Truth events per toy of a study (a toy is generated and fitted in memory: 2·10^7 events ≈ 2 GB of columns). */
+/**
+ * Truth events per toy of a study held in memory (a toy is generated and fitted in memory: 2·10^7 events ≈ 2 GB
+ * of columns). A point that streams (src/study/streamToy.ts) may ask for up to MAX_TRUTH_EVENTS; one that cannot
+ * is refused above this bound (resolveStudy).
+ */
 export const MAX_TOY_EVENTS = 20_000_000;
 /** Toys of one study: study.json lists every toy's seed, toys.jsonl holds one record per toy. */
 export const MAX_TOYS = 100_000;

@@ -154,15 +154,22 @@ function renumberBackground(t: EventTable, next: number): number {
  * samples of the same configuration.
  */
 export function generateTruthEventsSync(ctx: BlockContext, seed: Seed, events: number): EventTable {
+  return concatTables([...truthEventBlocks(ctx, seed, events)]);
+}
+
+/**
+ * The rows of generateTruthEventsSync block by block, in order: a block depends only on (config, seed, block
+ * index), so the sample can be generated again, identically, without having been kept (a streamed study toy
+ * goes over its events twice, src/study/streamToy.ts).
+ */
+export function* truthEventBlocks(ctx: BlockContext, seed: Seed, events: number): Generator<EventTable> {
   const B = ctx.config.blockSize;
-  const parts: EventTable[] = [];
   let next = 0;
   for (let b = 0; b * B < events; b++) {
     const t = generateBlock(ctx, seed, b, Math.min(B, events - b * B));
     next = renumberBackground(t, next);
-    parts.push(t);
+    yield t;
   }
-  return concatTables(parts);
 }
 
 async function runOnWorkers(

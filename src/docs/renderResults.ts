@@ -142,6 +142,24 @@ export function renderBench(file: string, doc: Json): string {
       `peak < ${num(get(p, 'floor.peak_rss_mb'))} MB (${get(p, 'floor.pass') ? 'pass' : 'FAIL'})${p.ok === false ? ', chain did not finish' : ''}`,
     ]);
   }
+  // One study toy in memory and streamed (bench/study-toy.ts): the same record, and the streamed 10^8 toy's peak.
+  const st = r['study-toy'] as Json | undefined;
+  if (st) {
+    const run = (label: string, x: Json | undefined, floor = ''): void => {
+      if (!x) return;
+      const toy = (x.toy ?? {}) as Json;
+      rows.push([
+        `bias-vs-n toy, ${num(toy.events)} truth events (${num(toy.window)} window), ${label}`,
+        `${num(x.wall_s)} s wall, ${num(x.cpu_s)} s CPU, peak RSS ${num(x.peak_rss_mb)} MB`,
+        '',
+        '',
+        floor,
+      ]);
+    };
+    run('in memory', st.n1e7_in_memory as Json | undefined);
+    run(`streamed (${st.n1e7_same_record ? 'the same record' : '**a different record**'})`, st.n1e7_streamed as Json | undefined);
+    run('streamed', st.streamed_large as Json | undefined, `peak < ${num(st.rss_floor_mb)} MB (${st.below_floor ? 'pass' : 'FAIL'})`);
+  }
   out.push(table(['benchmark', 'ours', 'peer (same run)', 'ratio', 'floor'], rows));
   if (b?.agreement) {
     out.push(
@@ -151,7 +169,7 @@ export function renderBench(file: string, doc: Json): string {
     );
   }
   // Benchmarks this renderer does not know yet are listed, not dropped.
-  const known = new Set(['generate', 'train', 'binned-fit', 'pipeline']);
+  const known = new Set(['generate', 'train', 'binned-fit', 'pipeline', 'study-toy']);
   const other = Object.keys(r).filter((k) => !known.has(k));
   if (other.length) out.push('', `Also in this file (not tabulated here): ${other.map((k) => `\`${k}\``).join(', ')}.`);
   return out.join('\n');

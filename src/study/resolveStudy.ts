@@ -4,6 +4,7 @@
  * resolver, estimator options merged per point. The result is plain JSON: it is written to DIR/study.json,
  * sent to the toy workers, and compared on resume and merge.
  */
+import { checkToySize } from './streamToy.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -164,7 +165,7 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
           ...(e.morph ? { morph: e.morph } : {}),
         }));
       const label = side === 'mc' ? mcLabel(p.label) : p.label;
-      points.push({
+      const point: ResolvedPoint = {
         label,
         events,
         generator,
@@ -172,7 +173,10 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
         estimators,
         ...(side ? { side, stream: side, scan: p.label, pair: side === 'mc' ? p.label : mcLabel(p.label) } : {}),
         ...(p.backgroundCopies != null ? { backgroundCopies: p.backgroundCopies } : {}),
-      });
+      };
+      // Above the in-memory bound only a point that streams its events is affordable (streamToy.ts).
+      checkToySize({ sample }, point, own != null ? `scan.${i}.events` : quick?.events != null ? 'quick.events' : 'events', opts.source);
+      points.push(point);
     }
   });
   // A criterion's point (and a detection's null point) must be one this configuration runs: a quick

@@ -54,6 +54,24 @@ export async function runCalibration(
         source,
       );
   }
+  // The scan points in the null run: every criterion must judge one of them.
+  const points = cal?.points ? new Set(cal.points) : undefined;
+  for (const [i, l] of (cal?.points ?? []).entries()) {
+    if (!raw.scan.some((p) => p.label === l))
+      throw new ConfigError(
+        `calibration.points.${i}`,
+        l,
+        `a scan point of this study (${raw.scan.map((p) => p.label).join(', ')})`,
+        source,
+      );
+  }
+  real.criteria.forEach((c, i) => {
+    for (const key of ['point', 'nullPoint'] as const) {
+      const l = c[key];
+      if (points && l != null && !points.has(l))
+        throw new ConfigError(`calibration.points`, cal!.points, `every point a criterion judges (criterion ${i} judges ${l})`, source);
+    }
+  });
   if (nullToys < real.toys)
     throw new ConfigError('calibration.toys', nullToys, `at least the study's ${real.toys} toys per verdict`, source);
   const seed = deriveSeed(raw.seed, 'null');
@@ -70,11 +88,13 @@ export async function runCalibration(
       generator: deepMerge<Record<string, unknown>>({}, s.generator, cal?.generator ?? {}),
       reference: { scale },
       estimators: keep ? s.estimators.filter((e) => keep.has(e.name)) : s.estimators,
+      scan: points ? s.scan.filter((p) => points.has(p.label)) : s.scan,
       criteria: [],
       ...(s.quick
         ? {
             quick: {
               ...s.quick,
+              ...(s.quick.points && points ? { points: s.quick.points.filter((l) => points.has(l)) } : {}),
               criteria: [],
               ...(s.quick.estimators && keep
                 ? { estimators: Object.fromEntries(Object.entries(s.quick.estimators).filter(([k]) => keep.has(k))) }

@@ -11,39 +11,25 @@
 import { Binning } from '../binning/Binning.js';
 import { assignBins, type BinAssignment } from '../binning/assignBins.js';
 import type { EventTable } from '../events/columns.js';
-import { REGION } from '../selection/selection.js';
 import type { ResolvedGeneratorConfig } from '../config/generatorConfig.js';
 import { createBlockContext, type BlockContext } from '../../generators/zee/generateBlock.js';
-import { generateTruthEventsSync } from '../../generators/zee/generateEvents.js';
+import { generateTruthEventsSync, truthEventBlocks } from '../../generators/zee/generateEvents.js';
 import { estimatorFor } from './estimatorFor.js';
 import { bootstrapSample, loadSample } from './userSample.js';
 import { ConfigError, QmisidError, UsageError } from '../errors.js';
 import { deriveSeed } from '../rng.js';
 import type { EstimatorResult } from './estimators/Estimator.js';
-import { binMeans } from './metrics/binMeans.js';
 import { electronRates } from './estimators/electronRates.js';
-import { closureChi2 } from './metrics/closureChi2.js';
-import { electronMetrics } from './metrics/electronMetrics.js';
-import { scanObserved, scanPredicted } from './verdict/closureScan.js';
-import { featureClosures } from './metrics/featureClosure.js';
+import { EstimatorMetrics, failedRecord } from './estimatorMetrics.js';
+import { PointMetrics } from './pointMetrics.js';
+import { streamDecision, streamPoint, type StreamMode } from './streamToy.js';
 import { applyPairing, repeatBackground, reselectTable, sidebandSubtractedTable, windowTable } from './prepareTable.js';
 import { scYield } from './metrics/scYield.js';
 import { quantileMorph } from '../method/quantileMorph.js';
 import type { EstimatorContext } from './estimators/Estimator.js';
 import type { PhiModel } from '../train/model.js';
 import type { ResolvedStudy, ResolvedEstimator, ResolvedPoint } from './resolveStudy.js';
-import { massSpectra, PROFILE_EDGES, profileBins, profileMean, sig6, type ProfileVariable } from './metrics/profiles.js';
-import {
-  jsonNumber,
-  type ClosureHistRecord,
-  type EstimatorRecord,
-  type MemberRecord,
-  type PointRecord,
-  type ProfileRecord,
-  type ToyRecord,
-} from './toyRecord.js';
-
-const PROFILE_VARIABLES: readonly ProfileVariable[] = ['pt', 'abseta', 'phi'];
+import type { EstimatorRecord, PointRecord, ToyRecord } from './toyRecord.js';
 
 /**
  * Per-configuration generator tables (Z pT and rapidity CDFs, ε model, buffers), built once per thread and
@@ -54,19 +40,31 @@ const contexts = new WeakMap<ResolvedGeneratorConfig, BlockContext>();
 
 /** `n` truth Z→ee events (before acceptance and selection) through the generator's serial path, in this thread. */
 export function generate(config: ResolvedGeneratorConfig, n: number, seed: string): EventTable {
+  return generateTruthEventsSync(contextFor(config), seed, n);
+}
+
+function contextFor(config: ResolvedGeneratorConfig): BlockContext {
   let ctx = contexts.get(config);
   if (!ctx) {
     ctx = createBlockContext(config);
     contexts.set(config, ctx);
   }
-  return generateTruthEventsSync(ctx, seed, n);
+  return ctx;
 }
 
 export function toySeed(study: ResolvedStudy, toy: number): string {
   return deriveSeed(study.seed, 'toy', toy);
 }
 
-export async function runToy(study: ResolvedStudy, toy: number, threads?: number): Promise<ToyRecord> {
+export interface RunToyOptions {
+  /**
+   * Which points stream their events instead of holding them (streamToy.ts streamDecision; default `auto`).
+   * The records are the same bytes either way: this chooses memory against a second generation.
+   */
+  stream?: StreamMode;
+}
+
+export async function runToy(study: ResolvedStudy, toy: number, threads?: number, opts: RunToyOptions = {}): Promise<ToyRecord> {
   const seed = toySeed(study, toy);
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
   const points: PointRecord[] = [];
@@ -77,6 +75,12 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
   const models = new Map<string, PhiModel>();
   try {
     for (const point of study.points) {
+      if (streamDecision(study, point, opts.stream)) {
+        // Generated twice, block by block, never held (streamToy.ts): the same record as below.
+        const blocks = (): Iterable<EventTable> => truthEventBlocks(contextFor(point.generator), deriveSeed(seed, 'events'), point.events);
+        points.push(await streamPoint(study, toy, seed, point, binning, blocks, threads != null ? { threads } : {}));
+        continue;
+      }
       // A user sample (userSample.ts): a Poisson bootstrap of its file instead of generated events.
       const generated = study.sample
         ? bootstrapSample(await loadSample(study.sample), deriveSeed(seed, 'events'))
@@ -88,14 +92,8 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
         point.pairing,
       );
       eventsOf.set(point.label, events);
-      const window = windowTable(events);
-      const wBins = assignBins(window, binning);
-      const truth = binMeans(wBins, binning.size, window.columns.truth_eps1!, window.columns.truth_eps2!, window.columns.is_background);
-      // The generator's bookkeeping: flipped signal electrons per bin (the reachable target's numerator).
-      const flipped = binMeans(wBins, binning.size, window.columns.truth_flip1!, window.columns.truth_flip2!, window.columns.is_background);
-      const sc = window.columns.sc!;
-      let windowSC = 0;
-      for (let i = 0; i < window.n; i++) windowSC += sc[i]!;
+      const pointMetrics = new PointMetrics(binning);
+      const { window, bins: wBins } = pointMetrics.add(events);
       const estimators: Record<string, EstimatorRecord> = {};
       for (const spec of point.estimators) {
         const source = `study ${study.name} toy ${toy} point ${point.label} estimator ${spec.name}`;
@@ -166,25 +164,7 @@ export async function runToy(study: ResolvedStudy, toy: number, threads?: number
           threads,
         );
       }
-      const profiles: NonNullable<PointRecord['profiles']> = {};
-      for (const v of PROFILE_VARIABLES) {
-        const pb = profileBins(window, v);
-        const t = profileMean(pb, PROFILE_EDGES[v].length - 1, window.columns.truth_eps1!, window.columns.truth_eps2!);
-        profiles[v] = { edges: [...PROFILE_EDGES[v]], truth: t.mean.map(sig6), count: t.count };
-      }
-      points.push({
-        label: point.label,
-        events: events.n,
-        window: window.n,
-        windowSC,
-        truth: truth.mean.map(jsonNumber),
-        count: truth.count,
-        flips: flipped.mean.map((f, k) => (flipped.count[k]! > 0 ? Math.round(f * flipped.count[k]!) : 0)),
-        scanObs: scanObserved(window),
-        profiles,
-        mass: massSpectra(events),
-        estimators,
-      });
+      points.push(pointMetrics.record(point.label, estimators));
     }
   } catch (err) {
     if (!(err instanceof QmisidError) || err instanceof ConfigError || err instanceof UsageError) throw err;
@@ -256,78 +236,9 @@ async function runEstimator(
   // Per-electron rates: given, or looked up from the bins.
   const rates = electronRates(res, bins);
   if (!rates) return failedRecord(K, 'estimator returned neither per-bin nor per-electron rates');
-  const { eps1, eps2 } = rates;
-  // Per-bin rates: given, or the mean over the signal electrons of each bin (the truth reference's electrons).
-  const eps = res.bins ? Array.from(res.bins.eps) : binMeans(bins, K, eps1, eps2, table.columns.is_background).mean;
-  const err = res.bins?.err ? Array.from(res.bins.err) : new Array<number>(K).fill(NaN);
-  // Electron and closure metrics on the window rows only (sideband rows carry no flip information of their own).
-  const region = table.columns.region!;
-  let allWindow = true;
-  for (let i = 0; i < table.n && allWindow; i++) if (region[i] !== REGION.window) allWindow = false;
-  const el = electronMetrics(table, maskRows(eps1, region, allWindow), maskRows(eps2, region, allWindow));
-  const hists = {
-    pt: closureChi2(table, eps1, eps2, 'pt'),
-    eta: closureChi2(table, eps1, eps2, 'eta'),
-    m_ee: closureChi2(table, eps1, eps2, 'm_ee'),
-  };
-  const fc = featureClosures(table, eps1, eps2);
-  const cl = (v: 'pt' | 'eta' | 'm_ee') => ({ chi2: hists[v].chi2, ndf: hists[v].ndf });
-  const histRecord = (v: 'pt' | 'eta' | 'm_ee'): ClosureHistRecord => ({
-    edges: hists[v].edges,
-    observed: hists[v].observed.map(sig6),
-    predicted: hists[v].predicted.map(sig6),
-    variance: hists[v].variance.map(sig6),
-    predictedVariance: hists[v].predictedVariance.map(sig6),
-  });
-  // Profiles over the window's signal electrons (profileBins skips sideband rows and fakes).
-  const profiles: NonNullable<EstimatorRecord['profiles']> = {};
-  for (const v of PROFILE_VARIABLES) {
-    const pb = profileBins(table, v);
-    const nb = PROFILE_EDGES[v].length - 1;
-    const mean = profileMean(pb, nb, eps1, eps2).mean;
-    const prof: ProfileRecord = { eps: mean.map(sig6) };
-    if (res.members && res.members.length > 1) {
-      const per = res.members.map((m) => profileMean(pb, nb, m.eps1, m.eps2).mean);
-      prof.lo = mean.map((_, b) => sig6(Math.min(...per.map((p) => p[b]!))));
-      prof.hi = mean.map((_, b) => sig6(Math.max(...per.map((p) => p[b]!))));
-    }
-    profiles[v] = prof;
-  }
-  const members: MemberRecord[] | undefined = res.members?.map((m) => ({
-    eps: binMeans(bins, K, m.eps1, m.eps2, table.columns.is_background).mean.map(sig6),
-    train: m.train.map(sig6),
-    val: m.val.map(sig6),
-  }));
-  return {
-    status: res.status,
-    ...(res.message != null ? { message: res.message } : {}),
-    eps: eps.map(jsonNumber),
-    err: err.map(jsonNumber),
-    ...(res.bins?.errDof != null ? { errDof: res.bins.errDof } : {}),
-    ...(res.bins?.errLo && res.bins.errHi
-      ? { errLo: Array.from(res.bins.errLo, jsonNumber), errHi: Array.from(res.bins.errHi, jsonNumber) }
-      : {}),
-    ...(res.bins?.interval != null ? { interval: res.bins.interval } : {}),
-    scan: scanPredicted(table, eps1, eps2).map(sig6),
-    electron: {
-      n: el.n,
-      mse: jsonNumber(el.mse),
-      meanRelBias: jsonNumber(el.meanRelBias),
-      phiKappaMean: jsonNumber(el.phiKappaMean),
-      phiKappaRms: jsonNumber(el.phiKappaRms),
-      ...(Number.isFinite(el.mseReach) ? { mseReach: jsonNumber(el.mseReach) } : {}),
-    },
-    closure: { pt: cl('pt'), eta: cl('eta'), m_ee: cl('m_ee') },
-    ...(withScYield ? { scYield: scYieldRecord(table, eps1, eps2, res.members) } : {}),
-    ...(Object.keys(fc).length > 0
-      ? { featureClosure: Object.fromEntries(Object.entries(fc).map(([f, h]) => [f, { chi2: h.chi2, ndf: h.ndf }])) }
-      : {}),
-    diagnostics: res.diagnostics ?? {},
-    profiles,
-    closureHist: { pt: histRecord('pt'), eta: histRecord('eta'), m_ee: histRecord('m_ee') },
-    ...(members ? { members } : {}),
-    ...(res.graph ? { graph: res.graph } : {}),
-  };
+  const metrics = new EstimatorMetrics(K);
+  metrics.add(table, bins, rates, res.members);
+  return metrics.record(res, withScYield ? scYieldRecord(table, rates.eps1, rates.eps2, res.members) : undefined);
 }
 
 function scYieldRecord(
@@ -339,23 +250,4 @@ function scYieldRecord(
   const y = scYield(table, eps1, eps2, members);
   const r = (x: number): number => Number(x.toPrecision(6));
   return { observed: r(y.observed), predicted: r(y.predicted), variance: r(y.variance), trainVariance: r(y.trainVariance) };
-}
-
-function maskRows(eps: ArrayLike<number>, region: ArrayLike<number>, allWindow: boolean): ArrayLike<number> {
-  if (allWindow) return eps;
-  return Float64Array.from({ length: eps.length }, (_, i) => (region[i] === REGION.window ? eps[i]! : NaN));
-}
-
-function failedRecord(K: number, message: string): EstimatorRecord {
-  const nan = new Array<number | null>(K).fill(null);
-  const zero = { chi2: 0, ndf: 0 };
-  return {
-    status: 'failed',
-    message,
-    eps: nan,
-    err: [...nan],
-    electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null },
-    closure: { pt: zero, eta: { ...zero }, m_ee: { ...zero } },
-    diagnostics: {},
-  };
 }

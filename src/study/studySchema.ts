@@ -8,12 +8,15 @@
  * reduced sizes for CI (`--quick`).
  */
 import { z } from 'zod';
-import { MAX_TOY_EVENTS, MAX_TOYS } from '../limits.js';
+import { MAX_TRUTH_EVENTS, MAX_TOYS } from '../limits.js';
 import { ColumnMapSchema } from '../io/columnMap.js';
 
-/** Bounded sizes (src/limits.ts): a study that asks for more fails validation before anything is written. */
+/**
+ * Bounded sizes (src/limits.ts): a study that asks for more fails validation before anything is written. Truth
+ * events up to the generator's bound; above MAX_TOY_EVENTS only a point that streams (resolveStudy checks).
+ */
 const toyCount = z.number().int().positive().max(MAX_TOYS);
-const eventCount = z.number().int().positive().max(MAX_TOY_EVENTS);
+const eventCount = z.number().int().positive().max(MAX_TRUTH_EVENTS);
 
 /**
  * Verdict p-values (src/study/verdict/summarizeVerdict.ts, closureScan.ts): a criterion `> α` has false-alarm
@@ -347,6 +350,9 @@ export const StudySchema = z.strictObject({
       estimators: z.array(name).optional(),
       /** The same for --quick, where a network may be affordable when it is not at full size (default: `estimators`). */
       quickEstimators: z.array(name).optional(),
+      /** Run only these scan points in the null (the points the criteria judge, when the others are unaffordable:
+       * bias-vs-n's 10^8 point). Every criterion's point must be one of them. */
+      points: z.array(name).optional(),
       /** What is not calibrated (estimators left out, or the full size) and why, with its cost: printed in
        * the report beside every criterion without a measured false-alarm rate. */
       note: z.string().optional(),

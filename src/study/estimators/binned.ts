@@ -10,9 +10,10 @@
  */
 import { z } from 'zod';
 import { zodConfigError } from '../../config/zodConfigError.js';
-import { fitBinnedTable } from '../../fit/fitBinned.js';
-import { tableProfileIntervals } from '../../fit/tableProfileIntervals.js';
-import { notIdentifiableMessage, type Estimator } from './Estimator.js';
+import { accumulatorOptions, fitAccumulated, type BinnedTableFitOptions } from '../../fit/fitBinned.js';
+import { BinnedTableAccumulator } from '../../fit/BinnedTableAccumulator.js';
+import { pairProfileIntervals } from '../../fit/pairProfileIntervals.js';
+import { notIdentifiableMessage, type Estimator, type EstimatorContext, type EstimatorResult } from './Estimator.js';
 
 /** The binned estimator's options; unknown keys are refused (a typo must not be silently ignored). */
 export const BinnedOptionsSchema = z.strictObject({
@@ -21,17 +22,40 @@ export const BinnedOptionsSchema = z.strictObject({
   /** Profile-likelihood intervals beside the Hessian errors (a fit per bin and side: the costly part of a toy). */
   profileIntervals: z.boolean().default(true),
 });
+type BinnedOptions = z.output<typeof BinnedOptionsSchema>;
 
 export const binnedEstimator: Estimator = async (table, ctx) => {
+  const acc = binnedAccumulator(ctx);
+  acc.add(table);
+  const w = table.columns.w;
+  let nonNegative = true;
+  for (let e = 0; w && e < table.n && nonNegative; e++) if (!(w[e]! >= 0)) nonNegative = false;
+  return binnedFromAccumulator(acc, ctx, nonNegative);
+};
+
+/**
+ * The fit's input gathered chunk by chunk (all rows of each chunk, weights `w`): binnedEstimator feeds it the
+ * whole table, a streamed toy (src/study/streamToy.ts) one generated block at a time, with the same result
+ * bit for bit (BinnedTableAccumulator). Options are checked here, before any event is added.
+ */
+export function binnedAccumulator(ctx: EstimatorContext): BinnedTableAccumulator {
   const parsed = BinnedOptionsSchema.safeParse(ctx.options);
   if (!parsed.success) throw zodConfigError(parsed.error, ctx.options, ctx.source, 'options');
-  const { errors, maxIterations, profileIntervals } = parsed.data;
-  const res = fitBinnedTable(table, ctx.binning, {
-    region: 'all',
-    weightColumn: 'w',
-    source: ctx.source,
-    ...(maxIterations != null ? { maxIterations } : {}),
-  });
+  return new BinnedTableAccumulator(ctx.binning, accumulatorOptions(fitOptions(ctx, parsed.data)));
+}
+
+function fitOptions(ctx: EstimatorContext, o: BinnedOptions): BinnedTableFitOptions {
+  return { region: 'all', weightColumn: 'w', source: ctx.source, ...(o.maxIterations != null ? { maxIterations: o.maxIterations } : {}) };
+}
+
+/**
+ * The estimate from the accumulated events. `nonNegativeWeights`: every added row's weight is ≥ 0 (then the
+ * weighted likelihood is one, and its profile intervals mean something; src/fit/pairProfileIntervals.ts).
+ */
+export function binnedFromAccumulator(acc: BinnedTableAccumulator, ctx: EstimatorContext, nonNegativeWeights: boolean): EstimatorResult {
+  const options = BinnedOptionsSchema.parse(ctx.options);
+  const { errors, profileIntervals } = options;
+  const res = fitAccumulated(acc, ctx.binning, fitOptions(ctx, options));
   const comps = res.identifiability.graph.components;
   const bipartite = comps.filter((c) => c.bipartite && !c.empty).length;
   const flat = res.identifiability.hessian.flat.length;
@@ -63,7 +87,9 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
       err: errors === 'sandwich' ? res.errSandwich : res.err,
       // Profile-likelihood intervals (ΔlnL = ½) beside the Hessian errors, where the likelihood is one.
       ...(errors === 'hessian' && profileIntervals && res.status === 'converged'
-        ? (tableProfileIntervals(table, ctx.binning, res, ctx.source) ?? {})
+        ? nonNegativeWeights
+          ? pairProfileIntervals(acc.result().pairs, res)
+          : {}
         : {}),
     },
     diagnostics: {
@@ -75,4 +101,4 @@ export const binnedEstimator: Estimator = async (table, ctx) => {
       iterations: res.iterations,
     },
   };
-};
+}

@@ -72,69 +72,101 @@ export function closureChi2(
   edges: readonly number[] = CLOSURE_EDGES[variable as ClosureVariable],
   form: ClosureForm = 'perBin',
 ): ClosureHistogram {
-  const nb = edges.length - 1;
-  const obs = new Float64Array(nb);
-  const pred = new Float64Array(nb);
-  const varPred = new Float64Array(nb);
-  const cov = new Float64Array(nb * nb);
-  const ocW = new Float64Array(nb);
-  const ocW2 = new Float64Array(nb);
-  const sc = table.columns.sc!;
-  const w = table.columns.w!;
-  const cols: [ArrayLike<number>, ArrayLike<number> | undefined] =
-    variable === 'm_ee' ? [table.columns.m_ee!, undefined] : [table.columns[`${variable}1`]!, table.columns[`${variable}2`]!];
-  const fill: number[] = [];
-  for (let i = 0; i < table.n; i++) {
-    const e1 = eps1[i]!;
-    const e2 = eps2[i]!;
-    if (!Number.isFinite(e1) || !Number.isFinite(e2)) continue;
-    const wi = w[i]!;
-    const p = eps12(e1, e2);
-    const r = p / (1 - p);
-    fill.length = 0;
-    for (const col of cols) {
-      if (!col) continue;
-      const b = binIndex(edges, col[i]!);
-      if (b >= 0) fill.push(b);
-    }
-    if (fill.length === 0) continue;
-    // a aᵀ over the (one or two) filled bins, counting a bin filled twice as a_b = 2; SC and OC events alike.
-    const v = wi * wi * r;
-    for (const b of fill) for (const c of fill) cov[b * nb + c] += v;
-    if (sc[i] === 1) {
-      for (const b of fill) obs[b] += wi;
-      continue;
-    }
-    for (const b of fill) {
-      pred[b] += wi * r;
-      ocW[b] += wi;
-      ocW2[b] += wi * wi;
-    }
-    if (form === 'covariance') {
-      const a0 = fill.length === 2 && fill[0] === fill[1] ? 2 : 1;
-      for (const b of new Set(fill)) varPred[b] += (wi * r * a0) ** 2;
-    } else for (const b of fill) varPred[b] += (wi * r) ** 2;
+  const acc = new ClosureAccumulator(variable, edges, form);
+  acc.add(table, eps1, eps2);
+  return acc.result();
+}
+
+/**
+ * closureChi2 chunk by chunk (a streamed toy, src/study/streamToy.ts): the sums run in row order across the
+ * chunks, so the histogram and χ² are bit-identical to closureChi2 on the concatenated rows.
+ */
+export class ClosureAccumulator {
+  private readonly nb: number;
+  private readonly obs: Float64Array;
+  private readonly pred: Float64Array;
+  private readonly varPred: Float64Array;
+  private readonly cov: Float64Array;
+  private readonly ocW: Float64Array;
+  private readonly ocW2: Float64Array;
+  private readonly fill: number[] = [];
+
+  constructor(
+    readonly variable: ClosureColumn,
+    readonly edges: readonly number[] = CLOSURE_EDGES[variable as ClosureVariable],
+    readonly form: ClosureForm = 'perBin',
+  ) {
+    const nb = (this.nb = edges.length - 1);
+    this.obs = new Float64Array(nb);
+    this.pred = new Float64Array(nb);
+    this.varPred = new Float64Array(nb);
+    this.cov = new Float64Array(nb * nb);
+    this.ocW = new Float64Array(nb);
+    this.ocW2 = new Float64Array(nb);
   }
-  if (form === 'perBin') {
-    const variance = new Float64Array(nb);
-    let chi2 = 0;
-    let ndf = 0;
-    for (let b = 0; b < nb; b++) {
-      const k = ocW[b]! > 0 ? ocW2[b]! / ocW[b]! : 1;
-      variance[b] = k * Math.max(pred[b]!, 0) + varPred[b]!;
-      if (!(variance[b]! > 0)) continue;
-      chi2 += (obs[b]! - pred[b]!) ** 2 / variance[b]!;
-      ndf++;
+
+  add(table: EventTable, eps1: ArrayLike<number>, eps2: ArrayLike<number>): void {
+    const { nb, obs, pred, varPred, cov, ocW, ocW2, fill, variable, edges, form } = this;
+    const sc = table.columns.sc!;
+    const w = table.columns.w!;
+    const cols: [ArrayLike<number>, ArrayLike<number> | undefined] =
+      variable === 'm_ee' ? [table.columns.m_ee!, undefined] : [table.columns[`${variable}1`]!, table.columns[`${variable}2`]!];
+    for (let i = 0; i < table.n; i++) {
+      const e1 = eps1[i]!;
+      const e2 = eps2[i]!;
+      if (!Number.isFinite(e1) || !Number.isFinite(e2)) continue;
+      const wi = w[i]!;
+      const p = eps12(e1, e2);
+      const r = p / (1 - p);
+      fill.length = 0;
+      for (const col of cols) {
+        if (!col) continue;
+        const b = binIndex(edges, col[i]!);
+        if (b >= 0) fill.push(b);
+      }
+      if (fill.length === 0) continue;
+      // a aᵀ over the (one or two) filled bins, counting a bin filled twice as a_b = 2; SC and OC events alike.
+      const v = wi * wi * r;
+      for (const b of fill) for (const c of fill) cov[b * nb + c] += v;
+      if (sc[i] === 1) {
+        for (const b of fill) obs[b] += wi;
+        continue;
+      }
+      for (const b of fill) {
+        pred[b] += wi * r;
+        ocW[b] += wi;
+        ocW2[b] += wi * wi;
+      }
+      if (form === 'covariance') {
+        const a0 = fill.length === 2 && fill[0] === fill[1] ? 2 : 1;
+        for (const b of new Set(fill)) varPred[b] += (wi * r * a0) ** 2;
+      } else for (const b of fill) varPred[b] += (wi * r) ** 2;
     }
+  }
+
+  result(): ClosureHistogram {
+    const { nb, obs, pred, varPred, cov, ocW, ocW2, variable, edges, form } = this;
+    if (form === 'perBin') {
+      const variance = new Float64Array(nb);
+      let chi2 = 0;
+      let ndf = 0;
+      for (let b = 0; b < nb; b++) {
+        const k = ocW[b]! > 0 ? ocW2[b]! / ocW[b]! : 1;
+        variance[b] = k * Math.max(pred[b]!, 0) + varPred[b]!;
+        if (!(variance[b]! > 0)) continue;
+        chi2 += (obs[b]! - pred[b]!) ** 2 / variance[b]!;
+        ndf++;
+      }
+      return histogram(variable, edges, obs, pred, variance, varPred, chi2, ndf);
+    }
+    const variance = Float64Array.from({ length: nb }, (_, b) => cov[b * nb + b]!);
+    const { chi2, ndf } = quadraticFormPinv(
+      cov,
+      nb,
+      Float64Array.from(obs, (o, b) => o - pred[b]!),
+    );
     return histogram(variable, edges, obs, pred, variance, varPred, chi2, ndf);
   }
-  const variance = Float64Array.from({ length: nb }, (_, b) => cov[b * nb + b]!);
-  const { chi2, ndf } = quadraticFormPinv(
-    cov,
-    nb,
-    Float64Array.from(obs, (o, b) => o - pred[b]!),
-  );
-  return histogram(variable, edges, obs, pred, variance, varPred, chi2, ndf);
 }
 
 function histogram(

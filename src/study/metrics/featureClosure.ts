@@ -8,7 +8,7 @@
  * over-dispersed (docs/electrons.md §4.1).
  */
 import { ELECTRON_FEATURES, type EventTable } from '../../events/columns.js';
-import { closureChi2, type ClosureHistogram } from './closureChi2.js';
+import { ClosureAccumulator, type ClosureHistogram } from './closureChi2.js';
 
 const logEdges = (lo: number, hi: number, n: number): number[] =>
   Array.from({ length: n + 1 }, (_, i) => Number((lo * (hi / lo) ** (i / n)).toPrecision(6)));
@@ -27,10 +27,29 @@ export const FEATURE_CLOSURE_EDGES: Record<(typeof ELECTRON_FEATURES)[number], n
 };
 
 export function featureClosures(table: EventTable, eps1: ArrayLike<number>, eps2: ArrayLike<number>): Record<string, ClosureHistogram> {
-  const out: Record<string, ClosureHistogram> = {};
-  for (const f of ELECTRON_FEATURES) {
-    if (!table.columns[`${f}1`] || !table.columns[`${f}2`]) continue;
-    out[f] = closureChi2(table, eps1, eps2, f, FEATURE_CLOSURE_EDGES[f], 'covariance');
+  const acc = new FeatureClosureAccumulator();
+  acc.add(table, eps1, eps2);
+  return acc.result();
+}
+
+/** featureClosures chunk by chunk (bit-identical, see ClosureAccumulator); the features are those of the first chunk. */
+export class FeatureClosureAccumulator {
+  private hists: Map<string, ClosureAccumulator> | undefined;
+
+  add(table: EventTable, eps1: ArrayLike<number>, eps2: ArrayLike<number>): void {
+    if (!this.hists) {
+      this.hists = new Map();
+      for (const f of ELECTRON_FEATURES) {
+        if (!table.columns[`${f}1`] || !table.columns[`${f}2`]) continue;
+        this.hists.set(f, new ClosureAccumulator(f, FEATURE_CLOSURE_EDGES[f], 'covariance'));
+      }
+    }
+    for (const h of this.hists.values()) h.add(table, eps1, eps2);
   }
-  return out;
+
+  result(): Record<string, ClosureHistogram> {
+    const out: Record<string, ClosureHistogram> = {};
+    for (const [f, h] of this.hists ?? []) out[f] = h.result();
+    return out;
+  }
 }

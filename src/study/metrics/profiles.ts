@@ -56,35 +56,68 @@ export function profileMean(
   v1: ArrayLike<number>,
   v2: ArrayLike<number>,
 ): { mean: number[]; count: number[] } {
-  const sum = new Float64Array(nb);
-  const cnt = new Float64Array(nb);
-  for (let i = 0; i < bins.bin1.length; i++) {
-    const b1 = bins.bin1[i]!;
-    const b2 = bins.bin2[i]!;
-    if (b1 >= 0 && Number.isFinite(v1[i]!)) {
-      sum[b1] += v1[i]!;
-      cnt[b1]++;
-    }
-    if (b2 >= 0 && Number.isFinite(v2[i]!)) {
-      sum[b2] += v2[i]!;
-      cnt[b2]++;
+  const acc = new ProfileMeanAccumulator(nb);
+  acc.add(bins, v1, v2);
+  return acc.result();
+}
+
+/** profileMean chunk by chunk: sums in row order across chunks, bit-identical to one call on all rows. */
+export class ProfileMeanAccumulator {
+  private readonly sum: Float64Array;
+  private readonly cnt: Float64Array;
+
+  constructor(nb: number) {
+    this.sum = new Float64Array(nb);
+    this.cnt = new Float64Array(nb);
+  }
+
+  add(bins: ProfileBins, v1: ArrayLike<number>, v2: ArrayLike<number>): void {
+    const { sum, cnt } = this;
+    for (let i = 0; i < bins.bin1.length; i++) {
+      const b1 = bins.bin1[i]!;
+      const b2 = bins.bin2[i]!;
+      if (b1 >= 0 && Number.isFinite(v1[i]!)) {
+        sum[b1] += v1[i]!;
+        cnt[b1]++;
+      }
+      if (b2 >= 0 && Number.isFinite(v2[i]!)) {
+        sum[b2] += v2[i]!;
+        cnt[b2]++;
+      }
     }
   }
-  return { mean: Array.from(sum, (s, k) => (cnt[k]! > 0 ? s / cnt[k]! : NaN)), count: Array.from(cnt) };
+
+  result(): { mean: number[]; count: number[] } {
+    const { sum, cnt } = this;
+    return { mean: Array.from(sum, (s, k) => (cnt[k]! > 0 ? s / cnt[k]! : NaN)), count: Array.from(cnt) };
+  }
 }
 
 /** Unweighted OC and SC event counts per 1 GeV of m_ee (MASS_EDGES), background included as observed. */
 export function massSpectra(table: EventTable): { edges: number[]; oc: number[]; sc: number[] } {
-  const nb = MASS_EDGES.length - 1;
-  const oc = new Array<number>(nb).fill(0);
-  const sc = new Array<number>(nb).fill(0);
-  const m = table.columns.m_ee!;
-  const s = table.columns.sc!;
-  for (let i = 0; i < table.n; i++) {
-    const b = binIndex(MASS_EDGES, m[i]!);
-    if (b < 0) continue;
-    if (s[i] === 1) sc[b]!++;
-    else oc[b]!++;
+  const acc = new MassSpectraAccumulator();
+  acc.add(table);
+  return acc.result();
+}
+
+/** massSpectra chunk by chunk (integer counts: any order gives the same numbers). */
+export class MassSpectraAccumulator {
+  private readonly oc = new Array<number>(MASS_EDGES.length - 1).fill(0);
+  private readonly sc = new Array<number>(MASS_EDGES.length - 1).fill(0);
+
+  add(table: EventTable): void {
+    const { oc, sc } = this;
+    const m = table.columns.m_ee!;
+    const s = table.columns.sc!;
+    for (let i = 0; i < table.n; i++) {
+      const b = binIndex(MASS_EDGES, m[i]!);
+      if (b < 0) continue;
+      if (s[i] === 1) sc[b]!++;
+      else oc[b]!++;
+    }
   }
-  return { edges: [...MASS_EDGES], oc, sc };
+
+  result(): { edges: number[]; oc: number[]; sc: number[] } {
+    return { edges: [...MASS_EDGES], oc: [...this.oc], sc: [...this.sc] };
+  }
 }

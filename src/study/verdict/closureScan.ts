@@ -39,6 +39,15 @@ function cellOf(pt: number, eta: number): number {
 /** Observed same-charge electrons per cell (window rows, signal and background alike: that is the data). */
 export function scanObserved(table: EventTable): number[] {
   const out = new Float64Array(SCAN_CELLS);
+  addScanObserved(out, table);
+  return Array.from(out);
+}
+
+/**
+ * scanObserved's sums added to `out` (chunk by chunk for a streamed toy: the sums run in row order across
+ * chunks, so the cells are bit-identical to one call on all rows).
+ */
+export function addScanObserved(out: Float64Array, table: EventTable): void {
   const c = table.columns;
   for (let i = 0; i < table.n; i++) {
     if (c.region![i] !== REGION.window || c.sc![i] !== 1) continue;
@@ -48,12 +57,17 @@ export function scanObserved(table: EventTable): number[] {
     if (a >= 0) out[a] += w;
     if (b >= 0) out[b] += w;
   }
-  return Array.from(out);
 }
 
 /** Predicted same-charge electrons per cell from the opposite-charge window events and the estimator's ε. */
 export function scanPredicted(table: EventTable, eps1: ArrayLike<number>, eps2: ArrayLike<number>): number[] {
   const out = new Float64Array(SCAN_CELLS);
+  addScanPredicted(out, table, eps1, eps2);
+  return Array.from(out);
+}
+
+/** scanPredicted's sums added to `out` (chunk by chunk, as addScanObserved). */
+export function addScanPredicted(out: Float64Array, table: EventTable, eps1: ArrayLike<number>, eps2: ArrayLike<number>): void {
   const c = table.columns;
   for (let i = 0; i < table.n; i++) {
     if (c.region![i] !== REGION.window || c.sc![i] !== 0) continue;
@@ -67,7 +81,6 @@ export function scanPredicted(table: EventTable, eps1: ArrayLike<number>, eps2: 
     if (a >= 0) out[a] += r;
     if (b >= 0) out[b] += r;
   }
-  return Array.from(out);
 }
 
 export interface ScanWindow {
