@@ -319,6 +319,25 @@ export function renderStudy(dir: string, summary: Json): string {
         ]),
       ),
     );
+  const scales = (get(summary, 'errorScales') ?? []) as Json[];
+  if (scales.length)
+    out.push(
+      '',
+      'Calibrated network errors: the factor on the ensemble sd that every criterion and pull of this study uses, fitted on the first half of the null toys and checked on the other half (docs/verdicts.md §8):',
+      '',
+      table(
+        ['point', 'estimator', 'region', 'bins', 'null toys (fit + check)', 'fitted factor', 'cov68 check: sd -> calibrated'],
+        scales.map((x) => [
+          String(x.point),
+          String(x.estimator),
+          String(x.region),
+          num(x.bins),
+          `${num(x.fitToys)} + ${num(x.testToys)}`,
+          pm(x.scale, x.scaleErr),
+          `${pm(get(x, 'before.coverage68'), get(x, 'before.coverage68Err'))} -> ${pm(get(x, 'after.coverage68'), get(x, 'after.coverage68Err'))}`,
+        ]),
+      ),
+    );
   for (const p of (summary.points ?? []) as Json[]) {
     const est = (p.estimators ?? {}) as Record<string, Json>;
     const names = Object.keys(est);
