@@ -108,8 +108,14 @@ export const MorphSpecSchema = z.strictObject({
   features: z.array(z.enum(MORPH_FEATURES)).min(1),
   /** Separate maps per (|η|, pT) bin (reco values), e.g. { eta: [0, 1.37, 2.47], pt: [25, 1000] }. */
   bins: z.strictObject({ eta: z.array(z.number()).min(2), pt: z.array(z.number()).min(2) }).optional(),
-  /** Quantile nodes per map (probabilities 0, 1/(n−1), …, 1). */
+  /** Quantile nodes per map, equally spaced in probability between the end nodes. */
   nodes: z.number().int().min(3).max(100000).default(1001),
+  /**
+   * Values of the smaller sample beyond each end node; beyond them the map follows the secant of the quantiles
+   * at k and 4k values from the end (src/method/quantileMorph.ts: end nodes at the extremes bias a convex ε
+   * upward, measured). 0 = end nodes at the minimum and maximum with a shift beyond (the first version).
+   */
+  tail: z.number().int().min(0).default(100),
 });
 
 export const EstimatorSpecSchema = z.strictObject({
