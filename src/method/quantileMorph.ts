@@ -73,7 +73,13 @@ export function quantileNodes(values: ArrayLike<number>, nodes: number, what = '
  * smaller sample beyond each end node (the rule in the file comment; 0 puts the end nodes at the minimum and
  * maximum with a shift beyond, the first version).
  */
-export function fitQuantileMap(sample: ArrayLike<number>, reference: ArrayLike<number>, nodes: number, tail: number, what = 'sample'): QuantileMap {
+export function fitQuantileMap(
+  sample: ArrayLike<number>,
+  reference: ArrayLike<number>,
+  nodes: number,
+  tail: number,
+  what = 'sample',
+): QuantileMap {
   const vs = sortedFinite(sample, what);
   const vr = sortedFinite(reference, `${what} (reference)`);
   const n = Math.min(vs.length, vr.length);
@@ -83,7 +89,7 @@ export function fitQuantileMap(sample: ArrayLike<number>, reference: ArrayLike<n
   const dst: number[] = [];
   const at = (j: number): number => pe + ((1 - 2 * pe) * j) / (nodes - 1);
   const qs = Float64Array.from({ length: nodes }, (_, j) => quantileAt(vs, at(j)));
-  for (let j = 0; j < nodes; ) {
+  for (let j = 0; j < nodes;) {
     let i = j;
     let sum = 0;
     while (i < nodes && qs[i] === qs[j]) sum += quantileAt(vr, at(i++));
@@ -178,7 +184,9 @@ export function quantileMorph(sample: EventTable, reference: EventTable, spec: Q
     };
     const maps: QuantileMap[] = [];
     for (let b = 0; b < nBins; b++)
-      maps.push(fitQuantileMap(pick(s, bs, sample.n, b), pick(r, br, reference.n, b), spec.nodes, spec.tail, `${source} morph ${f} bin ${b}`));
+      maps.push(
+        fitQuantileMap(pick(s, bs, sample.n, b), pick(r, br, reference.n, b), spec.nodes, spec.tail, `${source} morph ${f} bin ${b}`),
+      );
     for (const leg of [1, 2] as const) {
       const from = s[leg - 1]!;
       const to = new Float64Array(sample.n);
