@@ -20,14 +20,15 @@
  * version) the last segment maps the outermost 1/(nodes − 1) of the electrons with the slope
  * (max_r − q_r)/(max_s − q_s), a ratio of extreme order statistics: noisy, and pushed outward on average when the
  * reference is the larger sample (its maximum lies further out). On a flip probability that is steep and convex
- * there (the d0 significance where the wrong-leg class takes over) that noise and push raise the mean predicted ε:
- * measured at the `mismodelling` study's null point (scripts/morph-bias.ts, 40 seeds, docs/electrons.md) the
- * perfect 4-feature posterior's SC yield rose by +3.5 ± 0.7 events of ≈ 203 (≈ 2/3 of it from the d0
- * significance's outermost 0.1 %), and φ's by +5.3 ± 1.3 over 24 full toys. A secant over a band of quantiles
- * that each hold ≥ k values is measured to ≈ 1/√k; it is exact for an affine mismodelling (a shift, a scale,
- * both), so at the study's `shift` point (R_η and d0 significance affine) the morphed sample is the null's; a
- * shift alone beyond the end nodes was measured to leave +4.5 ± 0.8 there. A non-affine tail beyond p_e is only
- * extrapolated linearly.
+ * there (the d0 significance where the conversion-leg class takes over) that noise and push raise the mean
+ * predicted ε. Measured at the `mismodelling` study's null point (scripts/morph-bias.ts, 24 seeds, paired,
+ * docs/electrons.md §8.1), on the MC model's exact 4-feature posterior P(flip | pT, |η|, R_η, d0): the first
+ * version raised the predicted SC yield by +2.5 ± 0.7 of ≈ 204 events (+4.3 ± 1.1 with per-bin maps), +1.9 ± 0.5
+ * of it from the d0 significance's outermost 0.1 %; this rule +0.1 ± 0.6 (+0.1 ± 0.6 per bin), paired change
+ * −2.4 ± 0.6. A secant over quantiles that each hold ≥ k values is exact for an affine mismodelling (shift and
+ * scale), so at the study's `shift` point (R_η and d0 significance changed affinely) the morphed sample is the
+ * null's to rounding; a plain shift beyond inner end nodes is not, and left +4.1 ± 0.5 there. Tails beyond p_e
+ * that differ in shape, not only by an affine map, are only extrapolated linearly.
  *
  * Properties (test/method/quantileMorph.test.ts): non-decreasing; the identity when the two samples are the
  * same; on a known pair of distributions it maps every sample quantile onto the reference quantile.
