@@ -132,6 +132,18 @@ describe('calibrated network errors', () => {
     expect(scaled[7]!.points[0]!.estimators.fit).toBe(recs[7]!.points[0]!.estimators.fit);
   });
 
+  it('fits no factor where a detection criterion says the network carries a defect', () => {
+    const recs = nullToys(40);
+    const at = (c: object) => fitErrorScales(recs, 20, ['default'], reference, binning, [c as never]);
+    // Built into this point (its null is another): the factor would absorb the bias the criterion must see.
+    expect(at({ metric: 'scYieldP', estimator: 'net', point: 'default', nullPoint: 'clean', op: '<', threshold: 0.01 })).toEqual([]);
+    // Every point carries it (detects, no null point): no factor for that network anywhere.
+    expect(at({ metric: 'mse', estimator: 'fit', relativeTo: 'net', op: '<', threshold: 1, detects: 'x' })).toEqual([]);
+    // A detection at another point, or an ordinary criterion, leaves this point's factor.
+    expect(at({ metric: 'scYieldP', estimator: 'net', point: 'other', nullPoint: 'default', op: '<', threshold: 0.01 }).length).toBe(3);
+    expect(at({ metric: 'biasP', estimator: 'net', op: '>', threshold: 0.01 }).length).toBe(3);
+  });
+
   it('a variance-only network error fails its calibration; calibrated, it keeps the budget on toys it was not fitted on', () => {
     const raw = calibrate(study, nullToys(300, false), reference, { nullToys: 300, seed: 'test' });
     expect(raw.errorScales).toBeUndefined();
