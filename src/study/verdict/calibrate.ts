@@ -96,6 +96,7 @@ export function calibrate(
     study.points.map((p) => p.label),
     reference,
     binning,
+    study.criteria,
   );
   const sorted = applyErrorScales(unscaled, errorScales, binning, 'this calibration');
   const groups = Array.from({ length: G }, (_, g) => sorted.slice(g * T, (g + 1) * T));

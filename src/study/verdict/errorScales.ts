@@ -14,8 +14,14 @@
  *
  * s < 1 (an ensemble that over-covers) is not applied: the stated error never shrinks below the members'
  * spread. Bins of a region with no factor (too few flips to fit one) take the factor over all bins.
+ *
+ * A factor is fitted only where the network's assumptions hold: never at a point that carries a defect built
+ * in for a detection criterion on it (the criterion's `point` when it has a `nullPoint`), and never for a
+ * network named by a `detects` criterion (every point carries that defect). There the factor would absorb the
+ * very bias the criterion must see — measured: mismodelling's unmorphed network at 'shift' asked for ×2.6.
  */
 import type { Binning } from '../../binning/Binning.js';
+import type { Criterion } from '../studySchema.js';
 import type { EstimatorRecord, PointRecord, ToyRecord } from '../toyRecord.js';
 import { errorInflation, fx, regionOf, type ErrorInflation } from './pullFloors.js';
 import type { StudyReference } from './referenceTargets.js';
@@ -35,9 +41,18 @@ function ensembleNames(records: readonly ToyRecord[], label: string): string[] {
   return [...names].sort();
 }
 
+/** Whether (point, estimator) carries a defect a criterion detects there: no factor may be fitted on it. */
+export function carriesDefect(criteria: readonly Criterion[], point: string, estimator: string): boolean {
+  return criteria.some(
+    (c) =>
+      (c.estimator === estimator || c.relativeTo === estimator) &&
+      (c.detects != null || (c.nullPoint != null && (c.point == null || c.point === point))),
+  );
+}
+
 /**
  * Factors fitted on sorted[0, fitCount) and checked on sorted[fitCount, end), for every point and every
- * ensemble estimator with a reference (reachable targets) at that point.
+ * ensemble estimator with a reference (reachable targets) at that point and no built-in defect there.
  */
 export function fitErrorScales(
   sorted: readonly ToyRecord[],
@@ -45,6 +60,7 @@ export function fitErrorScales(
   labels: readonly string[],
   reference: StudyReference | undefined,
   binning: Binning,
+  criteria: readonly Criterion[] = [],
 ): ErrorScale[] {
   if (fitCount < 2 || sorted.length - fitCount < 2 || !reference) return [];
   const range: [number, number] = [sorted[0]!.toy, sorted[fitCount - 1]!.toy];
@@ -53,10 +69,12 @@ export function fitErrorScales(
     const ref = reference.points[label];
     if (!ref) continue;
     const recs = sorted.map((r) => r.points.find((q) => q.label === label));
-    for (const name of ensembleNames(sorted, label))
+    for (const name of ensembleNames(sorted, label)) {
+      if (carriesDefect(criteria, label, name)) continue;
       for (const x of errorInflation(label, name, recs, ref, binning, fitCount))
         // A factor below 1 is not applied (the error never shrinks below the spread): its check is the unscaled one.
         out.push({ ...x, ...(x.scale != null && x.scale < 1 ? { after: x.before } : {}), fitToyRange: range });
+    }
   }
   return out;
 }
@@ -70,9 +88,12 @@ export function scaleFor(scales: readonly ErrorScale[], point: string, estimator
   return Math.max(1, pick?.scale ?? 1);
 }
 
-/** Whether (point, estimator) has a stored factor, i.e. its criteria are judged on the second half only. */
+/**
+ * Whether (point, estimator) has an applied factor (> 1 in some region): its errors change, so its criteria are
+ * judged on the second half only. Factors below 1 change nothing and cost no toys.
+ */
 export function isScaled(scales: readonly ErrorScale[], estimator: string, point?: string): boolean {
-  return scales.some((s) => s.estimator === estimator && (point == null || s.point === point));
+  return scales.some((s) => s.estimator === estimator && (point == null || s.point === point) && s.scale != null && s.scale > 1);
 }
 
 /** A short label for the report: which error a network states after calibration. */

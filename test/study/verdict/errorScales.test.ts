@@ -17,10 +17,11 @@ import { createRng } from '../../../src/rng.js';
 import { printSummary } from '../../../src/study/printSummary.js';
 import type { ResolvedStudy } from '../../../src/study/resolveStudy.js';
 import { summarizeStudy } from '../../../src/study/summarizeStudy.js';
-import type { EstimatorRecord, ToyRecord } from '../../../src/study/toyRecord.js';
+import type { ToyRecord } from '../../../src/study/toyRecord.js';
 import { calibrate } from '../../../src/study/verdict/calibrate.js';
 import { applyErrorScales, fitErrorScales, scaleFor } from '../../../src/study/verdict/errorScales.js';
 import type { StudyReference } from '../../../src/study/verdict/referenceTargets.js';
+import { syntheticRecord, syntheticReference, syntheticToy } from '../../support/syntheticRecords.js';
 
 const eta = [0, 1, 1.6, 2.4];
 const pt = [25, 60, 1000];
@@ -30,57 +31,24 @@ const target = [0.002, 0.003, 0.01, 0.01, 0.02, 0.03];
 const count = [100000, 50000, 10000, 10000, 20000, 2000];
 const relErr = 0.08;
 
-const reference: StudyReference = {
-  key: 'synthetic',
-  points: {
-    default: {
-      events: 1e9,
-      count: count.map((c) => c * 1000),
-      flips: target.map((t, k) => Math.round(t * count[k]! * 1000)),
-      sumTruthEps: target.map((t, k) => t * count[k]! * 1000),
-      reachable: [...target],
-      reachableErr: target.map(() => 0),
-      model: [...target],
-    },
-  },
-};
-
-const base = (): Omit<EstimatorRecord, 'eps' | 'err'> => ({
-  status: 'ok',
-  electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null },
-  closure: { pt: { chi2: 0, ndf: 0 }, eta: { chi2: 0, ndf: 0 }, m_ee: { chi2: 0, ndf: 0 } },
-  diagnostics: {},
-});
+const reference: StudyReference = { key: 'synthetic', points: { default: syntheticReference(target, count) } };
 
 /** Null toys: `net` scatters by relErr around the target but states half of it (an ensemble sd, errDof 15). */
 function nullToys(n: number, ensemble = true): ToyRecord[] {
   const rng = createRng('error-scales');
-  return Array.from({ length: n }, (_, toy) => ({
-    toy,
-    seed: String(toy),
-    status: 'ok' as const,
-    points: [
-      {
-        label: 'default',
-        events: 1,
-        window: 1,
-        windowSC: 1,
-        truth: [...target],
-        count: [...count],
-        flips: target.map((t, k) => Math.round(t * count[k]!)),
-        estimators: {
-          fit: { ...base(), eps: target.map((t) => t + t * relErr * rng.normal()), err: target.map((t) => t * relErr) },
-          net: {
-            ...base(),
-            eps: target.map((t) => t + t * relErr * rng.normal()),
-            err: target.map((t) => (t * relErr) / 2),
-            ...(ensemble ? { errDof: 15 } : {}),
-            scYield: { observed: 100, predicted: 100, variance: 100, trainVariance: 25 },
-          },
-        },
-      },
-    ],
-  }));
+  return Array.from({ length: n }, (_, toy) =>
+    syntheticToy(toy, target, count, {
+      fit: syntheticRecord(
+        target.map((t) => t + t * relErr * rng.normal()),
+        target.map((t) => t * relErr),
+      ),
+      net: syntheticRecord(
+        target.map((t) => t + t * relErr * rng.normal()),
+        target.map((t) => (t * relErr) / 2),
+        { ...(ensemble ? { errDof: 15 } : {}), scYield: { observed: 100, predicted: 100, variance: 100, trainVariance: 25 } },
+      ),
+    }),
+  );
 }
 
 const study = {
@@ -130,6 +98,18 @@ describe('calibrated network errors', () => {
     expect(after.scYield!.trainVariance).toBeCloseTo(25 * all.scale! ** 2, 10);
     // The honest estimator is untouched (same object).
     expect(scaled[7]!.points[0]!.estimators.fit).toBe(recs[7]!.points[0]!.estimators.fit);
+  });
+
+  it('fits no factor where a detection criterion says the network carries a defect', () => {
+    const recs = nullToys(40);
+    const at = (c: object) => fitErrorScales(recs, 20, ['default'], reference, binning, [c as never]);
+    // Built into this point (its null is another): the factor would absorb the bias the criterion must see.
+    expect(at({ metric: 'scYieldP', estimator: 'net', point: 'default', nullPoint: 'clean', op: '<', threshold: 0.01 })).toEqual([]);
+    // Every point carries it (detects, no null point): no factor for that network anywhere.
+    expect(at({ metric: 'mse', estimator: 'fit', relativeTo: 'net', op: '<', threshold: 1, detects: 'x' })).toEqual([]);
+    // A detection at another point, or an ordinary criterion, leaves this point's factor.
+    expect(at({ metric: 'scYieldP', estimator: 'net', point: 'other', nullPoint: 'default', op: '<', threshold: 0.01 }).length).toBe(3);
+    expect(at({ metric: 'biasP', estimator: 'net', op: '>', threshold: 0.01 }).length).toBe(3);
   });
 
   it('a variance-only network error fails its calibration; calibrated, it keeps the budget on toys it was not fitted on', () => {
