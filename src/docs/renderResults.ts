@@ -299,26 +299,39 @@ export function renderStudy(dir: string, summary: Json): string {
         rows,
       ),
     );
-  const infl = (get(summary, 'errorInflation') ?? []) as Json[];
-  if (infl.length)
+  // The same table for the factors a run measured on its own toys (not applied) and those its calibration
+  // fitted on null toys (applied): ErrorInflation rows either way.
+  const factorTable = (key: string, caption: string, toys: string): void => {
+    const rows = (get(summary, key) ?? []) as Json[];
+    if (!rows.length) return;
     out.push(
       '',
-      'Network errors (variance only): the factor they need per region, measured on the first half of the toys, checked on the other half (docs/verdicts.md §8):',
+      caption,
       '',
       table(
-        ['point', 'estimator', 'region', 'bins', 'toys (fit + check)', 'factor', 'cov68 before', 'cov68 after'],
-        infl.map((x) => [
+        ['point', 'estimator', 'region', 'bins', `${toys} (fit + check)`, 'factor', 'cov68 check: sd -> sd x factor'],
+        rows.map((x) => [
           String(x.point),
           String(x.estimator),
           String(x.region),
           num(x.bins),
           `${num(x.fitToys)} + ${num(x.testToys)}`,
           pm(x.scale, x.scaleErr),
-          pm(get(x, 'before.coverage68'), get(x, 'before.coverage68Err')),
-          pm(get(x, 'after.coverage68'), get(x, 'after.coverage68Err')),
+          `${pm(get(x, 'before.coverage68'), get(x, 'before.coverage68Err'))} -> ${pm(get(x, 'after.coverage68'), get(x, 'after.coverage68Err'))}`,
         ]),
       ),
     );
+  };
+  factorTable(
+    'errorScales',
+    'Calibrated network errors: the factor on the ensemble sd that every criterion and pull of this study uses (below 1: not applied), fitted on the first half of the null toys and checked on the other half (docs/verdicts.md §8):',
+    'null toys',
+  );
+  factorTable(
+    'errorInflation',
+    "Network errors as this run's spread states them (variance only): the factor they would need per region, measured on the first half of the toys, checked on the other half (docs/verdicts.md §8):",
+    'toys',
+  );
   for (const p of (summary.points ?? []) as Json[]) {
     const est = (p.estimators ?? {}) as Record<string, Json>;
     const names = Object.keys(est);

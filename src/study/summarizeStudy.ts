@@ -9,6 +9,7 @@ import { evaluateCriteria, type CriterionResult } from './evaluateCriteria.js';
 import { attachCalibration, type StudyCalibration } from './verdict/studyCalibration.js';
 import { estimatorVerdict } from './verdict/estimatorVerdict.js';
 import { errorInflation, pullFloors, type ErrorInflation, type PullFloor } from './verdict/pullFloors.js';
+import { applyErrorScales, type ErrorScale } from './verdict/errorScales.js';
 import { Binning } from '../binning/Binning.js';
 import type { PointReference, StudyReference } from './verdict/referenceTargets.js';
 import type { ResolvedStudy } from './resolveStudy.js';
@@ -63,6 +64,12 @@ export interface StudySummary {
   pullFloors?: { thisRun: PullFloor[]; nullToys?: PullFloor[] };
   /** Networks: the factor their variance-only error needs per region, measured on half the toys, checked on the other half. */
   errorInflation?: ErrorInflation[];
+  /**
+   * Networks whose stated error is calibrated (verdict/errorScales.ts): the factors of the attached calibration,
+   * applied to their ensemble sd before any criterion, pull or report reads it. errorInflation above is measured
+   * on this run's uncalibrated spread.
+   */
+  errorScales?: ErrorScale[];
 }
 
 export interface SummarizeStudyExtras {
@@ -92,14 +99,17 @@ export function summarizeStudy(
   extras: SummarizeStudyExtras = {},
   opts: SummarizeOptions = {},
 ): StudySummary {
-  const sorted = [...records].sort((a, b) => a.toy - b.toy);
-  const have = new Set(sorted.map((r) => r.toy));
+  const unscaled = [...records].sort((a, b) => a.toy - b.toy);
+  const have = new Set(unscaled.map((r) => r.toy));
   const expected = expectedToys ?? Array.from({ length: study.toys }, (_, t) => t);
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
+  const errorScales = extras.calibration?.errorScales;
+  const sorted = applyErrorScales(unscaled, errorScales, binning, extras.calibration?.file ?? 'the calibration');
   const floors: PullFloor[] = [];
   const inflation: ErrorInflation[] = [];
   const points: PointSummary[] = study.points.map((p) => {
     const recs: (PointRecord | undefined)[] = sorted.map((r) => r.points.find((q) => q.label === p.label));
+    const rawRecs = unscaled.map((r) => r.points.find((q) => q.label === p.label));
     const present = recs.filter((r): r is PointRecord => r != null);
     const avg = (f: (r: PointRecord) => number): number => (present.length ? present.reduce((a, r) => a + f(r), 0) / present.length : NaN);
     const estimators: Record<string, EstimatorSummary> = {};
@@ -110,7 +120,7 @@ export function summarizeStudy(
       const s = summarizeEstimator(e.name, recs);
       s.verdict = estimatorVerdict(e.name, recs, ref, deriveSeed(study.seed, 'scan', p.label, e.name));
       floors.push(...pullFloors(p.label, e.name, recs, ref, binning));
-      inflation.push(...errorInflation(p.label, e.name, recs, ref, binning));
+      inflation.push(...errorInflation(p.label, e.name, rawRecs, ref, binning));
       const closureHist = summedClosure(e.name, okRecs);
       const shown = shownEstimatorToy(p.label, e.name, sorted);
       estimators[e.name] = { ...s, ...(closureHist ? { closureHist } : {}), ...(shown ? { shown } : {}) };
@@ -178,6 +188,7 @@ export function summarizeStudy(
       ...(extras.calibration?.pullFloors ? { nullToys: extras.calibration.pullFloors } : {}),
     },
     ...(inflation.length ? { errorInflation: inflation } : {}),
+    ...(errorScales?.length ? { errorScales } : {}),
     ...(judge
       ? {}
       : { criteriaDeferred: `${study.criteria.length} criteria are judged on the merged result (qmisid merge), not on a shard` }),

@@ -13,6 +13,10 @@
  * Power = fraction of groups the criterion then fails. Nothing is retrained or refitted.
  * Minimal detectable bias per bin: (z_{1−α_bin/2} + z_{0.9})·SE_T/target with SE_T the bias test's error for
  * T toys from the pool's spread (or reported errors), α_bin = 1 − (1 − budget)^{1/m} over the m judged bins.
+ *
+ * Networks (ensemble errors) get a calibrated error first (errorScales.ts, item 7): the factor on their
+ * ensemble sd is fitted on the first ⌊G/2⌋ groups, and every criterion reading such a network is judged — null
+ * and power — on the other groups only, with the factor applied.
  */
 import { Binning } from '../../binning/Binning.js';
 import { clopperPearson, normalQuantile } from '../../stats/index.js';
@@ -26,6 +30,7 @@ import type { PointRecord, ToyRecord } from '../toyRecord.js';
 import { deriveSeed } from '../../rng.js';
 import { estimatorVerdict } from './estimatorVerdict.js';
 import { pullFloors } from './pullFloors.js';
+import { applyErrorScales, fitErrorScales, isScaled } from './errorScales.js';
 import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
 import type { StudyReference } from './referenceTargets.js';
 import { calibrationStatus, criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
@@ -79,10 +84,28 @@ export function calibrate(
   bump: Extract<Defect, { kind: 'bump' }> = DEFAULT_BUMP,
 ): StudyCalibration {
   const T = study.toys;
-  const sorted = [...nullRecords].sort((a, b) => a.toy - b.toy);
-  const G = Math.floor(sorted.length / T);
-  const groups = Array.from({ length: G }, (_, g) => sorted.slice(g * T, (g + 1) * T));
+  const unscaled = [...nullRecords].sort((a, b) => a.toy - b.toy);
+  const G = Math.floor(unscaled.length / T);
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
+  // Calibrated network errors (errorScales.ts): factors fitted on the first half of the groups; a criterion
+  // that reads a calibrated network is then judged on the second half only.
+  const fitGroups = Math.floor(G / 2);
+  const errorScales = fitErrorScales(
+    unscaled.slice(0, G * T),
+    fitGroups * T,
+    study.points.map((p) => p.label),
+    reference,
+    binning,
+    study.criteria,
+  );
+  const sorted = applyErrorScales(unscaled, errorScales, binning, 'this calibration');
+  const groups = Array.from({ length: G }, (_, g) => sorted.slice(g * T, (g + 1) * T));
+  const firstGroup = (c: Criterion): number =>
+    errorScales.length && (isScaled(errorScales, c.estimator) || (c.relativeTo != null && isScaled(errorScales, c.relativeTo)))
+      ? fitGroups
+      : 0;
+  // The records a pool-level summary of one estimator reads: the second half for a calibrated network.
+  const poolOf = (name: string): ToyRecord[] => (isScaled(errorScales, name) ? sorted.slice(fitGroups * T) : sorted);
   const involved = new Set(study.criteria.flatMap((c) => [c.estimator, ...(c.relativeTo ? [c.relativeTo] : [])]));
 
   // Null verdicts.
@@ -139,10 +162,13 @@ export function calibrate(
         };
       });
       evaluate(study.criteria, pts, injected).forEach((r, i) => {
-        if (alarm(r)) fails[i]!++;
+        if (g >= firstGroup(r.criterion) && alarm(r)) fails[i]!++;
       });
     });
-    return fails.map((f) => (G > 0 ? f / G : NaN));
+    return fails.map((f, i) => {
+      const n = G - firstGroup(template[i]!.criterion);
+      return n > 0 ? f / n : NaN;
+    });
   };
   const touches = (r: CriterionResult, name: string): boolean =>
     r.criterion.nullPoint == null && r.criterion.detects == null && (r.criterion.estimator === name || r.criterion.relativeTo === name);
@@ -156,7 +182,7 @@ export function calibrate(
       const minFlips = T >= SPREAD_MIN_TOYS ? MIN_FLIPS_SPREAD : MIN_FLIPS_REPORTED;
       poolBins.set(
         `${p.label}/${e.name}`,
-        summarizeVerdict(e.name, pointRecords(sorted, p.label), 'reachable', reference?.points[p.label], { minFlips }),
+        summarizeVerdict(e.name, pointRecords(poolOf(e.name), p.label), 'reachable', reference?.points[p.label], { minFlips }),
       );
     }
   }
@@ -190,10 +216,13 @@ export function calibrate(
 
   const criteria: CalibratedCriterion[] = template.map((r, i) => {
     const c = r.criterion;
-    if (builtIn[i] && G > 0)
-      power[i]![`its point's own defect (${c.detects ?? `absent at ${c.nullPoint}`})`] = nullResults.filter((rs) => rs[i]!.pass).length / G;
-    const groupsNull = noNull[i] ? 0 : G;
-    const failures = noNull[i] ? 0 : nullPointResults.filter((rs) => alarm(rs[i]!)).length;
+    const g0 = firstGroup(c);
+    const counted = <X>(rows: X[]): X[] => rows.slice(g0);
+    if (builtIn[i] && G > g0)
+      power[i]![`its point's own defect (${c.detects ?? `absent at ${c.nullPoint}`})`] =
+        counted(nullResults).filter((rs) => rs[i]!.pass).length / (G - g0);
+    const groupsNull = noNull[i] ? 0 : G - g0;
+    const failures = noNull[i] ? 0 : counted(nullPointResults).filter((rs) => alarm(rs[i]!)).length;
     const [lo, hi] = groupsNull > 0 ? clopperPearson(failures, groupsNull, 0.6827) : [NaN, NaN];
     const budget = r.budget;
     const cal: CriterionCalibration = {
@@ -239,7 +268,7 @@ export function calibrate(
   });
   // Pull floors over the whole null pool (≥ 100 toys where the calibration has them).
   const floors = study.points.flatMap((p) =>
-    p.estimators.flatMap((e) => pullFloors(p.label, e.name, pointRecords(sorted, p.label), reference?.points[p.label], binning)),
+    p.estimators.flatMap((e) => pullFloors(p.label, e.name, pointRecords(poolOf(e.name), p.label), reference?.points[p.label], binning)),
   );
   return {
     study: study.name,
@@ -253,6 +282,7 @@ export function calibrate(
     defects: [...defects],
     criteria,
     pullFloors: floors,
+    ...(errorScales.length ? { errorScales } : {}),
     ...(meta.notMeasured?.length ? { notMeasured: meta.notMeasured } : {}),
     ...(meta.note ? { note: meta.note } : {}),
   };

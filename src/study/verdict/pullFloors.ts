@@ -66,7 +66,7 @@ export interface PullFloor {
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-function regionOf(binning: Binning, k: number): PullRegion | null {
+export function regionOf(binning: Binning, k: number): PullRegion | null {
   const { iEta } = binning.coordinates(k);
   const lo = binning.etaEdges[iEta]!;
   const hi = binning.etaEdges[iEta + 1]!;
@@ -220,7 +220,7 @@ export function pullFloors(
   return out;
 }
 
-const fx = (x: number | null, d = 3): string => (x == null ? 'n/a' : x.toFixed(d));
+export const fx = (x: number | null, d = 3): string => (x == null ? 'n/a' : x.toFixed(d));
 
 /** One line per floor row, as the report and the terminal print it. */
 export function pullFloorLabel(f: PullFloor, many: boolean): string {
@@ -260,12 +260,17 @@ export function errorInflation(
   points: readonly (PointRecord | undefined)[],
   reference: PointReference | undefined,
   binning: Binning,
+  /** Fit on the records of points[0, split) and check on the rest (default: the first half of the ok records). */
+  split?: number,
 ): ErrorInflation[] {
   const ok: EstimatorRecord[] = [];
-  for (const p of points) {
+  let inFit = 0;
+  points.forEach((p, i) => {
     const rec = p?.estimators[name];
-    if (rec && p && rec.status === 'ok') ok.push(rec);
-  }
+    if (!rec || !p || rec.status !== 'ok') return;
+    ok.push(rec);
+    if (split != null && i < split) inFit++;
+  });
   const dofs = ok.map((r) => r.errDof).filter((d): d is number => d != null && d >= 1);
   if (!reference || !dofs.length || ok.length < 4) return [];
   const dof = Math.min(...dofs);
@@ -284,7 +289,7 @@ export function errorInflation(
     return n ? c / n : NaN;
   };
   const K = ok[0]!.eps.length;
-  const half = Math.floor(ok.length / 2);
+  const half = split != null ? inFit : Math.floor(ok.length / 2);
   const out: ErrorInflation[] = [];
   for (const region of ['all', 'barrel', 'endcap'] as const) {
     const sel: number[] = [];

@@ -12,6 +12,7 @@ import type { CriterionCalibration, CriterionResult } from '../evaluateCriteria.
 import type { ResolvedStudy } from '../resolveStudy.js';
 import type { Criterion } from '../studySchema.js';
 import type { PullFloor } from './pullFloors.js';
+import type { ErrorScale } from './errorScales.js';
 
 export interface BinPower {
   bin: number;
@@ -47,6 +48,12 @@ export interface StudyCalibration {
   criteria: CalibratedCriterion[];
   /** Pooled pulls over all null toys per estimator, bin class and region (pullFloors.ts); absent in older files. */
   pullFloors?: PullFloor[];
+  /**
+   * Calibrated network errors (errorScales.ts): per point, network and region the factor on its ensemble sd,
+   * fitted on the first half of the null groups; every run of the study applies them. Absent: no network in
+   * the null run.
+   */
+  errorScales?: ErrorScale[];
   /** Criteria not measured (their estimators were left out of the null run), and the study's reason. */
   notMeasured?: string[];
   note?: string;

@@ -22,6 +22,7 @@ import { summarizeStudy } from '../../../src/study/summarizeStudy.js';
 import type { ToyRecord } from '../../../src/study/toyRecord.js';
 import { calibrate } from '../../../src/study/verdict/calibrate.js';
 import type { StudyReference } from '../../../src/study/verdict/referenceTargets.js';
+import { syntheticRecord, syntheticReference, syntheticToy } from '../../support/syntheticRecords.js';
 
 const eta = [0, 1, 1.6, 2.4];
 const pt = [25, 60, 1000];
@@ -29,49 +30,18 @@ const target = [0.002, 0.003, 0.01, 0.01, 0.02, 0.03];
 const count = [100000, 50000, 10000, 10000, 20000, 2000];
 const relErr = 0.08;
 
-const reference: StudyReference = {
-  key: 'synthetic',
-  points: {
-    default: {
-      events: 1e9,
-      count: count.map((c) => c * 1000),
-      flips: target.map((t, k) => Math.round(t * count[k]! * 1000)),
-      sumTruthEps: target.map((t, k) => t * count[k]! * 1000),
-      reachable: [...target],
-      reachableErr: target.map(() => 0),
-      model: [...target],
-    },
-  },
-};
+const reference: StudyReference = { key: 'synthetic', points: { default: syntheticReference(target, count) } };
 
 function nullToys(n: number): ToyRecord[] {
   const rng = createRng('calibration-status');
-  return Array.from({ length: n }, (_, toy) => ({
-    toy,
-    seed: String(toy),
-    status: 'ok' as const,
-    points: [
-      {
-        label: 'default',
-        events: 1,
-        window: 1,
-        windowSC: 1,
-        truth: [...target],
-        count: [...count],
-        flips: target.map((t, k) => Math.round(t * count[k]!)),
-        estimators: {
-          x: {
-            status: 'ok' as const,
-            eps: target.map((t) => t + t * relErr * rng.normal()),
-            err: target.map((t) => t * relErr),
-            electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null },
-            closure: { pt: { chi2: 0, ndf: 0 }, eta: { chi2: 0, ndf: 0 }, m_ee: { chi2: 0, ndf: 0 } },
-            diagnostics: {},
-          },
-        },
-      },
-    ],
-  }));
+  return Array.from({ length: n }, (_, toy) =>
+    syntheticToy(toy, target, count, {
+      x: syntheticRecord(
+        target.map((t) => t + t * relErr * rng.normal()),
+        target.map((t) => t * relErr),
+      ),
+    }),
+  );
 }
 
 function study(criteria: ResolvedStudy['criteria']): ResolvedStudy {

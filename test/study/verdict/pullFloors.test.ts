@@ -14,6 +14,7 @@ import { createRng } from '../../../src/rng.js';
 import type { PointRecord } from '../../../src/study/toyRecord.js';
 import { errorInflation, pullFloors } from '../../../src/study/verdict/pullFloors.js';
 import type { PointReference } from '../../../src/study/verdict/referenceTargets.js';
+import { syntheticRecord, syntheticReference } from '../../support/syntheticRecords.js';
 
 // Bins: |η| 0–1 (barrel), 1–1.6 (neither region: spans the crack) and 1.6–2.4 (endcap) × pT 25–60, 60–1000 GeV.
 const binning = Binning.fromEdges([0, 1, 1.6, 2.4], [25, 60, 1000]);
@@ -23,15 +24,7 @@ const target = [0.002, 0.003, 0.01, 0.01, 0.02, 0.03];
 const count = [100000, 50000, 1000, 10000, 20000, 2000];
 const relErr = 0.08;
 
-const reference: PointReference = {
-  events: 1e9,
-  count: count.map((c) => c * 1000),
-  flips: target.map((t, k) => Math.round(t * count[k]! * 1000)),
-  sumTruthEps: target.map((t, k) => t * count[k]! * 1000),
-  reachable: [...target],
-  reachableErr: target.map(() => 0),
-  model: [...target],
-};
+const reference: PointReference = syntheticReference(target, count);
 
 function toys(T: number, seed: string, errScale = 1, bias = 0): PointRecord[] {
   const rng = createRng(seed);
@@ -43,14 +36,10 @@ function toys(T: number, seed: string, errScale = 1, bias = 0): PointRecord[] {
     truth: [...target],
     count: [...count],
     estimators: {
-      x: {
-        status: 'ok' as const,
-        eps: target.map((t) => t + t * relErr * (bias + rng.normal())),
-        err: target.map((t) => t * relErr * errScale),
-        electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null },
-        closure: { pt: { chi2: 0, ndf: 0 }, eta: { chi2: 0, ndf: 0 }, m_ee: { chi2: 0, ndf: 0 } },
-        diagnostics: {},
-      },
+      x: syntheticRecord(
+        target.map((t) => t + t * relErr * (bias + rng.normal())),
+        target.map((t) => t * relErr * errScale),
+      ),
     },
   }));
 }

@@ -11,21 +11,18 @@ import { createRng } from '../../../src/rng.js';
 import { SPREAD_MIN_TOYS, sidak, summarizeVerdict } from '../../../src/study/verdict/summarizeVerdict.js';
 import type { PointRecord } from '../../../src/study/toyRecord.js';
 import type { PointReference } from '../../../src/study/verdict/referenceTargets.js';
+import { syntheticRecord, syntheticReference } from '../../support/syntheticRecords.js';
 
 const K = 6;
 const target = [0.01, 0.02, 0.005, 0.03, 0.01, 0.002];
 const count = [4000, 3000, 5000, 2000, 1000, 100];
 const relErr = 0.08;
 
-const reference: PointReference = {
-  events: 1e9,
-  count: count.map((c) => c * 1000),
-  flips: target.map((t, k) => Math.round(t * count[k]! * 1000)),
-  sumTruthEps: target.map((t, k) => t * count[k]! * 1000),
-  reachable: [...target],
-  reachableErr: target.map(() => 0),
-  model: target.map((t) => t * 1.05),
-};
+const reference: PointReference = syntheticReference(
+  target,
+  count,
+  target.map((t) => t * 1.05),
+);
 
 function toys(T: number, seed: string, bias: (k: number) => number = () => 0): PointRecord[] {
   const rng = createRng(seed);
@@ -39,14 +36,10 @@ function toys(T: number, seed: string, bias: (k: number) => number = () => 0): P
       truth: target.map((t) => t * 1.05),
       count: [...count],
       estimators: {
-        x: {
-          status: 'ok',
+        x: syntheticRecord(
           eps,
-          err: target.map((t) => t * relErr),
-          electron: { n: 0, mse: null, meanRelBias: null, phiKappaMean: null, phiKappaRms: null },
-          closure: { pt: { chi2: 0, ndf: 0 }, eta: { chi2: 0, ndf: 0 }, m_ee: { chi2: 0, ndf: 0 } },
-          diagnostics: {},
-        },
+          target.map((t) => t * relErr),
+        ),
       },
     };
   });
