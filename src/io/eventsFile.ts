@@ -80,7 +80,7 @@ const PARQUET_FOOTER_ROOM = 64 * 2 ** 20;
 /** Open a streaming writer; the file appears at `path` only on close(). */
 export async function openEventWriter(path: string, meta: EventFileMeta, opts: EventWriterOptions = {}): Promise<EventWriter> {
   const format = formatOf(path);
-  // Loaded here, not at the module's top: a command that only reads Parquet never loads it (~19 MB resident).
+  // Loaded here, not at the module's top: a command that only reads Parquet never loads it (~19 MB resident, eventChunks.ts).
   const arrow = await import('apache-arrow');
   const parents = makeParents(dirname(path) || '.', path);
   sweepStaleTemps(dirname(path) || '.');
