@@ -100,12 +100,13 @@ function cString(mem: Uint8Array, at: number): string {
 /**
  * The columns of the struct array at `arrayAddr` (a record batch exported by parquet-wasm's `intoFFI`), named by
  * the schema at `schemaAddr`. Throws on a layout it does not read (the caller chose this path from the stored
- * types, so that is a bug, not bad input).
+ * types, so that is a bug, not bad input). The structs are read now; each column's view is made when asked for,
+ * over the memory's buffer of that moment: addresses stay valid while the batch is held, but a WebAssembly
+ * memory that grows replaces its ArrayBuffer, and a view of the old one would read as empty.
  */
 export function readCDataBatch(memory: { buffer: ArrayBuffer }, arrayAddr: number, schemaAddr: number): CDataBatch {
-  const buffer = memory.buffer;
-  const dv = new DataView(buffer);
-  const bytes = new Uint8Array(buffer);
+  const dv = new DataView(memory.buffer);
+  const bytes = new Uint8Array(memory.buffer);
   const i64 = (at: number): number => Number(dv.getBigInt64(at, true));
   const ptr = (at: number): number => dv.getUint32(at, true);
 
@@ -116,7 +117,8 @@ export function readCDataBatch(memory: { buffer: ArrayBuffer }, arrayAddr: numbe
   if (i64(arrayAddr + ARRAY.nullCount) !== 0) throw new Error('C Data batch: the struct itself has nulls');
   const nChildren = i64(arrayAddr + ARRAY.nChildren);
   if (i64(schemaAddr + SCHEMA.nChildren) !== nChildren) throw new Error('C Data batch: schema and array differ in columns');
-  const columns = new Map<string, ArrayLike<number | bigint | boolean | null>>();
+  type Layout = { fmt: string; off: number; nulls: number; validity: number; data: number };
+  const layouts = new Map<string, Layout>();
   for (let k = 0; k < nChildren; k++) {
     const a = ptr(ptr(arrayAddr + ARRAY.children) + 4 * k);
     const s = ptr(ptr(schemaAddr + SCHEMA.children) + 4 * k);
@@ -124,34 +126,47 @@ export function readCDataBatch(memory: { buffer: ArrayBuffer }, arrayAddr: numbe
     const fmt = cString(bytes, ptr(s + SCHEMA.format));
     const len = i64(a + ARRAY.length);
     if (len < structOffset + n) throw new Error(`C Data batch: column ${name} is shorter than the batch`);
-    const off = i64(a + ARRAY.offset) + structOffset;
-    const nulls = i64(a + ARRAY.nullCount);
     if (ptr(s + SCHEMA.dictionary) !== 0) throw new Error(`C Data batch: column ${name} is dictionary-encoded`);
-    if (i64(a + ARRAY.nBuffers) !== 2) throw new Error(`C Data batch: column ${name} (format '${fmt}') is not a fixed-width column`);
+    if (i64(a + ARRAY.nBuffers) !== 2 || (fmt !== 'b' && !NUMERIC[fmt]))
+      throw new Error(`C Data batch: column ${name} has format '${fmt}', not a fixed-width number or boolean`);
     const bufs = ptr(a + ARRAY.buffers);
-    const validity = ptr(bufs);
-    const data = ptr(bufs + 4);
-    const valid = (i: number): boolean => validity === 0 || ((bytes[validity + ((off + i) >> 3)]! >> ((off + i) & 7)) & 1) === 1;
+    layouts.set(name, {
+      fmt,
+      off: i64(a + ARRAY.offset) + structOffset,
+      nulls: i64(a + ARRAY.nullCount),
+      validity: ptr(bufs),
+      data: ptr(bufs + 4),
+    });
+  }
+
+  const view = ({ fmt, off, nulls, validity, data }: Layout): ArrayLike<number | bigint | boolean | null> => {
+    const buffer = memory.buffer;
+    const mem = new Uint8Array(buffer);
     let col: ArrayLike<number | bigint | boolean | null>;
     if (fmt === 'b') {
       // Booleans are bit-packed: unpacked into bytes (a copy).
       const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = (bytes[data + ((off + i) >> 3)]! >> ((off + i) & 7)) & 1;
+      for (let i = 0; i < n; i++) out[i] = (mem[data + ((off + i) >> 3)]! >> ((off + i) & 7)) & 1;
       col = out;
     } else {
-      const t = NUMERIC[fmt];
-      if (!t) throw new Error(`C Data batch: column ${name} has format '${fmt}', not a fixed-width number`);
+      const t = NUMERIC[fmt]!;
       const at = data + off * t.bytes;
       // A typed-array view must be aligned to its element size; an unaligned buffer is copied first.
-      col = at % t.bytes === 0 ? t.view(buffer, at, n) : t.view(bytes.slice(at, at + n * t.bytes).buffer, 0, n);
+      col = at % t.bytes === 0 ? t.view(buffer, at, n) : t.view(mem.slice(at, at + n * t.bytes).buffer, 0, n);
     }
-    if (nulls !== 0) {
+    if (nulls !== 0 && validity !== 0) {
       // A null is not a value: it reads as NaN, which checkedColumn refuses with the row number.
       const out = new Array<number | bigint | boolean | null>(n);
-      for (let i = 0; i < n; i++) out[i] = valid(i) ? col[i]! : null;
+      for (let i = 0; i < n; i++) out[i] = ((mem[validity + ((off + i) >> 3)]! >> ((off + i) & 7)) & 1) === 1 ? col[i]! : null;
       col = out;
     }
-    columns.set(name, col);
-  }
-  return { n, get: (name) => columns.get(name) };
+    return col;
+  };
+  return {
+    n,
+    get: (name) => {
+      const layout = layouts.get(name);
+      return layout ? view(layout) : undefined;
+    },
+  };
 }

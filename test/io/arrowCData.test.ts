@@ -193,14 +193,19 @@ describe('Parquet read through the Arrow C Data Interface', () => {
     const structOffset = 2;
     const s = schema('+s', '', [schema('g', 'x'), schema('b', 'b'), schema('i', 'i')]);
     const a = array(n, 0, structOffset, [0], [array(12, 1, 3, [xValid, xData]), array(12, 0, 1, [0, bData]), array(12, 0, 0, [0, iData])]);
-    const batch = readCDataBatch({ buffer: mem }, a, s);
+    const memory = { buffer: mem };
+    const batch = readCDataBatch(memory, a, s);
     expect(batch.n).toBe(n);
+    // A WebAssembly memory that grows hands out a new ArrayBuffer (same addresses) and detaches the old one:
+    // the columns are viewed over the buffer of the moment they are asked for.
+    memory.buffer = structuredClone(mem, { transfer: [mem] });
+    expect(mem.byteLength).toBe(0);
     // Rows 2..6 of the batch are column rows 5..9 of x (offset 3 + 2): row 6 of the column is the null.
     expect(Array.from(batch.get('x')!)).toEqual([5.5, null, 7.5, 8.5, 9.5]);
     // Bits 3..7 of b (offset 1 + 2).
     expect(Array.from(batch.get('b')!)).toEqual([1, 1, 0, 1, 0]);
     expect(Array.from(batch.get('i')!)).toEqual([-2000, -3000, -4000, -5000, -6000]);
-    expect(readCDataSchema({ buffer: mem }, s)).toEqual([
+    expect(readCDataSchema(memory, s)).toEqual([
       { name: 'x', type: 'Float64' },
       { name: 'b', type: 'Bool' },
       { name: 'i', type: 'Int32' },
