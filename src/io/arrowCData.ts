@@ -6,7 +6,7 @@
  * Why: parquet-wasm's `intoIPCStream()` writes each batch once more into its WebAssembly heap (which grows and
  * never shrinks), copies that into a JavaScript buffer, and apache-arrow then builds its objects over it: three
  * transient copies of every chunk, freed late by the collector. Measured on the training columns of 10^6
- * events, read alone: 181–183 MB peak RSS through IPC, 151–156 MB this way (3 runs each). Here each column is
+ * events, read alone: 177–179 MB peak RSS through IPC, 147–152 MB this way (3 runs each). Here each column is
  * a typed-array view of the batch's data buffer in WebAssembly memory, valid until the batch is released; the
  * caller copies what it keeps (checkedColumn) before it releases the batch.
  *
