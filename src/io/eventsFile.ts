@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { basename, dirname, extname } from 'node:path';
-import { RecordBatch, RecordBatchFileWriter, Schema, tableFromArrays, tableToIPC, type Table } from 'apache-arrow';
+import type { Schema, Table } from 'apache-arrow';
 import { DataError, QmisidError, fileError } from '../errors.js';
 import { allocate, columnSpec, type EventTable, type TypedColumn } from '../events/columns.js';
 import { makeParents, tempBeside, writeFileAtomic } from './atomic.js';
@@ -58,7 +58,7 @@ export function formatOf(path: string): EventFormat {
   );
 }
 
-function toArrowTable(chunk: EventTable, names: readonly string[]): Table {
+function toArrowTable(arrow: typeof import('apache-arrow'), chunk: EventTable, names: readonly string[]): Table {
   const cols: Record<string, TypedColumn> = {};
   for (const name of names) {
     const col = chunk.columns[name];
@@ -66,7 +66,7 @@ function toArrowTable(chunk: EventTable, names: readonly string[]): Table {
     if (col.length !== chunk.n) throw new DataError('<event chunk>', name, `length ${col.length} differs from n = ${chunk.n}`);
     cols[name] = col;
   }
-  return tableFromArrays(cols as Record<string, Float64Array>);
+  return arrow.tableFromArrays(cols as Record<string, Float64Array>);
 }
 
 export interface EventWriterOptions {
@@ -80,6 +80,8 @@ const PARQUET_FOOTER_ROOM = 64 * 2 ** 20;
 /** Open a streaming writer; the file appears at `path` only on close(). */
 export async function openEventWriter(path: string, meta: EventFileMeta, opts: EventWriterOptions = {}): Promise<EventWriter> {
   const format = formatOf(path);
+  // Loaded here, not at the module's top: a command that only reads Parquet never loads it (~19 MB resident, eventChunks.ts).
+  const arrow = await import('apache-arrow');
   const parents = makeParents(dirname(path) || '.', path);
   sweepStaleTemps(dirname(path) || '.');
   const tmp = tempBeside(path);
@@ -144,13 +146,13 @@ export async function openEventWriter(path: string, meta: EventFileMeta, opts: E
       await sinkDone;
     };
   } else if (format === 'arrow') {
-    const writer = new RecordBatchFileWriter();
+    const writer = new arrow.RecordBatchFileWriter();
     const piped = writer.toNodeStream();
     piped.pipe(sink);
     let schema: Schema | undefined;
     pushBatch = async (t) => {
-      schema ??= new Schema(t.schema.fields, new Map([[META_KEY, metaJson]]));
-      for (const b of t.batches) writer.write(new RecordBatch(schema, b.data));
+      schema ??= new arrow.Schema(t.schema.fields, new Map([[META_KEY, metaJson]]));
+      for (const b of t.batches) writer.write(new arrow.RecordBatch(schema, b.data));
     };
     finish = async () => {
       writer.finish();
@@ -190,7 +192,7 @@ export async function openEventWriter(path: string, meta: EventFileMeta, opts: E
           `the Parquet file has reached ${sink.bytesWritten + sink.writableLength} bytes: files of 4 GiB or more cannot be read back (parquet-wasm is 32-bit); write the sample in parts`,
           rows,
         );
-      for (const b of pw.Table.fromIPCStream(tableToIPC(t, 'stream')).recordBatches()) queue.push(b);
+      for (const b of pw.Table.fromIPCStream(arrow.tableToIPC(t, 'stream')).recordBatches()) queue.push(b);
       wake?.();
       while (queue.length > 0) await new Promise((r) => setImmediate(r));
     };
@@ -207,7 +209,7 @@ export async function openEventWriter(path: string, meta: EventFileMeta, opts: E
       names ??= Object.keys(chunk.columns);
       if (chunk.n === 0 && format !== 'csv') return;
       try {
-        await pushBatch(toArrowTable(chunk, names));
+        await pushBatch(toArrowTable(arrow, chunk, names));
       } catch (err) {
         throw fail(err);
       }
@@ -221,7 +223,7 @@ export async function openEventWriter(path: string, meta: EventFileMeta, opts: E
         if (rows === 0 && format !== 'csv') {
           // An empty Arrow/Parquet file still needs a schema: write one zero-length batch.
           const empty: EventTable = { n: 0, columns: Object.fromEntries(names.map((n) => [n, allocate('f64', 0)])) };
-          await pushBatch(toArrowTable(empty, names));
+          await pushBatch(toArrowTable(arrow, empty, names));
         }
         await finish();
         renameSync(tmp, path);
