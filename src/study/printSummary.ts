@@ -10,6 +10,10 @@ import { errorScaleText } from './verdict/errorScales.js';
 const f = (x: number | null | undefined, d = 3): string =>
   x == null || !Number.isFinite(x) ? '—' : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(d);
 
+/** A criterion's metric and estimator(s), as every line of the summary names it: metric(a) or metric(a/b). */
+const label = (c: StudySummary['criteria'][number]): string =>
+  `${c.criterion.metric}(${c.criterion.estimator}${c.criterion.relativeTo ? `/${c.criterion.relativeTo}` : ''})`;
+
 export function printSummary(s: StudySummary, seconds?: number): string {
   const lines: string[] = [];
   lines.push(
@@ -29,7 +33,7 @@ export function printSummary(s: StudySummary, seconds?: number): string {
   for (const c of s.criteria) {
     const k = c.criterion;
     lines.push(
-      `${c.pass ? 'PASS' : 'FAIL'} ${k.metric}(${k.estimator}${k.relativeTo ? `/${k.relativeTo}` : ''}) @${c.point} = ${f(c.value, 4)} ${k.op} ${k.threshold}${k.why ? `  — ${k.why}` : ''}`,
+      `${c.pass ? 'PASS' : 'FAIL'} ${label(c)} @${c.point} = ${f(c.value, 4)} ${k.op} ${k.threshold}${k.why ? `  — ${k.why}` : ''}`,
     );
   }
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
@@ -38,7 +42,7 @@ export function printSummary(s: StudySummary, seconds?: number): string {
     const budget = c.budget != null ? `budget ${pct(c.budget)}` : 'no budget';
     if (!k) {
       lines.push(
-        `  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: NOT MEASURED (${budget}) — ${c.notMeasured ?? (s.calibration && 'missing' in s.calibration ? s.calibration.missing : 'not in the calibration')}`,
+        `  false alarms of ${label(c)}@${c.point}: NOT MEASURED (${budget}) — ${c.notMeasured ?? (s.calibration && 'missing' in s.calibration ? s.calibration.missing : 'not in the calibration')}`,
       );
       continue;
     }
@@ -46,7 +50,7 @@ export function printSummary(s: StudySummary, seconds?: number): string {
       .map(([d, p]) => `${d} ${pct(p)}`)
       .join(', ');
     lines.push(
-      `  false alarms of ${c.criterion.metric}(${c.criterion.estimator})@${c.point}: ${k.status === 'power only' ? calibrationStatusText(k) : `${k.failures}/${k.groups} = ${pct(k.rate)} (${budget}: ${calibrationStatusText(k)})`}${power ? `; power ${power}` : ''}`,
+      `  false alarms of ${label(c)}@${c.point}: ${k.status === 'power only' ? calibrationStatusText(k) : `${k.failures}/${k.groups} = ${pct(k.rate)} (${budget}: ${calibrationStatusText(k)})`}${power ? `; power ${power}` : ''}`,
     );
   }
   const many = s.points.length > 1;
