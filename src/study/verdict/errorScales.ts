@@ -104,14 +104,21 @@ export function scaledIntervalLabel(scales: readonly ErrorScale[], point: string
   return `ensemble sd x calibrated factor (${parts.join(', ')}; fitted on ${toys} of ${source})`;
 }
 
-const mul = (xs: (number | null)[] | undefined, f: (k: number) => number): (number | null)[] | undefined =>
-  xs?.map((x, k) => (x == null ? x : x * f(k)));
+const mul = (xs: (number | null)[] | undefined, f: readonly number[]): (number | null)[] | undefined =>
+  xs?.map((x, k) => (x == null ? x : x * (f[k] ?? 1)));
 
-function scaleRecord(rec: EstimatorRecord, f: (k: number) => number, all: number, interval: string): EstimatorRecord {
-  const out: EstimatorRecord = { ...rec, err: mul(rec.err, f)!, interval };
-  if (rec.errLo) out.errLo = mul(rec.errLo, f)!;
-  if (rec.errHi) out.errHi = mul(rec.errHi, f)!;
-  if (rec.scYield) out.scYield = { ...rec.scYield, trainVariance: rec.scYield.trainVariance * all * all };
+/** What one calibrated (point, network) does to each of its records: per-bin factors, the all-bins one, the label. */
+interface Scaling {
+  factors: number[];
+  all: number;
+  interval: string;
+}
+
+function scaleRecord(rec: EstimatorRecord, s: Scaling): EstimatorRecord {
+  const out: EstimatorRecord = { ...rec, err: mul(rec.err, s.factors)!, interval: s.interval };
+  if (rec.errLo) out.errLo = mul(rec.errLo, s.factors)!;
+  if (rec.errHi) out.errHi = mul(rec.errHi, s.factors)!;
+  if (rec.scYield) out.scYield = { ...rec.scYield, trainVariance: rec.scYield.trainVariance * s.all * s.all };
   return out;
 }
 
@@ -123,18 +130,30 @@ export function applyErrorScales(
   source: string,
 ): ToyRecord[] {
   if (!scales?.length) return [...records];
+  // Each (point, network)'s factors are worked out once, not per record and bin.
+  const memo = new Map<string, Scaling | null>();
+  const scalingOf = (point: string, name: string): Scaling | null => {
+    const key = JSON.stringify([point, name]);
+    let s = memo.get(key);
+    if (s === undefined) {
+      s = isScaled(scales, name, point)
+        ? {
+            factors: Array.from({ length: binning.size }, (_, k) => scaleFor(scales, point, name, binning, k)),
+            all: Math.max(1, scales.find((x) => x.point === point && x.estimator === name && x.region === 'all')?.scale ?? 1),
+            interval: scaledIntervalLabel(scales, point, name, source),
+          }
+        : null;
+      memo.set(key, s);
+    }
+    return s;
+  };
   return records.map((r) => ({
     ...r,
     points: r.points.map((p): PointRecord => {
       let estimators = p.estimators;
       for (const name of Object.keys(p.estimators)) {
-        if (!isScaled(scales, name, p.label)) continue;
-        const f = (k: number): number => scaleFor(scales, p.label, name, binning, k);
-        const all = Math.max(1, scales.find((s) => s.point === p.label && s.estimator === name && s.region === 'all')?.scale ?? 1);
-        estimators = {
-          ...estimators,
-          [name]: scaleRecord(p.estimators[name]!, f, all, scaledIntervalLabel(scales, p.label, name, source)),
-        };
+        const s = scalingOf(p.label, name);
+        if (s) estimators = { ...estimators, [name]: scaleRecord(p.estimators[name]!, s) };
       }
       return estimators === p.estimators ? p : { ...p, estimators };
     }),
