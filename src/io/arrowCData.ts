@@ -29,14 +29,6 @@ const NUMERIC: Record<string, { bytes: number; view: (b: ArrayBuffer, at: number
   g: { bytes: 8, view: (b, at, n) => new Float64Array(b, at, n) },
 };
 
-/** The apache-arrow names (String(type)) of the stored types read through the C Data Interface. */
-const READABLE_TYPES = new Set(['Int8', 'Uint8', 'Int16', 'Uint16', 'Int32', 'Uint32', 'Int64', 'Uint64', 'Float32', 'Float64', 'Bool']);
-
-/** Whether a column of this stored type (apache-arrow's name, e.g. `Float64`) is read through the C Data Interface. */
-export function cDataReadable(type: string): boolean {
-  return READABLE_TYPES.has(type);
-}
-
 /** apache-arrow's names of the C Data format strings of the types an event file may hold (others are named by format). */
 const TYPE_NAMES: Record<string, string> = {
   n: 'Null',
@@ -57,6 +49,14 @@ const TYPE_NAMES: Record<string, string> = {
   z: 'Binary',
   Z: 'LargeBinary',
 };
+
+/** The apache-arrow names (String(type)) of the stored types read here: the fixed-width numbers and booleans. */
+const READABLE_TYPES = new Set([...Object.keys(NUMERIC), 'b'].map((f) => TYPE_NAMES[f]!));
+
+/** Whether a column of this stored type (apache-arrow's name, e.g. `Float64`) is read through the C Data Interface. */
+export function cDataReadable(type: string): boolean {
+  return READABLE_TYPES.has(type);
+}
 
 /**
  * The columns of the schema at `schemaAddr` (a struct, as parquet-wasm's `Schema.intoFFI` exports it): each name
