@@ -63,12 +63,6 @@ function quantileAt(v: Float64Array, p: number): number {
   return v[lo]! + (h - lo) * (v[hi]! - v[lo]!);
 }
 
-/** Type-7 quantiles of the finite values of `values` at p_j = j/(nodes − 1). Throws on fewer than two values. */
-export function quantileNodes(values: ArrayLike<number>, nodes: number, what = 'sample'): Float64Array {
-  const v = sortedFinite(values, what);
-  return Float64Array.from({ length: nodes }, (_, j) => quantileAt(v, j / (nodes - 1)));
-}
-
 /**
  * The map sending the distribution of `sample` onto that of `reference`: `nodes` ≥ 3 nodes, `tail` values of the
  * smaller sample beyond each end node (the rule in the file comment; 0 puts the end nodes at the minimum and

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyQuantileMap, fitQuantileMap, quantileMorph, quantileNodes } from '../../src/method/quantileMorph.js';
+import { applyQuantileMap, fitQuantileMap, quantileMorph } from '../../src/method/quantileMorph.js';
 import { createRng } from '../../src/rng.js';
 import { MorphSpecSchema } from '../../src/study/studySchema.js';
 import { normalCdf, normalQuantile } from '../../src/stats/normal.js';
@@ -74,8 +74,9 @@ describe('quantile morphing', () => {
     for (const z of [-2, -1, 0, 1, 2]) expect(Math.abs(applyQuantileMap(map, 0.3 + 1.2 * z) - z)).toBeLessThan(0.05);
   });
 
-  it('quantileNodes refuses a sample with fewer than two finite values, naming it', () => {
-    expect(() => quantileNodes([1, NaN], 11, 'reta bin 3')).toThrow(/reta bin 3.*at least two/);
+  it('a map refuses a sample with fewer than two finite values, naming it', () => {
+    expect(() => fitQuantileMap([1, NaN], [1, 2, 3], 11, 100, 'reta bin 3')).toThrow(/reta bin 3.*at least two/);
+    expect(() => fitQuantileMap([1, 2, 3], [NaN, 2], 11, 100, 'reta bin 3')).toThrow(/reta bin 3 \(reference\).*at least two/);
   });
 
   it('morphs a table: a shifted, widened feature passes a KS test against the reference after morphing, not before; binned maps too', () => {
