@@ -9,6 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Plot } from './plot.js';
 import { checkFinite, checkNonEmpty } from './dataChecks.js';
 import { DataError } from '../errors.js';
+import { wilson } from '../stats/wilson.js';
 import { VEGA_LITE_SCHEMA, fmt, plotConfig } from './plotTheme.js';
 
 export interface CoverageRow {
@@ -28,15 +29,6 @@ export interface CoverageInput {
   caption?: string;
 }
 
-/** Wilson score interval for k successes in n trials at z standard deviations. */
-export function wilsonInterval(k: number, n: number, z = 1): [number, number] {
-  const p = k / n;
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-
 export function coveragePlot(input: CoverageInput): Plot {
   const builder = 'coveragePlot';
   const rows = checkNonEmpty(builder, 'rows', input.rows);
@@ -48,7 +40,7 @@ export function coveragePlot(input: CoverageInput): Plot {
     if (!Number.isInteger(r.covered) || r.covered < 0 || r.covered > r.n) {
       throw new DataError(builder, `${at}.covered`, `expected an integer in [0, ${r.n}]`, r.covered);
     }
-    const [lo, hi] = wilsonInterval(r.covered, r.n);
+    const [lo, hi] = wilson(r.covered, r.n);
     return {
       estimator: r.estimator,
       level: `${fmt(100 * r.level, 3)} %`,

@@ -14,7 +14,7 @@ export { gitCommit } from './gitCommit.js';
 export { epsilonCurvePlot, type EpsCurveInput, type EpsPoint, type EpsBandPoint, type EpsErrorPoint } from './epsilonCurvePlot.js';
 export { ratioMapPlot, type RatioMapInput, type RatioCell } from './ratioMapPlot.js';
 export { pullPlot, type PullInput, type GaussianFit } from './pullPlot.js';
-export { coveragePlot, wilsonInterval, type CoverageInput, type CoverageRow } from './coveragePlot.js';
+export { coveragePlot, type CoverageInput, type CoverageRow } from './coveragePlot.js';
 export { scalingPlot, type ScalingInput, type ScalingRow } from './scalingPlot.js';
 export { massSpectraPlot, histogramMoments, type MassSpectraInput } from './massSpectraPlot.js';
 export { closurePlot, closureChiSquare, type ClosureInput, type ClosureVariable } from './closurePlot.js';

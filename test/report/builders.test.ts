@@ -15,7 +15,6 @@ import {
   histogramMoments,
   pullPlot,
   ratioMapPlot,
-  wilsonInterval,
 } from '../../src/report/index.js';
 import { canonicalSvgIds } from '../../src/report/canonicalSvgIds.js';
 import { logit, pairLogit } from '../../src/method/pairFunction.js';
@@ -35,20 +34,7 @@ function values(spec: unknown): Record<string, unknown>[][] {
   return out;
 }
 
-describe('wilsonInterval', () => {
-  it('k = n gives [n/(n+1), 1] at z = 1 (closed form)', () => {
-    for (const n of [1, 10, 400]) {
-      const [lo, hi] = wilsonInterval(n, n);
-      expect(lo).toBeCloseTo(n / (n + 1), 12);
-      expect(hi).toBeCloseTo(1, 12);
-    }
-  });
-  it('approaches p ± √(p(1−p)/n) for large n', () => {
-    const [lo, hi] = wilsonInterval(68_000, 100_000);
-    const s = Math.sqrt((0.68 * 0.32) / 100_000);
-    expect(lo).toBeCloseTo(0.68 - s, 5);
-    expect(hi).toBeCloseTo(0.68 + s, 5);
-  });
+describe('coveragePlot', () => {
   it('coverage plot rejects covered > n', () => {
     expect(() => coveragePlot({ rows: [{ estimator: 'a', level: 0.68, covered: 11, n: 10 }] })).toThrow(/rows\[0\]\.covered/);
   });

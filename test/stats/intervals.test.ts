@@ -3,7 +3,7 @@
  * integer and real counts, cl = 0.6827 and 0.95. Tolerance 1e−9 relative: the beta inversion's precision.
  */
 import { describe, expect, it } from 'vitest';
-import { binomialCdf, clopperPearson, wilson } from '../../src/stats/index.js';
+import { binomialCdf, clopperPearson, normalCdf, wilson } from '../../src/stats/index.js';
 import { err, REF } from './reference.js';
 
 describe('clopperPearson', () => {
@@ -32,6 +32,19 @@ describe('clopperPearson', () => {
 });
 
 describe('wilson', () => {
+  it('k = n gives [n/(n+1), 1] at ±1σ (closed form at z = 1)', () => {
+    for (const n of [1, 10, 400]) {
+      const [lo, hi] = wilson(n, n, 2 * normalCdf(1) - 1);
+      expect(lo).toBeCloseTo(n / (n + 1), 9);
+      expect(hi).toBeCloseTo(1, 12);
+    }
+  });
+  it('approaches p ± √(p(1−p)/n) for large n', () => {
+    const [lo, hi] = wilson(68_000, 100_000);
+    const s = Math.sqrt((0.68 * 0.32) / 100_000);
+    expect(lo).toBeCloseTo(0.68 - s, 5);
+    expect(hi).toBeCloseTo(0.68 + s, 5);
+  });
   it('matches the formula evaluated with scipy', () => {
     for (const r of REF.wilson) {
       const [lo, hi] = wilson(r.k, r.n, r.cl);

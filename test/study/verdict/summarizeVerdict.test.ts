@@ -8,7 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/rng.js';
-import { SPREAD_MIN_TOYS, sidak, summarizeVerdict } from '../../../src/study/verdict/summarizeVerdict.js';
+import { SPREAD_MIN_TOYS, sideError, sidak, summarizeVerdict } from '../../../src/study/verdict/summarizeVerdict.js';
+import { binomialCdf, normalQuantile, wilson } from '../../../src/stats/index.js';
+import type { EstimatorRecord } from '../../../src/study/toyRecord.js';
 import type { PointRecord } from '../../../src/study/toyRecord.js';
 import type { PointReference } from '../../../src/study/verdict/referenceTargets.js';
 import { syntheticRecord, syntheticReference } from '../../support/syntheticRecords.js';
@@ -102,7 +104,7 @@ describe('summarizeVerdict', () => {
     expect(r.metrics.biasP!).toBeGreaterThan(1e-3);
   });
 
-  it('pulls use the asymmetric error on the side of the target, and a zero estimate has a finite pull', () => {
+  it('pulls use the asymmetric error at the target, and a zero estimate has a finite pull', () => {
     const recs = toys(3, 'asym');
     for (const p of recs) {
       const rec = p.estimators.x!;
@@ -113,7 +115,54 @@ describe('summarizeVerdict', () => {
     const v = summarizeVerdict('x', recs, 'reachable', reference, { minFlips: 0 });
     const b = v.bins[5]!;
     expect(Number.isFinite(b.pullMean)).toBe(true);
-    // (0 − 0.002)/(2·0.002·0.08) = −6.25 on every toy.
-    expect(b.pullMean).toBeCloseTo(-6.25, 9);
+    // σ₊ = 2·0.002·0.08 = 3.2e-4, σ₋ = 0: V(g) = σ₊·g, so (0 − 0.002)/√(3.2e-4·0.002) = −2.5 on every toy
+    // (the side half-width alone would say −6.25).
+    expect(b.pullMean).toBeCloseTo(-2.5, 9);
+  });
+});
+
+describe('sideError (an asymmetric interval as a linearly varying variance)', () => {
+  const n = 10_000;
+  const rec = (x: number): EstimatorRecord => {
+    const e = x / n;
+    const [lo, hi] = wilson(x, n);
+    return { eps: [e], err: [NaN], errLo: [e - lo], errHi: [hi - e] } as unknown as EstimatorRecord;
+  };
+  const pull = (x: number, g: number): number => (x / n - g) / sideError(rec(x), 0, x / n, g);
+  it('10 flips where 26 are expected: the score statistic, not the linearly extended upper half-width', () => {
+    const score = (10 - 26) / Math.sqrt(26 * (1 - 26 / n));
+    expect(pull(10, 26 / n)).toBeCloseTo(score, 1);
+    const [, hi] = wilson(10, n);
+    expect((10 / n - 26 / n) / (hi - 10 / n)).toBeLessThan(score - 0.5);
+  });
+  it('is the side half-width at either end of the interval, and the symmetric error where there is no interval', () => {
+    const r = rec(40);
+    const e = 40 / n;
+    expect(sideError(r, 0, e, e + r.errHi![0]!)).toBeCloseTo(r.errHi![0]!, 12);
+    expect(sideError(r, 0, e, e - r.errLo![0]!)).toBeCloseTo(r.errLo![0]!, 12);
+    const sym = { eps: [e], err: [3e-4] } as unknown as EstimatorRecord;
+    expect(sideError(sym, 0, e, 0.01)).toBe(3e-4);
+  });
+  it('no flips seen: the pull against g is √(expected flips), the score test', () => {
+    expect(pull(0, 25 / n)).toBeCloseTo(-Math.sqrt(25), 0);
+  });
+  // Exact tail rates: Σ_x Binomial(x; n, g)·[|z(x)| > z_α/2] over every count, against the old rule (side half-width).
+  it('the one-toy tail rate at a Šidák-sized level is closer to nominal than the linear side rule', () => {
+    const alpha = 1e-3;
+    const zc = normalQuantile(1 - alpha / 2);
+    for (const mu of [10, 26, 60, 150]) {
+      const g = mu / n;
+      let now = 0;
+      let before = 0;
+      for (let x = 0; x <= 600; x++) {
+        const pmf = binomialCdf(x, n, g) - (x > 0 ? binomialCdf(x - 1, n, g) : 0);
+        const r = rec(x);
+        const e = x / n;
+        if (Math.abs(pull(x, g)) > zc) now += pmf;
+        if (Math.abs((e - g) / (g > e ? r.errHi![0]! : r.errLo![0]!)) > zc) before += pmf;
+      }
+      expect(now).toBeLessThan(before);
+      expect(now).toBeLessThan(2 * alpha);
+    }
   });
 });
