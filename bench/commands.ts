@@ -66,8 +66,13 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = proc
   return out;
 }
 
-/** A `qmisid` subcommand as a timed child process (this checkout's bin/qmisid.js, so dist/ must be built). */
-export const qmisid = (...args: string[]) => timed(process.execPath, [BIN, ...args]);
+/**
+ * A `qmisid` subcommand as a timed child process, run the way users run the command: bin/qmisid.js executed
+ * (its launcher line sets glibc's malloc arenas, then execs node), so dist/ must be built.
+ */
+export const qmisid = (...args: string[]) => timed(BIN, args);
+/** The same through `node bin/qmisid.js`: the launcher line skipped, glibc's default malloc arenas. */
+const qmisidNode = (...args: string[]) => timed(process.execPath, [BIN, ...args]);
 export const strip = ({ stdout: _s, ...r }: ProcessRun & { stdout: string }): ProcessRun => r;
 
 export interface CommandBenchOptions {
@@ -148,6 +153,15 @@ export async function benchCommands(opts: CommandBenchOptions = {}) {
     const trainOcKeep = strip(
       qmisid('train', '--input', files.parquet, '--out', join(dir, 'm-oc'), '--epochs', String(epochs), '--oc-keep', '0.01', ...TRAIN_ARGS),
     );
+    // The launcher's one malloc arena against glibc's defaults, on the commands that read Parquet (bin/qmisid.js).
+    const appliedNode = join(dir, 'applied-node.parquet');
+    const glibcDefaults = {
+      train_parquet: strip(
+        qmisidNode('train', '--input', files.parquet, '--out', join(dir, 'm-node'), '--epochs', String(epochs), ...TRAIN_ARGS),
+      ),
+      apply_parquet: strip(qmisidNode('apply', '--model', join(dir, 'm-parquet'), '--input', files.parquet, '--out', appliedNode)),
+    };
+    rmSync(appliedNode, { force: true });
     return {
       bench: 'commands',
       events,
@@ -159,6 +173,7 @@ export async function benchCommands(opts: CommandBenchOptions = {}) {
       startup,
       rows,
       train_parquet_oc_keep_0_01: trainOcKeep,
+      node_without_launcher: glibcDefaults,
       csv_read: csvRead,
       dir: opts.keep ? dir : undefined,
     };

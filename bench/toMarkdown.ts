@@ -73,6 +73,13 @@ function commandsSection(c: J): string {
     ...(c.train_parquet_oc_keep_0_01
       ? [`\`train --oc-keep 0.01\` from Parquet (OC dropped while reading): ${run(c.train_parquet_oc_keep_0_01)}.`, '']
       : []),
+    ...(c.node_without_launcher
+      ? [
+          `Through \`node bin/qmisid.js\` (the launcher line skipped, glibc's default malloc arenas): train from Parquet ` +
+            `${run(c.node_without_launcher.train_parquet)}, apply from Parquet ${run(c.node_without_launcher.apply_parquet)}.`,
+          '',
+        ]
+      : []),
     ...(c.csv_read
       ? [
           `CSV reader alone (${f(c.file_mb?.csv, 4)} MB file, in process): every column (${c.csv_read.every_column.columns}) ` +
