@@ -127,9 +127,15 @@ describe('calibrated network errors', () => {
     expect(fit!.calibration.groups).toBe(300);
     expect(net!.calibration.rate).toBeLessThan(0.022 + 3 * Math.sqrt((0.022 * 0.978) / 150));
     expect(net!.calibration.status).toBe('ok');
-    // Power is measured on the same 150 verdicts, against the calibrated error.
-    expect(net!.calibration.power['scale +5 %']).toBeGreaterThanOrEqual(0);
+    // Power is measured on the same 150 verdicts, against the calibrated error: a +5 % scale is seen less often
+    // than with the raw sd (whose "power" is mostly its own false alarms), and never less often than a false alarm.
+    const p5 = net!.calibration.power['scale +5 %']!;
+    expect(p5).toBeLessThan(raw.criteria[0]!.calibration.power['scale +5 %']!);
+    expect(p5).toBeGreaterThanOrEqual(net!.calibration.rate!);
     expect(net!.bins!.length).toBe(6);
+    // The minimal-detectable-bias table and the injected ±20 % agree: a bin whose MDB (90 % power) is above 20 %
+    // is not judged at 90 % by the injection either, and one below it is.
+    for (const b of net!.bins!) expect(Math.min(b.powerUp, b.powerDown) >= 0.9).toBe(b.mdb <= 0.2);
 
     // A run of the study with this calibration states the calibrated error and says so.
     const run = summarizeStudy(study, nullToys(1), undefined, { calibration: { ...cal, file: 'calibration/synthetic.json' }, reference });
