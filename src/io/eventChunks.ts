@@ -134,7 +134,13 @@ function fromArrow(arrow: ArrowLib, path: string, t: Table | RecordBatch): RawCh
       if (!DataType.isInt(col.type) && !DataType.isFloat(col.type) && !DataType.isBool(col.type) && !DataType.isNull(col.type)) {
         throw new DataError(path, name, `has type ${String(col.type)}: expected a numeric column`, t.numRows > 0 ? col.get(0) : undefined);
       }
-      return col.toArray() as ArrayLike<number>;
+      const values = col.toArray() as ArrayLike<number | bigint | boolean>;
+      if (col.nullCount === 0) return values;
+      // toArray() leaves whatever bytes lie under a null. A null is not a value: it reads as NaN, which
+      // checkedColumn refuses with its row number (as the C Data path does, arrowCData.ts).
+      const out: (number | bigint | boolean)[] = Array.from(values);
+      for (let i = 0; i < out.length; i++) if (!col.isValid(i)) out[i] = Number.NaN;
+      return out;
     },
   };
 }

@@ -66,7 +66,7 @@ async function readAll(
   columns: string[],
   chunkRows: number,
 ): Promise<{ n: number; cols: Record<string, number[]>; chunks: number }> {
-  const src = await openEventChunks(path, 'parquet', { columns, chunkRows, deriveRegion: false });
+  const src = await openEventChunks(path, path.endsWith('.arrow') ? 'arrow' : 'parquet', { columns, chunkRows, deriveRegion: false });
   const cols: Record<string, number[]> = Object.fromEntries(columns.map((c) => [c, []]));
   let n = 0;
   let chunks = 0;
@@ -120,6 +120,24 @@ describe('Parquet read through the Arrow C Data Interface', () => {
     values[777] = 777.5;
     writeParquet(p, arrowTable({ x: { type: new Float64(), values }, y: { type: new Float64(), values: values.map(() => 1) } }), 400);
     expect((await readAll(p, ['x'], 65536)).cols.x).toEqual(values);
+  });
+
+  it('the IPC path (Arrow files, unusual Parquet types) refuses a null the same way', async () => {
+    const values: (number | null)[] = Array.from({ length: 1000 }, (_, i) => i + 0.5);
+    values[41] = null;
+    const p = join(dir, 'null.arrow');
+    writeFileSync(
+      p,
+      tableToIPC(
+        arrowTable({ x: { type: new Float64(), values }, k: { type: new Int64(), values: values.map((v) => (v == null ? null : 3n)) } }),
+        'file',
+      ),
+    );
+    for (const col of ['x', 'k']) {
+      const err = await readAll(p, [col], 65536).catch((e: unknown) => e);
+      expect(err, col).toBeInstanceOf(DataError);
+      expect(String((err as Error).message)).toMatch(new RegExp(`column ${col}: row 42 is not a finite number`));
+    }
   });
 
   it('a text column takes the IPC path, whose error names its type and first value', async () => {
