@@ -68,7 +68,7 @@ export function profileIntervals(pc: PairCounts, fit: BinnedFitResult): ProfileI
   // The profile at x, from two starts: the previous point of the scan (warm, usually the closer one) and the
   // best fit. The warm start alone can be stranded: scanning down from ε̂ + σ_Hessian in a bin fitted to 0,
   // the other bins, moved to compensate at the first point, did not come back, and the profile rose as ε_k fell
-  // (ΔlnL 6 → 16), giving an upper error of 2·10⁻⁸ for 13 expected flips (test/fit/profile-intervals.test.ts).
+  // (ΔlnL 6 → 16), giving an upper error of 2·10⁻⁸ for 13 expected flips (test/fit/profileIntervals.test.ts).
   const profiled = (k: number, x: number, work: Float64Array): number => {
     const fromBest = Float64Array.from(best);
     const fw = minimise(k, x, work);

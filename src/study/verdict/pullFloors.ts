@@ -23,7 +23,7 @@ import type { Binning } from '../../binning/Binning.js';
 import { finite, type EstimatorRecord, type PointRecord } from '../toyRecord.js';
 import type { PointReference } from './referenceTargets.js';
 import { quantile, studentTCdf, studentTQuantile } from '../../stats/index.js';
-import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, normalScore, sideError } from './summarizeVerdict.js';
+import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, normalScore, errorAtTarget } from './summarizeVerdict.js';
 
 const P68 = 0.6826894921370859;
 
@@ -85,7 +85,7 @@ function errorKinds(sample: EstimatorRecord | undefined, dof: number): ErrorKind
   const hasInterval = sample.errLo != null && sample.errHi != null;
   const primary: ErrorKind = {
     interval: sample.interval ?? (dof !== Infinity ? `ensemble sd (Student t, ${dof} dof, as normal scores)` : 'reported symmetric error'),
-    error: sideError,
+    error: errorAtTarget,
   };
   // The binned fit reports its inverse-Hessian error beside the profile interval: both are judged.
   const symmetric: ErrorKind = { interval: 'inverse Hessian (symmetric)', error: (rec, k) => finite(rec.err[k]) };

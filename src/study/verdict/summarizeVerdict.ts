@@ -7,12 +7,13 @@
  *   d_tk = ε̂_tk − g_tk, mean bias d̄_k with standard error
  *     T ≥ SPREAD_MIN_TOYS (30): √(s_k²/T + σ_g²) from the spread s_k over toys — no reported error is trusted; the
  *       statistic d̄/SE follows Student t with Welch–Satterthwaite ν = (s²/T + σ_g²)² / ((s²/T)²/(T − 1));
- *     fewer toys: √(Σ_t σ̂_tk²/T² + σ_g²) from the reported errors at the target (sideError), normal — valid only if the errors are honest, which the measured null checks.
+ *     fewer toys: √(Σ_t σ̂_tk²/T² + σ_g²) from the reported errors at the target (errorAtTarget), normal —
+ *       valid only if the errors are honest, which the measured null checks.
  *   Two-sided p_k; the family-wise p over the m judged bins (enough expected flips, see MIN_FLIPS_*) is Šidák's
  *   p_FW = 1 − (1 − min_k p_k)^m. The criterion `biasP > α` then has false-alarm rate ≤ α for independent
  *   bins (bins share events through pairs: the measured null says what it is). With T toys the error of d̄
  *   falls as 1/√T, so more toys add power.
- *   pulls (ε̂ − g)/√(σ̂_g² + σ_g²), σ̂_g = the reported error at the target (sideError: an asymmetric interval,
+ *   pulls (ε̂ − g)/√(σ̂_g² + σ_g²), σ̂_g = the reported error at the target (errorAtTarget: an asymmetric interval,
  *   Wilson for truth-matched rates or profile likelihood for the binned fit, read as a linearly varying
  *   variance; a symmetric error as it is); ensemble errors (errDof = ν) are mapped to
  *   normal scores Φ⁻¹(F_tν(pull)) first, so every pull is N(0, 1) when the error is honest.
@@ -127,7 +128,7 @@ export function sidak(pMin: number, m: number): number {
  * tail set the one-toy false-alarm rate of closure's bias test (3 in 100 null toys, all from such bins).
  * Where V would reach 0 (a target near zero below a clear excess) it is kept at 1 % of the smaller side².
  */
-export function sideError(rec: EstimatorRecord, k: number, estimate: number, target: number): number {
+export function errorAtTarget(rec: EstimatorRecord, k: number, estimate: number, target: number): number {
   const lo = rec.errLo ? finite(rec.errLo[k]) : NaN;
   const hi = rec.errHi ? finite(rec.errHi[k]) : NaN;
   if (!(Number.isFinite(lo) && Number.isFinite(hi))) return finite(rec.err[k]);
@@ -200,7 +201,7 @@ export function summarizeVerdict(
       if (!Number.isFinite(e) || !Number.isFinite(g)) continue;
       d.push(e - g);
       tg.push(g);
-      const s = sideError(rec, k, e, g);
+      const s = errorAtTarget(rec, k, e, g);
       side.push(s);
       const tot = Math.sqrt(s * s + (Number.isFinite(gErr) ? gErr * gErr : 0));
       z.push(Number.isFinite(s) && tot > 0 ? normalScore((e - g) / tot, dof) : NaN);
@@ -277,7 +278,7 @@ export function summarizeVerdict(
     judged.map((b) => ({ bin: b.bin, weight: b.expectedFlips, scale: b.target, reachable: b.reachableTarget })),
     (point, b) => (target === 'reachable' ? b.reachable : finite(point.truth[b.bin])),
     (rec, b, e, g) => {
-      const s = sideError(rec, b.bin, e, g);
+      const s = errorAtTarget(rec, b.bin, e, g);
       return (b.weight / b.scale) ** 2 * (s * s);
     },
   );

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/rng.js';
-import { SPREAD_MIN_TOYS, sideError, sidak, summarizeVerdict } from '../../../src/study/verdict/summarizeVerdict.js';
+import { SPREAD_MIN_TOYS, errorAtTarget, sidak, summarizeVerdict } from '../../../src/study/verdict/summarizeVerdict.js';
 import { binomialCdf, normalQuantile, wilson } from '../../../src/stats/index.js';
 import type { EstimatorRecord } from '../../../src/study/toyRecord.js';
 import type { PointRecord } from '../../../src/study/toyRecord.js';
@@ -121,14 +121,14 @@ describe('summarizeVerdict', () => {
   });
 });
 
-describe('sideError (an asymmetric interval as a linearly varying variance)', () => {
+describe('errorAtTarget (an asymmetric interval as a linearly varying variance)', () => {
   const n = 10_000;
   const rec = (x: number): EstimatorRecord => {
     const e = x / n;
     const [lo, hi] = wilson(x, n);
     return { eps: [e], err: [NaN], errLo: [e - lo], errHi: [hi - e] } as unknown as EstimatorRecord;
   };
-  const pull = (x: number, g: number): number => (x / n - g) / sideError(rec(x), 0, x / n, g);
+  const pull = (x: number, g: number): number => (x / n - g) / errorAtTarget(rec(x), 0, x / n, g);
   it('10 flips where 26 are expected: the score statistic, not the linearly extended upper half-width', () => {
     const score = (10 - 26) / Math.sqrt(26 * (1 - 26 / n));
     expect(pull(10, 26 / n)).toBeCloseTo(score, 1);
@@ -138,10 +138,10 @@ describe('sideError (an asymmetric interval as a linearly varying variance)', ()
   it('is the side half-width at either end of the interval, and the symmetric error where there is no interval', () => {
     const r = rec(40);
     const e = 40 / n;
-    expect(sideError(r, 0, e, e + r.errHi![0]!)).toBeCloseTo(r.errHi![0]!, 12);
-    expect(sideError(r, 0, e, e - r.errLo![0]!)).toBeCloseTo(r.errLo![0]!, 12);
+    expect(errorAtTarget(r, 0, e, e + r.errHi![0]!)).toBeCloseTo(r.errHi![0]!, 12);
+    expect(errorAtTarget(r, 0, e, e - r.errLo![0]!)).toBeCloseTo(r.errLo![0]!, 12);
     const sym = { eps: [e], err: [3e-4] } as unknown as EstimatorRecord;
-    expect(sideError(sym, 0, e, 0.01)).toBe(3e-4);
+    expect(errorAtTarget(sym, 0, e, 0.01)).toBe(3e-4);
   });
   it('no flips seen: the pull against g is √(expected flips), the score test', () => {
     expect(pull(0, 25 / n)).toBeCloseTo(-Math.sqrt(25), 0);
