@@ -9,6 +9,7 @@
  */
 import type { BinAssignment } from '../binning/assignBins.js';
 import type { EventTable } from '../events/columns.js';
+import { deriveSeed } from '../rng.js';
 import { REGION } from '../selection/selection.js';
 import type { EstimatorResult } from './estimators/Estimator.js';
 import { BinMeansAccumulator } from './metrics/binMeans.js';
@@ -35,7 +36,11 @@ export class EstimatorMetrics {
   /** Per ensemble member: its bin means and its profiles (the band of the report's profiles). */
   private members: { bins: BinMeansAccumulator; profiles: ProfileMeanAccumulator[] }[] | undefined;
 
-  constructor(private readonly K: number) {
+  /** `seed`: the estimator's, from which its closure null draws (metrics/closureNull.ts). */
+  constructor(
+    private readonly K: number,
+    private readonly seed: string,
+  ) {
     this.binned = new BinMeansAccumulator(K);
   }
 
@@ -77,7 +82,7 @@ export class EstimatorMetrics {
       (typeof CLOSURE_VARIABLES)[number],
       ClosureHistogram
     >;
-    const fc = this.features.result();
+    const fc = this.features.result(deriveSeed(this.seed, 'featureClosureNull'));
     const cl = (v: 'pt' | 'eta' | 'm_ee') => ({ chi2: hists[v].chi2, ndf: hists[v].ndf });
     const histRecord = (v: 'pt' | 'eta' | 'm_ee'): ClosureHistRecord => ({
       edges: hists[v].edges,
@@ -123,8 +128,13 @@ export class EstimatorMetrics {
       },
       closure: { pt: cl('pt'), eta: cl('eta'), m_ee: cl('m_ee') },
       ...(scYield ? { scYield } : {}),
-      ...(Object.keys(fc).length > 0
-        ? { featureClosure: Object.fromEntries(Object.entries(fc).map(([f, h]) => [f, { chi2: h.chi2, ndf: h.ndf }])) }
+      ...(fc.null
+        ? {
+            featureClosure: Object.fromEntries(
+              Object.entries(fc.hists).map(([f, h]) => [f, { chi2: h.chi2, ndf: h.ndf, p: jsonNumber(fc.null!.p[f]!) }]),
+            ),
+            featureClosureP: jsonNumber(fc.null.family),
+          }
         : {}),
       diagnostics: res.diagnostics ?? {},
       profiles,

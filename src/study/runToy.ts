@@ -236,7 +236,7 @@ async function runEstimator(
   // Per-electron rates: given, or looked up from the bins.
   const rates = electronRates(res, bins);
   if (!rates) return failedRecord(K, 'estimator returned neither per-bin nor per-electron rates');
-  const metrics = new EstimatorMetrics(K);
+  const metrics = new EstimatorMetrics(K, seed);
   metrics.add(table, bins, rates, res.members);
   return metrics.record(res, withScYield ? scYieldRecord(table, rates.eps1, rates.eps2, res.members) : undefined);
 }

@@ -139,10 +139,11 @@ export async function streamPoint(
   if (!(Number.isInteger(chunkRows / PREDICT_CHUNK_ROWS) && chunkRows > 0))
     throw new Error(`streamPoint: chunkRows ${chunkRows} must be a positive multiple of ${PREDICT_CHUNK_ROWS}`);
   const stages: Stage[] = [];
-  for (const spec of point.estimators) {
+  const seeds = point.estimators.map((spec) => deriveSeed(seed, 'point', point.label, 'estimator', spec.name));
+  for (const [j, spec] of point.estimators.entries()) {
     const ctx: EstimatorContext = {
       binning,
-      seed: deriveSeed(seed, 'point', point.label, 'estimator', spec.name),
+      seed: seeds[j]!,
       options: spec.options,
       source: `study ${study.name} toy ${toy} point ${point.label} estimator ${spec.name}`,
       ...(threads != null ? { threads } : {}),
@@ -171,7 +172,7 @@ export async function streamPoint(
   for (const s of stages) await guard(s, () => s.finish());
 
   // Pass 2.
-  const perEstimator = stages.map(() => new EstimatorMetrics(binning.size));
+  const perEstimator = stages.map((_, j) => new EstimatorMetrics(binning.size, seeds[j]!));
   const seen2 = new Fingerprint();
   const chunks = new Rechunker(chunkRows);
   const evaluate = async (window: EventTable): Promise<void> => {

@@ -54,8 +54,13 @@ export interface EstimatorRecord {
   };
   /** SC prediction from OC × ε12/(1−ε12) against observed SC. */
   closure: { pt: ClosureRecord; eta: ClosureRecord; m_ee: ClosureRecord };
-  /** The same closure in each latent-model feature present in the table (metrics/featureClosure.ts). */
-  featureClosure?: Record<string, ClosureRecord>;
+  /**
+   * The same closure in each latent-model feature present in the table (metrics/featureClosure.ts), with its
+   * p-value from the exact null (metrics/closureNull.ts; null when the feature has no bins).
+   */
+  featureClosure?: Record<string, ClosureRecord & { p: number | null }>;
+  /** Family-wise p-value of the feature closures over the features (min-p over the exact null's replicas). */
+  featureClosureP?: number | null;
   /**
    * Paired studies only: the SC yield the estimator predicts for this sample against the observed one
    * (metrics/scYield.ts; 6 significant digits).

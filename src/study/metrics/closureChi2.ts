@@ -106,7 +106,7 @@ export class ClosureAccumulator {
   }
 
   add(table: EventTable, eps1: ArrayLike<number>, eps2: ArrayLike<number>): void {
-    const { nb, obs, pred, varPred, cov, ocW, ocW2, fill, variable, edges, form } = this;
+    const { fill, variable, edges } = this;
     const sc = table.columns.sc!;
     const w = table.columns.w!;
     const cols: [ArrayLike<number>, ArrayLike<number> | undefined] =
@@ -115,33 +115,46 @@ export class ClosureAccumulator {
       const e1 = eps1[i]!;
       const e2 = eps2[i]!;
       if (!Number.isFinite(e1) || !Number.isFinite(e2)) continue;
-      const wi = w[i]!;
       const p = eps12(e1, e2);
-      const r = p / (1 - p);
       fill.length = 0;
       for (const col of cols) {
         if (!col) continue;
         const b = binIndex(edges, col[i]!);
         if (b >= 0) fill.push(b);
       }
-      if (fill.length === 0) continue;
-      // a aᵀ over the (one or two) filled bins, counting a bin filled twice as a_b = 2; SC and OC events alike.
-      const v = wi * wi * r;
-      for (const b of fill) for (const c of fill) cov[b * nb + c] += v;
-      if (sc[i] === 1) {
-        for (const b of fill) obs[b] += wi;
-        continue;
-      }
-      for (const b of fill) {
-        pred[b] += wi * r;
-        ocW[b] += wi;
-        ocW2[b] += wi * wi;
-      }
-      if (form === 'covariance') {
-        const a0 = fill.length === 2 && fill[0] === fill[1] ? 2 : 1;
-        for (const b of new Set(fill)) varPred[b] += (wi * r * a0) ** 2;
-      } else for (const b of fill) varPred[b] += (wi * r) ** 2;
+      this.addRow(w[i]!, p / (1 - p), sc[i] === 1, fill);
     }
+  }
+
+  /**
+   * One event: weight `w`, r = ε12/(1 − ε12), its label, and the (one or two) bins it fills (a bin filled twice
+   * appears twice). `add` calls this per row; the feature closure (featureClosure.ts) calls it directly, having
+   * found the bins once for the closure and its Monte Carlo null (closureNull.ts).
+   */
+  addRow(w: number, r: number, isSC: boolean, fill: readonly number[]): void {
+    if (fill.length === 0) return;
+    const { nb, obs, pred, varPred, cov, ocW, ocW2, form } = this;
+    // a aᵀ over the filled bins, counting a bin filled twice as a_b = 2; SC and OC events alike.
+    const v = w * w * r;
+    for (const b of fill) for (const c of fill) cov[b * nb + c] += v;
+    if (isSC) {
+      for (const b of fill) obs[b] += w;
+      return;
+    }
+    for (const b of fill) {
+      pred[b] += w * r;
+      ocW[b] += w;
+      ocW2[b] += w * w;
+    }
+    if (form === 'covariance') {
+      const a0 = fill.length === 2 && fill[0] === fill[1] ? 2 : 1;
+      for (const b of new Set(fill)) varPred[b] += (w * r * a0) ** 2;
+    } else for (const b of fill) varPred[b] += (w * r) ** 2;
+  }
+
+  /** The covariance form's V⁺ (closureNull.ts evaluates χ² of its replicas with it). Call after the last row. */
+  pseudoInverse(): PseudoInverse {
+    return pseudoInverse(this.cov, this.nb);
   }
 
   result(): ClosureHistogram {
@@ -160,12 +173,9 @@ export class ClosureAccumulator {
       return histogram(variable, edges, obs, pred, variance, varPred, chi2, ndf);
     }
     const variance = Float64Array.from({ length: nb }, (_, b) => cov[b * nb + b]!);
-    const { chi2, ndf } = quadraticFormPinv(
-      cov,
-      nb,
-      Float64Array.from(obs, (o, b) => o - pred[b]!),
-    );
-    return histogram(variable, edges, obs, pred, variance, varPred, chi2, ndf);
+    const pinv = pseudoInverse(cov, nb);
+    const chi2 = pinv.chi2(Float64Array.from(obs, (o, b) => o - pred[b]!));
+    return histogram(variable, edges, obs, pred, variance, varPred, chi2, pinv.ndf);
   }
 }
 
@@ -191,23 +201,50 @@ function histogram(
   };
 }
 
-/** Dᵀ V⁺ D over the bins with a positive variance, and the rank of V there (eigenvalues > 1e-10·largest). */
-function quadraticFormPinv(cov: Float64Array, nb: number, d: Float64Array): { chi2: number; ndf: number } {
+/**
+ * V⁺ over the bins with a positive variance: V's eigenvectors and eigenvalues above 1e-10 of the largest.
+ * χ²(d) = Σ_k (u_kᵀ d)²/λ_k, ndf = their number (the rank of V there).
+ */
+export class PseudoInverse {
+  constructor(
+    /** The bins kept (positive variance). */
+    private readonly keep: readonly number[],
+    /** Eigenvectors, one row per kept eigenvalue, over `keep`. */
+    private readonly vectors: readonly Float64Array[],
+    private readonly values: readonly number[],
+  ) {}
+
+  get ndf(): number {
+    return this.values.length;
+  }
+
+  chi2(d: ArrayLike<number>): number {
+    const { keep, vectors, values } = this;
+    let chi2 = 0;
+    for (let k = 0; k < values.length; k++) {
+      const u = vectors[k]!;
+      let proj = 0;
+      for (let j = 0; j < keep.length; j++) proj += u[j]! * d[keep[j]!]!;
+      chi2 += (proj * proj) / values[k]!;
+    }
+    return chi2;
+  }
+}
+
+function pseudoInverse(cov: Float64Array, nb: number): PseudoInverse {
   const keep = Array.from({ length: nb }, (_, b) => b).filter((b) => cov[b * nb + b]! > 0);
-  if (keep.length === 0) return { chi2: 0, ndf: 0 };
+  if (keep.length === 0) return new PseudoInverse([], [], []);
   const V = new Matrix(keep.map((b) => keep.map((c) => 0.5 * (cov[b * nb + c]! + cov[c * nb + b]!))));
   const eig = new EigenvalueDecomposition(V, { assumeSymmetric: true });
   const lambda = eig.realEigenvalues;
   const U = eig.eigenvectorMatrix;
   const tol = 1e-10 * Math.max(...lambda);
-  let chi2 = 0;
-  let ndf = 0;
+  const vectors: Float64Array[] = [];
+  const values: number[] = [];
   lambda.forEach((l, k) => {
     if (!(l > tol)) return;
-    let proj = 0;
-    keep.forEach((b, j) => (proj += U.get(j, k) * d[b]!));
-    chi2 += (proj * proj) / l;
-    ndf++;
+    vectors.push(Float64Array.from(keep, (_, j) => U.get(j, k)));
+    values.push(l);
   });
-  return { chi2, ndf };
+  return new PseudoInverse(keep, vectors, values);
 }
