@@ -41,6 +41,11 @@ export interface EstimatorRecord {
   errHi?: (number | null)[];
   /** Which interval `err` / `errLo`/`errHi` are (e.g. "Wilson 68.27 %", "Hessian"). */
   interval?: string;
+  /**
+   * Set only in memory, on a network whose errors a calibration scaled (verdict/errorScales.ts): the per-bin
+   * factor applied, so that the variance claim of the bare ensemble sd can still be judged (pullFloors.ts).
+   */
+  errFactors?: number[];
   /** Predicted same-charge electrons per fine (|η|, pT) cell for the binning-free closure scan (verdict/closureScan.ts). */
   scan?: (number | null)[];
   /** Per-electron comparison with the truth ε (signal electrons of the events the estimator used). */

@@ -268,7 +268,16 @@ export function calibrate(
   });
   // Pull floors over the whole null pool (≥ 100 toys where the calibration has them).
   const floors = study.points.flatMap((p) =>
-    p.estimators.flatMap((e) => pullFloors(p.label, e.name, pointRecords(poolOf(e.name), p.label), reference?.points[p.label], binning)),
+    p.estimators.flatMap((e) =>
+      pullFloors(
+        p.label,
+        e.name,
+        pointRecords(poolOf(e.name), p.label),
+        reference?.points[p.label],
+        binning,
+        pointRecords(sorted, p.label),
+      ),
+    ),
   );
   return {
     study: study.name,

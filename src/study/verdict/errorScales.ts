@@ -115,7 +115,7 @@ interface Scaling {
 }
 
 function scaleRecord(rec: EstimatorRecord, s: Scaling): EstimatorRecord {
-  const out: EstimatorRecord = { ...rec, err: mul(rec.err, s.factors)!, interval: s.interval };
+  const out: EstimatorRecord = { ...rec, err: mul(rec.err, s.factors)!, interval: s.interval, errFactors: s.factors };
   if (rec.errLo) out.errLo = mul(rec.errLo, s.factors)!;
   if (rec.errHi) out.errHi = mul(rec.errHi, s.factors)!;
   if (rec.scYield) out.scYield = { ...rec.scYield, trainVariance: rec.scYield.trainVariance * s.all * s.all };

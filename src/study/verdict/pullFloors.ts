@@ -18,6 +18,13 @@
  *
  * and over the detector regions: all bins, barrel (|η| < 1.37), endcap (|η| > 1.52), so that a network's
  * smoothing bias (dense barrel, sparse endcap) shows where it lives.
+ *
+ * A network's ensemble sd is variance only: it says how far one toy's estimate strays from the mean estimate,
+ * not how far that mean is from the target (the smoothing bias all members share). So for a network the pulls
+ * against the target are reported and not judged — their mean is the smoothing bias in units of the error —
+ * and its one claim, the variance, is judged on the pulls about the bin's mean over the toys (with the bare sd
+ * when a calibration has scaled it: the factor of errorScales.ts aims at coverage of the target, a different
+ * claim, judged there on held-out toys).
  */
 import type { Binning } from '../../binning/Binning.js';
 import { finite, type EstimatorRecord, type PointRecord } from '../toyRecord.js';
@@ -78,17 +85,35 @@ export function regionOf(binning: Binning, k: number): PullRegion | null {
 interface ErrorKind {
   interval: string;
   error: (rec: EstimatorRecord, k: number, e: number, g: number) => number;
+  /**
+   * 'target': pulls (ε̂ − R)/σ̂, the claim that the error covers the estimator's whole miss. 'toyMean': pulls
+   * about the bin's mean estimate over the toys, (ε̂ − ⟨ε̂⟩)/σ̂·√(T/(T − 1)), the claim that the error is the
+   * estimate's scatter. A network ensemble's sd makes only the second claim: it is variance only, blind to the
+   * network's smoothing bias (⟨ε̂⟩ − R), which the 'target' row's pull mean then measures in units of σ̂.
+   */
+  centre: 'target' | 'toyMean';
 }
 
 function errorKinds(sample: EstimatorRecord | undefined, dof: number): ErrorKind[] {
   if (!sample) return [];
   const hasInterval = sample.errLo != null && sample.errHi != null;
+  const ensemble = dof !== Infinity;
   const primary: ErrorKind = {
-    interval: sample.interval ?? (dof !== Infinity ? `ensemble sd (Student t, ${dof} dof, as normal scores)` : 'reported symmetric error'),
+    interval: sample.interval ?? (ensemble ? `ensemble sd (Student t, ${dof} dof, as normal scores)` : 'reported symmetric error'),
     error: errorAtTarget,
+    centre: 'target',
   };
+  if (ensemble) {
+    // The variance claim is the bare ensemble sd's: a calibration's factor (errorScales.ts) is taken back out.
+    const bare: ErrorKind = {
+      interval: `ensemble sd (Student t, ${dof} dof, as normal scores), about the toys' mean`,
+      error: (rec, k, e, g) => errorAtTarget(rec, k, e, g) / (rec.errFactors?.[k] ?? 1),
+      centre: 'toyMean',
+    };
+    return [primary, bare];
+  }
   // The binned fit reports its inverse-Hessian error beside the profile interval: both are judged.
-  const symmetric: ErrorKind = { interval: 'inverse Hessian (symmetric)', error: (rec, k) => finite(rec.err[k]) };
+  const symmetric: ErrorKind = { interval: 'inverse Hessian (symmetric)', error: (rec, k) => finite(rec.err[k]), centre: 'target' };
   return hasInterval && !/wilson/i.test(sample.interval ?? '') ? [primary, symmetric] : [primary];
 }
 
@@ -98,12 +123,24 @@ export function pullFloors(
   points: readonly (PointRecord | undefined)[],
   reference: PointReference | undefined,
   binning: Binning,
+  /**
+   * The records the variance claim of a network is judged on, when they differ from `points`: a calibration
+   * judges a scaled network's other rows on the toys its factor was not fitted on, while the bare sd's scatter
+   * about the toys' mean involves no factor and may use every null toy.
+   */
+  barePoints?: readonly (PointRecord | undefined)[],
 ): PullFloor[] {
-  const ok: { rec: EstimatorRecord; point: PointRecord }[] = [];
-  for (const p of points) {
-    const rec = p?.estimators[name];
-    if (rec && p && rec.status === 'ok') ok.push({ rec, point: p });
-  }
+  const okOf = (pts: readonly (PointRecord | undefined)[]) => {
+    const out: { rec: EstimatorRecord; point: PointRecord }[] = [];
+    for (const p of pts) {
+      const rec = p?.estimators[name];
+      if (rec && p && rec.status === 'ok') out.push({ rec, point: p });
+    }
+    return out;
+  };
+  const okAll = okOf(points);
+  const okBare = barePoints ? okOf(barePoints) : okAll;
+  const ok = okAll;
   const T = ok.length;
   const dofs = ok.map(({ rec }) => rec.errDof).filter((d): d is number => d != null && d >= 1);
   const dof = dofs.length ? Math.min(...dofs) : Infinity;
@@ -132,6 +169,8 @@ export function pullFloors(
   // An estimator that reports no error (the oracle) claims nothing: no rows.
   const hasErrors = ok.some(({ rec }) => rec.err.some((e) => Number.isFinite(finite(e))));
   for (const kind of hasErrors ? errorKinds(ok[0]?.rec, dof) : []) {
+    const pool = kind.centre === 'toyMean' ? okBare : okAll;
+    const T = pool.length;
     for (const flips of ['>=25', '5-25'] as const) {
       for (const region of ['all', 'barrel', 'endcap'] as const) {
         const sel = bins.filter(
@@ -149,14 +188,19 @@ export function pullFloors(
         for (const b of sel) {
           let nk = 0;
           let ck = 0;
-          for (const { rec } of ok) {
+          const about = kind.centre === 'toyMean';
+          const es = pool.map(({ rec }) => finite(rec.eps[b.k])).filter(Number.isFinite);
+          // About the toys' mean: the mean takes one degree of freedom, and the target's error is not in it.
+          const centre = about ? es.reduce((a, x) => a + x, 0) / es.length : b.r;
+          const dfScale = about ? (es.length > 1 ? Math.sqrt(es.length / (es.length - 1)) : NaN) : 1;
+          for (const { rec } of pool) {
             const e = finite(rec.eps[b.k]);
             if (!Number.isFinite(e)) continue;
-            const s = kind.error(rec, b.k, e, b.r);
-            const g2 = Number.isFinite(b.rErr) ? b.rErr * b.rErr : 0;
+            const s = kind.error(rec, b.k, e, about ? centre : b.r);
+            const g2 = !about && Number.isFinite(b.rErr) ? b.rErr * b.rErr : 0;
             const tot = Math.sqrt(s * s + g2);
-            if (!(Number.isFinite(s) && tot > 0)) continue;
-            z.push(normalScore((e - b.r) / tot, dof));
+            if (!(Number.isFinite(s) && tot > 0 && Number.isFinite(dfScale))) continue;
+            z.push(normalScore(((e - centre) / tot) * dfScale, dof));
             nk++;
             ck += g2 / (tot * tot);
           }
@@ -168,15 +212,28 @@ export function pullFloors(
         const width = n > 1 ? Math.sqrt(z.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
         const in68 = z.filter((x) => Math.abs(x) < 1).length;
         const cov = n ? in68 / n : NaN;
-        const claimsGaussian = flips === '>=25';
-        const why = claimsGaussian
-          ? dof !== Infinity
-            ? `a ${dof + 1}-member ensemble sd, t_${dof} as normal scores; variance only (no smoothing bias)`
-            : 'asymptotic: at least 25 expected flips per toy'
-          : 'Poisson regime (5-25 expected flips per toy): asymmetric, fluctuation-dependent errors; reported, not judged';
+        // A variance-only error claims nothing about the miss from the target: that row is reported (its pull
+        // mean is the smoothing bias in units of σ̂), and the variance claim is judged about the toys' mean.
+        const varianceOnly = dof !== Infinity && kind.centre === 'target';
+        const calibrated = pool.some(({ rec }) => rec.errFactors != null);
+        const claimsGaussian = flips === '>=25' && !varianceOnly;
+        const why =
+          flips !== '>=25'
+            ? 'Poisson regime (5-25 expected flips per toy): asymmetric, fluctuation-dependent errors; reported, not judged'
+            : varianceOnly
+              ? calibrated
+                ? `a ${dof + 1}-member ensemble sd x a factor fitted on null toys is calibrated for 68 % coverage of the target (errorScales), not for Gaussian pulls: the smoothing bias it covers is a per-bin offset (this row's pull mean), not noise; reported, not judged (the bare sd's variance claim is judged about the toys' mean)`
+                : `a ${dof + 1}-member ensemble sd is variance only: it omits the network's smoothing bias, whose size in units of the error is this row's pull mean; reported, not judged (the variance claim is judged about the toys' mean)`
+              : dof !== Infinity
+                ? `a ${dof + 1}-member ensemble sd, t_${dof} as normal scores, judged as the scatter of the estimate about its mean over the toys (the mean is 0 by construction; the width is the test)`
+                : 'asymptotic: at least 25 expected flips per toy';
         let pass: boolean | null = null;
         let verdict: string;
-        if (!claimsGaussian) verdict = 'not judged (no Gaussian claim)';
+        if (!claimsGaussian)
+          verdict =
+            varianceOnly && flips === '>=25'
+              ? `not judged (${calibrated ? 'coverage-calibrated' : 'variance-only'} error)`
+              : 'not judged (no Gaussian claim)';
         else if (n < 2) verdict = 'not judged (no pulls)';
         else if (T < PULL_FLOOR_TOYS) verdict = `not judged (${T} toys < ${PULL_FLOOR_TOYS})`;
         else {

@@ -91,6 +91,65 @@ describe('pull floors', () => {
   });
 });
 
+/**
+ * A 16-member ensemble: estimate ε̂ = R(1 + b·δ) + δz and error s = δ·√(χ²₁₅/15), so that (ε̂ − R(1 + bδ))/s is
+ * exactly t₁₅ (b: a smoothing bias in units of the error, common to every toy).
+ */
+function ensembleToys(T: number, seed: string, errScale = 1, bias = 0): PointRecord[] {
+  const rng = createRng(seed);
+  return Array.from({ length: T }, () => {
+    const eps: number[] = [];
+    const err: number[] = [];
+    for (const t of target) {
+      const d = t * relErr;
+      let chi2 = 0;
+      for (let i = 0; i < 15; i++) chi2 += rng.normal() ** 2;
+      eps.push(t + d * (bias + rng.normal()));
+      err.push(d * errScale * Math.sqrt(chi2 / 15));
+    }
+    return {
+      label: 'default',
+      events: 1,
+      window: 1,
+      windowSC: 1,
+      truth: [...target],
+      count: [...count],
+      estimators: { x: syntheticRecord(eps, err, { errDof: 15 }) },
+    };
+  });
+}
+
+describe('pull floors of a variance-only (ensemble) error', () => {
+  // 120 toys x 5 bins = 600 pulls, as above: standard errors 0.041 (mean), 0.029 (width).
+  const rows = (errScale: number, bias: number) =>
+    pullFloors('default', 'x', ensembleToys(120, 'floors/ensemble-sd', errScale, bias), reference, binning);
+  const at = (r: ReturnType<typeof pullFloors>, centre: RegExp) =>
+    r.find((f) => f.flips === '>=25' && f.region === 'all' && centre.test(f.interval))!;
+
+  it('a smoothing bias of half an error: the target row reports it (not judged), the variance claim passes', () => {
+    const r = rows(1, 0.5);
+    const target = at(r, /^(?!.*toys' mean)/);
+    expect(target.claimsGaussian).toBe(false);
+    expect(target.pass).toBeNull();
+    expect(target.verdict).toBe('not judged (variance-only error)');
+    expect(target.why).toMatch(/smoothing bias/);
+    // The bias shows as the pull mean, within 4 standard errors of 0.5 (normal scores of t_15 shrink it by ~3 %).
+    expect(Math.abs(target.mean! - 0.5)).toBeLessThan(4 * target.meanErr!);
+    const about = at(r, /toys' mean/);
+    expect(about.claimsGaussian).toBe(true);
+    expect(about.pass, JSON.stringify(about)).toBe(true);
+    expect(Math.abs(about.mean!)).toBeLessThan(0.02);
+  });
+
+  it('an ensemble error too small by 2 fails its variance claim whatever its bias', () => {
+    for (const bias of [0, 0.5]) {
+      const about = at(rows(0.5, bias), /toys' mean/);
+      expect(about.pass).toBe(false);
+      expect(about.width!).toBeGreaterThan(1.5);
+    }
+  });
+});
+
 describe('network error calibration', () => {
   it('an ensemble error too small by 2 gets a factor near 2 from half the toys, and covers on the other half', () => {
     // errDof 15 (16 members): the 68.27 % quantile of |t_15| is 1.034. Errors halved: |pull| has its 68.27 %
