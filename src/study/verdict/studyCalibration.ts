@@ -74,13 +74,20 @@ export function calibrationStatus(
   return (groups > 0 ? clopperPearson(failures, groups, 0.9)[0] : NaN) > budget ? 'failed' : 'ok';
 }
 
+/** A measured rate whose upper bound exceeds this many budgets is labelled a weak calibration. */
+export const WEAK_BOUND = 10;
+
 /** One phrase for a calibration's status, the same in the console, the calibration table and the report. */
 export function calibrationStatusText(k: CriterionCalibration): string {
   switch (k.status) {
     case 'failed':
       return 'FAILED CALIBRATION';
     case 'ok':
-      return 'calibrated';
+      // No failure yet proves little when the verdicts are few: say so where the rate's 68 % upper bound is
+      // more than ten budgets (0 of 17 or fewer verdicts at a 1 % budget).
+      return k.budget != null && k.rateHi != null && k.rateHi > WEAK_BOUND * k.budget
+        ? `calibrated, weakly (${k.groups} verdict${k.groups === 1 ? '' : 's'}: 68 % upper bound ${(100 * k.rateHi).toPrecision(2)} %)`
+        : 'calibrated';
     case 'no budget':
       return 'no budget';
     case 'power only':

@@ -15,12 +15,14 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { runCalibration } from '../../../src/study/runCalibration.js';
 import { createRng } from '../../../src/rng.js';
+import { clopperPearson } from '../../../src/stats/index.js';
 import { printCalibration } from '../../../src/study/printCalibration.js';
 import { printSummary } from '../../../src/study/printSummary.js';
 import type { ResolvedStudy } from '../../../src/study/resolveStudy.js';
 import { summarizeStudy } from '../../../src/study/summarizeStudy.js';
 import type { ToyRecord } from '../../../src/study/toyRecord.js';
 import { calibrate } from '../../../src/study/verdict/calibrate.js';
+import { calibrationStatusText } from '../../../src/study/verdict/studyCalibration.js';
 import type { StudyReference } from '../../../src/study/verdict/referenceTargets.js';
 import { syntheticRecord, syntheticReference, syntheticToy } from '../../support/syntheticRecords.js';
 
@@ -84,6 +86,21 @@ describe('calibration status', () => {
     const floor = cal.pullFloors!.find((f) => f.flips === '>=25' && f.region === 'all')!;
     expect(floor.toys).toBe(120);
     expect(floor.pass).toBe(true);
+  });
+
+  it('no false alarm in a handful of verdicts is labelled a weak calibration, with its bound', () => {
+    const s = study([{ metric: 'biasP', estimator: 'x', op: '>', threshold: 0.01 }]);
+    // 8 toys = 2 verdicts of 4: the upper end of the 68 % Clopper-Pearson interval of 0/2 is 1 - 0.159^(1/2) = 60 %.
+    const few = calibrate(s, records.slice(0, 8), reference, { nullToys: 8, seed: 'test' }).criteria[0]!.calibration;
+    expect(few.failures).toBe(0);
+    expect(calibrationStatusText(few)).toMatch(/^calibrated, weakly \(2 verdicts: 68 % upper bound 60 %\)$/);
+    // 0 of 30: bound 1 - 0.159^(1/30) = 6.0 % <= 10 budgets, plainly calibrated; 1 of 30 (10.6 %) is weak again.
+    const of30 = (failures: number) => {
+      const [lo, hi] = clopperPearson(failures, 30, 0.6827);
+      return { budget: 0.01, failures, groups: 30, rate: failures / 30, rateLo: lo, rateHi: hi, status: 'ok' as const, power: {} };
+    };
+    expect(calibrationStatusText(of30(0))).toBe('calibrated');
+    expect(calibrationStatusText(of30(1))).toMatch(/^calibrated, weakly \(30 verdicts: 68 % upper bound 11 %\)$/);
   });
 
   it('the status follows the budget the study states now', () => {
