@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { Binning } from '../../../src/binning/Binning.js';
 import { createRng } from '../../../src/rng.js';
-import type { PointRecord } from '../../../src/study/toyRecord.js';
+import type { EstimatorRecord, PointRecord } from '../../../src/study/toyRecord.js';
 import { errorInflation, pullFloors } from '../../../src/study/verdict/pullFloors.js';
 import type { PointReference } from '../../../src/study/verdict/referenceTargets.js';
 import { syntheticRecord, syntheticReference } from '../../support/syntheticRecords.js';
@@ -26,22 +26,27 @@ const relErr = 0.08;
 
 const reference: PointReference = syntheticReference(target, count);
 
+/** A toy's point holding one estimator record `x`. */
+const pointWith = (x: EstimatorRecord): PointRecord => ({
+  label: 'default',
+  events: 1,
+  window: 1,
+  windowSC: 1,
+  truth: [...target],
+  count: [...count],
+  estimators: { x },
+});
+
 function toys(T: number, seed: string, errScale = 1, bias = 0): PointRecord[] {
   const rng = createRng(seed);
-  return Array.from({ length: T }, () => ({
-    label: 'default',
-    events: 1,
-    window: 1,
-    windowSC: 1,
-    truth: [...target],
-    count: [...count],
-    estimators: {
-      x: syntheticRecord(
+  return Array.from({ length: T }, () =>
+    pointWith(
+      syntheticRecord(
         target.map((t) => t + t * relErr * (bias + rng.normal())),
         target.map((t) => t * relErr * errScale),
       ),
-    },
-  }));
+    ),
+  );
 }
 
 const main = (rows: ReturnType<typeof pullFloors>) => rows.find((r) => r.flips === '>=25' && r.region === 'all')!;
@@ -107,15 +112,7 @@ function ensembleToys(T: number, seed: string, errScale = 1, bias = 0): PointRec
       eps.push(t + d * (bias + rng.normal()));
       err.push(d * errScale * Math.sqrt(chi2 / 15));
     }
-    return {
-      label: 'default',
-      events: 1,
-      window: 1,
-      windowSC: 1,
-      truth: [...target],
-      count: [...count],
-      estimators: { x: syntheticRecord(eps, err, { errDof: 15 }) },
-    };
+    return pointWith(syntheticRecord(eps, err, { errDof: 15 }));
   });
 }
 
