@@ -138,9 +138,8 @@ export function pullFloors(
     }
     return out;
   };
-  const okAll = okOf(points);
-  const okBare = barePoints ? okOf(barePoints) : okAll;
-  const ok = okAll;
+  const ok = okOf(points);
+  const okBare = barePoints ? okOf(barePoints) : ok;
   const T = ok.length;
   const dofs = ok.map(({ rec }) => rec.errDof).filter((d): d is number => d != null && d >= 1);
   const dof = dofs.length ? Math.min(...dofs) : Infinity;
@@ -169,8 +168,8 @@ export function pullFloors(
   // An estimator that reports no error (the oracle) claims nothing: no rows.
   const hasErrors = ok.some(({ rec }) => rec.err.some((e) => Number.isFinite(finite(e))));
   for (const kind of hasErrors ? errorKinds(ok[0]?.rec, dof) : []) {
-    const pool = kind.centre === 'toyMean' ? okBare : okAll;
-    const T = pool.length;
+    const pool = kind.centre === 'toyMean' ? okBare : ok;
+    const poolToys = pool.length;
     for (const flips of ['>=25', '5-25'] as const) {
       for (const region of ['all', 'barrel', 'endcap'] as const) {
         const sel = bins.filter(
@@ -235,7 +234,7 @@ export function pullFloors(
               ? `not judged (${calibrated ? 'coverage-calibrated' : 'variance-only'} error)`
               : 'not judged (no Gaussian claim)';
         else if (n < 2) verdict = 'not judged (no pulls)';
-        else if (T < PULL_FLOOR_TOYS) verdict = `not judged (${T} toys < ${PULL_FLOOR_TOYS})`;
+        else if (poolToys < PULL_FLOOR_TOYS) verdict = `not judged (${poolToys} toys < ${PULL_FLOOR_TOYS})`;
         else {
           // Outside a floor by more than 2 standard errors: the errors are shown not to meet it. Outside by
           // less: the measurement cannot tell (its error is as large as the floor), said as such.
@@ -259,7 +258,7 @@ export function pullFloors(
           region,
           claimsGaussian,
           why,
-          toys: T,
+          toys: poolToys,
           bins: sel.length,
           pulls: n,
           mean: num(mean),
