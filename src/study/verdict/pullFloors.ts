@@ -184,12 +184,12 @@ export function pullFloors(
         // The target's error is common to every pull of a bin: its share c_k = σ_R²/(σ̂² + σ_R²) adds
         // Σ_k (n_k/n)² c_k to the variance of the pooled mean.
         const common: { n: number; c: number }[] = [];
+        const about = kind.centre === 'toyMean';
         for (const b of sel) {
           let nk = 0;
           let ck = 0;
-          const about = kind.centre === 'toyMean';
-          const es = pool.map(({ rec }) => finite(rec.eps[b.k])).filter(Number.isFinite);
           // About the toys' mean: the mean takes one degree of freedom, and the target's error is not in it.
+          const es = about ? pool.map(({ rec }) => finite(rec.eps[b.k])).filter(Number.isFinite) : [];
           const centre = about ? es.reduce((a, x) => a + x, 0) / es.length : b.r;
           const dfScale = about ? (es.length > 1 ? Math.sqrt(es.length / (es.length - 1)) : NaN) : 1;
           for (const { rec } of pool) {
