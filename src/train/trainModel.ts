@@ -33,27 +33,6 @@ export interface TrainRunOptions {
    * number of each of its events in that sample. Absent: the table is the whole sample, row i is event i.
    */
   rows?: Float64Array;
-  /**
-   * The backend and gradient threads, started by `startTraining` before the table was read (qmisid train):
-   * their start-up then overlaps the reading, and its transient memory (each thread compiling its
-   * TensorFlow.js) comes and goes before the events are held. Started here when absent.
-   */
-  started?: TrainingStart;
-}
-
-/** A backend chosen and a gradient engine starting (startTraining), for one trainWithHead call. */
-export interface TrainingStart {
-  readonly promise: Promise<Started>;
-  readonly arch: MlpArch;
-}
-
-/**
- * Choose the backend and start the gradient threads for a training with these options, before its table
- * exists. The options must be the ones later given to trainWithHead (the architecture is checked there).
- */
-export function startTraining(input: TrainConfigInput, head: Head, opts: Pick<TrainRunOptions, 'maxThreads'> = {}): TrainingStart {
-  const cfg = resolveTrainConfig(input);
-  return begin(cfg, archOf(cfg), head, opts.maxThreads);
 }
 
 function archOf(cfg: TrainConfig): MlpArch {
@@ -61,7 +40,7 @@ function archOf(cfg: TrainConfig): MlpArch {
   return { inputs: inputNames(specs).length, hidden: cfg.hidden, activation: cfg.activation, alpha: cfg.alpha };
 }
 
-function begin(cfg: TrainConfig, arch: MlpArch, head: Head, maxThreads: number | undefined): TrainingStart {
+function begin(cfg: TrainConfig, arch: MlpArch, head: Head, maxThreads: number | undefined): Promise<Started> {
   const promise = selectBackend(cfg.backend).then((backend) => {
     // Resolved here because it depends on the backend (see config.ts); stored with the model.
     const threads = cfg.threads ?? (backend === 'tensorflow' ? 1 : 2);
@@ -69,7 +48,7 @@ function begin(cfg: TrainConfig, arch: MlpArch, head: Head, maxThreads: number |
   });
   // A failed start is reported where it is awaited (trainPrepared), not as an unhandled rejection meanwhile.
   promise.then((s) => s.engine.catch(() => {})).catch(() => {});
-  return { promise, arch };
+  return promise;
 }
 
 /**
@@ -78,16 +57,13 @@ function begin(cfg: TrainConfig, arch: MlpArch, head: Head, maxThreads: number |
  * reference too; qmisid train does). Errors still arrive as a rejected promise.
  */
 export function trainWithHead(table: EventTable, input: TrainConfigInput, head: Head, opts: TrainRunOptions = {}): Promise<PhiModel> {
-  let started: Promise<Started> | undefined = opts.started?.promise;
+  let started: Promise<Started> | undefined;
   try {
     const cfg = resolveTrainConfig(input);
     const arch = archOf(cfg);
-    if (opts.started && JSON.stringify(opts.started.arch) !== JSON.stringify(arch))
-      throw new Error('trainWithHead: the started engine was made for another architecture');
-    // The gradient threads start now (unless the caller started them earlier), each loading its own
-    // TensorFlow.js: their start-up overlaps the data preparation below instead of following it (~1 s of a
-    // short `qmisid train`; docs/trainer.md).
-    started ??= begin(cfg, arch, head, opts.maxThreads).promise;
+    // The gradient threads start now, each loading its own TensorFlow.js: their start-up overlaps the data
+    // preparation below instead of following it (~1 s of a short `qmisid train`; docs/trainer.md).
+    started = begin(cfg, arch, head, opts.maxThreads);
     const prepared = prepare(table, cfg, head, opts);
     if (prepared.set.d !== arch.inputs) throw new Error(`training set has ${prepared.set.d} inputs, the features name ${arch.inputs}`);
     return trainPrepared(prepared, cfg, head, opts, arch, started);
@@ -103,11 +79,6 @@ interface Started {
   /** The gradient threads (the config's `threads`, resolved from the backend when unset). */
   threads: number;
   engine: Promise<BatchEngine>;
-}
-
-/** Let go of a start whose training will not happen (the table could not be read): its threads end. */
-export function stopTraining(start: TrainingStart): Promise<void> {
-  return stop(start.promise);
 }
 
 /** Dispose an engine that was started for a training that then failed. */

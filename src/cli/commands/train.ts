@@ -80,6 +80,15 @@ function trainReleasing<T>(holder: { table?: EventTable }, train: (t: EventTable
   return train(t);
 }
 
+/** The selection flags alone (plain strings: they cross to the reading thread). */
+function pickSelectionFlags(f: SelectionFlags): SelectionFlags {
+  return {
+    ...(f.window != null ? { window: f.window } : {}),
+    ...(f.sidebands != null ? { sidebands: f.sidebands } : {}),
+    ...(f.ptMin != null ? { ptMin: f.ptMin } : {}),
+  };
+}
+
 /** Apply a parser to a flag that may be absent. */
 function opt<T>(v: string | undefined, parse: (v: string) => T): T | undefined {
   return v == null ? undefined : parse(v);
@@ -144,18 +153,15 @@ export function register(program: Command): void {
     parseEventInput('--input', flags.input);
     parseOutputDir('--out', flags.out, 'a model directory (model.json, weights.bin)', 'model.json');
     const base = flags.config != null ? parseConfigFile('--config', flags.config) : {};
-    const { collectChunks, openEventInput } = await import('../../io/eventsFile.js');
     const { resolveTrainConfig } = await import('../../train/config.js');
-    const { modelProblems, startTraining, stopTraining, trainWithHead } = await import('../../train/trainModel.js');
+    const { modelProblems, trainWithHead } = await import('../../train/trainModel.js');
     const { saveModel } = await import('../../train/modelIo.js');
     const input = { ...base };
     for (const [k, v] of Object.entries(fromFlags)) if (v !== undefined) input[k] = v;
-    let features: string[];
     let folded: boolean;
     let resolved: ReturnType<typeof resolveTrainConfig>;
     try {
       resolved = resolveTrainConfig(input, flags.config);
-      features = resolved.features;
       folded = resolved.fold != null;
     } catch (err) {
       const key = err instanceof ConfigError ? err.path.split('.')[1] : undefined;
@@ -172,85 +178,25 @@ export function register(program: Command): void {
     if (folded && region !== 'all')
       throw new UsageError('--region', region, "'all' with a folded trainer (config fold): the events outside the window are its parents");
     const head = flags.oracle ? 'electron' : 'pair';
-    // The backend and the gradient threads start now, while the file is read: their start-up (each thread
-    // compiling its TensorFlow.js, a transient of tens of MB) is over before the events are held, which keeps
-    // the peak memory down, and it overlaps the reading instead of adding to the wall time.
-    const start = startTraining(input, head);
-    try {
-      await readAndTrain(start);
-    } catch (err) {
-      await stopTraining(start);
-      throw err;
-    }
-    async function readAndTrain(start: ReturnType<typeof startTraining>): Promise<void> {
-      const { parseFeatures } = await import('../../train/features.js');
-      const { trainingColumns } = await import('../../train/trainingSet.js');
-      const specs = parseFeatures(features);
-      const perElectron = specs.flatMap((f) => [`${f.column}1`, `${f.column}2`]);
+    await readAndTrain();
+    async function readAndTrain(): Promise<void> {
       const map = columnMapFrom(flags);
-      // Only the columns training and the selection read (projection while reading, docs/event-input.md).
-      const { columns, optional } = trainingColumns(specs, flags.oracle ? 'electron' : 'pair');
-      const source = await openEventInput(flags.input, {
+      // Read in a thread of its own, which ends before training (readTrainingTable.ts): only the columns
+      // training and the selection read, the selection and the OC subsampling applied chunk by chunk.
+      const { readTrainingTableInWorker } = await import('../../train/readTrainingTable.js');
+      const got = await readTrainingTableInWorker({
+        input: flags.input,
         ...(map ? { map } : {}),
-        require: [...perElectron, ...(flags.oracle ? ['truth_flip1', 'truth_flip2'] : ['sc'])],
-        columns,
-        optional: [...optional, 'region', 'm_ee', 'pt1', 'pt2'],
+        config: resolved,
+        oracle: flags.oracle === true,
+        region,
+        selectionFlags: pickSelectionFlags(withMapSelection(flags, map)),
       });
-      const meta = source.meta;
-      // A mapping's selection stands for the file's when the flags do not set one (columnMap.ts).
-      const { selection, source: selectionSource } = sel.selectionWithFlags(
-        sel.selectionFromFile(meta, flags.input),
-        withMapSelection(flags, map),
-      );
-      // The selection runs on each chunk as it is read (it is row by row), and only the columns training uses
-      // are kept: memory holds the selected training columns, never the whole file (docs/event-input.md).
-      // The folded trainer also reads m_ee (its parents' masses, foldOffsets.ts).
-      const keep = [...columns, ...optional, ...(folded ? ['m_ee'] : [])].filter((c) => source.columns.includes(c));
-      // OC subsampling while reading (pair head; the folded trainer needs every parent): the events no member
-      // keeps are dropped chunk by chunk (src/train/subsample.ts decides, by row number in the selected sample),
-      // so memory scales with SC + the kept OC events, not with the file; training gives the same model as on
-      // the whole selection in memory.
-      const ocFilter =
-        !flags.oracle && !folded && resolved.ocKeep < 1 ? (await import('../../train/ensemble.js')).ensembleOcFilter(resolved) : undefined;
-      const { ocSubsampleChunk } = await import('../../train/subsample.js');
-      const rowChunks: Float64Array[] = [];
-      let read = 0;
-      let selected = 0;
-      const holder: { table?: EventTable } = {};
-      holder.table = await collectChunks(source, ocFilter ? { capacity: 0 } : {}, (chunk) => {
-        read += chunk.n;
-        const rows = sel.selectRows(chunk, region, {
-          selection,
-          fromKinematics: selectionSource === 'flags',
-          ...(chunk.columns.w ? { base: chunk.columns.w } : {}),
-          source: flags.input,
-        });
-        // Without the selection's own copy of the weights (w_fit): the trainer reads its event weights from `w`,
-        // the selection's weights (sideband subtraction included).
-        const picked = sel.selectedTable(
-          { n: chunk.n, columns: Object.fromEntries(keep.map((c) => [c, chunk.columns[c]!])) },
-          { rows: rows.rows, w: undefined },
-        );
-        const out = rows.w ? { n: picked.n, columns: { ...picked.columns, w: rows.w } } : picked;
-        if (!ocFilter) return out;
-        const sub = ocSubsampleChunk(out, selected, ocFilter);
-        selected += out.n;
-        rowChunks.push(sub.row);
-        return sub.table;
-      });
-      const inMemory = holder.table.n;
-      if (!ocFilter) selected = inMemory;
-      let rowIds: Float64Array | undefined;
-      if (ocFilter) {
-        rowIds = new Float64Array(inMemory);
-        let o = 0;
-        for (const r of rowChunks) {
-          rowIds.set(r, o);
-          o += r.length;
-        }
-        rowChunks.length = 0;
-      }
-      const mapping = source.mapping();
+      const { read, selected, selection, selectionSource, mapping } = got;
+      const holder: { table?: EventTable } = { table: got.table };
+      got.table = { n: 0, columns: {} };
+      const inMemory = holder.table!.n;
+      const ocKept = got.rows != null;
       const selectionRecord = {
         region,
         ...sel.selectionToJson(selection),
@@ -262,8 +208,7 @@ export function register(program: Command): void {
         ...(await trainReleasing(holder, (t) =>
           trainWithHead(t, input, head, {
             source: flags.input,
-            started: start,
-            ...(rowIds ? { rows: rowIds } : {}),
+            ...(got.rows ? { rows: got.rows } : {}),
           }),
         )),
         selection: selectionRecord,
@@ -284,7 +229,7 @@ export function register(program: Command): void {
 
       process.stderr.write(`qmisid train: backend ${model.backend}; ${model.kind} model, inputs ${model.inputs.join(', ')}\n`);
       process.stderr.write(
-        `  trained on ${selected} of ${read} events${ocFilter ? ` (${inMemory} kept in memory: SC + the OC events some member keeps, --oc-keep ${resolved.ocKeep})` : ''}: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
+        `  trained on ${selected} of ${read} events${ocKept ? ` (${inMemory} kept in memory: SC + the OC events some member keeps, --oc-keep ${resolved.ocKeep})` : ''}: ${region}, window ${selection.window.join('-')} GeV, sidebands ${selection.lowSideband.join('-')} + ${selection.highSideband.join('-')} GeV, pT > ${selection.ptMin.join('/')} GeV (selection: ${selectionSource})\n`,
       );
       for (const m of model.members) {
         const b = m.branch;
