@@ -16,6 +16,15 @@ export const RESULTS_END = '<!-- END GENERATED -->';
 type Json = Record<string, unknown>;
 
 /** Three significant digits, no exponent for ordinary magnitudes; null/undefined → "—". */
+/**
+ * The floors the whole-command figures are read against (docs/event-input.md): peak RSS of `train`, `fit`,
+ * `apply` on 10^6 events, the CSV reader's rate, and the time to the PyTorch peer's accuracy as a fraction of
+ * the peer's. The bench records figures only; they are judged here, once.
+ */
+const COMMAND_RSS_FLOOR_MB = 300;
+const CSV_FLOOR_MB_S = 100;
+const TIME_TO_ACCURACY_FLOOR = 1 / 3;
+
 function num(x: unknown, digits = 3): string {
   if (typeof x !== 'number') return x == null ? '—' : String(x);
   if (!Number.isFinite(x)) return String(x);
@@ -160,6 +169,46 @@ export function renderBench(file: string, doc: Json): string {
     run(`streamed (${st.n1e7_same_record ? 'the same record' : '**a different record**'})`, st.n1e7_streamed as Json | undefined);
     run('streamed', st.streamed_large as Json | undefined, `peak < ${num(st.rss_floor_mb)} MB (${st.below_floor ? 'pass' : 'FAIL'})`);
   }
+  // Whole commands on 10^6 events per format (bench/commands.ts): wall and peak RSS against the memory floor.
+  const cm = r.commands as Json | undefined;
+  if (cm) {
+    const cmd = (x: Json | undefined) => `${num(get(x ?? {}, 'wall_s'))} s / ${num(get(x ?? {}, 'peak_rss_mb'))} MB`;
+    for (const row of (cm.rows ?? []) as Json[]) {
+      const rss = ['train', 'fit', 'apply'].map((c) => Number(get(row, `${c}.peak_rss_mb`)));
+      rows.push([
+        `\`train\`, \`fit\`, \`apply\` on ${num(cm.events)} events from ${String(row.format)} (${num(row.file_mb)} MB), wall / peak RSS`,
+        ['train', 'fit', 'apply'].map((c) => `${c} ${cmd(row[c] as Json)}`).join(', '),
+        '',
+        '',
+        `peak ≤ ${COMMAND_RSS_FLOOR_MB} MB (${rss.every((v) => v <= COMMAND_RSS_FLOOR_MB) ? 'pass' : 'FAIL'})`,
+      ]);
+    }
+    const csv = cm.csv_read as Json | undefined;
+    if (csv) {
+      const fitCols = Number(get(csv, 'fit_columns.mb_per_s'));
+      rows.push([
+        'CSV reader, MB of file per second',
+        `${num(fitCols)} MB/s (\`fit\`'s ${String(get(csv, 'fit_columns.columns'))} columns), ${num(get(csv, 'every_column.mb_per_s'))} MB/s (all ${String(get(csv, 'every_column.columns'))})`,
+        '',
+        '',
+        `≥ ${CSV_FLOOR_MB_S} MB/s (${fitCols >= CSV_FLOOR_MB_S ? 'pass' : 'below'} for \`fit\`'s columns)`,
+      ]);
+    }
+  }
+  // Time to the PyTorch peer's per-electron accuracy, whole processes on the same events (bench/commands.ts).
+  const tta = r['time-to-accuracy'] as Json | undefined;
+  for (const row of (tta?.rows ?? []) as Json[]) {
+    const ours = Number(get(row, 'reached.wall_s'));
+    const peer = Number(get(row, 'peer.wall_s'));
+    const frac = ours / peer;
+    rows.push([
+      `\`qmisid train\` to the peer's accuracy, ${num(tta!.events)} events, OC keep ${String(row.oc_keep)}, whole process`,
+      Number.isFinite(ours) ? `${num(ours)} s (${String(get(row, 'reached.epochs'))} epoch(s))` : 'not reached',
+      `PyTorch ${num(peer)} s`,
+      Number.isFinite(frac) ? `${num(frac)}×` : '',
+      row.oc_keep === 1 ? `≤ ${num(TIME_TO_ACCURACY_FLOOR)}× the peer (${frac <= TIME_TO_ACCURACY_FLOOR ? 'pass' : 'FAIL'})` : '',
+    ]);
+  }
   out.push(table(['benchmark', 'ours', 'peer (same run)', 'ratio', 'floor'], rows));
   if (b?.agreement) {
     out.push(
@@ -169,7 +218,7 @@ export function renderBench(file: string, doc: Json): string {
     );
   }
   // Benchmarks this renderer does not know yet are listed, not dropped.
-  const known = new Set(['generate', 'train', 'binned-fit', 'pipeline', 'study-toy']);
+  const known = new Set(['generate', 'train', 'binned-fit', 'pipeline', 'study-toy', 'commands', 'time-to-accuracy']);
   const other = Object.keys(r).filter((k) => !known.has(k));
   if (other.length) out.push('', `Also in this file (not tabulated here): ${other.map((k) => `\`${k}\``).join(', ')}.`);
   return out.join('\n');

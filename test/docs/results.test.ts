@@ -27,6 +27,20 @@ describe('docs/results.md', () => {
     expect(b).not.toContain('5.17×');
   });
 
+  it('whole commands are judged against their floors: a peak above 300 MB or a time above 1/3 of the peer is FAIL', () => {
+    const doc = JSON.parse(readFileSync(join(root, 'reports', 'bench', '2026-12-01-read-thread-commands.json'), 'utf8'));
+    const a = renderBench('x.json', doc);
+    expect(a).toContain('train 8.66 s / 230 MB');
+    expect(a).not.toContain('FAIL');
+    expect(a).not.toContain('not tabulated');
+    doc.results.commands.rows[2].apply.peak_rss_mb = 300.5;
+    doc.results['time-to-accuracy'].rows[0].reached.wall_s = 14;
+    const b = renderBench('x.json', doc);
+    expect(b).toMatch(/from csv .*peak ≤ 300 MB \(FAIL\)/);
+    expect(b).toMatch(/from parquet .*peak ≤ 300 MB \(pass\)/);
+    expect(b).toMatch(/OC keep 1, .*0\.342× \| ≤ 0\.333× the peer \(FAIL\)/);
+  });
+
   it('a failing criterion and extra criterion fields (false-alarm rate, power) show in the study table', () => {
     const summary = JSON.parse(readFileSync(join(root, 'reports', 'example', 'summary.json'), 'utf8'));
     summary.criteria[0].pass = false;
