@@ -6,6 +6,7 @@
  */
 import type { CriterionCalibration } from '../study/evaluateCriteria.js';
 import { calibrationStatusText } from '../study/verdict/studyCalibration.js';
+import { pullFloorReading } from '../study/verdict/pullFloors.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../errors.js';
@@ -308,6 +309,13 @@ export function renderStudy(dir: string, summary: Json): string {
     out.push('', `False-alarm rates from \`studies/${cal.file}\` (${num(cal.nullToys)} null toys, verdicts of ${num(cal.toysPerGroup)}).`);
   const floors = get(summary, 'pullFloors') as { thisRun?: Json[]; nullToys?: Json[] } | undefined;
   const rows: string[][] = [];
+  const reading = (f: Json): string =>
+    pullFloorReading({
+      interval: String(f.interval),
+      claimsGaussian: f.claimsGaussian === true,
+      pass: typeof f.pass === 'boolean' ? f.pass : null,
+      width: typeof f.width === 'number' ? f.width : null,
+    });
   const floorRow = (f: Json, source: string): string[] => [
     String(f.estimator),
     String(f.interval),
@@ -318,7 +326,7 @@ export function renderStudy(dir: string, summary: Json): string {
     `${pm(f.mean, f.meanErr)}`,
     `${pm(f.width, f.widthErr)}`,
     `${pm(f.coverage68, f.coverage68Err)}`,
-    f.pass === true ? 'pass' : f.pass === false ? '**FAIL**' : String(f.verdict),
+    [f.pass === true ? 'pass' : f.pass === false ? '**FAIL**' : String(f.verdict), reading(f)].filter((x) => x !== '').join('; '),
   ];
   for (const f of floors?.nullToys ?? []) if (f.region === 'all') rows.push(floorRow(f, 'null toys'));
   // This run's own pulls: where it has ≥ 100 toys, and for the estimators the null toys leave out (their floor

@@ -94,6 +94,9 @@ interface ErrorKind {
   centre: 'target' | 'toyMean';
 }
 
+/** The label's ending that marks an ensemble's variance claim (the bare sd about the toys' mean). */
+const ABOUT_TOY_MEAN = ", about the toys' mean";
+
 function errorKinds(sample: EstimatorRecord | undefined, dof: number): ErrorKind[] {
   if (!sample) return [];
   const hasInterval = sample.errLo != null && sample.errHi != null;
@@ -106,7 +109,7 @@ function errorKinds(sample: EstimatorRecord | undefined, dof: number): ErrorKind
   if (ensemble) {
     // The variance claim is the bare ensemble sd's: a calibration's factor (errorScales.ts) is taken back out.
     const bare: ErrorKind = {
-      interval: `ensemble sd (Student t, ${dof} dof, as normal scores), about the toys' mean`,
+      interval: `ensemble sd (Student t, ${dof} dof, as normal scores)${ABOUT_TOY_MEAN}`,
       error: (rec, k, e, g) => errorAtTarget(rec, k, e, g) / (rec.errFactors?.[k] ?? 1),
       centre: 'toyMean',
     };
@@ -284,11 +287,29 @@ export function pullFloorLabel(f: PullFloor, many: boolean): string {
 }
 
 export function pullFloorText(f: PullFloor, source: string): string {
+  const reading = pullFloorReading(f);
   return (
     `${f.claimsGaussian ? 'claims Gaussian' : 'no Gaussian claim'}: pull mean ${fx(f.mean)} ± ${fx(f.meanErr)}, width ${fx(f.width)} ± ${fx(f.widthErr)}, ` +
     `cov68 ${fx(f.coverage68)} ± ${fx(f.coverage68Err)}; ${f.pulls} pulls, ${f.bins} bins, ${f.toys} toys (${source}): ${f.verdict}` +
-    (f.claimsGaussian ? '' : ` — ${f.why}`)
+    (f.claimsGaussian ? '' : ` — ${f.why}`) +
+    (reading ? ` — ${reading}` : '')
   );
+}
+
+/**
+ * What an ensemble's variance claim that did not pass says about its error, in the report beside the verdict
+ * (issue 10: where errors that claim to be Gaussian do not meet the floor, the report says so and why). Read
+ * from the row's numbers when it is shown, so stored calibrations need no re-run. Empty for every other row.
+ *
+ * Bootstrap members differ by their resampled events and by their own training (initialisation, batch
+ * order). Their spread carries both; the mean of K members keeps the first and averages the second down by
+ * K, so the spread is wider than the scatter of the mean from toy to toy, and the width falls below 1.
+ */
+export function pullFloorReading(f: Pick<PullFloor, 'interval' | 'claimsGaussian' | 'pass' | 'width'>): string {
+  if (!f.claimsGaussian || f.pass === true || f.width == null || !f.interval.endsWith(ABOUT_TOY_MEAN)) return '';
+  return f.width < 1
+    ? 'width below 1: the ensemble error over-covers. The members differ by their resampled events and by their own training noise (initialisation, batch order); the mean of the members averages the training noise away, their spread keeps it'
+    : 'width above 1: the ensemble error under-covers (the members scatter less than their mean does from toy to toy)';
 }
 
 /**

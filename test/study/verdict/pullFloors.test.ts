@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Binning } from '../../../src/binning/Binning.js';
 import { createRng } from '../../../src/rng.js';
 import type { EstimatorRecord, PointRecord } from '../../../src/study/toyRecord.js';
-import { errorInflation, pullFloors } from '../../../src/study/verdict/pullFloors.js';
+import { errorInflation, pullFloorReading, pullFloors, pullFloorText } from '../../../src/study/verdict/pullFloors.js';
 import type { PointReference } from '../../../src/study/verdict/referenceTargets.js';
 import { syntheticRecord, syntheticReference } from '../../support/syntheticRecords.js';
 
@@ -146,6 +146,21 @@ describe('pull floors of a variance-only (ensemble) error', () => {
       expect(about.pass).toBe(false);
       expect(about.width!).toBeGreaterThan(1.5);
     }
+  });
+
+  it('the report says which way a variance claim that did not pass is off, and only for that row', () => {
+    const small = at(rows(0.5, 0), /toys' mean/);
+    expect(pullFloorReading(small)).toMatch(/^width above 1: the ensemble error under-covers/);
+    expect(pullFloorText(small, 'null toys')).toContain('under-covers');
+    const large = at(rows(1.6, 0), /toys' mean/);
+    expect(large.pass).toBe(false);
+    expect(pullFloorReading(large)).toMatch(/^width below 1: the ensemble error over-covers/);
+    // A passing variance claim, the target row and a failing non-ensemble error carry no such reading.
+    expect(pullFloorReading(at(rows(1, 0), /toys' mean/))).toBe('');
+    expect(pullFloorReading(at(rows(1.6, 0), /^(?!.*toys' mean)/))).toBe('');
+    const binnedTooSmall = main(pullFloors('default', 'x', toys(120, 'floors/reading', 0.5), reference, binning));
+    expect(binnedTooSmall.pass).toBe(false);
+    expect(pullFloorReading(binnedTooSmall)).toBe('');
   });
 });
 
