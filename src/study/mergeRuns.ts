@@ -12,7 +12,7 @@ import { acquireDirLock } from '../io/dirLock.js';
 import { checkOutputDir } from '../io/outputPath.js';
 import { readRunJson } from './readRunFile.js';
 import { checkFormatVersion, withFormatVersion } from '../io/formatVersion.js';
-import { STUDY_FILE, SUMMARY_FILE, TOYS_FILE, type StudyRunInfo } from './runStudy.js';
+import { STUDY_FILE, SUMMARY_FILE, TOYS_FILE, type StudyRunInfo } from './studyRunFiles.js';
 import type { Shard } from './shard.js';
 import { summarizeStudy, type StudySummary } from './summarizeStudy.js';
 import type { ToyRecord } from './toyRecord.js';

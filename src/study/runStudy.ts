@@ -33,6 +33,7 @@ import { openToyStore, readToys } from './toyStore.js';
 import { generate } from './runToy.js';
 import { ensureReference, studyExtras } from './verdict/studyExtras.js';
 import type { Study } from './studySchema.js';
+import { STUDY_FILE, SUMMARY_FILE, TOYS_FILE, type StudyRunInfo } from './studyRunFiles.js';
 
 export interface RunStudyOptions {
   out: string;
@@ -52,24 +53,6 @@ export interface RunStudyOptions {
   /** Skip attaching the stored calibration (the calibration's own null run). */
   noCalibration?: boolean;
 }
-
-/** DIR/study.json. */
-export interface StudyRunInfo {
-  study: ResolvedStudy;
-  shard: Shard | { merged: Shard[] };
-  /** Toy index → seed, for the toys of this run. */
-  toySeeds: Record<string, string>;
-  version: string;
-  /** Git commit of the checkout the study ran from ("unknown" outside a checkout); absent in older runs. */
-  gitCommit?: string;
-  backend: string;
-  node: string;
-  source: string;
-}
-
-export const STUDY_FILE = 'study.json';
-export const TOYS_FILE = 'toys.jsonl';
-export const SUMMARY_FILE = 'summary.json';
 
 async function backendName(study: ResolvedStudy): Promise<string> {
   const needsTf = study.points.some((p) => p.estimators.some((e) => e.kind === 'phi' || e.kind === 'oracle'));

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { readRunJson } from './readRunFile.js';
 import { checkFormatVersion } from '../io/formatVersion.js';
-import { STUDY_FILE, SUMMARY_FILE, TOYS_FILE, type StudyRunInfo } from './runStudy.js';
+import { STUDY_FILE, SUMMARY_FILE, TOYS_FILE, type StudyRunInfo } from './studyRunFiles.js';
 import type { StudySummary } from './summarizeStudy.js';
 import type { ToyRecord } from './toyRecord.js';
 import { readToys } from './toyStore.js';
