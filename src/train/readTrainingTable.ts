@@ -15,11 +15,10 @@
  */
 import type { ColumnMap, MappingReport } from '../io/columnMap.js';
 import type { EventTable } from '../events/columns.js';
-import type { Selection, SelectionFlags, SelectionSource } from '../selection/selection.js';
-import type { FitRegion } from '../selection/selection.js';
+import type { FitRegion, Selection, SelectionFlags, SelectionSource } from '../selection/selection.js';
 import type { TrainConfig } from './config.js';
 import { startWorker } from '../util/worker.js';
-import { fromWorkerError, type WorkerErrorPayload } from '../util/workerError.js';
+import { fromWorkerError, toWorkerError, type WorkerErrorPayload } from '../util/workerError.js';
 
 export interface TrainingReadRequest {
   /** Event file or directory of parts. */
@@ -132,7 +131,7 @@ export function readTrainingTableInWorker(req: TrainingReadRequest): Promise<Tra
       reply = r;
     });
     w.once('error', (e) => {
-      reply ??= { kind: 'error', error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}), input: false } };
+      reply ??= { kind: 'error', error: toWorkerError(e) };
     });
     // Settled on exit, so the thread and everything it held are gone when training starts.
     w.once('exit', (code) => {
