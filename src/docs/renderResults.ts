@@ -384,6 +384,24 @@ export function renderStudy(dir: string, summary: Json): string {
     'Calibrated network errors: the factor on the ensemble sd that every criterion and pull of this study uses (below 1: not applied), fitted on the first half of the null toys and checked on the other half (docs/verdicts.md §8):',
     'null toys',
   );
+  const sys = (get(summary, 'yieldSystematics') ?? []) as Json[];
+  if (sys.length)
+    out.push(
+      '',
+      "Calibrated SC-yield systematics: the relative error, the same in every toy, that the yield criteria add to a network's prediction, fitted on the first half of the null toys and checked on the other half (docs/verdicts.md §8):",
+      '',
+      table(
+        ['point', 'estimator', 'null toys (fit + check)', 'bias on the fit toys', 'systematic', 'bias on the check toys'],
+        sys.map((x) => [
+          String(x.point),
+          String(x.estimator),
+          `${num(x.fitToys)} + ${num(get(x, 'check.toys'))}`,
+          pm(100 * (x.bias as number), 100 * (x.biasErr as number)) + ' %',
+          `±${num(100 * (x.relative as number))} %`,
+          pm(100 * (get(x, 'check.bias') as number), 100 * (get(x, 'check.biasErr') as number)) + ' %',
+        ]),
+      ),
+    );
   factorTable(
     'errorInflation',
     "Network errors as this run's spread states them (variance only): the factor they would need per region, measured on the first half of the toys, checked on the other half (docs/verdicts.md §8):",

@@ -1,6 +1,8 @@
 /** Plain-text table of a calibration: per criterion the measured false-alarm rate against its budget and the power. */
 import { calibrationStatusText, type StudyCalibration } from './verdict/studyCalibration.js';
 import { pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
+import { errorScaleText } from './verdict/errorScales.js';
+import { yieldSystematicText } from './verdict/yieldSystematics.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
 
@@ -22,6 +24,9 @@ export function printCalibration(cal: StudyCalibration): string {
   }
   for (const key of cal.notMeasured ?? [])
     lines.push(`  ${key}\n    NOT MEASURED: its estimator is not in the null run${cal.note ? ` (${cal.note})` : ''}`);
+  // What the networks' criteria above were judged with (fitted on the first half of the groups).
+  for (const x of cal.errorScales ?? []) lines.push(`  ${x.estimator} error (${x.region}, ${x.point}): ${errorScaleText(x)}`);
+  for (const x of cal.yieldSystematics ?? []) lines.push(`  ${x.estimator} SC yield (${x.point}): ${yieldSystematicText(x)}`);
   for (const f of (cal.pullFloors ?? []).filter((x) => x.region === 'all'))
     lines.push(
       `  pull floor ${pullFloorLabel(

@@ -6,6 +6,7 @@ import { calibrationStatusText } from './verdict/studyCalibration.js';
 import type { StudySummary } from './summarizeStudy.js';
 import { errorInflationText, pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
 import { errorScaleText } from './verdict/errorScales.js';
+import { yieldSystematicText } from './verdict/yieldSystematics.js';
 
 const f = (x: number | null | undefined, d = 3): string =>
   x == null || !Number.isFinite(x) ? '—' : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(d);
@@ -60,6 +61,7 @@ export function printSummary(s: StudySummary, seconds?: number): string {
   for (const f of (s.pullFloors?.thisRun ?? []).filter((x) => x.region === 'all' && x.toys >= 100))
     lines.push(`pull floor ${pullFloorLabel(f, many)}: ${pullFloorText(f, 'this run')}`);
   for (const x of s.errorScales ?? []) lines.push(`${x.estimator} error (${x.region}${many ? `, ${x.point}` : ''}): ${errorScaleText(x)}`);
+  for (const x of s.yieldSystematics ?? []) lines.push(`${x.estimator} SC yield${many ? ` (${x.point})` : ''}: ${yieldSystematicText(x)}`);
   for (const x of s.errorInflation ?? [])
     lines.push(`${x.estimator} error (${x.region}${many ? `, ${x.point}` : ''}): ${errorInflationText(x)}`);
   lines.push(s.criteriaDeferred ? `criteria not judged: ${s.criteriaDeferred}` : s.pass ? 'all criteria pass' : 'criteria FAILED');

@@ -227,27 +227,39 @@ export const SC_YIELD_Z = 2.5758293035489004;
 
 /**
  * SC-yield metrics (records of paired studies only; metrics/scYield.ts), over the toys whose estimator
- * succeeded: pull_t = (P_t − S_t)/√(Var_t) (positive: over-predicted), scYieldPull = mean pull,
- * scYieldP = 2(1 − Φ(|Σ pull_t|/√T)) — the two-sided p-value of "no bias beyond the stated error" (pulls of
- * unit variance under it), scYieldRejectRate = fraction of toys with |pull_t| > 2.576 (the single-toy test at
- * α = 1 %: its false-alarm rate where the estimator is right, its power where it is not), scYieldRatio = mean P/S.
+ * succeeded: pull_t = (P_t − S_t)/σ_t with σ_t² = Var_t (Bernoulli + training; positive: over-predicted),
+ * scYieldPull = mean pull, scYieldP = 2(1 − Φ(|Σ pull_t|/√(T + (Σ s_t)²))) — the two-sided p-value of "no
+ * bias beyond the stated error" — where s_t = σ_sys,t/σ_t is a calibrated systematic that is the same in every
+ * toy (verdict/yieldSystematics.ts; 0 without one, and the statistic is Σ pull_t/√T),
+ * scYieldPullErr = √(T + (Σ s_t)²)/T, scYieldRejectRate = fraction of toys with |pull_t|/√(1 + s_t²) > 2.576
+ * (the single-toy test at α = 1 %: its false-alarm rate where the estimator is right, its power where it is
+ * not), scYieldRatio = mean P/S.
  * Absent (no keys) when no record carries an SC yield, so unpaired summaries are unchanged.
  */
 function scYieldMetrics(ok: readonly { rec: EstimatorRecord }[]): Record<string, number> {
   const ys = ok.map(({ rec }) => rec.scYield).filter((y): y is NonNullable<EstimatorRecord['scYield']> => y != null);
   if (ys.length === 0) return {};
-  const pulls = ys.map((y) => (y.predicted - y.observed) / Math.sqrt(y.variance + y.trainVariance)).filter(Number.isFinite);
+  const tested = ys
+    .map((y) => {
+      const sigma = Math.sqrt(y.variance + y.trainVariance);
+      return { pull: (y.predicted - y.observed) / sigma, sys: (y.systematic ?? 0) / sigma };
+    })
+    .filter((t) => Number.isFinite(t.pull) && Number.isFinite(t.sys));
+  const pulls = tested.map((t) => t.pull);
   const T = pulls.length;
-  const z = T > 0 ? pulls.reduce((a, b) => a + b, 0) / Math.sqrt(T) : NaN;
+  // The systematic is one error shared by every toy: it adds (Σ s_t)² to the variance of Σ pull_t.
+  const sysSum = tested.reduce((a, t) => a + t.sys, 0);
+  const sumSd = Math.sqrt(T + sysSum * sysSum);
+  const z = T > 0 ? pulls.reduce((a, b) => a + b, 0) / sumSd : NaN;
   return {
     scYieldRatio: mean(ys.map((y) => y.predicted / y.observed).filter(Number.isFinite)),
     scYieldObserved: mean(ys.map((y) => y.observed)),
     scYieldPredicted: mean(ys.map((y) => y.predicted)),
     scYieldPull: mean(pulls),
-    scYieldPullErr: T > 0 ? 1 / Math.sqrt(T) : NaN,
+    scYieldPullErr: T > 0 ? sumSd / T : NaN,
     scYieldPullWidth: sd(pulls),
     scYieldP: 2 * (1 - normalCdf(Math.abs(z))),
-    scYieldRejectRate: T > 0 ? pulls.filter((p) => Math.abs(p) > SC_YIELD_Z).length / T : NaN,
+    scYieldRejectRate: T > 0 ? tested.filter((t) => Math.abs(t.pull) / Math.hypot(1, t.sys) > SC_YIELD_Z).length / T : NaN,
     scYieldToys: T,
   };
 }

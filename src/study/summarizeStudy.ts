@@ -10,6 +10,7 @@ import { attachCalibration, type StudyCalibration } from './verdict/studyCalibra
 import { estimatorVerdict } from './verdict/estimatorVerdict.js';
 import { errorInflation, pullFloors, type ErrorInflation, type PullFloor } from './verdict/pullFloors.js';
 import { applyErrorScales, type ErrorScale } from './verdict/errorScales.js';
+import { applyYieldSystematics, type YieldSystematic } from './verdict/yieldSystematics.js';
 import { Binning } from '../binning/Binning.js';
 import type { PointReference, StudyReference } from './verdict/referenceTargets.js';
 import type { ResolvedStudy } from './resolveStudy.js';
@@ -70,6 +71,11 @@ export interface StudySummary {
    * on this run's uncalibrated spread.
    */
   errorScales?: ErrorScale[];
+  /**
+   * Paired studies' networks whose predicted SC yield carries a calibrated systematic (verdict/yieldSystematics.ts),
+   * applied before the yield criteria read it.
+   */
+  yieldSystematics?: YieldSystematic[];
 }
 
 export interface SummarizeStudyExtras {
@@ -104,7 +110,11 @@ export function summarizeStudy(
   const expected = expectedToys ?? Array.from({ length: study.toys }, (_, t) => t);
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
   const errorScales = extras.calibration?.errorScales;
-  const sorted = applyErrorScales(unscaled, errorScales, binning, extras.calibration?.file ?? 'the calibration');
+  const yieldSystematics = extras.calibration?.yieldSystematics;
+  const sorted = applyYieldSystematics(
+    applyErrorScales(unscaled, errorScales, binning, extras.calibration?.file ?? 'the calibration'),
+    yieldSystematics,
+  );
   const floors: PullFloor[] = [];
   const inflation: ErrorInflation[] = [];
   const points: PointSummary[] = study.points.map((p) => {
@@ -189,6 +199,7 @@ export function summarizeStudy(
     },
     ...(inflation.length ? { errorInflation: inflation } : {}),
     ...(errorScales?.length ? { errorScales } : {}),
+    ...(yieldSystematics?.length ? { yieldSystematics } : {}),
     ...(judge
       ? {}
       : { criteriaDeferred: `${study.criteria.length} criteria are judged on the merged result (qmisid merge), not on a shard` }),

@@ -70,7 +70,17 @@ export interface EstimatorRecord {
    * Paired studies only: the SC yield the estimator predicts for this sample against the observed one
    * (metrics/scYield.ts; 6 significant digits).
    */
-  scYield?: { observed: number; predicted: number; variance: number; trainVariance: number };
+  scYield?: {
+    observed: number;
+    predicted: number;
+    variance: number;
+    trainVariance: number;
+    /**
+     * Set only in memory, on a network a calibration gave an SC-yield systematic (verdict/yieldSystematics.ts):
+     * its sd in events, the same in every toy (fully correlated over toys).
+     */
+    systematic?: number;
+  };
   /** Estimator-specific numbers: identifiability flags, branch, ensemble trade-off spread. */
   diagnostics: Record<string, Diagnostic>;
   /**

@@ -14,6 +14,7 @@ import { studyReportData, type StudyReportData } from './studyReportData.js';
 import { studyCriteria, studyVerdicts } from './studyVerdicts.js';
 import { errorInflationText, pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
 import { errorScaleText } from './verdict/errorScales.js';
+import { yieldSystematicText } from './verdict/yieldSystematics.js';
 
 export interface StudyReportOptions extends WriteReportOptions {
   /** Where to write the report (default DIR/report). */
@@ -74,6 +75,8 @@ export async function writeStudyReport(dir: string, options: StudyReportOptions 
     headline[`pull floor (this run) / ${pullFloorLabel(f, many)}`] = pullFloorText(f, 'this run');
   for (const x of summary.errorScales ?? [])
     headline[`calibrated network error / ${many ? `${x.point} / ` : ''}${x.estimator} / ${x.region}`] = errorScaleText(x);
+  for (const x of summary.yieldSystematics ?? [])
+    headline[`calibrated SC-yield error / ${many ? `${x.point} / ` : ''}${x.estimator}`] = yieldSystematicText(x);
   for (const x of summary.errorInflation ?? [])
     headline[`network error calibration / ${many ? `${x.point} / ` : ''}${x.estimator} / ${x.region}`] = errorInflationText(x);
   const { outDir, ...writeOptions } = options;

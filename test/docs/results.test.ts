@@ -73,6 +73,26 @@ describe('docs/results.md', () => {
     expect(md).toContain('too expensive');
   });
 
+  it('a calibrated SC-yield systematic shows with its fit and its check', () => {
+    const summary = JSON.parse(readFileSync(join(root, 'reports', 'example', 'summary.json'), 'utf8'));
+    expect(renderStudy('d', summary)).not.toContain('SC-yield systematics');
+    summary.yieldSystematics = [
+      {
+        point: 'null',
+        estimator: 'phiRaw',
+        bias: 0.0084,
+        biasErr: 0.009,
+        relative: 0.0123,
+        fitToys: 96,
+        fitToyRange: [0, 95],
+        check: { toys: 96, bias: 0.0327, biasErr: 0.009 },
+      },
+    ];
+    const md = renderStudy('d', summary);
+    expect(md).toContain('Calibrated SC-yield systematics');
+    expect(md).toMatch(/\| null \| phiRaw \| 96 \+ 96 \| 0\.84 ± 0\.9\d* % \| ±1\.23 % \| 3\.27 ± 0\.9\d* % \|/);
+  });
+
   it('a page without the markers is refused', () => {
     expect(() => renderResultsPage('# no markers\n', root)).toThrow(/markers/);
   });

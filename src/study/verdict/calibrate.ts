@@ -15,8 +15,9 @@
  * T toys from the pool's spread (or reported errors), α_bin = 1 − (1 − budget)^{1/m} over the m judged bins.
  *
  * Networks (ensemble errors) get a calibrated error first (errorScales.ts, item 7): the factor on their
- * ensemble sd is fitted on the first ⌊G/2⌋ groups, and every criterion reading such a network is judged — null
- * and power — on the other groups only, with the factor applied.
+ * ensemble sd — and, in a paired study, the systematic on their predicted SC yield (yieldSystematics.ts) — is
+ * fitted on the first ⌊G/2⌋ groups, and every criterion reading such a network is judged — null and power — on
+ * the other groups only, with the factor and the systematic applied.
  */
 import { Binning } from '../../binning/Binning.js';
 import { clopperPearson, normalQuantile } from '../../stats/index.js';
@@ -31,6 +32,7 @@ import { deriveSeed } from '../../rng.js';
 import { estimatorVerdict } from './estimatorVerdict.js';
 import { pullFloors } from './pullFloors.js';
 import { applyErrorScales, fitErrorScales, isScaled } from './errorScales.js';
+import { applyYieldSystematics, fitYieldSystematics, hasYieldSystematic } from './yieldSystematics.js';
 import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
 import type { StudyReference } from './referenceTargets.js';
 import { calibrationStatus, criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
@@ -98,14 +100,20 @@ export function calibrate(
     binning,
     study.criteria,
   );
-  const sorted = applyErrorScales(unscaled, errorScales, binning, 'this calibration');
+  // The same halves give a paired study's networks their SC-yield systematic (yieldSystematics.ts).
+  const yieldSystematics = fitYieldSystematics(
+    unscaled.slice(0, G * T),
+    fitGroups * T,
+    study.points.map((p) => p.label),
+    study.criteria,
+  );
+  const sorted = applyYieldSystematics(applyErrorScales(unscaled, errorScales, binning, 'this calibration'), yieldSystematics);
   const groups = Array.from({ length: G }, (_, g) => sorted.slice(g * T, (g + 1) * T));
+  const calibrated = (name: string): boolean => isScaled(errorScales, name) || hasYieldSystematic(yieldSystematics, name);
   const firstGroup = (c: Criterion): number =>
-    errorScales.length && (isScaled(errorScales, c.estimator) || (c.relativeTo != null && isScaled(errorScales, c.relativeTo)))
-      ? fitGroups
-      : 0;
+    calibrated(c.estimator) || (c.relativeTo != null && calibrated(c.relativeTo)) ? fitGroups : 0;
   // The records a pool-level summary of one estimator reads: the second half for a calibrated network.
-  const poolOf = (name: string): ToyRecord[] => (isScaled(errorScales, name) ? sorted.slice(fitGroups * T) : sorted);
+  const poolOf = (name: string): ToyRecord[] => (calibrated(name) ? sorted.slice(fitGroups * T) : sorted);
   const involved = new Set(study.criteria.flatMap((c) => [c.estimator, ...(c.relativeTo ? [c.relativeTo] : [])]));
 
   // Null verdicts.
@@ -292,6 +300,7 @@ export function calibrate(
     criteria,
     pullFloors: floors,
     ...(errorScales.length ? { errorScales } : {}),
+    ...(yieldSystematics.length ? { yieldSystematics } : {}),
     ...(meta.notMeasured?.length ? { notMeasured: meta.notMeasured } : {}),
     ...(meta.note ? { note: meta.note } : {}),
   };

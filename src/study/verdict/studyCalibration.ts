@@ -13,6 +13,7 @@ import type { ResolvedStudy } from '../resolveStudy.js';
 import type { Criterion } from '../studySchema.js';
 import type { PullFloor } from './pullFloors.js';
 import type { ErrorScale } from './errorScales.js';
+import type { YieldSystematic } from './yieldSystematics.js';
 
 export interface BinPower {
   bin: number;
@@ -54,6 +55,11 @@ export interface StudyCalibration {
    * the null run.
    */
   errorScales?: ErrorScale[];
+  /**
+   * Paired studies: per point and network, the systematic on its predicted SC yield (yieldSystematics.ts),
+   * fitted on the same first half; every run of the study applies it. Absent in older files.
+   */
+  yieldSystematics?: YieldSystematic[];
   /** Criteria not measured (their estimators were left out of the null run), and the study's reason. */
   notMeasured?: string[];
   note?: string;
