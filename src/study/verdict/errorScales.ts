@@ -19,6 +19,8 @@
  * in for a detection criterion on it (the criterion's `point` when it has a `nullPoint`), and never for a
  * network named by a `detects` criterion (every point carries that defect). There the factor would absorb the
  * very bias the criterion must see — measured: mismodelling's unmorphed network at 'shift' asked for ×2.6.
+ * Such a point borrows the factor fitted at the criterion's `nullPoint` instead (`fittedAt`): the detection's
+ * false-alarm rate is measured there with the factor, so its power must be measured with the same error.
  */
 import type { Binning } from '../../binning/Binning.js';
 import type { Criterion } from '../studySchema.js';
@@ -30,6 +32,8 @@ import type { StudyReference } from './referenceTargets.js';
 export type ErrorScale = ErrorInflation & {
   /** Toy indices the factor was fitted on (the first half's groups): [first, last]. */
   fitToyRange: [number, number];
+  /** Set when the factor was fitted at another point (the null point of a detection at this one). */
+  fittedAt?: string;
 };
 
 /** Networks of the study: estimators whose error is an ensemble spread (records carry errDof). */
@@ -48,6 +52,36 @@ export function carriesDefect(criteria: readonly Criterion[], point: string, est
       (c.estimator === estimator || c.relativeTo === estimator) &&
       (c.detects != null || (c.nullPoint != null && (c.point == null || c.point === point))),
   );
+}
+
+/**
+ * The point whose fit (point, estimator) borrows because a detection criterion's built-in defect sits there:
+ * that criterion's `nullPoint`, where its false-alarm rate is measured. Undefined otherwise.
+ */
+export function borrowsFrom(criteria: readonly Criterion[], point: string, estimator: string): string | undefined {
+  return criteria.find(
+    (c) => (c.estimator === estimator || c.relativeTo === estimator) && c.detects == null && c.nullPoint != null && c.point === point,
+  )?.nullPoint;
+}
+
+/**
+ * Copies of the fits made at a detection's null point for the detection's own point (`fittedAt` = the null
+ * point), for every (point, estimator) that carries a defect and borrows (borrowsFrom). Shared by the
+ * calibrated factors and the SC-yield systematics.
+ */
+export function withBorrowed<X extends { point: string; estimator: string; fittedAt?: string }>(
+  fits: readonly X[],
+  labels: readonly string[],
+  criteria: readonly Criterion[],
+): X[] {
+  const out = [...fits];
+  for (const point of labels)
+    for (const name of new Set(fits.map((x) => x.estimator))) {
+      const from = borrowsFrom(criteria, point, name);
+      if (from == null || from === point || !carriesDefect(criteria, point, name)) continue;
+      for (const x of fits) if (x.point === from && x.estimator === name) out.push({ ...x, point, fittedAt: from });
+    }
+  return out;
 }
 
 /**
@@ -76,7 +110,7 @@ export function fitErrorScales(
         out.push({ ...x, ...(x.scale != null && x.scale < 1 ? { after: x.before } : {}), fitToyRange: range });
     }
   }
-  return out;
+  return withBorrowed(out, labels, criteria);
 }
 
 /** The factor applied to bin k of (point, estimator): its region's, else the all-bins one; never below 1. */
@@ -164,7 +198,8 @@ export function applyErrorScales(
 export function errorScaleText(x: ErrorScale): string {
   const s = x.scale == null ? null : Math.max(1, x.scale);
   return (
-    `stated error = ensemble sd x${fx(s, 2)} (fitted ${fx(x.scale, 2)} ± ${fx(x.scaleErr, 2)} on null toys ${x.fitToyRange[0]}-${x.fitToyRange[1]}, ` +
+    `stated error = ensemble sd x${fx(s, 2)} (fitted ${fx(x.scale, 2)} ± ${fx(x.scaleErr, 2)} on null toys ${x.fitToyRange[0]}-${x.fitToyRange[1]}` +
+    `${x.fittedAt != null ? ` at point ${x.fittedAt}` : ''}, ` +
     `${x.bins} bins >= 5 flips${x.scale != null && x.scale < 1 ? '; below 1, not applied' : ''}); on the other ${x.testToys} null toys: ` +
     `cov68 ${fx(x.before.coverage68)} ± ${fx(x.before.coverage68Err)} -> ${fx(x.after.coverage68)} ± ${fx(x.after.coverage68Err)}, ` +
     `pull width ${fx(x.before.width)} -> ${fx(x.after.width)}`

@@ -23,12 +23,13 @@
  * like the calibrated ensemble errors (errorScales.ts).
  *
  * Never fitted where a criterion detects a defect (carriesDefect): there it would absorb the bias the
- * criterion must see.
+ * criterion must see. A detection with a `nullPoint` borrows the systematic fitted there (`fittedAt`), so that
+ * its power is measured with the error its false-alarm rate was measured with.
  */
 import { mean, sampleStandardDeviation as sd } from '../../stats/index.js';
 import type { Criterion } from '../studySchema.js';
 import type { EstimatorRecord, PointRecord, ToyRecord } from '../toyRecord.js';
-import { carriesDefect } from './errorScales.js';
+import { carriesDefect, withBorrowed } from './errorScales.js';
 import { fx } from './pullFloors.js';
 
 export interface YieldSystematic {
@@ -43,6 +44,8 @@ export interface YieldSystematic {
   fitToyRange: [number, number];
   /** The same bias on the other null toys (the check, not used for the fit). */
   check: { toys: number; bias: number; biasErr: number };
+  /** Set when fitted at another point (the null point of a detection at this one). */
+  fittedAt?: string;
 }
 
 type Yield = NonNullable<EstimatorRecord['scYield']>;
@@ -103,7 +106,7 @@ export function fitYieldSystematics(
         check: { toys: check.length, ...relativeYieldBias(check) },
       });
     }
-  return out;
+  return withBorrowed(out, labels, criteria);
 }
 
 /** Whether an estimator (at a point, or at any) carries a calibrated yield systematic. */
@@ -135,7 +138,7 @@ const pct = (x: number): string => `${x >= 0 ? '+' : ''}${fx(100 * x, 2)} %`;
 export function yieldSystematicText(x: YieldSystematic): string {
   return (
     `SC-yield systematic ±${fx(100 * x.relative, 2)} % of the prediction, correlated over toys (bias ${pct(x.bias)} ± ${fx(100 * x.biasErr, 2)} % ` +
-    `on null toys ${x.fitToyRange[0]}-${x.fitToyRange[1]}, ${x.fitToys} toys); on the other ${x.check.toys} null toys: ` +
+    `on null toys ${x.fitToyRange[0]}-${x.fitToyRange[1]}${x.fittedAt != null ? ` at point ${x.fittedAt}` : ''}, ${x.fitToys} toys); on the other ${x.check.toys} null toys: ` +
     `bias ${pct(x.check.bias)} ± ${fx(100 * x.check.biasErr, 2)} %`
   );
 }

@@ -19,7 +19,7 @@ import type { ResolvedStudy } from '../../../src/study/resolveStudy.js';
 import { summarizeStudy } from '../../../src/study/summarizeStudy.js';
 import type { ToyRecord } from '../../../src/study/toyRecord.js';
 import { calibrate } from '../../../src/study/verdict/calibrate.js';
-import { applyErrorScales, fitErrorScales, scaleFor } from '../../../src/study/verdict/errorScales.js';
+import { applyErrorScales, errorScaleText, fitErrorScales, scaleFor } from '../../../src/study/verdict/errorScales.js';
 import type { StudyReference } from '../../../src/study/verdict/referenceTargets.js';
 import { syntheticRecord, syntheticReference, syntheticToy } from '../../support/syntheticRecords.js';
 
@@ -110,6 +110,23 @@ describe('calibrated network errors', () => {
     // A detection at another point, or an ordinary criterion, leaves this point's factor.
     expect(at({ metric: 'scYieldP', estimator: 'net', point: 'other', nullPoint: 'default', op: '<', threshold: 0.01 }).length).toBe(3);
     expect(at({ metric: 'biasP', estimator: 'net', op: '>', threshold: 0.01 }).length).toBe(3);
+    // With both points in the study, the detection's point borrows its null point's factors (fittedAt), so that
+    // its power is measured with the error its false-alarm rate was.
+    const twoPoints = recs.map((r) => ({ ...r, points: [r.points[0]!, { ...r.points[0]!, label: 'other' }] }));
+    const detection = { metric: 'scYieldP', estimator: 'net', point: 'other', nullPoint: 'default', op: '<', threshold: 0.01 };
+    const both = fitErrorScales(
+      twoPoints,
+      20,
+      ['default', 'other'],
+      { key: 'k', points: { default: reference.points.default!, other: reference.points.default! } },
+      binning,
+      [detection as never],
+    );
+    expect(both.filter((x) => x.point === 'default' && x.fittedAt == null).length).toBe(3);
+    const lent = both.filter((x) => x.point === 'other');
+    expect(lent.map((x) => x.fittedAt)).toEqual(['default', 'default', 'default']);
+    expect(lent.map((x) => x.scale)).toEqual(both.filter((x) => x.point === 'default').map((x) => x.scale));
+    expect(errorScaleText(lent[0]!)).toMatch(/on null toys 0-19 at point default, /);
   });
 
   it('a variance-only network error fails its calibration; calibrated, it keeps the budget on toys it was not fitted on', () => {

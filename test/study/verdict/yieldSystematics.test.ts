@@ -109,6 +109,17 @@ describe('SC-yield systematic', () => {
     // A detection criterion on `net` (nullPoint): the bias is what it must see, so nothing is fitted.
     const detecting = [{ metric: 'scYieldP', estimator: 'net', point: 'default', op: '<', threshold: 0.01, nullPoint: 'other' }];
     expect(fitYieldSystematics(recs, 60, ['default'], detecting as never)).toEqual([]);
+    // With two points, a detection at 'shift' whose null is 'default' borrows the systematic fitted there, so
+    // its power is measured with the error its false-alarm rate was measured with; nothing is fitted at 'shift'.
+    const twoPoints = recs.map((r) => ({ ...r, points: [r.points[0]!, { ...r.points[0]!, label: 'shift' }] }));
+    const detection = [{ metric: 'scYieldP', estimator: 'net', point: 'shift', op: '<', threshold: 0.01, nullPoint: 'default' }];
+    const borrowed = fitYieldSystematics(twoPoints, 60, ['default', 'shift'], detection as never);
+    expect(borrowed.map((b) => [b.point, b.fittedAt])).toEqual([
+      ['default', undefined],
+      ['shift', 'default'],
+    ]);
+    expect(borrowed[1]!.relative).toBe(borrowed[0]!.relative);
+    expect(yieldSystematicText(borrowed[1]!)).toContain('null toys 0-59 at point default');
     // Applied in memory: σ_sys = relative · P on the network's records only.
     const applied = applyYieldSystematics(recs, xs);
     expect(net(applied[7]!).scYield!.systematic).toBeCloseTo(x!.relative * net(recs[7]!).scYield!.predicted, 9);
