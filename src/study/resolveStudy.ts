@@ -195,6 +195,24 @@ export function resolveStudy(study: Study, opts: ResolveOptions = {}): ResolvedS
         );
     }
   });
+  // The detections of one estimator at one point share the null point whose calibrated error they borrow
+  // (verdict/errorScales.ts, borrowsFrom): two would make its stated error depend on the criterion read.
+  const nullOf = new Map<string, string>();
+  criteria.forEach((c, i) => {
+    if (c.nullPoint == null || c.point == null || c.detects != null) return;
+    for (const name of [c.estimator, ...(c.relativeTo ? [c.relativeTo] : [])]) {
+      const key = JSON.stringify([name, c.point]);
+      const prev = nullOf.get(key);
+      if (prev != null && prev !== c.nullPoint)
+        throw new ConfigError(
+          `${quick?.criteria ? 'quick.criteria' : 'criteria'}.${i}.nullPoint`,
+          c.nullPoint,
+          `'${prev}', the null point of the other detections of ${name} at point '${c.point}'`,
+          opts.source,
+        );
+      nullOf.set(key, c.nullPoint);
+    }
+  });
   const toys = opts.toys ?? quick?.toys ?? study.toys;
   if (!(Number.isInteger(toys) && toys >= 1 && toys <= MAX_TOYS))
     throw new ConfigError('toys', toys, `a positive integer up to ${MAX_TOYS}`, opts.source);

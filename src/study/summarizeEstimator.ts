@@ -242,7 +242,7 @@ function scYieldMetrics(ok: readonly { rec: EstimatorRecord }[]): Record<string,
   const tested = ys
     .map((y) => {
       const sigma = Math.sqrt(y.variance + y.trainVariance);
-      return { pull: (y.predicted - y.observed) / sigma, sys: (y.systematic ?? 0) / sigma };
+      return { pull: (y.predicted - y.observed) / sigma, sys: ((y.systematicRel ?? 0) * Math.abs(y.predicted)) / sigma };
     })
     .filter((t) => Number.isFinite(t.pull) && Number.isFinite(t.sys));
   const pulls = tested.map((t) => t.pull);

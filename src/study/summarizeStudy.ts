@@ -111,9 +111,12 @@ export function summarizeStudy(
   const binning = Binning.fromEdges(study.binning.eta, study.binning.pt);
   const errorScales = extras.calibration?.errorScales;
   const yieldSystematics = extras.calibration?.yieldSystematics;
-  const sorted = applyYieldSystematics(
-    applyErrorScales(unscaled, errorScales, binning, extras.calibration?.file ?? 'the calibration'),
-    yieldSystematics,
+  // The systematic first: a yield that carries one keeps its bare training variance (errorScales.ts).
+  const sorted = applyErrorScales(
+    applyYieldSystematics(unscaled, yieldSystematics),
+    errorScales,
+    binning,
+    extras.calibration?.file ?? 'the calibration',
   );
   const floors: PullFloor[] = [];
   const inflation: ErrorInflation[] = [];

@@ -77,9 +77,9 @@ export interface EstimatorRecord {
     trainVariance: number;
     /**
      * Set only in memory, on a network a calibration gave an SC-yield systematic (verdict/yieldSystematics.ts):
-     * its sd in events, the same in every toy (fully correlated over toys).
+     * its sd relative to |predicted|, the same error in every toy (fully correlated over toys).
      */
-    systematic?: number;
+    systematicRel?: number;
   };
   /** Estimator-specific numbers: identifiability flags, branch, ensemble trade-off spread. */
   diagnostics: Record<string, Diagnostic>;

@@ -91,6 +91,15 @@ describe('schema rejection names the key path', () => {
     ).toBe('criteria.0.point');
   });
 
+  it('rejects two detections of one estimator at one point with different null points', () => {
+    const scan = [{ label: 'a' }, { label: 'b' }, { label: 'c' }];
+    const det = (nullPoint: string) => ({ metric: 'biasP', estimator: 'b', point: 'c', nullPoint, op: '<', threshold: 0.01 });
+    const e = thrown(() => resolveStudy(parseStudy({ ...minimal, scan, criteria: [det('a'), det('b')] })));
+    expect(e.path).toBe('criteria.1.nullPoint');
+    expect(e.message).toContain("'a', the null point of the other detections of b at point 'c'");
+    expect(resolveStudy(parseStudy({ ...minimal, scan, criteria: [det('a'), det('a')] })).criteria).toHaveLength(2);
+  });
+
   it('passes generator keys to the generator schema and reports them under the study path', () => {
     const s = parseStudy({ ...minimal, scan: [{ label: 'a', generator: { detector: { flip: { lossMaen: 0.01 } } } }] });
     expect(thrown(() => resolveStudy(s)).path).toBe('scan.0.generator.detector.flip.lossMaen');

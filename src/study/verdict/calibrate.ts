@@ -107,13 +107,17 @@ export function calibrate(
     study.points.map((p) => p.label),
     study.criteria,
   );
-  const sorted = applyYieldSystematics(applyErrorScales(unscaled, errorScales, binning, 'this calibration'), yieldSystematics);
+  // The systematic first: a yield that carries one keeps its bare training variance (errorScales.ts).
+  const sorted = applyErrorScales(applyYieldSystematics(unscaled, yieldSystematics), errorScales, binning, 'this calibration');
   const groups = Array.from({ length: G }, (_, g) => sorted.slice(g * T, (g + 1) * T));
-  const calibrated = (name: string): boolean => isScaled(errorScales, name) || hasYieldSystematic(yieldSystematics, name);
+  // Judged on the second half: every criterion of a network with scaled errors; the yield criteria (the only
+  // ones that read it) of a network with a yield systematic.
+  const calibrated = (c: Criterion, name: string): boolean =>
+    isScaled(errorScales, name) || (c.metric.startsWith('scYield') && hasYieldSystematic(yieldSystematics, name));
   const firstGroup = (c: Criterion): number =>
-    calibrated(c.estimator) || (c.relativeTo != null && calibrated(c.relativeTo)) ? fitGroups : 0;
-  // The records a pool-level summary of one estimator reads: the second half for a calibrated network.
-  const poolOf = (name: string): ToyRecord[] => (calibrated(name) ? sorted.slice(fitGroups * T) : sorted);
+    calibrated(c, c.estimator) || (c.relativeTo != null && calibrated(c, c.relativeTo)) ? fitGroups : 0;
+  // The records a pool-level summary of one estimator reads (per-bin errors): the second half for a scaled network.
+  const poolOf = (name: string): ToyRecord[] => (isScaled(errorScales, name) ? sorted.slice(fitGroups * T) : sorted);
   const involved = new Set(study.criteria.flatMap((c) => [c.estimator, ...(c.relativeTo ? [c.relativeTo] : [])]));
 
   // Null verdicts.

@@ -23,6 +23,7 @@
  * false-alarm rate is measured there with the factor, so its power must be measured with the same error.
  */
 import type { Binning } from '../../binning/Binning.js';
+import { ConfigError } from '../../errors.js';
 import type { Criterion } from '../studySchema.js';
 import type { EstimatorRecord, PointRecord, ToyRecord } from '../toyRecord.js';
 import { errorInflation, fx, regionOf, type ErrorInflation } from './pullFloors.js';
@@ -59,9 +60,21 @@ export function carriesDefect(criteria: readonly Criterion[], point: string, est
  * that criterion's `nullPoint`, where its false-alarm rate is measured. Undefined otherwise.
  */
 export function borrowsFrom(criteria: readonly Criterion[], point: string, estimator: string): string | undefined {
-  return criteria.find(
-    (c) => (c.estimator === estimator || c.relativeTo === estimator) && c.detects == null && c.nullPoint != null && c.point === point,
-  )?.nullPoint;
+  const from = new Set(
+    criteria
+      .filter(
+        (c) => (c.estimator === estimator || c.relativeTo === estimator) && c.detects == null && c.nullPoint != null && c.point === point,
+      )
+      .map((c) => c.nullPoint!),
+  );
+  // Two null points for one (point, estimator) would make its stated error depend on which criterion is read.
+  if (from.size > 1)
+    throw new ConfigError(
+      'criteria',
+      [...from].join(', '),
+      `the detections of ${estimator} at point '${point}' name different nullPoints; give them one`,
+    );
+  return from.values().next().value;
 }
 
 /**
@@ -134,7 +147,8 @@ export function isScaled(scales: readonly ErrorScale[], estimator: string, point
 export function scaledIntervalLabel(scales: readonly ErrorScale[], point: string, estimator: string, source: string): string {
   const mine = scales.filter((s) => s.point === point && s.estimator === estimator && s.scale != null);
   const parts = mine.map((s) => `${s.region} x${Math.max(1, s.scale!).toFixed(2)}`);
-  const toys = mine[0] ? `null toys ${mine[0].fitToyRange[0]}-${mine[0].fitToyRange[1]}` : 'null toys';
+  const at = mine[0]?.fittedAt != null ? ` at point ${mine[0].fittedAt}` : '';
+  const toys = mine[0] ? `null toys ${mine[0].fitToyRange[0]}-${mine[0].fitToyRange[1]}${at}` : 'null toys';
   return `ensemble sd x calibrated factor (${parts.join(', ')}; fitted on ${toys} of ${source})`;
 }
 
@@ -152,7 +166,10 @@ function scaleRecord(rec: EstimatorRecord, s: Scaling): EstimatorRecord {
   const out: EstimatorRecord = { ...rec, err: mul(rec.err, s.factors)!, interval: s.interval, errFactors: s.factors };
   if (rec.errLo) out.errLo = mul(rec.errLo, s.factors)!;
   if (rec.errHi) out.errHi = mul(rec.errHi, s.factors)!;
-  if (rec.scYield) out.scYield = { ...rec.scYield, trainVariance: rec.scYield.trainVariance * s.all * s.all };
+  // The members' spread of the SC yield grows with the factor, unless the yield carries its own calibrated
+  // systematic (yieldSystematics.ts), which is that same smoothing bias measured on the yield itself.
+  if (rec.scYield && rec.scYield.systematicRel == null)
+    out.scYield = { ...rec.scYield, trainVariance: rec.scYield.trainVariance * s.all * s.all };
   return out;
 }
 

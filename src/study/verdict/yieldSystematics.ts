@@ -14,13 +14,19 @@
  *
  *     b = Σ_t (P_t − S_t) / Σ_t P_t,     δb = sd_t(P_t − S_t) / (√n · mean_t P_t),
  *
- * and states from then on a systematic σ_sys = √(b² + δb²) · P on the network's predicted yield: the bias it
- * saw, and the uncertainty of that measurement, as the sd of an error that is the same in every toy. It is not
- * subtracted — the prediction stays the network's. The criteria that read the yield (summarizeEstimator.ts)
+ * and states from then on a systematic σ_sys = (|b| + 1.645·δb) · |P| on the network's predicted yield — the
+ * one-sided 95 % upper bound on the bias, as the sd of an error that is the same in every toy. It is not
+ * subtracted: the prediction stays the network's. The criteria that read the yield (summarizeEstimator.ts)
  * treat it as fully correlated over toys: with σ_t² = Var(S − P)_t, pull_t = (P_t − S_t)/σ_t and
  * s_t = σ_sys,t/σ_t, the verdict statistic is Σ pull_t / √(T + (Σ s_t)²) and one toy's test
- * pull_t/√(1 + s_t²). Every criterion reading such a network is judged on the SECOND half of the null verdicts,
- * like the calibrated ensemble errors (errorScales.ts).
+ * pull_t/√(1 + s_t²).
+ *
+ * Why the upper bound: with a true bias β (pull units) and the systematic s, the statistic is normal with mean
+ * m and variance 1 − m² when β = s (m² + v = 1), so its two-sided 1 % rate stays at 1 % for any T; it exceeds
+ * the budget as soon as β > s (1.3 % at β = 1.3 s, 1.8 % at 1.5 s). Setting s at the fit's 95 % upper bound
+ * keeps β ≤ s unless the fit toys were unluckily low. Every yield criterion (scYield…) reading such a network
+ * is judged on the SECOND half of the null verdicts, like the calibrated ensemble errors (errorScales.ts); its
+ * other criteria do not read the systematic and keep every verdict.
  *
  * Never fitted where a criterion detects a defect (carriesDefect): there it would absorb the bias the
  * criterion must see. A detection with a `nullPoint` borrows the systematic fitted there (`fittedAt`), so that
@@ -35,7 +41,7 @@ import { fx } from './pullFloors.js';
 export interface YieldSystematic {
   point: string;
   estimator: string;
-  /** Relative bias b of the predicted SC yield on the fit toys, its standard error δb, and √(b² + δb²). */
+  /** Relative bias b of the predicted SC yield on the fit toys, its standard error δb, and |b| + 1.645·δb. */
   bias: number;
   biasErr: number;
   relative: number;
@@ -54,18 +60,22 @@ function yieldsOf(records: readonly ToyRecord[], point: string, name: string): Y
   const out: Yield[] = [];
   for (const r of records) {
     const rec = r.points.find((p) => p.label === point)?.estimators[name];
-    if (rec?.status === 'ok' && rec.scYield && Number.isFinite(rec.scYield.predicted)) out.push(rec.scYield);
+    if (rec?.status === 'ok' && rec.scYield && Number.isFinite(rec.scYield.predicted) && Number.isFinite(rec.scYield.observed))
+      out.push(rec.scYield);
   }
   return out;
 }
 
-/** b and δb of a set of toys' yields (NaN with fewer than two). */
+/** b and δb of a set of toys' yields (NaN with fewer than two, or a mean prediction that is not positive). */
 export function relativeYieldBias(ys: readonly Yield[]): { bias: number; biasErr: number } {
-  if (ys.length < 2) return { bias: NaN, biasErr: NaN };
+  const p = ys.length >= 2 ? mean(ys.map((y) => y.predicted)) : NaN;
+  if (!(p > 0)) return { bias: NaN, biasErr: NaN };
   const d = ys.map((y) => y.predicted - y.observed);
-  const p = mean(ys.map((y) => y.predicted));
   return { bias: mean(d) / p, biasErr: sd(d) / Math.sqrt(d.length) / p };
 }
+
+/** One-sided 95 % quantile of the normal: the systematic is the fit's upper bound on |b|. */
+const Z95 = 1.6448536269514722;
 
 /** Networks of a point whose records carry an SC yield (ensemble estimators: errDof set). */
 function yieldNetworks(records: readonly ToyRecord[], point: string): string[] {
@@ -93,6 +103,8 @@ export function fitYieldSystematics(
       if (carriesDefect(criteria, point, name)) continue;
       const ys = yieldsOf(fit, point, name);
       const { bias, biasErr } = relativeYieldBias(ys);
+      // A network whose yields cannot be measured gets no systematic; its yield criteria then read the bare
+      // error, as in a study without a calibration (the calibration's criteria count its failed toys).
       if (!Number.isFinite(bias) || !Number.isFinite(biasErr)) continue;
       const check = yieldsOf(rest, point, name);
       out.push({
@@ -100,7 +112,7 @@ export function fitYieldSystematics(
         estimator: name,
         bias,
         biasErr,
-        relative: Math.hypot(bias, biasErr),
+        relative: Math.abs(bias) + Z95 * biasErr,
         fitToys: ys.length,
         fitToyRange: range,
         check: { toys: check.length, ...relativeYieldBias(check) },
@@ -114,7 +126,11 @@ export function hasYieldSystematic(xs: readonly YieldSystematic[] | undefined, e
   return (xs ?? []).some((x) => x.estimator === estimator && (point == null || x.point === point) && x.relative > 0);
 }
 
-/** The records with every calibrated network's yield carrying its systematic, σ_sys = relative · P (in memory). */
+/**
+ * The records with every calibrated network's yield carrying its relative systematic (in memory); σ_sys =
+ * relative·|P| is taken where the yield is read (summarizeEstimator.ts), so a defect injected into P later
+ * (injectDefect.ts) scales it as a real run would.
+ */
 export function applyYieldSystematics(records: readonly ToyRecord[], xs: readonly YieldSystematic[] | undefined): ToyRecord[] {
   if (!xs?.length) return [...records];
   const rel = new Map(xs.map((x) => [JSON.stringify([x.point, x.estimator]), x.relative]));
@@ -125,7 +141,7 @@ export function applyYieldSystematics(records: readonly ToyRecord[], xs: readonl
       for (const [name, rec] of Object.entries(p.estimators)) {
         const f = rel.get(JSON.stringify([p.label, name]));
         if (f == null || !rec.scYield) continue;
-        estimators = { ...estimators, [name]: { ...rec, scYield: { ...rec.scYield, systematic: f * rec.scYield.predicted } } };
+        estimators = { ...estimators, [name]: { ...rec, scYield: { ...rec.scYield, systematicRel: f } } };
       }
       return estimators === p.estimators ? p : { ...p, estimators };
     }),
@@ -137,7 +153,7 @@ const pct = (x: number): string => `${x >= 0 ? '+' : ''}${fx(100 * x, 2)} %`;
 /** One line for the console and the report: the systematic stated, where it was fitted, and its check. */
 export function yieldSystematicText(x: YieldSystematic): string {
   return (
-    `SC-yield systematic ±${fx(100 * x.relative, 2)} % of the prediction, correlated over toys (bias ${pct(x.bias)} ± ${fx(100 * x.biasErr, 2)} % ` +
+    `SC-yield systematic ±${fx(100 * x.relative, 2)} % of the prediction, correlated over toys (|bias| + 1.645 se; bias ${pct(x.bias)} ± ${fx(100 * x.biasErr, 2)} % ` +
     `on null toys ${x.fitToyRange[0]}-${x.fitToyRange[1]}${x.fittedAt != null ? ` at point ${x.fittedAt}` : ''}, ${x.fitToys} toys); on the other ${x.check.toys} null toys: ` +
     `bias ${pct(x.check.bias)} ± ${fx(100 * x.check.biasErr, 2)} %`
   );
