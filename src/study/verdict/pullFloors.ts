@@ -132,6 +132,12 @@ export function pullFloors(
    * about the toys' mean involves no factor and may use every null toy.
    */
   barePoints?: readonly (PointRecord | undefined)[],
+  /**
+   * Set when this point carries a defect a criterion detects in this estimator (errorScales.ts, carriesDefect):
+   * its pulls against the target measure that defect, by design, so those rows are reported, not judged. An
+   * ensemble's variance claim (about the toys' mean) involves no target and is still judged.
+   */
+  carriesDefect = false,
 ): PullFloor[] {
   const okOf = (pts: readonly (PointRecord | undefined)[]) => {
     const out: { rec: EstimatorRecord; point: PointRecord }[] = [];
@@ -218,22 +224,26 @@ export function pullFloors(
         // mean is the smoothing bias in units of σ̂), and the variance claim is judged about the toys' mean.
         const varianceOnly = dof !== Infinity && kind.centre === 'target';
         const calibrated = pool.some(({ rec }) => rec.errFactors != null);
-        const claimsGaussian = flips === '>=25' && !varianceOnly;
+        const defectRow = carriesDefect && kind.centre === 'target';
+        const claimsGaussian = flips === '>=25' && !varianceOnly && !defectRow;
         const why =
           flips !== '>=25'
             ? 'Poisson regime (5-25 expected flips per toy): asymmetric, fluctuation-dependent errors; reported, not judged'
-            : varianceOnly
-              ? calibrated
-                ? `a ${dof + 1}-member ensemble sd x a factor fitted on null toys is calibrated for 68 % coverage of the target (errorScales), not for Gaussian pulls: the smoothing bias it covers is a per-bin offset (this row's pull mean), not noise; reported, not judged (the bare sd's variance claim is judged about the toys' mean)`
-                : `a ${dof + 1}-member ensemble sd is variance only: it omits the network's smoothing bias, whose size in units of the error is this row's pull mean; reported, not judged (the variance claim is judged about the toys' mean)`
-              : dof !== Infinity
-                ? `a ${dof + 1}-member ensemble sd, t_${dof} as normal scores, judged as the scatter of the estimate about its mean over the toys (the mean is 0 by construction; the width is the test)`
-                : 'asymptotic: at least 25 expected flips per toy';
+            : defectRow
+              ? 'this point carries the defect a criterion detects in this estimator: its pulls against the target measure that defect, by design; reported, not judged'
+              : varianceOnly
+                ? calibrated
+                  ? `a ${dof + 1}-member ensemble sd x a factor fitted on null toys is calibrated for 68 % coverage of the target (errorScales), not for Gaussian pulls: the smoothing bias it covers is a per-bin offset (this row's pull mean), not noise; reported, not judged (the bare sd's variance claim is judged about the toys' mean)`
+                  : `a ${dof + 1}-member ensemble sd is variance only: it omits the network's smoothing bias, whose size in units of the error is this row's pull mean; reported, not judged (the variance claim is judged about the toys' mean)`
+                : dof !== Infinity
+                  ? `a ${dof + 1}-member ensemble sd, t_${dof} as normal scores, judged as the scatter of the estimate about its mean over the toys (the mean is 0 by construction; the width is the test)`
+                  : 'asymptotic: at least 25 expected flips per toy';
         let pass: boolean | null = null;
         let verdict: string;
         if (!claimsGaussian)
-          verdict =
-            varianceOnly && flips === '>=25'
+          verdict = defectRow
+            ? 'not judged (a defect point)'
+            : varianceOnly && flips === '>=25'
               ? `not judged (${calibrated ? 'coverage-calibrated' : 'variance-only'} error)`
               : 'not judged (no Gaussian claim)';
         else if (n < 2) verdict = 'not judged (no pulls)';

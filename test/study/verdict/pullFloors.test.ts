@@ -78,6 +78,23 @@ describe('pull floors', () => {
     expect(biased.mean!).toBeGreaterThan(0.3);
   });
 
+  it('at a point that carries a defect a criterion detects, the rows against the target are reported, not judged', () => {
+    // The same biased estimator that fails above: here its bias is the defect the point is built to show.
+    const biased = toys(120, 'floors/honest', 1, 0.5);
+    const m = main(pullFloors('default', 'x', biased, reference, binning, undefined, true));
+    expect(m.claimsGaussian).toBe(false);
+    expect(m.pass).toBeNull();
+    expect(m.verdict).toBe('not judged (a defect point)');
+    expect(m.why).toMatch(/carries the defect a criterion detects/);
+    expect(m.mean!).toBeGreaterThan(0.3); // still measured and shown
+    // An ensemble's variance claim involves no target: still judged there (and fails when its error is halved).
+    const about = pullFloors('default', 'x', ensembleToys(120, 'floors/ensemble-sd', 0.5, 0.5), reference, binning, undefined, true).find(
+      (f) => f.flips === '>=25' && f.region === 'all' && /toys' mean/.test(f.interval),
+    )!;
+    expect(about.claimsGaussian).toBe(true);
+    expect(about.pass).toBe(false);
+  });
+
   it('outside a floor by less than 2 standard errors: not resolved, neither pass nor fail', () => {
     // Errors 10 % too small: width 1.11 with standard error 0.032 over 600 pulls → 0.01 beyond the floor.
     const m = main(pullFloors('default', 'x', toys(120, 'floors/honest', 1 / 1.11), reference, binning));
