@@ -31,7 +31,7 @@ import type { PointRecord, ToyRecord } from '../toyRecord.js';
 import { deriveSeed } from '../../rng.js';
 import { estimatorVerdict } from './estimatorVerdict.js';
 import { pullFloors } from './pullFloors.js';
-import { applyErrorScales, carriesDefect, fitErrorScales, isScaled } from './errorScales.js';
+import { applyErrorScales, borrowsFrom, fitErrorScales, isScaled } from './errorScales.js';
 import { applyYieldSystematics, fitYieldSystematics, hasYieldSystematic } from './yieldSystematics.js';
 import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
 import type { StudyReference } from './referenceTargets.js';
@@ -288,7 +288,7 @@ export function calibrate(
         reference?.points[p.label],
         binning,
         pointRecords(sorted, p.label),
-        carriesDefect(study.criteria, p.label, e.name),
+        borrowsFrom(study.criteria, p.label, e.name) != null,
       ),
     ),
   );

@@ -133,9 +133,11 @@ export function pullFloors(
    */
   barePoints?: readonly (PointRecord | undefined)[],
   /**
-   * Set when this point carries a defect a criterion detects in this estimator (errorScales.ts, carriesDefect):
-   * its pulls against the target measure that defect, by design, so those rows are reported, not judged. An
-   * ensemble's variance claim (about the toys' mean) involves no target and is still judged.
+   * Set when this point carries a defect built in for a detection of this estimator (a criterion with a
+   * `nullPoint` whose point this is: errorScales.ts, borrowsFrom): its pulls against the target measure that
+   * defect, by design, so those rows are reported, not judged. An ensemble's variance claim (about the toys'
+   * mean) involves no target and is still judged. A `detects` criterion (every point) is a comparison, not a
+   * statement that the estimator misses its target (closure's m_ee shape, features' closure): no exemption.
    */
   carriesDefect = false,
 ): PullFloor[] {
