@@ -8,8 +8,8 @@ import { version } from '../version.js';
 import { evaluateCriteria, type CriterionResult } from './evaluateCriteria.js';
 import { attachCalibration, type StudyCalibration } from './verdict/studyCalibration.js';
 import { estimatorVerdict } from './verdict/estimatorVerdict.js';
-import { errorInflation, pullFloors, type ErrorInflation, type PullFloor } from './verdict/pullFloors.js';
-import { applyErrorScales, borrowsFrom, type ErrorScale } from './verdict/errorScales.js';
+import { atDefectPoint, errorInflation, pullFloors, type ErrorInflation, type PullFloor } from './verdict/pullFloors.js';
+import { applyErrorScales, type ErrorScale } from './verdict/errorScales.js';
 import { applyYieldSystematics, type YieldSystematic } from './verdict/yieldSystematics.js';
 import { Binning } from '../binning/Binning.js';
 import type { PointReference, StudyReference } from './verdict/referenceTargets.js';
@@ -132,7 +132,7 @@ export function summarizeStudy(
     for (const e of p.estimators) {
       const s = summarizeEstimator(e.name, recs);
       s.verdict = estimatorVerdict(e.name, recs, ref, deriveSeed(study.seed, 'scan', p.label, e.name));
-      floors.push(...pullFloors(p.label, e.name, recs, ref, binning, undefined, borrowsFrom(study.criteria, p.label, e.name) != null));
+      floors.push(...pullFloors(p.label, e.name, recs, ref, binning, undefined, atDefectPoint(study.criteria, p.label, e.name)));
       inflation.push(...errorInflation(p.label, e.name, rawRecs, ref, binning));
       const closureHist = summedClosure(e.name, okRecs);
       const shown = shownEstimatorToy(p.label, e.name, sorted);

@@ -30,8 +30,8 @@ import type { Criterion } from '../studySchema.js';
 import type { PointRecord, ToyRecord } from '../toyRecord.js';
 import { deriveSeed } from '../../rng.js';
 import { estimatorVerdict } from './estimatorVerdict.js';
-import { pullFloors } from './pullFloors.js';
-import { applyErrorScales, borrowsFrom, fitErrorScales, isScaled } from './errorScales.js';
+import { atDefectPoint, pullFloors } from './pullFloors.js';
+import { applyErrorScales, fitErrorScales, isScaled } from './errorScales.js';
 import { applyYieldSystematics, fitYieldSystematics, hasYieldSystematic } from './yieldSystematics.js';
 import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
 import type { StudyReference } from './referenceTargets.js';
@@ -288,7 +288,7 @@ export function calibrate(
         reference?.points[p.label],
         binning,
         pointRecords(sorted, p.label),
-        borrowsFrom(study.criteria, p.label, e.name) != null,
+        atDefectPoint(study.criteria, p.label, e.name),
       ),
     ),
   );

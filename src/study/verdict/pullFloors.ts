@@ -29,6 +29,7 @@
 import type { Binning } from '../../binning/Binning.js';
 import { finite, type EstimatorRecord, type PointRecord } from '../toyRecord.js';
 import type { PointReference } from './referenceTargets.js';
+import type { Criterion } from '../studySchema.js';
 import { quantile, studentTCdf, studentTQuantile } from '../../stats/index.js';
 import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, normalScore, errorAtTarget } from './summarizeVerdict.js';
 
@@ -72,6 +73,21 @@ export interface PullFloor {
 }
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/**
+ * Whether `point` carries the defect a detection of `estimator` is built on: the estimator has a criterion with
+ * a `nullPoint` (a point-specific detection) and this point is none of its null points. The studies built so
+ * (background's fakes, flip-smearing's energy loss, selection-bias's flip response, mismodelling's shifted
+ * features, degeneracy's pairing) scan that one defect over every point but the clean null one, so at each of
+ * them the estimator's pulls against the target measure it. A `detects` criterion (a comparison of
+ * estimators or closures, at every point) does not count.
+ */
+export function atDefectPoint(criteria: readonly Criterion[], point: string, estimator: string): boolean {
+  const mine = criteria.filter(
+    (c) => (c.estimator === estimator || c.relativeTo === estimator) && c.detects == null && c.nullPoint != null,
+  );
+  return mine.length > 0 && !mine.some((c) => c.nullPoint === point);
+}
 
 export function regionOf(binning: Binning, k: number): PullRegion | null {
   const { iEta } = binning.coordinates(k);
@@ -133,11 +149,9 @@ export function pullFloors(
    */
   barePoints?: readonly (PointRecord | undefined)[],
   /**
-   * Set when this point carries a defect built in for a detection of this estimator (a criterion with a
-   * `nullPoint` whose point this is: errorScales.ts, borrowsFrom): its pulls against the target measure that
-   * defect, by design, so those rows are reported, not judged. An ensemble's variance claim (about the toys'
-   * mean) involves no target and is still judged. A `detects` criterion (every point) is a comparison, not a
-   * statement that the estimator misses its target (closure's m_ee shape, features' closure): no exemption.
+   * Set when this point carries a defect built in for a detection of this estimator (atDefectPoint): its pulls
+   * against the target measure that defect, by design, so those rows are reported, not judged. An ensemble's
+   * variance claim (about the toys' mean) involves no target and is still judged.
    */
   carriesDefect = false,
 ): PullFloor[] {

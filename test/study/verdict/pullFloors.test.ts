@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Binning } from '../../../src/binning/Binning.js';
 import { createRng } from '../../../src/rng.js';
 import type { EstimatorRecord, PointRecord } from '../../../src/study/toyRecord.js';
-import { errorInflation, pullFloorReading, pullFloors, pullFloorText } from '../../../src/study/verdict/pullFloors.js';
+import { atDefectPoint, errorInflation, pullFloorReading, pullFloors, pullFloorText } from '../../../src/study/verdict/pullFloors.js';
 import type { PointReference } from '../../../src/study/verdict/referenceTargets.js';
 import { syntheticRecord, syntheticReference } from '../../support/syntheticRecords.js';
 
@@ -93,6 +93,16 @@ describe('pull floors', () => {
     )!;
     expect(about.claimsGaussian).toBe(true);
     expect(about.pass).toBe(false);
+  });
+
+  it('a detection with a null point marks every other point of its estimator as a defect point', () => {
+    const det = { metric: 'pooledRelBiasOverErr', estimator: 'binned', point: 'bkg3', nullPoint: 'bkg0', op: '>', threshold: 4 };
+    const crit = [det, { metric: 'biasP', estimator: 'sub', op: '>', threshold: 0.01 }] as never;
+    expect(['bkg0', 'bkg1', 'bkg2', 'bkg3'].map((p) => atDefectPoint(crit, p, 'binned'))).toEqual([false, true, true, true]);
+    // An estimator without such a detection, and a 'detects' comparison (every point), mark nothing.
+    expect(atDefectPoint(crit, 'bkg3', 'sub')).toBe(false);
+    const detects = [{ metric: 'closureChi2NdfMee', estimator: 'truth', op: '>', threshold: 2, detects: 'm_ee shape' }] as never;
+    expect(atDefectPoint(detects, 'default', 'truth')).toBe(false);
   });
 
   it('outside a floor by less than 2 standard errors: not resolved, neither pass nor fail', () => {
