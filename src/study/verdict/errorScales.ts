@@ -24,6 +24,7 @@
  */
 import type { Binning } from '../../binning/Binning.js';
 import { ConfigError } from '../../errors.js';
+import { pointDetections } from './pointDetections.js';
 import type { Criterion } from '../studySchema.js';
 import type { EstimatorRecord, PointRecord, ToyRecord } from '../toyRecord.js';
 import { errorInflation, fx, regionOf, type ErrorInflation } from './pullFloors.js';
@@ -61,10 +62,8 @@ export function carriesDefect(criteria: readonly Criterion[], point: string, est
  */
 export function borrowsFrom(criteria: readonly Criterion[], point: string, estimator: string): string | undefined {
   const from = new Set(
-    criteria
-      .filter(
-        (c) => (c.estimator === estimator || c.relativeTo === estimator) && c.detects == null && c.nullPoint != null && c.point === point,
-      )
+    pointDetections(criteria, estimator)
+      .filter((c) => c.point === point)
       .map((c) => c.nullPoint!),
   );
   // Two null points for one (point, estimator) would make its stated error depend on which criterion is read.

@@ -30,6 +30,7 @@ import type { Binning } from '../../binning/Binning.js';
 import { finite, type EstimatorRecord, type PointRecord } from '../toyRecord.js';
 import type { PointReference } from './referenceTargets.js';
 import type { Criterion } from '../studySchema.js';
+import { pointDetections } from './pointDetections.js';
 import { quantile, studentTCdf, studentTQuantile } from '../../stats/index.js';
 import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, normalScore, errorAtTarget } from './summarizeVerdict.js';
 
@@ -83,9 +84,7 @@ const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
  * estimators or closures, at every point) does not count.
  */
 export function atDefectPoint(criteria: readonly Criterion[], point: string, estimator: string): boolean {
-  const mine = criteria.filter(
-    (c) => (c.estimator === estimator || c.relativeTo === estimator) && c.detects == null && c.nullPoint != null,
-  );
+  const mine = pointDetections(criteria, estimator);
   return mine.length > 0 && !mine.some((c) => c.nullPoint === point);
 }
 
