@@ -315,6 +315,7 @@ export function renderStudy(dir: string, summary: Json): string {
       claimsGaussian: f.claimsGaussian === true,
       pass: typeof f.pass === 'boolean' ? f.pass : null,
       width: typeof f.width === 'number' ? f.width : null,
+      ...(f.resampling === 'bootstrap' || f.resampling === 'none' || f.resampling === 'unstated' ? { resampling: f.resampling } : {}),
     });
   const floorRow = (f: Json, source: string): string[] => [
     String(f.estimator),

@@ -63,6 +63,11 @@ export const OutputSchema = z.strictObject({
   members: z
     .array(z.strictObject({ eps1: probs, eps2: probs, train: z.array(z.number()).optional(), val: z.array(z.number()).optional() }))
     .optional(),
+  /**
+   * How the members were made, when there are members: 'bootstrap' (each on a resample of the events) or
+   * 'none'. Optional: the report then does not say why an ensemble error over- or under-covers.
+   */
+  resampling: z.enum(['bootstrap', 'none']).optional(),
   status: z.enum(['ok', 'notConverged', 'unphysicalBranch', 'failed']).default('ok'),
   message: z.string().optional(),
   diagnostics: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])).default({}),

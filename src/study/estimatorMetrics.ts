@@ -113,6 +113,7 @@ export class EstimatorMetrics {
       eps: eps.map(jsonNumber),
       err: err.map(jsonNumber),
       ...(res.bins?.errDof != null ? { errDof: res.bins.errDof } : {}),
+      ...(res.bins?.errDof != null && res.bins.resampling != null ? { errResampling: res.bins.resampling } : {}),
       ...(res.bins?.errLo && res.bins.errHi
         ? { errLo: Array.from(res.bins.errLo, jsonNumber), errHi: Array.from(res.bins.errHi, jsonNumber) }
         : {}),

@@ -8,7 +8,7 @@ import { version } from '../version.js';
 import { evaluateCriteria, type CriterionResult } from './evaluateCriteria.js';
 import { attachCalibration, type StudyCalibration } from './verdict/studyCalibration.js';
 import { estimatorVerdict } from './verdict/estimatorVerdict.js';
-import { atDefectPoint, errorInflation, pullFloors, type ErrorInflation, type PullFloor } from './verdict/pullFloors.js';
+import { atDefectPoint, errorInflation, pullFloors, withResampling, type ErrorInflation, type PullFloor } from './verdict/pullFloors.js';
 import { applyErrorScales, type ErrorScale } from './verdict/errorScales.js';
 import { applyYieldSystematics, type YieldSystematic } from './verdict/yieldSystematics.js';
 import { Binning } from '../binning/Binning.js';
@@ -198,7 +198,7 @@ export function summarizeStudy(
         : {}),
     pullFloors: {
       thisRun: floors,
-      ...(extras.calibration?.pullFloors ? { nullToys: extras.calibration.pullFloors } : {}),
+      ...(extras.calibration?.pullFloors ? { nullToys: withResampling(extras.calibration.pullFloors, floors) } : {}),
     },
     ...(inflation.length ? { errorInflation: inflation } : {}),
     ...(errorScales?.length ? { errorScales } : {}),

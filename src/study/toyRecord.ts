@@ -21,6 +21,8 @@ export interface ClosureRecord {
   ndf: number;
 }
 
+export type Resampling = 'bootstrap' | 'none';
+
 export interface EstimatorRecord {
   status: EstimatorStatus;
   message?: string;
@@ -33,6 +35,15 @@ export interface EstimatorRecord {
    * degrees of freedom, so coverage is counted with t quantiles (metrics/pullStats.ts, src/stats).
    */
   errDof?: number;
+  /**
+   * How the members behind an ensemble error (errDof set) were made. 'bootstrap': each on a Poisson(1)
+   * resample of the events, so their spread holds the sampling variance and each member's own training noise;
+   * 'none': not resampled (the built-in trainer's members then differ by their training noise and by which
+   * events their random split holds out), so their spread misses most of the sampling variance. Absent: not
+   * stated (an external estimator that does not say). The report reads it when an ensemble's variance claim misses its floor
+   * (verdict/pullFloors.ts).
+   */
+  errResampling?: Resampling;
   /**
    * Asymmetric interval (68.27 %): the distances from the estimate down and up (Wilson for truth-matched
    * rates, so a bin with zero flips has [0, hi] instead of a zero error). Pulls use the side facing the target.

@@ -92,6 +92,7 @@ def main(manifest_path):
         "eps1": e1.tolist(),
         "eps2": e2.tolist(),
         "members": [{"eps1": a.tolist(), "eps2": b.tolist(), "train": c} for (a, b), c in zip(eps_members, curves)],
+        "resampling": "bootstrap" if bootstrap else "none",
         "status": status,
         "diagnostics": {"flippedMembers": flipped, "torch": torch.__version__},
     }

@@ -50,6 +50,9 @@ describe.skipIf(!torch)('PyTorch phi through the external kind', () => {
     const rec = readToys(join(root, 'ext', 'toys.jsonl')).records[0]!.points[0]!;
     const a = rec.estimators.phi!;
     const b = rec.estimators.torchPhi!;
+    // Both ensembles say how their members were made (bootstrap in both configurations): the report's reading of
+    // a variance claim rests on it.
+    expect([a.errResampling, b.errResampling]).toEqual(['bootstrap', 'bootstrap']);
     let compared = 0;
     a.eps.forEach((x, k) => {
       const y = b.eps[k];

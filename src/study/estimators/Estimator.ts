@@ -5,7 +5,7 @@
  */
 import type { Binning } from '../../binning/Binning.js';
 import type { EventTable } from '../../events/columns.js';
-import type { Diagnostic, EstimatorStatus, GraphRecord } from '../toyRecord.js';
+import type { Diagnostic, EstimatorStatus, GraphRecord, Resampling } from '../toyRecord.js';
 
 export interface EstimatorContext {
   binning: Binning;
@@ -32,6 +32,8 @@ export interface EstimatorResult {
     errLo?: ArrayLike<number>;
     errHi?: ArrayLike<number>;
     interval?: string;
+    /** How the members behind an ensemble error were made (see EstimatorRecord.errResampling). */
+    resampling?: Resampling;
   };
   /** Per-electron rates, rows aligned with the table. Binned estimators may omit them: the runner looks up bins. */
   electrons?: { eps1: ArrayLike<number>; eps2: ArrayLike<number> };

@@ -65,7 +65,12 @@ export const externalEstimator: Estimator = async (table, ctx) => {
   let binsOut: EstimatorResult['bins'] = { eps: mean };
   if (members && members.length > 1) {
     const memberBins = members.map((m) => binMeans(bins, K, m.eps1, m.eps2, bg).mean);
-    binsOut = { eps: mean, err: mean.map((_, k) => sd(memberBins.map((b) => b[k]!).filter(Number.isFinite))), errDof: members.length - 1 };
+    binsOut = {
+      eps: mean,
+      err: mean.map((_, k) => sd(memberBins.map((b) => b[k]!).filter(Number.isFinite))),
+      errDof: members.length - 1,
+      ...(out.resampling != null ? { resampling: out.resampling } : {}),
+    };
   } else if (out.eps1_sd && out.eps2_sd) {
     binsOut = { eps: mean, err: binMeans(bins, K, toNum(out.eps1_sd), toNum(out.eps2_sd), bg).mean };
   }

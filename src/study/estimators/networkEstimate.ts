@@ -173,7 +173,11 @@ export class NetworkEstimateAccumulator {
       status,
       ...(message != null ? { message } : {}),
       // err is a sample sd over M members: M − 1 degrees of freedom (t-quantile intervals in the summary).
-      bins: { eps: mean, err, ...(M > 1 ? { errDof: M - 1 } : {}) },
+      bins: {
+        eps: mean,
+        err,
+        ...(M > 1 ? { errDof: M - 1, resampling: model.members.every((mb) => mb.bootstrap) ? 'bootstrap' : 'none' } : {}),
+      },
       ...(electrons ? { electrons: { eps1: electrons.eps1, eps2: electrons.eps2 } } : {}),
       members: model.members.map((mb, m) => ({
         eps1: electrons?.members[m]!.eps1 ?? EMPTY,

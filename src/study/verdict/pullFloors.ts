@@ -27,7 +27,7 @@
  * claim, judged there on held-out toys).
  */
 import type { Binning } from '../../binning/Binning.js';
-import { finite, type EstimatorRecord, type PointRecord } from '../toyRecord.js';
+import { finite, type EstimatorRecord, type PointRecord, type Resampling } from '../toyRecord.js';
 import type { PointReference } from './referenceTargets.js';
 import type { Criterion } from '../studySchema.js';
 import { pointDetections } from './pointDetections.js';
@@ -55,6 +55,11 @@ export interface PullFloor {
   region: PullRegion;
   /** Whether this interval claims Gaussian pulls in this class of bins, and why (not). */
   claimsGaussian: boolean;
+  /**
+   * An ensemble's rows: how its members were made, as the records state it ('unstated' when they do not, or
+   * disagree). Absent on other estimators' rows and on rows stored before the records said it.
+   */
+  resampling?: Resampling | 'unstated';
   why: string;
   toys: number;
   bins: number;
@@ -167,6 +172,8 @@ export function pullFloors(
   const T = ok.length;
   const dofs = ok.map(({ rec }) => rec.errDof).filter((d): d is number => d != null && d >= 1);
   const dof = dofs.length ? Math.min(...dofs) : Infinity;
+  const stated = new Set(ok.map(({ rec }) => rec.errResampling));
+  const resampling: Resampling | 'unstated' = stated.size === 1 ? ([...stated][0] ?? 'unstated') : 'unstated';
   const K = ok[0]?.rec.eps.length ?? 0;
   // Per bin: target, its error and the expected flips per toy. The target is the reachable rate of the
   // reference sample and of the toys' own flip bookkeeping together: with a reference of 10 toys' size alone,
@@ -285,6 +292,7 @@ export function pullFloors(
           flips,
           region,
           claimsGaussian,
+          ...(dof !== Infinity ? { resampling } : {}),
           why,
           toys: poolToys,
           bins: sel.length,
@@ -302,6 +310,19 @@ export function pullFloors(
     }
   }
   return out;
+}
+
+/**
+ * Stored null-toy rows of an ensemble made before the records said how its members were made take it from this
+ * run's rows of the same point and estimator: the calibration is the study file's own (loadCalibration: beside
+ * it, same name and size), so its members were made as this run's are. Rows that state it keep theirs.
+ */
+export function withResampling(stored: readonly PullFloor[], thisRun: readonly PullFloor[]): PullFloor[] {
+  return stored.map((f) => {
+    if (f.resampling != null) return f;
+    const mine = thisRun.find((g) => g.point === f.point && g.estimator === f.estimator && g.resampling != null);
+    return mine ? { ...f, resampling: mine.resampling } : f;
+  });
 }
 
 export const fx = (x: number | null, d = 3): string => (x == null ? 'n/a' : x.toFixed(d));
@@ -324,17 +345,33 @@ export function pullFloorText(f: PullFloor, source: string): string {
 /**
  * What an ensemble's variance claim that did not pass says about its error, in the report beside the verdict
  * (issue 10: where errors that claim to be Gaussian do not meet the floor, the report says so and why). Read
- * from the row's numbers when it is shown, so stored calibrations need no re-run. Empty for every other row.
+ * from the row's numbers when it is shown, so stored calibrations need no re-run; the explanation depends on
+ * how the members were made, which the row carries when the records stated it. Empty for every other row.
  *
  * Bootstrap members differ by their resampled events and by their own training (initialisation, batch
  * order). Their spread carries both; the mean of K members keeps the first and averages the second down by
  * K, so the spread is wider than the scatter of the mean from toy to toy, and the width falls below 1.
+ * Members that are not resampled share the events: their spread misses the sampling variance, which the
+ * mean keeps, so the width rises above 1 unless their training noise outweighs it.
  */
-export function pullFloorReading(f: Pick<PullFloor, 'interval' | 'claimsGaussian' | 'pass' | 'width'>): string {
+export function pullFloorReading(f: Pick<PullFloor, 'interval' | 'claimsGaussian' | 'pass' | 'width' | 'resampling'>): string {
   if (!f.claimsGaussian || f.pass === true || f.width == null || !f.interval.endsWith(ABOUT_TOY_MEAN)) return '';
-  return f.width < 1
-    ? 'width below 1: the ensemble error over-covers. The members differ by their resampled events and by their own training noise (initialisation, batch order); the mean of the members averages the training noise away, their spread keeps it'
-    : 'width above 1: the ensemble error under-covers (the members scatter less than their mean does from toy to toy)';
+  const over = f.width < 1;
+  const head = over ? 'width below 1: the ensemble error over-covers' : 'width above 1: the ensemble error under-covers';
+  switch (f.resampling) {
+    case 'bootstrap':
+      return over
+        ? `${head}. The members differ by their resampled events and by their own training noise (initialisation, batch order); the mean of the members averages the training noise away, their spread keeps it`
+        : `${head}: bootstrap members scatter less than their mean does from toy to toy (a sampling variance the resampling does not reproduce, or members too alike)`;
+    case 'none':
+      return over
+        ? `${head}: the members are not resampled, and their training noise alone outweighs the scatter of their mean from toy to toy`
+        : `${head}: the members are not resampled, so their spread misses the sampling variance that their mean carries from toy to toy (bootstrap members would hold it)`;
+    default:
+      return over
+        ? `${head}: the members spread more than their mean scatters from toy to toy (how they were made is not stated, so the reason is not given)`
+        : `${head}: the members spread less than their mean scatters from toy to toy (how they were made is not stated, so the reason is not given)`;
+  }
 }
 
 /**

@@ -12,7 +12,14 @@ import { describe, expect, it } from 'vitest';
 import { Binning } from '../../../src/binning/Binning.js';
 import { createRng } from '../../../src/rng.js';
 import type { EstimatorRecord, PointRecord } from '../../../src/study/toyRecord.js';
-import { atDefectPoint, errorInflation, pullFloorReading, pullFloors, pullFloorText } from '../../../src/study/verdict/pullFloors.js';
+import {
+  atDefectPoint,
+  errorInflation,
+  pullFloorReading,
+  pullFloors,
+  pullFloorText,
+  withResampling,
+} from '../../../src/study/verdict/pullFloors.js';
 import type { PointReference } from '../../../src/study/verdict/referenceTargets.js';
 import { syntheticRecord, syntheticReference } from '../../support/syntheticRecords.js';
 
@@ -127,7 +134,7 @@ describe('pull floors', () => {
  * A 16-member ensemble: estimate ε̂ = R(1 + b·δ) + δz and error s = δ·√(χ²₁₅/15), so that (ε̂ − R(1 + bδ))/s is
  * exactly t₁₅ (b: a smoothing bias in units of the error, common to every toy).
  */
-function ensembleToys(T: number, seed: string, errScale = 1, bias = 0): PointRecord[] {
+function ensembleToys(T: number, seed: string, errScale = 1, bias = 0, extra: Partial<EstimatorRecord> = {}): PointRecord[] {
   const rng = createRng(seed);
   return Array.from({ length: T }, () => {
     const eps: number[] = [];
@@ -139,7 +146,7 @@ function ensembleToys(T: number, seed: string, errScale = 1, bias = 0): PointRec
       eps.push(t + d * (bias + rng.normal()));
       err.push(d * errScale * Math.sqrt(chi2 / 15));
     }
-    return pointWith(syntheticRecord(eps, err, { errDof: 15 }));
+    return pointWith(syntheticRecord(eps, err, { errDof: 15, ...extra }));
   });
 }
 
@@ -188,6 +195,59 @@ describe('pull floors of a variance-only (ensemble) error', () => {
     const binnedTooSmall = main(pullFloors('default', 'x', toys(120, 'floors/reading', 0.5), reference, binning));
     expect(binnedTooSmall.pass).toBe(false);
     expect(pullFloorReading(binnedTooSmall)).toBe('');
+  });
+
+  it('the reason given follows how the members were made, as the records state it, and none is invented', () => {
+    const made = (errScale: number, errResampling?: 'bootstrap' | 'none') =>
+      at(
+        pullFloors(
+          'default',
+          'x',
+          ensembleToys(120, 'floors/ensemble-sd', errScale, 0, errResampling ? { errResampling } : {}),
+          reference,
+          binning,
+        ),
+        /toys' mean/,
+      );
+    // Records that say nothing: the rows say 'unstated', the reading gives the direction only.
+    const unstated = made(1.6);
+    expect(unstated.resampling).toBe('unstated');
+    expect(pullFloorReading(unstated)).toMatch(/^width below 1: .*not stated, so the reason is not given/);
+    expect(pullFloorReading(made(0.5))).toMatch(/^width above 1: .*not stated/);
+    // Bootstrap members that over-cover: their own training noise; members not resampled that under-cover: the
+    // sampling variance their spread misses.
+    const boot = made(1.6, 'bootstrap');
+    expect(boot.resampling).toBe('bootstrap');
+    expect(pullFloorReading(boot)).toMatch(/resampled events and by their own training noise/);
+    const plain = made(0.5, 'none');
+    expect(plain.resampling).toBe('none');
+    expect(pullFloorReading(plain)).toMatch(/not resampled, so their spread misses the sampling variance/);
+    expect(pullFloorReading(made(1.6, 'none'))).toMatch(/not resampled, and their training noise alone outweighs/);
+    // Records that disagree state nothing as a whole.
+    const mixed = [
+      ...ensembleToys(60, 'floors/mixed-a', 1.6, 0, { errResampling: 'bootstrap' }),
+      ...ensembleToys(60, 'floors/mixed-b', 1.6, 0),
+    ];
+    expect(at(pullFloors('default', 'x', mixed, reference, binning), /toys' mean/).resampling).toBe('unstated');
+    // A non-ensemble estimator's rows carry no such field.
+    expect(main(pullFloors('default', 'x', toys(120, 'floors/honest'), reference, binning)).resampling).toBeUndefined();
+  });
+
+  it("stored null rows made before records said it take it from the run's rows of the same point and estimator", () => {
+    const run = pullFloors(
+      'default',
+      'x',
+      ensembleToys(120, 'floors/ensemble-sd', 1.6, 0, { errResampling: 'bootstrap' }),
+      reference,
+      binning,
+    );
+    const stored = run.map(({ resampling: _, ...f }) => f);
+    const other = stored.map((f) => ({ ...f, estimator: 'y' }));
+    const filled = withResampling([...stored, ...other, { ...stored[0]!, resampling: 'none' as const }], run);
+    expect(filled.slice(0, stored.length).every((f) => f.resampling === 'bootstrap')).toBe(true);
+    // Another estimator's rows find nothing to take; a row that states it keeps its own.
+    expect(filled.slice(stored.length, 2 * stored.length).every((f) => f.resampling === undefined)).toBe(true);
+    expect(filled.at(-1)!.resampling).toBe('none');
   });
 });
 
