@@ -3,6 +3,7 @@
  * at its scan point, or at every point when it names none. A metric that could not be computed (NaN, e.g. no
  * successful toy) fails: a criterion never passes by default.
  */
+import type { ResampledNull } from './verdict/resampledNull.js';
 import { P_VALUE_METRICS, SF_METRICS, type Criterion } from './studySchema.js';
 import type { EstimatorSummary } from './summarizeEstimator.js';
 import type { TargetKind } from './verdict/referenceTargets.js';
@@ -42,6 +43,8 @@ export interface CriterionCalibration {
   power: Record<string, number>;
   /** Bins whose +20 % injection the criterion detects with power < 0.9 though they expect ≥ 100 flips per toy. */
   unjudgedBins?: string[];
+  /** A weak direct calibration's second measurement, from the null toys resampled into verdicts (verdict/resampledNull.ts). */
+  resampled?: ResampledNull;
 }
 
 /** The verdict metrics live per target (reachable / model) in summary.verdict. */

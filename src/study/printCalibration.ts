@@ -3,6 +3,7 @@ import { calibrationStatusText, type StudyCalibration } from './verdict/studyCal
 import { pullFloorLabel, pullFloorText } from './verdict/pullFloors.js';
 import { errorScaleText } from './verdict/errorScales.js';
 import { yieldSystematicText } from './verdict/yieldSystematics.js';
+import { resampledNullText } from './verdict/resampledNull.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
 
@@ -19,6 +20,7 @@ export function printCalibration(cal: StudyCalibration): string {
         ? `    false alarms: not measurable here; ${calibrationStatusText(k)}`
         : `    false alarms ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]  ${budget}`,
     );
+    if (k.resampled) lines.push(`    ${resampledNullText(k.resampled)}`);
     for (const [d, p] of Object.entries(k.power)) lines.push(`    power ${d}: ${pct(p)}`);
     if (k.unjudgedBins?.length) lines.push(`    cannot judge (+-20 %, >= 100 flips, power < 0.9): ${k.unjudgedBins.join('; ')}`);
   }

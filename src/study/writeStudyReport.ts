@@ -5,6 +5,7 @@
  * `qmisid report DIR` calls it again to rebuild the report without rerunning anything.
  */
 import { calibrationStatusText } from './verdict/studyCalibration.js';
+import { resampledNullText } from './verdict/resampledNull.js';
 import { join } from 'node:path';
 import type { ReportManifest, WriteReportOptions } from '../report/index.js';
 import type { CriterionResult } from './evaluateCriteria.js';
@@ -44,8 +45,9 @@ function calibrationText(c: CriterionResult, missing: string | undefined): strin
   const rate =
     k.status === 'power only'
       ? calibrationStatusText(k)
-      : `measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${k.status === 'failed' ? ` ${calibrationStatusText(k)}` : ''}`;
-  return `${budget}; ${rate}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
+      : `measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${calibrationStatusText(k) !== 'calibrated' ? ` ${calibrationStatusText(k)}` : ''}`;
+  const resampled = k.resampled ? `; ${resampledNullText(k.resampled)}` : '';
+  return `${budget}; ${rate}${resampled}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
 }
 
 export async function writeStudyReport(dir: string, options: StudyReportOptions = {}): Promise<ReportManifest> {

@@ -35,7 +35,15 @@ import { applyErrorScales, fitErrorScales, isScaled } from './errorScales.js';
 import { applyYieldSystematics, fitYieldSystematics, hasYieldSystematic } from './yieldSystematics.js';
 import { defectLabel, injectDefect, type Defect } from './injectDefect.js';
 import type { StudyReference } from './referenceTargets.js';
-import { calibrationStatus, criterionKey, type BinPower, type CalibratedCriterion, type StudyCalibration } from './studyCalibration.js';
+import {
+  calibrationStatus,
+  criterionKey,
+  isWeak,
+  type BinPower,
+  type CalibratedCriterion,
+  type StudyCalibration,
+} from './studyCalibration.js';
+import { resampleBinomial, resampledModel, resampleNormal, type ResampledNull } from './resampledNull.js';
 import { MIN_FLIPS_REPORTED, MIN_FLIPS_SPREAD, SPREAD_MIN_TOYS, summarizeVerdict } from './summarizeVerdict.js';
 
 /** The local structure the closure scan must catch: truth ×2 in 5 GeV of pT in the central barrel. */
@@ -151,8 +159,9 @@ export function calibrate(
     ? nullPoints.map((pts, g) => evaluate(atNull, pts, groups[g]!))
     : nullResults;
 
-  const alarm = (r: CriterionResult): boolean =>
-    isDetection(r.criterion) || r.criterion.nullPoint != null || r.criterion.detects != null ? r.pass : !r.pass;
+  // A detection's false alarm is a pass (the test fired without its defect); any other criterion's, a failure.
+  const alarmIsPass = (c: Criterion): boolean => isDetection(c) || c.nullPoint != null || c.detects != null;
+  const alarm = (r: CriterionResult): boolean => (alarmIsPass(r.criterion) ? r.pass : !r.pass);
   // Power: fraction of groups failing per (result index, defect label); per-bin powers separately.
   const power: Record<string, number>[] = template.map(() => ({}));
   const binPower: Map<string, { up: number; down: number }>[] = template.map(() => new Map());
@@ -226,6 +235,32 @@ export function calibrate(
   }
   defects.add('bin +20 % / -20 % (each judged bin)');
 
+  // The resampled null of result i (resampledNull.ts): its criterion as the null judges it (at its null point),
+  // on the toys it is judged on, each draw summarized and evaluated as a real verdict is.
+  const resample = (i: number): ResampledNull | null => {
+    const r = template[i]!;
+    const model = resampledModel(r.criterion);
+    if (!model) return null;
+    const c = r.criterion.nullPoint != null ? { ...r.criterion, point: r.criterion.nullPoint } : r.criterion;
+    const point = r.criterion.nullPoint ?? r.point;
+    const names = new Set([c.estimator, ...(c.relativeTo ? [c.relativeTo] : [])]);
+    const pool = sorted.slice(firstGroup(r.criterion) * T, G * T);
+    const value = (group: ToyRecord[]): number => {
+      const pts = study.points.map((p) => {
+        const recs = pointRecords(group, p.label);
+        const estimators: Record<string, EstimatorSummary> = {};
+        for (const e of p.estimators) if (names.has(e.name)) estimators[e.name] = summarizeOne(study, p.label, e.name, recs, reference);
+        return { label: p.label, estimators };
+      });
+      return evaluate([c], pts, group).find((x) => x.point === point)?.value ?? NaN;
+    };
+    const seed = deriveSeed(study.seed, 'resampled-null', criterionKey(r.criterion, r.point));
+    if (model === 'normal') return resampleNormal(c, pool, T, value, alarmIsPass(r.criterion), seed);
+    // The failure rate of the whole pool, as one verdict: its failed toys.
+    const f = value(pool);
+    return Number.isFinite(f) ? resampleBinomial(c, pool.length, T, Math.round(f * pool.length)) : null;
+  };
+
   const criteria: CalibratedCriterion[] = template.map((r, i) => {
     const c = r.criterion;
     const g0 = firstGroup(c);
@@ -237,6 +272,9 @@ export function calibrate(
     const failures = noNull[i] ? 0 : counted(nullPointResults).filter((rs) => alarm(rs[i]!)).length;
     const [lo, hi] = groupsNull > 0 ? clopperPearson(failures, groupsNull, 0.6827) : [NaN, NaN];
     const budget = r.budget;
+    // A weak direct calibration gets a second measurement from its null toys resampled into verdicts.
+    const weak = groupsNull > 0 && budget != null && isWeak({ budget, rateHi: hi });
+    const resampled = weak ? resample(i) : null;
     const cal: CriterionCalibration = {
       ...(budget != null ? { budget } : {}),
       failures,
@@ -244,7 +282,8 @@ export function calibrate(
       rate: groupsNull > 0 ? failures / groupsNull : NaN,
       rateLo: lo,
       rateHi: hi,
-      status: calibrationStatus(failures, groupsNull, budget, c.detects),
+      status: calibrationStatus(failures, groupsNull, budget, c.detects, resampled ?? undefined),
+      ...(resampled ? { resampled } : {}),
       ...(c.detects != null ? { detects: c.detects } : {}),
       power: power[i]!,
     };

@@ -14,6 +14,7 @@ import type { Criterion } from '../studySchema.js';
 import type { PullFloor } from './pullFloors.js';
 import type { ErrorScale } from './errorScales.js';
 import type { YieldSystematic } from './yieldSystematics.js';
+import type { ResampledNull } from './resampledNull.js';
 
 export interface BinPower {
   bin: number;
@@ -74,10 +75,18 @@ export function calibrationStatus(
   groups: number,
   budget: number | undefined,
   detects?: string,
+  resampled?: ResampledNull,
 ): CriterionCalibration['status'] {
   if (detects != null && groups === 0) return 'power only';
   if (budget == null) return 'no budget';
+  // Failed when the direct rate's lower bound lies above the budget, or the resampled rate's (resampledNull.ts).
+  if (resampled && resampled.rateLo > budget) return 'failed';
   return (groups > 0 ? clopperPearson(failures, groups, 0.9)[0] : NaN) > budget ? 'failed' : 'ok';
+}
+
+/** Whether a direct calibration is weak: its rate's 68 % upper bound exceeds WEAK_BOUND budgets. */
+export function isWeak(k: Pick<CriterionCalibration, 'budget' | 'rateHi'>): boolean {
+  return k.budget != null && k.rateHi != null && k.rateHi > WEAK_BOUND * k.budget;
 }
 
 /** A measured rate whose upper bound exceeds this many budgets is labelled a weak calibration. */
@@ -87,13 +96,20 @@ export const WEAK_BOUND = 10;
 export function calibrationStatusText(k: CriterionCalibration): string {
   switch (k.status) {
     case 'failed':
-      return 'FAILED CALIBRATION';
-    case 'ok':
+      return k.resampled && k.budget != null && k.resampled.rateLo > k.budget && !(k.rateLo > k.budget)
+        ? `FAILED CALIBRATION (resampled null: rate ${(100 * k.resampled.rate).toPrecision(2)} %, 68 % lower bound ${(100 * k.resampled.rateLo).toPrecision(2)} %)`
+        : 'FAILED CALIBRATION';
+    case 'ok': {
       // No failure yet proves little when the verdicts are few: say so where the rate's 68 % upper bound is
-      // more than ten budgets (0 of 17 or fewer verdicts at a 1 % budget).
-      return k.budget != null && k.rateHi != null && k.rateHi > WEAK_BOUND * k.budget
-        ? `calibrated, weakly (${k.groups} verdict${k.groups === 1 ? '' : 's'}: 68 % upper bound ${(100 * k.rateHi).toPrecision(2)} %)`
-        : 'calibrated';
+      // more than ten budgets (0 of 17 or fewer verdicts at a 1 % budget), unless the resampled null bounds it.
+      if (!isWeak(k)) return 'calibrated';
+      const weak = `${k.groups} verdict${k.groups === 1 ? '' : 's'}: 68 % upper bound ${(100 * k.rateHi).toPrecision(2)} %`;
+      if (!k.resampled) return `calibrated, weakly (${weak})`;
+      const upper = `${(100 * k.resampled.rateHi).toPrecision(2)} %`;
+      return k.resampled.rateHi <= k.budget!
+        ? `calibrated on the resampled null (68 % upper bound ${upper}; directly ${weak})`
+        : `calibrated, weakly (${weak}; resampled null: 68 % upper bound ${upper})`;
+    }
     case 'no budget':
       return 'no budget';
     case 'power only':
@@ -119,7 +135,13 @@ export function attachCalibration(results: CriterionResult[], cal: StudyCalibrat
       r.calibration = {
         ...hit.calibration,
         budget: r.budget,
-        status: calibrationStatus(hit.calibration.failures, hit.calibration.groups, r.budget, hit.calibration.detects),
+        status: calibrationStatus(
+          hit.calibration.failures,
+          hit.calibration.groups,
+          r.budget,
+          hit.calibration.detects,
+          hit.calibration.resampled,
+        ),
       };
     else if (left.has(criterionKey(r.criterion, r.point)) || left.has(criterionKey(r.criterion, '*')))
       r.notMeasured = `its estimator is not in the null run${cal.note ? `: ${cal.note}` : ''}`;
