@@ -26,7 +26,7 @@ import { evaluateCriteria, isDetection, type CriterionCalibration, type Criterio
 import type { ResolvedStudy } from '../resolveStudy.js';
 import { summarizeEstimator, type EstimatorSummary } from '../summarizeEstimator.js';
 import { summarizeScaleFactors } from '../metrics/sfSummary.js';
-import type { Criterion } from '../studySchema.js';
+import { SF_METRICS, type Criterion } from '../studySchema.js';
 import type { PointRecord, ToyRecord } from '../toyRecord.js';
 import { deriveSeed } from '../../rng.js';
 import { estimatorVerdict } from './estimatorVerdict.js';
@@ -236,23 +236,23 @@ export function calibrate(
   defects.add('bin +20 % / -20 % (each judged bin)');
 
   // The resampled null of result i (resampledNull.ts): its criterion as the null judges it (at its null point),
-  // on the toys it is judged on, each draw summarized and evaluated as a real verdict is.
+  // on the toys it is judged on, each draw evaluated as a real verdict is. Its metrics need only the
+  // estimator's summary at that one point (no per-target verdict, no closure scan), or the group's
+  // scale-factor summary for an sf… metric.
   const resample = (i: number): ResampledNull | null => {
     const r = template[i]!;
-    const model = resampledModel(r.criterion);
+    const model = resampledModel(r.criterion, T);
     if (!model) return null;
     const c = r.criterion.nullPoint != null ? { ...r.criterion, point: r.criterion.nullPoint } : r.criterion;
     const point = r.criterion.nullPoint ?? r.point;
-    const names = new Set([c.estimator, ...(c.relativeTo ? [c.relativeTo] : [])]);
+    const names = [c.estimator, ...(c.relativeTo ? [c.relativeTo] : [])];
     const pool = sorted.slice(firstGroup(r.criterion) * T, G * T);
+    const sf = SF_METRICS.has(c.metric);
     const value = (group: ToyRecord[]): number => {
-      const pts = study.points.map((p) => {
-        const recs = pointRecords(group, p.label);
-        const estimators: Record<string, EstimatorSummary> = {};
-        for (const e of p.estimators) if (names.has(e.name)) estimators[e.name] = summarizeOne(study, p.label, e.name, recs, reference);
-        return { label: p.label, estimators };
-      });
-      return evaluate([c], pts, group).find((x) => x.point === point)?.value ?? NaN;
+      const recs = pointRecords(group, point);
+      const estimators: Record<string, EstimatorSummary> = {};
+      if (!sf) for (const n of names) estimators[n] = summarizeEstimator(n, recs);
+      return evaluateCriteria([c], [{ label: point, estimators }], sf ? sfPoints(group) : []).find((x) => x.point === point)?.value ?? NaN;
     };
     const seed = deriveSeed(study.seed, 'resampled-null', criterionKey(r.criterion, r.point));
     if (model === 'normal') return resampleNormal(c, pool, T, value, alarmIsPass(r.criterion), seed);

@@ -14,7 +14,7 @@ import type { Criterion } from '../studySchema.js';
 import type { PullFloor } from './pullFloors.js';
 import type { ErrorScale } from './errorScales.js';
 import type { YieldSystematic } from './yieldSystematics.js';
-import type { ResampledNull } from './resampledNull.js';
+import { resampledLabel, resampledUsable, type ResampledNull } from './resampledNull.js';
 
 export interface BinPower {
   bin: number;
@@ -79,9 +79,17 @@ export function calibrationStatus(
 ): CriterionCalibration['status'] {
   if (detects != null && groups === 0) return 'power only';
   if (budget == null) return 'no budget';
-  // Failed when the direct rate's lower bound lies above the budget, or the resampled rate's (resampledNull.ts).
-  if (resampled && resampled.rateLo > budget) return 'failed';
-  return (groups > 0 ? clopperPearson(failures, groups, 0.9)[0] : NaN) > budget ? 'failed' : 'ok';
+  return directFailed(failures, groups, budget) || resampledFailed(resampled, budget) ? 'failed' : 'ok';
+}
+
+/** The direct rate is above the budget beyond its one-sided 95 % Clopper–Pearson bound. */
+function directFailed(failures: number, groups: number, budget: number): boolean {
+  return groups > 0 && clopperPearson(failures, groups, 0.9)[0] > budget;
+}
+
+/** The model's rate (resampledNull.ts), where it is a measurement, is above the budget beyond its one-sided 95 % bound. */
+function resampledFailed(r: ResampledNull | undefined, budget: number): boolean {
+  return r != null && resampledUsable(r) && r.rateLo95 > budget;
 }
 
 /** Whether a direct calibration is weak: its rate's 68 % upper bound exceeds WEAK_BOUND budgets. */
@@ -96,19 +104,19 @@ export const WEAK_BOUND = 10;
 export function calibrationStatusText(k: CriterionCalibration): string {
   switch (k.status) {
     case 'failed':
-      return k.resampled && k.budget != null && k.resampled.rateLo > k.budget && !(k.rateLo > k.budget)
-        ? `FAILED CALIBRATION (resampled null: rate ${(100 * k.resampled.rate).toPrecision(2)} %, 68 % lower bound ${(100 * k.resampled.rateLo).toPrecision(2)} %)`
+      return k.budget != null && !directFailed(k.failures, k.groups, k.budget) && resampledFailed(k.resampled, k.budget)
+        ? `FAILED CALIBRATION (${resampledLabel(k.resampled!)}: rate ${(100 * k.resampled!.rate).toPrecision(2)} %, one-sided 95 % lower bound ${(100 * k.resampled!.rateLo95).toPrecision(2)} %)`
         : 'FAILED CALIBRATION';
     case 'ok': {
       // No failure yet proves little when the verdicts are few: say so where the rate's 68 % upper bound is
       // more than ten budgets (0 of 17 or fewer verdicts at a 1 % budget), unless the resampled null bounds it.
       if (!isWeak(k)) return 'calibrated';
       const weak = `${k.groups} verdict${k.groups === 1 ? '' : 's'}: 68 % upper bound ${(100 * k.rateHi).toPrecision(2)} %`;
-      if (!k.resampled) return `calibrated, weakly (${weak})`;
+      if (!k.resampled || !resampledUsable(k.resampled)) return `calibrated, weakly (${weak})`;
       const upper = `${(100 * k.resampled.rateHi).toPrecision(2)} %`;
       return k.resampled.rateHi <= k.budget!
-        ? `calibrated on the resampled null (68 % upper bound ${upper}; directly ${weak})`
-        : `calibrated, weakly (${weak}; resampled null: 68 % upper bound ${upper})`;
+        ? `calibrated on the ${resampledLabel(k.resampled)} (68 % upper bound ${upper}; directly ${weak})`
+        : `calibrated, weakly (${weak}; ${resampledLabel(k.resampled)}: 68 % upper bound ${upper})`;
     }
     case 'no budget':
       return 'no budget';

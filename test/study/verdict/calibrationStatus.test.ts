@@ -24,40 +24,10 @@ import type { ToyRecord } from '../../../src/study/toyRecord.js';
 import { calibrate } from '../../../src/study/verdict/calibrate.js';
 import { calibrationStatusText } from '../../../src/study/verdict/studyCalibration.js';
 import type { StudyReference } from '../../../src/study/verdict/referenceTargets.js';
-import { syntheticRecord, syntheticReference, syntheticToy } from '../../support/syntheticRecords.js';
+import { sixBinNull } from '../../support/syntheticRecords.js';
 
-const eta = [0, 1, 1.6, 2.4];
-const pt = [25, 60, 1000];
-const target = [0.002, 0.003, 0.01, 0.01, 0.02, 0.03];
-const count = [100000, 50000, 10000, 10000, 20000, 2000];
-const relErr = 0.08;
-
-const reference: StudyReference = { key: 'synthetic', points: { default: syntheticReference(target, count) } };
-
-function nullToys(n: number): ToyRecord[] {
-  const rng = createRng('calibration-status');
-  return Array.from({ length: n }, (_, toy) =>
-    syntheticToy(toy, target, count, {
-      x: syntheticRecord(
-        target.map((t) => t + t * relErr * rng.normal()),
-        target.map((t) => t * relErr),
-      ),
-    }),
-  );
-}
-
-function study(criteria: ResolvedStudy['criteria']): ResolvedStudy {
-  return {
-    name: 'synthetic',
-    description: 'synthetic null',
-    seed: 1,
-    toys: 4,
-    quick: false,
-    binning: { eta, pt },
-    points: [{ label: 'default', events: 1, estimators: [{ name: 'x', kind: 'binned', sidebandSubtraction: false, options: {} }] }],
-    criteria,
-  } as unknown as ResolvedStudy;
-}
+const { target, relErr, reference, nullToys: drawNull, study } = sixBinNull(4);
+const nullToys = (n: number): ToyRecord[] => drawNull(n, 'calibration-status');
 
 describe('calibration status', () => {
   const records = nullToys(120);

@@ -6,11 +6,11 @@
  *
  * Statistics: a verdict's coverage68 is the fraction of its 240 pulls within ±1: mean 0.683, sd
  * √(0.683·0.317/240) = 0.030. `coverage68 >= 0.575` sits 3.6 sd below: resampled rate Φ(−3.6) ≈ 0.02 %, its
- * upper end (pool shift √(40/120) = 0.58 sd, sd known to 6.5 %) Φ(−2.8) ≈ 0.3 % — within the 1 % budget, so the
- * weak direct "0 of 3" becomes "calibrated on the resampled null". `coverage68 >= 0.66`, 0.8 sd below the mean,
- * fires in ~22 % of verdicts: its resampled lower end, Φ(−(0.8 + 0.58)/0.935) ≈ 7 %, is far above the budget —
- * FAILED, whatever the three disjoint verdicts say. Both outcomes are more than 2 sd of the pool's mean from
- * flipping.
+ * 68 % upper end (pool shift √(40/120) = 0.58 sd, sd known to 6.5 %) Φ(−3.0/1.065) ≈ 0.25 % — within the 1 %
+ * budget, so the weak direct "0 of 3" becomes "calibrated on the resampled null". `coverage68 >= 0.66`, 0.8 sd
+ * below the mean, fires in ~22 % of verdicts: its one-sided 95 % lower bound, Φ(−(0.8 + 1.645·0.58)/(1 −
+ * 1.645·0.065)) ≈ 2.5 %, is above the budget — FAILED, whatever the three disjoint verdicts say. Both outcomes
+ * are more than 2 sd of the pool's mean from flipping.
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/rng.js';
@@ -22,51 +22,26 @@ import { calibrate } from '../../../src/study/verdict/calibrate.js';
 import { resampleBinomial, resampledModel, resampleNormal } from '../../../src/study/verdict/resampledNull.js';
 import { calibrationStatusText } from '../../../src/study/verdict/studyCalibration.js';
 import type { StudyReference } from '../../../src/study/verdict/referenceTargets.js';
-import { syntheticRecord, syntheticReference, syntheticToy } from '../../support/syntheticRecords.js';
+import { sixBinNull } from '../../support/syntheticRecords.js';
 
-const eta = [0, 1, 1.6, 2.4];
-const pt = [25, 60, 1000];
-const target = [0.002, 0.003, 0.01, 0.01, 0.02, 0.03];
-// Expected flips per toy 200, 150, 100, 100, 400, 60: every bin used.
-const count = [100000, 50000, 10000, 10000, 20000, 2000];
-const relErr = 0.08;
-const reference: StudyReference = { key: 'synthetic', points: { default: syntheticReference(target, count) } };
-
-function nullToys(n: number, seed: string): ToyRecord[] {
-  const rng = createRng(seed);
-  return Array.from({ length: n }, (_, toy) =>
-    syntheticToy(toy, target, count, {
-      x: syntheticRecord(
-        target.map((t) => t + t * relErr * rng.normal()),
-        target.map((t) => t * relErr),
-      ),
-    }),
-  );
-}
-
-function study(criteria: ResolvedStudy['criteria'], toys = 40): ResolvedStudy {
-  return {
-    name: 'synthetic',
-    description: 'synthetic null',
-    seed: 1,
-    toys,
-    quick: false,
-    binning: { eta, pt },
-    points: [{ label: 'default', events: 1, estimators: [{ name: 'x', kind: 'binned', sidebandSubtraction: false, options: {} }] }],
-    criteria,
-  } as unknown as ResolvedStudy;
-}
+const { reference, nullToys, study } = sixBinNull(40);
 
 describe('resampled null', () => {
-  it('which criteria get one: means over pulls or toys (normal), failure rates (binomial), nothing else', () => {
-    const c = (metric: string, op: '<' | '<=' | '>' | '>=' = '>=') => ({ metric, estimator: 'x', op, threshold: 0 }) as never;
-    expect(resampledModel(c('coverage68'))).toBe('normal');
-    expect(resampledModel(c('sfPooledRelBiasOverErr', '<'))).toBe('normal');
-    expect(resampledModel(c('failureRate', '<='))).toBe('binomial');
-    // A failure rate that must be high, a maximum over bins, a p-value: no model fits.
-    expect(resampledModel(c('failureRate', '>='))).toBeNull();
-    expect(resampledModel(c('maxAbsBiasOverSigma', '<'))).toBeNull();
-    expect(resampledModel(c('biasP', '>'))).toBeNull();
+  it('which criteria get one: means over pulls or toys in large verdicts (normal), own failure rates (binomial)', () => {
+    const c = (metric: string, op: '<' | '<=' | '>' | '>=' = '>=', extra = {}) =>
+      ({ metric, estimator: 'x', op, threshold: 0, ...extra }) as never;
+    expect(resampledModel(c('coverage68'), 50)).toBe('normal');
+    expect(resampledModel(c('sfPooledRelBiasOverErr', '<'), 20)).toBe('normal');
+    // A mean of 4 toys over an error from their own spread is Student t: no normal model for small verdicts.
+    expect(resampledModel(c('pooledRelBiasOverErr', '<'), 4)).toBeNull();
+    expect(resampledModel(c('failureRate', '<='), 4)).toBe('binomial');
+    // A failure rate that must be high, relative to another estimator or a detection; a maximum over bins; a
+    // p-value: no model fits.
+    expect(resampledModel(c('failureRate', '>='), 50)).toBeNull();
+    expect(resampledModel(c('failureRate', '<=', { relativeTo: 'y' }), 50)).toBeNull();
+    expect(resampledModel(c('failureRate', '<=', { nullPoint: 'clean', point: 'dirty' }), 50)).toBeNull();
+    expect(resampledModel(c('maxAbsBiasOverSigma', '<'), 50)).toBeNull();
+    expect(resampledModel(c('biasP', '>'), 50)).toBeNull();
   });
 
   it('the binomial model: no failure in 100 toys cannot show "no failure in 50" at 1 %, it can "at most 2 of 50"', () => {
@@ -83,6 +58,9 @@ describe('resampled null', () => {
     // '<' excludes the threshold itself: < 0.04 of 50 passes with at most 1 failure.
     const strict = resampleBinomial({ metric: 'failureRate', estimator: 'x', op: '<', threshold: 0.04 } as never, 100, 50, 3);
     expect(strict.rate).toBeCloseTo(1 - binomialCdf(1, 50, 0.03), 9);
+    // The FAILED bound is p's one-sided 95 % lower end: below the 68 % one.
+    expect(strict.rateLo95).toBeCloseTo(1 - binomialCdf(1, 50, clopperPearson(3, 100, 0.9)[0]), 9);
+    expect(strict.rateLo95).toBeLessThan(strict.rateLo);
   });
 
   it('the normal model recovers a known distribution: a verdict mean of 40 unit normals, threshold 3 sd of it away', () => {
@@ -98,11 +76,56 @@ describe('resampled null', () => {
     expect(r.z!).toBeGreaterThan(2.4);
     expect(r.z!).toBeLessThan(3.6);
     expect(r.rate).toBeCloseTo(normalCdf(-r.z!), 12);
+    expect(r.rateLo95).toBeLessThan(r.rateLo);
     expect(r.rateLo).toBeLessThan(r.rate);
     expect(r.rateHi).toBeGreaterThan(r.rate);
+    // The draws agree with the model: a handful cross a threshold 3 sd away.
+    expect(r.fits).toBe(true);
+    expect(r.alarms).toBeLessThan(10);
     // A detection (its alarm is a pass) turns the side round: the same threshold is then crossed by most verdicts.
     const det = resampleNormal({ metric: 'coverage68', estimator: 'x', op: '>', threshold: thr } as never, pool, 40, value, true, 'seed')!;
     expect(det.rate).toBeGreaterThan(0.99);
+    // An undefined value fails a real verdict: undefined draws are alarms of a criterion (a quarter of the
+    // pool undefined: about 1 − 0.75^40 of the verdicts hold one), none of a detection.
+    const holes = (g: ToyRecord[]) => (g.some((t) => t.toy % 4 === 0) ? NaN : value(g));
+    const withHoles = resampleNormal(
+      { metric: 'coverage68', estimator: 'x', op: '>', threshold: thr } as never,
+      pool,
+      40,
+      holes,
+      false,
+      'seed',
+    )!;
+    expect(withHoles).toBeNull(); // every verdict of 40 holds one of the 100 undefined toys: no defined draw
+    const rare = (g: ToyRecord[]) => (g.some((t) => t.toy === 7) ? NaN : value(g));
+    const withRare = resampleNormal(
+      { metric: 'coverage68', estimator: 'x', op: '>', threshold: thr } as never,
+      pool,
+      40,
+      rare,
+      false,
+      'seed',
+    )!;
+    // 1 − (399/400)^40 = 9.5 % of the draws hold toy 7: the rate is at least that share.
+    expect(withRare.undefinedDraws! / withRare.draws!).toBeGreaterThan(0.05);
+    expect(withRare.rate).toBeGreaterThanOrEqual(withRare.undefinedDraws! / withRare.draws!);
+    const detRare = resampleNormal(
+      { metric: 'coverage68', estimator: 'x', op: '<', threshold: thr } as never,
+      pool,
+      40,
+      rare,
+      true,
+      'seed',
+    )!;
+    expect(detRare.rate).toBeLessThan(withRare.undefinedDraws! / withRare.draws!);
+    // A value with a heavy tail the normal fit understates: one toy of 4000 drags a verdict to −100. About 1 % of
+    // the draws hold it (1 − (3999/4000)^40); the fit (mean ≈ −1, sd ≈ 10) puts −50 five sd away, rate ~10⁻⁷.
+    // The draws' own count (their 68 % lower end ≈ 0.5 %) says the model does not fit.
+    const big = Array.from({ length: 4000 }, (_, toy) => ({ toy, x: toy === 7 ? -4000 : 0 }) as unknown as ToyRecord);
+    const h = resampleNormal({ metric: 'coverage68', estimator: 'x', op: '>', threshold: -50 } as never, big, 40, value, false, 'seed')!;
+    expect(h.alarms!).toBeGreaterThan(0);
+    expect(h.rateHi).toBeLessThan(1e-4);
+    expect(h.fits).toBe(false);
     // Fewer than two verdicts' worth of toys: nothing to resample.
     expect(
       resampleNormal({ metric: 'coverage68', estimator: 'x', op: '>', threshold: 0 } as never, pool.slice(0, 79), 40, value, false, 's'),
