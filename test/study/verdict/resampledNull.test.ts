@@ -69,7 +69,16 @@ describe('resampled null', () => {
     const pool = Array.from({ length: 400 }, (_, toy) => ({ toy, x: rng.normal() }) as unknown as ToyRecord);
     const value = (g: ToyRecord[]) => g.reduce((a, r) => a + (r as unknown as { x: number }).x, 0) / g.length;
     const thr = -3 / Math.sqrt(40);
-    const r = resampleNormal({ metric: 'coverage68', estimator: 'x', op: '>', threshold: thr } as never, pool, 40, value, false, 'seed')!;
+    const draw = (f: (g: ToyRecord[]) => number, o: { op?: '>' | '<'; threshold?: number; detection?: boolean; from?: ToyRecord[] } = {}) =>
+      resampleNormal(
+        { metric: 'coverage68', estimator: 'x', op: o.op ?? '>', threshold: o.threshold ?? thr } as never,
+        o.from ?? pool,
+        40,
+        f,
+        o.detection ?? false,
+        'seed',
+      );
+    const r = draw(value)!;
     // The pool's own mean is within 2.5/√400 of 0; the draws' sd within 10 % of 1/√40 (400 draws, with replacement).
     expect(Math.abs(r.mean!)).toBeLessThan(2.5 / Math.sqrt(400));
     expect(Math.abs(r.sd! * Math.sqrt(40) - 1)).toBeLessThan(0.1);
@@ -83,46 +92,25 @@ describe('resampled null', () => {
     expect(r.fits).toBe(true);
     expect(r.alarms).toBeLessThan(10);
     // A detection (its alarm is a pass) turns the side round: the same threshold is then crossed by most verdicts.
-    const det = resampleNormal({ metric: 'coverage68', estimator: 'x', op: '>', threshold: thr } as never, pool, 40, value, true, 'seed')!;
+    const det = draw(value, { detection: true })!;
     expect(det.rate).toBeGreaterThan(0.99);
     // An undefined value fails a real verdict: undefined draws are alarms of a criterion (a quarter of the
     // pool undefined: about 1 − 0.75^40 of the verdicts hold one), none of a detection.
     const holes = (g: ToyRecord[]) => (g.some((t) => t.toy % 4 === 0) ? NaN : value(g));
-    const withHoles = resampleNormal(
-      { metric: 'coverage68', estimator: 'x', op: '>', threshold: thr } as never,
-      pool,
-      40,
-      holes,
-      false,
-      'seed',
-    )!;
+    const withHoles = draw(holes);
     expect(withHoles).toBeNull(); // every verdict of 40 holds one of the 100 undefined toys: no defined draw
     const rare = (g: ToyRecord[]) => (g.some((t) => t.toy === 7) ? NaN : value(g));
-    const withRare = resampleNormal(
-      { metric: 'coverage68', estimator: 'x', op: '>', threshold: thr } as never,
-      pool,
-      40,
-      rare,
-      false,
-      'seed',
-    )!;
+    const withRare = draw(rare)!;
     // 1 − (399/400)^40 = 9.5 % of the draws hold toy 7: the rate is at least that share.
     expect(withRare.undefinedDraws! / withRare.draws!).toBeGreaterThan(0.05);
     expect(withRare.rate).toBeGreaterThanOrEqual(withRare.undefinedDraws! / withRare.draws!);
-    const detRare = resampleNormal(
-      { metric: 'coverage68', estimator: 'x', op: '<', threshold: thr } as never,
-      pool,
-      40,
-      rare,
-      true,
-      'seed',
-    )!;
+    const detRare = draw(rare, { op: '<', detection: true })!;
     expect(detRare.rate).toBeLessThan(withRare.undefinedDraws! / withRare.draws!);
     // A value with a heavy tail the normal fit understates: one toy of 4000 drags a verdict to −100. About 1 % of
     // the draws hold it (1 − (3999/4000)^40); the fit (mean ≈ −1, sd ≈ 10) puts −50 five sd away, rate ~10⁻⁷.
     // The draws' own count (their 68 % lower end ≈ 0.5 %) says the model does not fit.
     const big = Array.from({ length: 4000 }, (_, toy) => ({ toy, x: toy === 7 ? -4000 : 0 }) as unknown as ToyRecord);
-    const h = resampleNormal({ metric: 'coverage68', estimator: 'x', op: '>', threshold: -50 } as never, big, 40, value, false, 'seed')!;
+    const h = draw(value, { threshold: -50, from: big })!;
     expect(h.alarms!).toBeGreaterThan(0);
     expect(h.rateHi).toBeLessThan(1e-4);
     expect(h.fits).toBe(false);
