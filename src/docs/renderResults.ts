@@ -314,6 +314,7 @@ export function renderStudy(dir: string, summary: Json): string {
       interval: String(f.interval),
       claimsGaussian: f.claimsGaussian === true,
       pass: typeof f.pass === 'boolean' ? f.pass : null,
+      verdict: String(f.verdict ?? ''),
       width: typeof f.width === 'number' ? f.width : null,
       ...(f.resampling === 'bootstrap' || f.resampling === 'none' || f.resampling === 'unstated' ? { resampling: f.resampling } : {}),
     });

@@ -354,8 +354,10 @@ export function pullFloorText(f: PullFloor, source: string): string {
  * Members that are not resampled share the events: their spread misses the sampling variance, which the
  * mean keeps, so the width rises above 1 unless their training noise outweighs it.
  */
-export function pullFloorReading(f: Pick<PullFloor, 'interval' | 'claimsGaussian' | 'pass' | 'width' | 'resampling'>): string {
-  if (!f.claimsGaussian || f.pass === true || f.width == null || !f.interval.endsWith(ABOUT_TOY_MEAN)) return '';
+export function pullFloorReading(f: Pick<PullFloor, 'interval' | 'claimsGaussian' | 'pass' | 'verdict' | 'width' | 'resampling'>): string {
+  // Only a claim the floor judged and did not pass (failed, or not resolved): not one it could not judge.
+  const missed = f.pass === false || (f.pass == null && f.verdict.startsWith('not resolved'));
+  if (!f.claimsGaussian || !missed || f.width == null || !f.interval.endsWith(ABOUT_TOY_MEAN)) return '';
   const over = f.width < 1;
   const head = over ? 'width below 1: the ensemble error over-covers' : 'width above 1: the ensemble error under-covers';
   switch (f.resampling) {

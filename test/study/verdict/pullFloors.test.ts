@@ -195,6 +195,10 @@ describe('pull floors of a variance-only (ensemble) error', () => {
     const binnedTooSmall = main(pullFloors('default', 'x', toys(120, 'floors/reading', 0.5), reference, binning));
     expect(binnedTooSmall.pass).toBe(false);
     expect(pullFloorReading(binnedTooSmall)).toBe('');
+    // A claim the floor could not judge (fewer than 100 toys) gets no reading, however its width came out.
+    const few = at(pullFloors('default', 'x', ensembleToys(60, 'floors/few', 1.6, 0), reference, binning), /toys' mean/);
+    expect(few.verdict).toBe('not judged (60 toys < 100)');
+    expect(pullFloorReading(few)).toBe('');
   });
 
   it('the reason given follows how the members were made, as the records state it, and none is invented', () => {
