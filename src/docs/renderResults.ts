@@ -430,6 +430,70 @@ export function renderStudy(dir: string, summary: Json): string {
   return out.join('\n');
 }
 
+/** How a criterion's calibration reads, by the phrase every printout uses (calibrationStatusText). */
+function calibrationClass(k: CriterionCalibration): 'calibrated' | 'model' | 'weak' | 'failed' | 'power only' | 'no budget' {
+  const text = calibrationStatusText(k);
+  if (text.startsWith('FAILED')) return 'failed';
+  if (text.startsWith('calibrated on the')) return 'model';
+  if (text.startsWith('calibrated, weakly')) return 'weak';
+  if (text.startsWith('power only')) return 'power only';
+  if (text === 'no budget') return 'no budget';
+  return 'calibrated';
+}
+
+/**
+ * Every stored calibration (studies/calibration/*.json): per file, its null toys and verdicts and how many
+ * criteria are calibrated directly, on the resampled or binomial null, weakly, FAILED, power only, or not
+ * measured; then each criterion that is not plainly calibrated, with its status. Read from the files, so the
+ * overview cannot fall behind them.
+ */
+export function renderCalibrations(root: string): string {
+  const dir = join(root, 'studies', 'calibration');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const rows: string[][] = [];
+  const notable: string[][] = [];
+  for (const f of files) {
+    const cal = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+      study: string;
+      quick: boolean;
+      nullToys: number;
+      groups: number;
+      toysPerGroup: number;
+      criteria: { key: string; calibration: CriterionCalibration }[];
+      notMeasured?: string[];
+    };
+    const counts = { calibrated: 0, model: 0, weak: 0, failed: 0, 'power only': 0, 'no budget': 0 };
+    for (const c of cal.criteria) {
+      const cls = calibrationClass(c.calibration);
+      counts[cls]++;
+      if (cls !== 'calibrated' && cls !== 'power only')
+        notable.push([`\`${cal.study}\`${cal.quick ? ' quick' : ''}`, cell(c.key), cell(calibrationStatusText(c.calibration))]);
+    }
+    rows.push([
+      `\`${cal.study}\``,
+      cal.quick ? 'quick' : 'full',
+      `${cal.nullToys} (${cal.groups} × ${cal.toysPerGroup})`,
+      String(counts.calibrated),
+      String(counts.model),
+      String(counts.weak),
+      counts.failed ? `**${counts.failed}**` : '0',
+      String(counts['power only']),
+      String(cal.notMeasured?.length ?? 0),
+    ]);
+  }
+  const out = [
+    table(
+      ['study', 'size', 'null toys (verdicts × toys)', 'calibrated', 'on a model null', 'weak', 'FAILED', 'power only', 'not measured'],
+      rows,
+    ),
+  ];
+  if (notable.length)
+    out.push('', 'Criteria not plainly calibrated (docs/verdicts.md §4):', '', table(['study', 'criterion', 'status'], notable));
+  return out.join('\n');
+}
+
 /** The generated block: every reports/bench/*.json (newest first) and the example study. */
 export function renderResultsBlock(root: string): string {
   const benchDir = join(root, 'reports', 'bench');
@@ -439,6 +503,7 @@ export function renderResultsBlock(root: string): string {
     .reverse();
   const parts = ['## Benchmarks', ''];
   for (const f of files) parts.push(renderBench(`reports/bench/${f}`, JSON.parse(readFileSync(join(benchDir, f), 'utf8')) as Json), '');
+  parts.push('## Calibrations', '', renderCalibrations(root), '');
   parts.push('## Closure study', '');
   parts.push(renderStudy('reports/example', JSON.parse(readFileSync(join(root, 'reports', 'example', 'summary.json'), 'utf8')) as Json));
   // The full-size closure run (`qmisid study closure --out reports/closure-full`), when committed.
