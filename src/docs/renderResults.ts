@@ -1,11 +1,23 @@
 /**
- * Renders the measured figures of docs/results.md from committed JSON (reports/bench/*.json, the committed
- * example study reports/example/summary.json), so no figure in the docs is typed by hand. The page's prose stays
+ * Renders the measured figures of docs/results.md from committed JSON (reports/bench/*.json, the stored
+ * calibrations studies/calibration/*.json with their study files, the committed example study
+ * reports/example/summary.json), so no figure in the docs is typed by hand. The page's prose stays
  * hand-written; only the text between the markers is replaced. `npx tsx scripts/render-docs.ts` rewrites the
  * page, `--check` exits 1 when it is stale (test/docs/results.test.ts does the same).
  */
 import type { CriterionCalibration } from '../study/evaluateCriteria.js';
-import { calibrationStatusText } from '../study/verdict/studyCalibration.js';
+import { evaluateCriteria } from '../study/evaluateCriteria.js';
+import { RESAMPLINGS, type Resampling } from '../study/toyRecord.js';
+import { loadStudy } from '../study/loadStudy.js';
+import { resolveStudy } from '../study/resolveStudy.js';
+import {
+  attachCalibration,
+  calibrationClass,
+  calibrationStatusText,
+  criterionKey,
+  type CalibrationClass,
+  type StudyCalibration,
+} from '../study/verdict/studyCalibration.js';
 import { pullFloorReading } from '../study/verdict/pullFloors.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -316,7 +328,9 @@ export function renderStudy(dir: string, summary: Json): string {
       pass: typeof f.pass === 'boolean' ? f.pass : null,
       verdict: String(f.verdict ?? ''),
       width: typeof f.width === 'number' ? f.width : null,
-      ...(f.resampling === 'bootstrap' || f.resampling === 'none' || f.resampling === 'unstated' ? { resampling: f.resampling } : {}),
+      ...((RESAMPLINGS as readonly unknown[]).includes(f.resampling) || f.resampling === 'unstated'
+        ? { resampling: f.resampling as Resampling | 'unstated' }
+        : {}),
     });
   const floorRow = (f: Json, source: string): string[] => [
     String(f.estimator),
@@ -430,22 +444,13 @@ export function renderStudy(dir: string, summary: Json): string {
   return out.join('\n');
 }
 
-/** How a criterion's calibration reads, by the phrase every printout uses (calibrationStatusText). */
-function calibrationClass(k: CriterionCalibration): 'calibrated' | 'model' | 'weak' | 'failed' | 'power only' | 'no budget' {
-  const text = calibrationStatusText(k);
-  if (text.startsWith('FAILED')) return 'failed';
-  if (text.startsWith('calibrated on the')) return 'model';
-  if (text.startsWith('calibrated, weakly')) return 'weak';
-  if (text.startsWith('power only')) return 'power only';
-  if (text === 'no budget') return 'no budget';
-  return 'calibrated';
-}
-
 /**
- * Every stored calibration (studies/calibration/*.json): per file, its null toys and verdicts and how many
- * criteria are calibrated directly, on the resampled or binomial null, weakly, FAILED, power only, or not
- * measured; then each criterion that is not plainly calibrated, with its status. Read from the files, so the
- * overview cannot fall behind them.
+ * Every stored calibration (studies/calibration/*.json) as a run of its study would read it: the study file is
+ * resolved at the calibration's size, its criteria get the stored rates with the budgets the file states now
+ * (attachCalibration), and each is counted by its class (calibrationClass): calibrated directly, on a model
+ * null, weakly, FAILED, power only; then the criteria with no rate (not measured, or added since) and the
+ * stored keys no criterion has any more (stale). Each criterion that is not plainly calibrated is listed with its
+ * status. Read from the files, so the overview cannot fall behind them or the studies.
  */
 export function renderCalibrations(root: string): string {
   const dir = join(root, 'studies', 'calibration');
@@ -455,22 +460,40 @@ export function renderCalibrations(root: string): string {
   const rows: string[][] = [];
   const notable: string[][] = [];
   for (const f of files) {
-    const cal = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
-      study: string;
-      quick: boolean;
-      nullToys: number;
-      groups: number;
-      toysPerGroup: number;
-      criteria: { key: string; calibration: CriterionCalibration }[];
-      notMeasured?: string[];
-    };
-    const counts = { calibrated: 0, model: 0, weak: 0, failed: 0, 'power only': 0, 'no budget': 0 };
-    for (const c of cal.criteria) {
-      const cls = calibrationClass(c.calibration);
+    const cal = JSON.parse(readFileSync(join(dir, f), 'utf8')) as StudyCalibration;
+    const { study: raw, source } = loadStudy(join(root, 'studies', `${cal.study}.json`));
+    const study = resolveStudy(raw, { quick: cal.quick, source });
+    // Placeholders for every estimator a point runs (and, in a paired study, every scale-factor pair at each
+    // data-side point): the criteria expand over points exactly as in a run; their values are not read.
+    const none = { metrics: {} };
+    const pairs = Object.fromEntries((study.paired?.scaleFactors ?? []).map((p) => [p.name, none]));
+    const results = evaluateCriteria(
+      study.criteria,
+      study.points.map((p) => ({ label: p.label, estimators: Object.fromEntries(p.estimators.map((e) => [e.name, none])) })),
+      study.points.filter((p) => p.side === 'data').map((p) => ({ label: p.label, estimators: pairs })),
+    );
+    attachCalibration(results, cal);
+    const counts: Record<CalibrationClass, number> = { calibrated: 0, model: 0, weak: 0, failed: 0, 'power only': 0, 'no budget': 0 };
+    let noRate = 0;
+    const name = `\`${cal.study}\`${cal.quick ? ' quick' : ''}`;
+    for (const r of results) {
+      if (!r.calibration) {
+        noRate++;
+        notable.push([
+          name,
+          cell(criterionKey(r.criterion, r.point)),
+          cell(r.notMeasured ? `NOT MEASURED: ${r.notMeasured}` : 'no rate: added since the calibration'),
+        ]);
+        continue;
+      }
+      const cls = calibrationClass(r.calibration);
       counts[cls]++;
       if (cls !== 'calibrated' && cls !== 'power only')
-        notable.push([`\`${cal.study}\`${cal.quick ? ' quick' : ''}`, cell(c.key), cell(calibrationStatusText(c.calibration))]);
+        notable.push([name, cell(criterionKey(r.criterion, r.point)), cell(calibrationStatusText(r.calibration))]);
     }
+    const current = new Set(results.map((r) => criterionKey(r.criterion, r.point)));
+    const stale = cal.criteria.filter((c) => !current.has(c.key));
+    for (const c of stale) notable.push([name, cell(c.key), 'stale: no criterion of the study file has this key now']);
     rows.push([
       `\`${cal.study}\``,
       cal.quick ? 'quick' : 'full',
@@ -480,12 +503,13 @@ export function renderCalibrations(root: string): string {
       String(counts.weak),
       counts.failed ? `**${counts.failed}**` : '0',
       String(counts['power only']),
-      String(cal.notMeasured?.length ?? 0),
+      String(noRate),
+      stale.length ? `**${stale.length}**` : '0',
     ]);
   }
   const out = [
     table(
-      ['study', 'size', 'null toys (verdicts × toys)', 'calibrated', 'on a model null', 'weak', 'FAILED', 'power only', 'not measured'],
+      ['study', 'size', 'null toys (verdicts × toys)', 'calibrated', 'on a model null', 'weak', 'FAILED', 'power only', 'no rate', 'stale'],
       rows,
     ),
   ];

@@ -15,6 +15,7 @@
  * message carries the program's stderr.
  */
 import { z } from 'zod';
+import { RESAMPLINGS } from '../study/toyRecord.js';
 
 export const PROTOCOL = 'qmisid-external/1';
 
@@ -65,9 +66,10 @@ export const OutputSchema = z.strictObject({
     .optional(),
   /**
    * How the members were made, when there are members: 'bootstrap' (each on a resample of the events) or
-   * 'none'. Optional: the report then does not say why an ensemble error over- or under-covers.
+   * 'none'. Optional: the report then does not say why an ensemble error over- or under-covers. Read only with
+   * two or more members (an ensemble error); ignored otherwise.
    */
-  resampling: z.enum(['bootstrap', 'none']).optional(),
+  resampling: z.enum(RESAMPLINGS).optional(),
   status: z.enum(['ok', 'notConverged', 'unphysicalBranch', 'failed']).default('ok'),
   message: z.string().optional(),
   diagnostics: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])).default({}),

@@ -33,7 +33,8 @@ export interface CriterionCalibration {
   rateLo: number;
   rateHi: number;
   /**
-   * 'ok' | 'failed' (above the budget beyond its one-sided 95 % Clopper–Pearson bound) | 'no budget' |
+   * 'ok' | 'failed' (above the budget beyond its one-sided 95 % Clopper–Pearson bound, or a weak criterion's
+   * model rate beyond its one-sided 95 % bound: verdict/resampledNull.ts) | 'no budget' |
    * 'power only' (a detection of a defect every point of the study carries: no null here, `detects` says which).
    */
   status: 'ok' | 'failed' | 'no budget' | 'power only';

@@ -21,7 +21,9 @@ export interface ClosureRecord {
   ndf: number;
 }
 
-export type Resampling = 'bootstrap' | 'none';
+/** How the members behind an ensemble error were made (EstimatorRecord.errResampling). */
+export const RESAMPLINGS = ['bootstrap', 'none'] as const;
+export type Resampling = (typeof RESAMPLINGS)[number];
 
 export interface EstimatorRecord {
   status: EstimatorStatus;

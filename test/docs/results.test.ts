@@ -2,10 +2,18 @@
  * docs/results.md carries no hand-typed figures: its generated block must equal what src/docs/renderResults.ts
  * renders from the committed JSON (regenerate: npx tsx scripts/render-docs.ts).
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RESULTS_BEGIN, RESULTS_END, renderBench, renderResultsPage, renderStudy } from '../../src/docs/renderResults.js';
+import {
+  RESULTS_BEGIN,
+  RESULTS_END,
+  renderBench,
+  renderCalibrations,
+  renderResultsPage,
+  renderStudy,
+} from '../../src/docs/renderResults.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -15,6 +23,33 @@ describe('docs/results.md', () => {
     expect(page).toContain(RESULTS_BEGIN);
     expect(page).toContain(RESULTS_END);
     expect(renderResultsPage(page, root)).toBe(page);
+  });
+
+  it('the calibration overview reads each file against its study file now: weak, FAILED, missing and stale criteria show', () => {
+    // A copy of the shipped verdicts study with its quick calibration edited: one criterion weak (3 verdicts),
+    // one failed, one removed (no rate), one key no criterion has (stale).
+    const tmp = mkdtempSync(join(tmpdir(), 'qmisid-calrender-'));
+    try {
+      mkdirSync(join(tmp, 'studies', 'calibration'), { recursive: true });
+      cpSync(join(root, 'studies', 'verdicts.json'), join(tmp, 'studies', 'verdicts.json'));
+      const cal = JSON.parse(readFileSync(join(root, 'studies', 'calibration', 'verdicts.quick.json'), 'utf8'));
+      const clean = renderCalibrations(join(root));
+      expect(clean).toMatch(/\| `verdicts` \| quick \| 150 \(30 × 5\) \| 5 \| 0 \| 0 \| 0 \| 0 \| 0 \| 0 \|/);
+      cal.criteria[1].calibration = { ...cal.criteria[1].calibration, failures: 0, groups: 3, rate: 0, rateLo: 0, rateHi: 0.459 };
+      cal.criteria[2].calibration = { ...cal.criteria[2].calibration, failures: 20, groups: 30, rate: 0.67, rateLo: 0.57, rateHi: 0.75 };
+      cal.criteria.splice(3, 1);
+      cal.criteria.push({ ...cal.criteria[0], key: 'biasP(binned)@default > 0.05' });
+      // The file's other sizes are left out of this copy: only the edited one is rendered.
+      writeFileSync(join(tmp, 'studies', 'calibration', 'verdicts.quick.json'), JSON.stringify(cal));
+      const md = renderCalibrations(tmp);
+      expect(md).toMatch(/\| `verdicts` \| quick \| 150 \(30 × 5\) \| 2 \| 0 \| 1 \| \*\*1\*\* \| 0 \| 1 \| \*\*1\*\* \|/);
+      expect(md).toContain('| `verdicts` quick | biasP(binned)@default > 0.01 | calibrated, weakly (3 verdicts: 68 % upper bound 46 %) |');
+      expect(md).toContain('| `verdicts` quick | biasP(truth)@default > 0.01 | FAILED CALIBRATION |');
+      expect(md).toContain('| `verdicts` quick | pooledBiasP(binned)@default > 0.01 | no rate: added since the calibration |');
+      expect(md).toContain('| `verdicts` quick | biasP(binned)@default > 0.05 | stale: no criterion of the study file has this key now |');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('the rendered figures come from the JSON: changing a value changes the page', () => {

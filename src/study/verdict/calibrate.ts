@@ -6,7 +6,9 @@
  * Each group is one verdict: the false-alarm rate of a criterion is the fraction of groups it fails (for a
  * detection criterion, `p < α`, the fraction it passes: the test fired without a defect), with its
  * Clopper–Pearson 68.27 % interval. A criterion whose rate lies above its stated budget beyond the one-sided
- * 95 % Clopper–Pearson bound has FAILED its calibration, and is reported as such.
+ * 95 % Clopper–Pearson bound has FAILED its calibration, and is reported as such. A weak one (few verdicts)
+ * whose metric has a known model gets a second rate from the same toys (resampledNull.ts), which can calibrate
+ * it or fail it too.
  *
  * Power: the same groups with a known defect injected into one estimator's stored output (injectDefect.ts):
  * ε̂ × 1.2 and × 0.8 in each judged bin, × 1.05 everywhere, and a narrow local miss for the closure scan.

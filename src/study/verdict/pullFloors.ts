@@ -114,6 +114,9 @@ interface ErrorKind {
   centre: 'target' | 'toyMean';
 }
 
+/** The verdict of a row outside a floor by less than 2 standard errors (pullFloorReading reads it). */
+export const NOT_RESOLVED = 'not resolved: outside the floor by less than 2 standard errors (more toys or bins needed)';
+
 /** The label's ending that marks an ensemble's variance claim (the bare sd about the toys' mean). */
 const ABOUT_TOY_MEAN = ", about the toys' mean";
 
@@ -283,7 +286,7 @@ export function pullFloors(
           } else if (meanOff > 2 * meanErr || widthOff > 2 * widthErr) {
             pass = false;
             verdict = 'FAIL';
-          } else verdict = 'not resolved: outside the floor by less than 2 standard errors (more toys or bins needed)';
+          } else verdict = NOT_RESOLVED;
         }
         out.push({
           point,
@@ -356,10 +359,14 @@ export function pullFloorText(f: PullFloor, source: string): string {
  */
 export function pullFloorReading(f: Pick<PullFloor, 'interval' | 'claimsGaussian' | 'pass' | 'verdict' | 'width' | 'resampling'>): string {
   // Only a claim the floor judged and did not pass (failed, or not resolved): not one it could not judge.
-  const missed = f.pass === false || (f.pass == null && f.verdict.startsWith('not resolved'));
-  if (!f.claimsGaussian || !missed || f.width == null || !f.interval.endsWith(ABOUT_TOY_MEAN)) return '';
+  const unresolved = f.pass == null && f.verdict === NOT_RESOLVED;
+  if (!f.claimsGaussian || !(f.pass === false || unresolved) || f.width == null || !f.interval.endsWith(ABOUT_TOY_MEAN)) return '';
   const over = f.width < 1;
-  const head = over ? 'width below 1: the ensemble error over-covers' : 'width above 1: the ensemble error under-covers';
+  // Not resolved: the width may be right; the reading says which way it leans and why it would.
+  const verb = (v: string): string => (unresolved ? `may ${v}` : `${v}s`);
+  const head = over
+    ? `width below 1: the ensemble error ${verb('over-cover')}`
+    : `width above 1: the ensemble error ${verb('under-cover')}`;
   switch (f.resampling) {
     case 'bootstrap':
       return over

@@ -33,6 +33,7 @@
 import { binomialCdf, clopperPearson, normalCdf } from '../../stats/index.js';
 import { createRng, type Seed } from '../../rng.js';
 import { compare } from '../evaluateCriteria.js';
+import { ratePct } from './ratePct.js';
 import type { Criterion } from '../studySchema.js';
 import type { ToyRecord } from '../toyRecord.js';
 
@@ -49,9 +50,9 @@ const MEAN_METRICS = new Set([
 /** The fraction of a verdict's toys whose estimator failed: the binomial model. */
 const FAILURE_METRICS = new Set(['failureRate', 'sfFailureRate']);
 /** Verdicts drawn for the normal model (the sd's own draw-to-draw error is then 1/√(2D) = 3.5 %). */
-export const RESAMPLED_DRAWS = 400;
+const RESAMPLED_DRAWS = 400;
 /** The normal model needs verdicts of at least this many toys (the shipped large verdicts have 50). */
-export const MIN_NORMAL_TOYS = 20;
+const MIN_NORMAL_TOYS = 20;
 /** One-sided 95 %: the bound a FAILED status rests on, as for the direct rate. */
 const Z95 = 1.6448536269514722;
 
@@ -190,12 +191,10 @@ export function resampledUsable(r: ResampledNull): boolean {
   return r.model === 'binomial' || r.fits === true;
 }
 
-const pct = (x: number): string => (x < 1e-4 ? '< 0.01 %' : x > 0.995 ? `${(100 * x).toFixed(1)} %` : `${(100 * x).toPrecision(2)} %`);
-
 /** One line for the calibration table, the terminal and the report. */
 export function resampledNullText(r: ResampledNull): string {
   const T = r.verdictToys;
-  const rates = `rate ${pct(r.rate)} [${pct(r.rateLo)}, ${pct(r.rateHi)}], one-sided 95 % lower bound ${pct(r.rateLo95)}`;
+  const rates = `rate ${ratePct(r.rate)} [${ratePct(r.rateLo)}, ${ratePct(r.rateHi)}], one-sided 95 % lower bound ${ratePct(r.rateLo95)}`;
   if (r.model === 'binomial')
     return `binomial null: ${r.failedToys} of ${r.pool} null toys failed; a verdict of ${T} toys alarms at ${rates}`;
   const undef = r.undefinedDraws ? `, ${r.undefinedDraws} undefined (counted as a real verdict counts them)` : '';

@@ -15,6 +15,7 @@ import type { PullFloor } from './pullFloors.js';
 import type { ErrorScale } from './errorScales.js';
 import type { YieldSystematic } from './yieldSystematics.js';
 import { resampledLabel, resampledUsable, type ResampledNull } from './resampledNull.js';
+import { ratePct } from './ratePct.js';
 
 export interface BinPower {
   bin: number;
@@ -68,7 +69,8 @@ export interface StudyCalibration {
 
 /**
  * Failed: the measured false-alarm rate lies above the budget beyond its one-sided 95 % Clopper–Pearson lower
- * bound (one false alarm in a dozen groups is not yet evidence against a 1 % budget; two are).
+ * bound (one false alarm in a dozen groups is not yet evidence against a 1 % budget; two are), or a weak
+ * criterion's model rate (resampledNull.ts) lies above it beyond its one-sided 95 % lower bound.
  */
 export function calibrationStatus(
   failures: number,
@@ -100,24 +102,38 @@ export function isWeak(k: Pick<CriterionCalibration, 'budget' | 'rateHi'>): bool
 /** A measured rate whose upper bound exceeds this many budgets is labelled a weak calibration. */
 export const WEAK_BOUND = 10;
 
+/**
+ * How a calibration reads — one rule for every printout and the generated overview:
+ * 'failed' | 'calibrated' (directly) | 'model' (weak directly, with no direct false alarm, and the model
+ * rate's 68 % upper end within the budget) | 'weak' | 'power only' | 'no budget'.
+ */
+export type CalibrationClass = 'failed' | 'calibrated' | 'model' | 'weak' | 'power only' | 'no budget';
+
+export function calibrationClass(k: CriterionCalibration): CalibrationClass {
+  if (k.status !== 'ok') return k.status;
+  if (!isWeak(k)) return 'calibrated';
+  // A direct false alarm among few verdicts is not outvoted by a model.
+  return k.failures === 0 && k.resampled && resampledUsable(k.resampled) && k.resampled.rateHi <= k.budget! ? 'model' : 'weak';
+}
+
 /** One phrase for a calibration's status, the same in the console, the calibration table and the report. */
 export function calibrationStatusText(k: CriterionCalibration): string {
-  switch (k.status) {
+  // No failure yet proves little when the verdicts are few: "weak" where the rate's 68 % upper bound is more
+  // than ten budgets (0 of 17 or fewer verdicts at a 1 % budget), unless a model null bounds it.
+  const direct = `${k.failures ? `${k.failures} of ` : ''}${k.groups} verdict${k.groups === 1 ? '' : 's'}: 68 % upper bound ${ratePct(k.rateHi)}`;
+  const usable = k.resampled && resampledUsable(k.resampled) ? k.resampled : undefined;
+  const upper = usable ? `68 % upper bound ${ratePct(usable.rateHi)}` : '';
+  switch (calibrationClass(k)) {
     case 'failed':
       return k.budget != null && !directFailed(k.failures, k.groups, k.budget) && resampledFailed(k.resampled, k.budget)
-        ? `FAILED CALIBRATION (${resampledLabel(k.resampled!)}: rate ${(100 * k.resampled!.rate).toPrecision(2)} %, one-sided 95 % lower bound ${(100 * k.resampled!.rateLo95).toPrecision(2)} %)`
+        ? `FAILED CALIBRATION (${resampledLabel(k.resampled!)}: rate ${ratePct(k.resampled!.rate)}, one-sided 95 % lower bound ${ratePct(k.resampled!.rateLo95)})`
         : 'FAILED CALIBRATION';
-    case 'ok': {
-      // No failure yet proves little when the verdicts are few: say so where the rate's 68 % upper bound is
-      // more than ten budgets (0 of 17 or fewer verdicts at a 1 % budget), unless the resampled null bounds it.
-      if (!isWeak(k)) return 'calibrated';
-      const weak = `${k.groups} verdict${k.groups === 1 ? '' : 's'}: 68 % upper bound ${(100 * k.rateHi).toPrecision(2)} %`;
-      if (!k.resampled || !resampledUsable(k.resampled)) return `calibrated, weakly (${weak})`;
-      const upper = `${(100 * k.resampled.rateHi).toPrecision(2)} %`;
-      return k.resampled.rateHi <= k.budget!
-        ? `calibrated on the ${resampledLabel(k.resampled)} (68 % upper bound ${upper}; directly ${weak})`
-        : `calibrated, weakly (${weak}; ${resampledLabel(k.resampled)}: 68 % upper bound ${upper})`;
-    }
+    case 'calibrated':
+      return 'calibrated';
+    case 'model':
+      return `calibrated on the ${resampledLabel(usable!)} (${upper}; directly ${direct})`;
+    case 'weak':
+      return `calibrated, weakly (${direct}${usable ? `; ${resampledLabel(usable)}: ${upper}` : ''})`;
     case 'no budget':
       return 'no budget';
     case 'power only':

@@ -70,7 +70,7 @@ describe('calibration status', () => {
       return { budget: 0.01, failures, groups: 30, rate: failures / 30, rateLo: lo, rateHi: hi, status: 'ok' as const, power: {} };
     };
     expect(calibrationStatusText(of30(0))).toBe('calibrated');
-    expect(calibrationStatusText(of30(1))).toMatch(/^calibrated, weakly \(30 verdicts: 68 % upper bound 11 %\)$/);
+    expect(calibrationStatusText(of30(1))).toMatch(/^calibrated, weakly \(1 of 30 verdicts: 68 % upper bound 11 %\)$/);
   });
 
   it('the status follows the budget the study states now', () => {

@@ -15,6 +15,7 @@ import type { EstimatorRecord, PointRecord } from '../../../src/study/toyRecord.
 import {
   atDefectPoint,
   errorInflation,
+  NOT_RESOLVED,
   pullFloorReading,
   pullFloors,
   pullFloorText,
@@ -199,6 +200,12 @@ describe('pull floors of a variance-only (ensemble) error', () => {
     const few = at(pullFloors('default', 'x', ensembleToys(60, 'floors/few', 1.6, 0), reference, binning), /toys' mean/);
     expect(few.verdict).toBe('not judged (60 toys < 100)');
     expect(pullFloorReading(few)).toBe('');
+    // A claim outside its floor by less than 2 standard errors: the reading leans, it does not assert.
+    const unresolved = { ...few, pass: null, verdict: NOT_RESOLVED, width: 0.89, resampling: 'bootstrap' as const };
+    expect(pullFloorReading(unresolved)).toMatch(
+      /^width below 1: the ensemble error may over-cover\. The members differ by their resampled events/,
+    );
+    expect(pullFloorReading({ ...unresolved, pass: false })).toMatch(/^width below 1: the ensemble error over-covers\./);
   });
 
   it('the reason given follows how the members were made, as the records state it, and none is invented', () => {

@@ -20,8 +20,7 @@ import type { ResolvedStudy } from '../../../src/study/resolveStudy.js';
 import type { ToyRecord } from '../../../src/study/toyRecord.js';
 import { calibrate } from '../../../src/study/verdict/calibrate.js';
 import { resampleBinomial, resampledModel, resampleNormal } from '../../../src/study/verdict/resampledNull.js';
-import { calibrationStatusText } from '../../../src/study/verdict/studyCalibration.js';
-import type { StudyReference } from '../../../src/study/verdict/referenceTargets.js';
+import { calibrationClass, calibrationStatusText } from '../../../src/study/verdict/studyCalibration.js';
 import { sixBinNull } from '../../support/syntheticRecords.js';
 
 const { reference, nullToys, study } = sixBinNull(40);
@@ -151,6 +150,13 @@ describe('resampled null', () => {
     // The calibration table prints the resampled null under each criterion that has one.
     expect(printCalibration(cal)).toMatch(
       /coverage68\(x\)@default >= 0\.575\n.*calibrated on the resampled null \(.*\)\n\s+resampled null: 400 verdicts of 40 drawn from 120 null toys/,
+    );
+    // A direct false alarm among the few verdicts is not outvoted by the model: the criterion stays weak and says
+    // how many of its verdicts fired.
+    const fired = { ...sound!, failures: 1, rate: 1 / 3, rateLo: 0.06, rateHi: 0.75 };
+    expect(calibrationClass(fired)).toBe('weak');
+    expect(calibrationStatusText(fired)).toMatch(
+      /^calibrated, weakly \(1 of 3 verdicts: 68 % upper bound 75 %; resampled null: 68 % upper bound [\d.]+ %\)$/,
     );
     // Seeded: the same null gives the same numbers.
     const again = calibrate(s, records, reference, { nullToys: 120, seed: 'test' });
