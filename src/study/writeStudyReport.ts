@@ -4,7 +4,7 @@
  * written through the report toolkit (src/report/writeReport.ts). `qmisid study` calls it after the run and
  * `qmisid report DIR` calls it again to rebuild the report without rerunning anything.
  */
-import { calibrationStatusText } from './verdict/studyCalibration.js';
+import { calibrationClass, calibrationStatusText } from './verdict/studyCalibration.js';
 import { resampledNullText } from './verdict/resampledNull.js';
 import { join } from 'node:path';
 import type { ReportManifest, WriteReportOptions } from '../report/index.js';
@@ -45,7 +45,7 @@ function calibrationText(c: CriterionResult, missing: string | undefined): strin
   const rate =
     k.status === 'power only'
       ? calibrationStatusText(k)
-      : `measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${calibrationStatusText(k) !== 'calibrated' ? ` ${calibrationStatusText(k)}` : ''}`;
+      : `measured ${k.failures}/${k.groups} = ${pct(k.rate)} [${pct(k.rateLo)}, ${pct(k.rateHi)}]${calibrationClass(k) !== 'calibrated' ? ` ${calibrationStatusText(k)}` : ''}`;
   const resampled = k.resampled ? `; ${resampledNullText(k.resampled)}` : '';
   return `${budget}; ${rate}${resampled}${power ? `; power: ${power}` : ''}${k.unjudgedBins?.length ? `; cannot judge: ${k.unjudgedBins.join('; ')}` : ''}`;
 }

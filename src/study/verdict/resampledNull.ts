@@ -30,7 +30,7 @@
  * the resampled null"; one whose one-sided 95 % lower bound lies above the budget has FAILED (the threshold
  * sits where the null puts the value); otherwise it stays weak.
  */
-import { binomialCdf, clopperPearson, normalCdf } from '../../stats/index.js';
+import { binomialCdf, clopperPearson, mean, normalCdf, normalQuantile, sampleStandardDeviation } from '../../stats/index.js';
 import { createRng, type Seed } from '../../rng.js';
 import { compare } from '../evaluateCriteria.js';
 import { ratePct } from './ratePct.js';
@@ -54,7 +54,7 @@ const RESAMPLED_DRAWS = 400;
 /** The normal model needs verdicts of at least this many toys (the shipped large verdicts have 50). */
 const MIN_NORMAL_TOYS = 20;
 /** One-sided 95 %: the bound a FAILED status rests on, as for the direct rate. */
-const Z95 = 1.6448536269514722;
+const Z95 = normalQuantile(0.95);
 
 export interface ResampledNull {
   model: 'normal' | 'binomial';
@@ -122,10 +122,10 @@ export function resampleNormal(
     if (alarmIsPass ? pass : !pass) alarms++;
   }
   if (xs.length < 2) return null;
-  const mean = xs.reduce((a, x) => a + x, 0) / xs.length;
-  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
+  const m = mean(xs);
+  const sd = sampleStandardDeviation(xs);
   if (!(sd > 0)) return null;
-  const z = (below ? mean - c.threshold : c.threshold - mean) / sd;
+  const z = (below ? m - c.threshold : c.threshold - m) / sd;
   // An undefined value: a real verdict's alarm (a criterion) or not (a detection).
   const f = (draws - xs.length) / draws;
   const withUndefined = (tail: number): number => (alarmIsPass ? (1 - f) * tail : f + (1 - f) * tail);
@@ -149,7 +149,7 @@ export function resampleNormal(
     draws,
     undefinedDraws: draws - xs.length,
     alarms,
-    mean,
+    mean: m,
     sd,
     z,
     fits,
